@@ -1,0 +1,25 @@
+export interface PairingConfig {
+  enabled: boolean;
+  codeTtlSeconds: number;
+  maxFailuresPerCode: number;
+  maxFailuresGlobal: number;
+  globalWindowSeconds: number;
+  maxFailuresPerAddress: number;
+  addressWindowSeconds: number;
+  publicUrl?: string;
+}
+
+const DEFAULTS: PairingConfig = {
+  enabled: true,
+  codeTtlSeconds: 300,
+  maxFailuresPerCode: 5,
+  maxFailuresGlobal: 20,
+  globalWindowSeconds: 600,
+  maxFailuresPerAddress: 10,
+  addressWindowSeconds: 60,
+};
+
+/** The gateway validates against the manifest's closed schema first; this only fills defaults. */
+export function resolveConfig(raw: Record<string, unknown> | undefined): PairingConfig {
+  return { ...DEFAULTS, ...(raw as Partial<PairingConfig>) };
+}

@@ -1,0 +1,134 @@
+import { dispatchGatewayMethod } from "openclaw/plugin-sdk/gateway-method-runtime";
+import { errorShape, ErrorCodes } from "openclaw/plugin-sdk/gateway-runtime";
+import type { Access, PairingErrorCode } from "../../src/protocol/pairing-protocol.std.ts";
+import { fail, PairingError } from "./errors.ts";
+import type { PairingService } from "./service.ts";
+
+type Respond = (ok: boolean, payload?: unknown, error?: unknown) => void;
+type Ctx = { broadcast?: (event: string, payload: unknown) => void; hasConnectedClientsForDevice?: (deviceId: string) => boolean };
+export interface HandlerArgs {
+  params: Record<string, unknown>;
+  client: { connect?: { scopes?: string[]; device?: { id?: string } } } | null;
+  respond: Respond;
+  context: Ctx;
+}
+type Api = {
+  registerGatewayMethod(name: string, h: (o: HandlerArgs) => Promise<void>, opts: { scope: "operator.admin" | "operator.pairing" | "operator.read" }): void;
+};
+
+const WIRE_CODE: Record<PairingErrorCode, keyof typeof ErrorCodes> = {
+  PAIRING_DISABLED: "UNAVAILABLE",
+  CODE_INVALID: "INVALID_REQUEST",
+  CODE_EXPIRED: "INVALID_REQUEST",
+  CODE_ALREADY_USED: "INVALID_REQUEST",
+  DEVICE_REVOKED: "FORBIDDEN",
+  RATE_LIMITED: "UNAVAILABLE",
+  INVALID_REQUEST: "INVALID_REQUEST",
+};
+
+export interface MethodHooks {
+  /** The gateway's request context is process-wide; its broadcast is kept for the HTTP routes. */
+  sawContext(ctx: Ctx): void;
+  removeSelf(deviceId: string): Promise<void>;
+  log: { warn(msg: string): void };
+}
+
+export function registerPairingMethods(api: Api, service: PairingService, hooks: MethodHooks) {
+  const method = (
+    name: string,
+    scope: "operator.admin" | "operator.pairing" | "operator.read",
+    run: (a: HandlerArgs) => Promise<unknown>,
+    after?: (a: HandlerArgs, result: any) => Promise<void>,
+  ) =>
+    api.registerGatewayMethod(
+      name,
+      async (a) => {
+        hooks.sawContext(a.context);
+        let result: unknown;
+        try {
+          result = await run(a);
+        } catch (err) {
+          const e = err instanceof PairingError ? err : fail("INVALID_REQUEST", (err as Error).message);
+          const wireMessage = err instanceof PairingError && e.code === "INVALID_REQUEST" ? `${e.message} (${e.reason})` : e.message;
+          a.respond(
+            false,
+            undefined,
+            errorShape(ErrorCodes[WIRE_CODE[e.code]], wireMessage, {
+              details: { code: e.code },
+              ...(e.retryAfterMs ? { retryable: true, retryAfterMs: e.retryAfterMs } : {}),
+            }),
+          );
+          return;
+        }
+        a.respond(true, result);
+        await after?.(a, result).catch((err) => hooks.log.warn(`ocmap-pairing: ${name} follow-up failed: ${(err as Error).message}`));
+      },
+      { scope },
+    );
+
+  method("pairing.createCode", "operator.admin", async ({ params, client }) => {
+    const p = closedParams(params, { ttlSeconds: "int:120:300", access: "access", label: "label" });
+    return service.createCode(p as { ttlSeconds?: number; access?: Access; label?: string }, client?.connect?.scopes ?? []);
+  });
+
+  method("pairing.cancelCode", "operator.admin", async ({ params }) => {
+    const { codeId } = closedParams(params, { codeId: "id" }, ["codeId"]);
+    return service.cancelCode(codeId as string);
+  });
+
+  method("pairing.list", "operator.pairing", async ({ params, context }) => {
+    closedParams(params, {});
+    return service.list((id) => context.hasConnectedClientsForDevice?.(id) ?? false);
+  });
+
+  method("pairing.revokeDevice", "operator.pairing", async ({ params }) => {
+    const { deviceId, reason } = closedParams(params, { deviceId: "deviceId", reason: "reason" }, ["deviceId"]) as { deviceId: string; reason?: string };
+    return service.revokeDevice(deviceId, "operator", reason, async () => {
+      // The caller's own authority: the gateway's ownership rules still decide.
+      const r = await dispatchGatewayMethod("device.pair.remove", { deviceId });
+      if (!r.ok) throw new PairingError("INVALID_REQUEST", `the gateway refused: ${r.error?.code ?? "unknown"}`);
+    });
+  });
+
+  method(
+    "pairing.forgetSelf",
+    "operator.read",
+    async ({ params, client }) => {
+      closedParams(params, {});
+      const deviceId = client?.connect?.device?.id;
+      if (!deviceId || !service.isActiveDevice(deviceId)) throw fail("INVALID_REQUEST", "caller is not a device paired through a code");
+      return service.revokeDevice(deviceId, "self", undefined, async () => undefined);
+    },
+    // Answer first: the removal closes the caller's own socket.
+    async (_a, result: { deviceId: string }) => hooks.removeSelf(result.deviceId),
+  );
+}
+
+type Rule = "int:120:300" | "access" | "label" | "id" | "deviceId" | "reason";
+function closedParams(params: unknown, rules: Record<string, Rule>, required: string[] = []): Record<string, unknown> {
+  if (!params || typeof params !== "object" || Array.isArray(params)) throw fail("INVALID_REQUEST", "params must be an object");
+  for (const [k, v] of Object.entries(params)) {
+    const rule = rules[k];
+    if (!rule) throw fail("INVALID_REQUEST", `unknown param ${k.slice(0, 32)}`);
+    if (!valid(rule, v)) throw fail("INVALID_REQUEST", `invalid ${k}`);
+  }
+  for (const k of required) if (!(k in params)) throw fail("INVALID_REQUEST", `missing ${k}`);
+  return params as Record<string, unknown>;
+}
+
+function valid(rule: Rule, v: unknown): boolean {
+  switch (rule) {
+    case "int:120:300":
+      return Number.isInteger(v) && (v as number) >= 120 && (v as number) <= 300;
+    case "access":
+      return v === "standard" || v === "read-only" || v === "full";
+    case "label":
+      return typeof v === "string" && v.trim().length >= 1 && v.length <= 64 && !/[\u0000-\u001f\u007f]/.test(v);
+    case "id":
+      return typeof v === "string" && /^[0-9a-f-]{36}$/.test(v);
+    case "deviceId":
+      return typeof v === "string" && /^[0-9a-f]{64}$/.test(v);
+    case "reason":
+      return typeof v === "string" && v.length >= 1 && v.length <= 200;
+  }
+}

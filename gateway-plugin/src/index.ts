@@ -1,0 +1,77 @@
+import { join } from "node:path";
+import { approveDevicePairing, issueDeviceBootstrapToken, listDevicePairing, revokeDeviceBootstrapToken } from "openclaw/plugin-sdk/device-bootstrap";
+import { definePluginEntry } from "openclaw/plugin-sdk/plugin-entry";
+import { resolveStateDir } from "openclaw/plugin-sdk/state-paths";
+import { resolveConfig } from "./config.ts";
+import { registerPairingMethods } from "./gateway-methods.ts";
+import { registerPairingRoutes } from "./http-routes.ts";
+import { removeDeviceViaLoopback } from "./self-remove.ts";
+import { PairingService } from "./service.ts";
+import { PairingStore } from "./store.ts";
+
+const DEFAULT_PORT = 18789;
+// The gateway may register a plugin more than once (metadata passes, config reloads): one store per
+// state directory keeps a single lock and a single in-memory copy of the state.
+const stores = new Map<string, PairingStore>();
+type Broadcast = (event: string, payload: unknown) => void;
+// emit("changed") reaches clients as CHANGED_EVENT (`plugin.ocmap-pairing.changed`).
+type Emitter = { emit(event: string, payload: unknown, opts: { scope: "operator.read" }): void };
+
+export default definePluginEntry({
+  id: "ocmap-pairing",
+  name: "OCMAP pairing",
+  description: "One-time pairing codes for OCMAP desktop clients, approved through OpenClaw's own device pairing.",
+  register(api) {
+    const cfg = resolveConfig(api.pluginConfig);
+    const dir = join(resolveStateDir(), "plugins", "ocmap-pairing");
+    let store = stores.get(dir);
+    if (!store) stores.set(dir, (store = new PairingStore(dir)));
+    const gateway = (api.config as { gateway?: { port?: number; auth?: unknown; trustedProxies?: string[] } }).gateway ?? {};
+    const port = gateway.port ?? DEFAULT_PORT;
+    let broadcast: Broadcast | undefined;
+    let emitter: Emitter | undefined;
+
+    const service = new PairingService(store, cfg, {
+      now: () => Date.now(),
+      issueBootstrapToken: (access, scopes) =>
+        issueDeviceBootstrapToken({ profile: { roles: ["operator"], scopes, ...(access === "full" ? { purpose: "mobile-full" as const } : {}) } }),
+      revokeBootstrapToken: async (token) => void (await revokeDeviceBootstrapToken({ token })),
+      listPairing: () => listDevicePairing(),
+      approve: async (requestId, scopes) => (await approveDevicePairing(requestId, { callerScopes: scopes }))?.status === "approved",
+      broadcastResolved: (payload) => broadcast?.("device.pair.resolved", payload),
+      changed: (reason) => {
+        try {
+          emitter?.emit("changed", { reason }, { scope: "operator.read" });
+        } catch (err) {
+          api.logger.warn(`ocmap-pairing: change event not sent: ${(err as Error).message}`);
+        }
+      },
+      publicUrl: () => cfg.publicUrl ?? `ws://127.0.0.1:${port}`,
+      log: api.logger,
+    });
+
+    registerPairingMethods(api as never, service, {
+      sawContext: (ctx) => {
+        if (typeof ctx?.broadcast === "function") broadcast = ctx.broadcast;
+      },
+      removeSelf: (deviceId) => removeDeviceViaLoopback({ port, auth: gateway.auth }, deviceId),
+      log: api.logger,
+    });
+    registerPairingRoutes(api as never, service, () => gateway.trustedProxies);
+
+    let sweeper: ReturnType<typeof setInterval> | undefined;
+    api.registerService({
+      id: "ocmap-pairing-expiry",
+      start(ctx) {
+        emitter = ctx.gatewayEvents as Emitter | undefined;
+        const sweep = () => void service.sweep().catch((e) => api.logger.warn(`ocmap-pairing: sweep failed: ${(e as Error).message}`));
+        sweep();
+        sweeper = setInterval(sweep, 5_000);
+        sweeper.unref?.();
+      },
+      stop() {
+        clearInterval(sweeper);
+      },
+    });
+  },
+});

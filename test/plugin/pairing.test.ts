@@ -1,0 +1,341 @@
+// The ocmap-pairing plugin against a real gateway, driven by a protocol-level client (plain ws +
+// Node crypto). Per-address limits are raised here so that the error-code tests do not trip them;
+// the limits themselves are tested with the defaults in rate-limits.test.ts.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startGateway, type Gateway } from "../harness/gateway.ts";
+import { waitFor } from "../harness/wait.ts";
+import { newWireDevice, wireConnect } from "../harness/wire-client.ts";
+import { bootstrapConnect, exchange, exchangeBody, pairNewDevice, post, redeem } from "../harness/wire-pairing.ts";
+
+let g: Gateway;
+const secrets = new Set<string>();
+let expiring: { code: string; codeId: string; bootstrapToken: string; expiresAtMs: number };
+
+beforeAll(async () => {
+  g = await startGateway({ pluginConfig: { maxFailuresPerAddress: 1000, maxFailuresGlobal: 1000 } });
+  // Created first so that its real 120 s lifetime runs out while the other tests run.
+  const c = await g.call("pairing.createCode", { ttlSeconds: 120, label: "expiry" });
+  expiring = { code: c.code, codeId: c.codeId, bootstrapToken: c.bootstrapToken, expiresAtMs: c.expiresAtMs };
+  secrets.add(c.code).add(c.code.replace("-", "")).add(c.bootstrapToken);
+});
+afterAll(async () => {
+  await g?.dispose();
+});
+
+function remember(p: { code: string; bootstrapToken: string; deviceToken: string }) {
+  secrets.add(p.code).add(p.code.replace("-", "")).add(p.bootstrapToken).add(p.deviceToken);
+}
+
+describe("ocmap-pairing against a real gateway", () => {
+  it("pairs end to end and reconnects with the device token alone", async () => {
+    const created = await g.call("pairing.createCode", { access: "standard", label: "laptop" });
+    expect(created.code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
+    expect(created.scopes).toEqual(["operator.read", "operator.write"]);
+    expect(created.pairingLink).toBe(`ocmap://pair?gateway=${encodeURIComponent(g.url)}&code=${created.code}`);
+    expect(created.expiresAtMs - Date.now()).toBeGreaterThan(290_000);
+    const device = newWireDevice();
+    const r = await redeem(g, created.code.toLowerCase().replace("-", " "));
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ ok: true, codeId: created.codeId, nonce: created.nonce, bootstrapToken: created.bootstrapToken, scopes: created.scopes });
+    const first = await bootstrapConnect(g, device, r.body.bootstrapToken, r.body.scopes);
+    expect(first.helloOk).toBe(false);
+    if (first.helloOk) return;
+    expect(first.error.code).toBe("NOT_PAIRED");
+    expect(first.error.details).toMatchObject({ code: "PAIRING_REQUIRED", deviceId: device.id });
+    const resolved = (await g.admin()).waitForEvent("device.pair.resolved");
+    const ex = await exchange(g, exchangeBody({ code: created.code, nonce: r.body.nonce, requestId: first.requestId, device }));
+    expect(ex.status).toBe(200);
+    expect(ex.body).toMatchObject({ ok: true, deviceId: device.id, role: "operator", scopes: ["operator.read", "operator.write"] });
+    expect(await resolved).toMatchObject({ requestId: first.requestId, deviceId: device.id, decision: "approved" });
+    const final = await wireConnect({ url: g.url, device, auth: { bootstrapToken: r.body.bootstrapToken }, scopes: r.body.scopes });
+    expect(final.ok).toBe(true);
+    if (!final.ok) return;
+    const deviceToken = (final.hello as any).auth.deviceToken as string;
+    expect(deviceToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    final.session.close();
+    const again = await wireConnect({ url: g.url, device, auth: { deviceToken }, scopes: r.body.scopes });
+    expect(again.ok).toBe(true);
+    if (again.ok) again.session.close();
+    remember({ code: created.code, bootstrapToken: created.bootstrapToken, deviceToken });
+    const list = await g.call("pairing.list", {});
+    expect(list.codes.find((c: any) => c.codeId === created.codeId)).toMatchObject({ status: "used", deviceId: device.id, label: "laptop" });
+    expect(list.devices.find((d: any) => d.deviceId === device.id)).toMatchObject({
+      fingerprint: device.id.slice(0, 12).toUpperCase().replace(/(.{4})(?=.)/g, "$1 "),
+      access: "standard",
+      displayName: "OCMAP on test",
+      platform: "linux",
+    });
+    // The gateway's own pairing store holds the device with exactly the code's scopes.
+    const devices = JSON.parse((await g.cli(["devices", "list", "--json"])).stdout);
+    const record = JSON.stringify(devices);
+    expect(record).toContain(device.id);
+  });
+
+  it("refuses a used code (CODE_ALREADY_USED) for redeem and exchange", async () => {
+    const p = await pairNewDevice(g);
+    remember(p);
+    p.session.close();
+    const r = await redeem(g, p.code);
+    expect(r.status).toBe(409);
+    expect(r.body).toEqual({ ok: false, error: { code: "CODE_ALREADY_USED", message: expect.any(String) } });
+    const other = newWireDevice();
+    const ex = await exchange(g, exchangeBody({ code: p.code, nonce: "x", requestId: "y", device: other }));
+    expect(ex.status).toBe(409);
+    expect(ex.body.error.code).toBe("CODE_ALREADY_USED");
+  });
+
+  it("refuses unknown codes, foreign signatures, mismatched keys and other devices' requests (CODE_INVALID)", async () => {
+    const unknown = await redeem(g, "0000-0000"); // a well-formed code nobody issued
+    expect(unknown.status).toBe(403);
+    expect(unknown.body.error.code).toBe("CODE_INVALID");
+    const malformed = await redeem(g, "ABCD-EFGX");
+    expect(malformed.body.error.code).toBe("CODE_INVALID");
+
+    const created = await g.call("pairing.createCode", {});
+    secrets.add(created.code).add(created.bootstrapToken);
+    const r = await redeem(g, created.code);
+    const alice = newWireDevice();
+    const mallory = newWireDevice();
+    const aliceReq = await bootstrapConnect(g, alice, r.body.bootstrapToken, r.body.scopes);
+    if (aliceReq.helloOk) throw new Error("unexpected hello-ok");
+    const base = { code: created.code, nonce: r.body.nonce, requestId: aliceReq.requestId };
+    const cases = {
+      "signature by another key": exchangeBody({ ...base, device: alice, signer: mallory }),
+      "id that is not the key's": exchangeBody({ ...base, device: alice, id: mallory.id }),
+      "requestId of another device": exchangeBody({ ...base, device: mallory }),
+      "wrong nonce": exchangeBody({ ...base, nonce: "AAAA", device: alice }),
+      "signedAt far in the past": exchangeBody({ ...base, device: alice, signedAt: Date.now() - 10 * 60_000 }),
+    };
+    for (const [name, body] of Object.entries(cases)) {
+      const res = await exchange(g, body);
+      expect({ name, status: res.status, code: res.body.error?.code }).toEqual({ name, status: 403, code: "CODE_INVALID" });
+    }
+    // Five failures named the code: it is locked now, even for its rightful device.
+    const list = await g.call("pairing.list", {});
+    expect(list.codes.find((c: any) => c.codeId === created.codeId).status).toBe("locked");
+    const late = await exchange(g, exchangeBody({ ...base, device: alice }));
+    expect(late.body.error.code).toBe("CODE_ALREADY_USED");
+    const failed = list.events.filter((e: any) => e.type === "code.failed" && e.codeId === created.codeId);
+    expect(failed.map((e: any) => e.reason)).toEqual(
+      expect.arrayContaining(["bad signature", "device id does not match public key", "pending request missing or not this device's"]),
+    );
+
+    const second = await g.call("pairing.createCode", {});
+    secrets.add(second.code).add(second.bootstrapToken);
+    const r2 = await redeem(g, second.code);
+    const madeUp = await exchange(g, exchangeBody({ code: second.code, nonce: r2.body.nonce, requestId: "00000000-0000-4000-8000-000000000000", device: alice }));
+    expect(madeUp.body.error.code).toBe("CODE_INVALID");
+  });
+
+  it("revokes a connected device: 4001 at once, token refused, identity can never exchange again", async () => {
+    const p = await pairNewDevice(g, "read-only");
+    remember(p);
+    expect(p.scopes).toEqual(["operator.read"]);
+    const t0 = performance.now();
+    const rev = await g.call("pairing.revokeDevice", { deviceId: p.device.id, reason: "lost laptop" });
+    const closed = await p.session.closed;
+    const ms = performance.now() - t0;
+    expect(closed.code).toBe(4001);
+    expect(rev.deviceId).toBe(p.device.id);
+    console.log(`revoke → 4001 close: ${ms.toFixed(1)} ms`);
+    const retry = await wireConnect({ url: g.url, device: p.device, auth: { deviceToken: p.deviceToken }, scopes: p.scopes });
+    expect(retry.ok).toBe(false);
+    if (!retry.ok) expect(retry.error.details?.code).toBe("AUTH_DEVICE_TOKEN_MISMATCH");
+
+    const fresh = await g.call("pairing.createCode", { access: "read-only" });
+    secrets.add(fresh.code).add(fresh.bootstrapToken);
+    const r = await redeem(g, fresh.code);
+    const again = await bootstrapConnect(g, p.device, r.body.bootstrapToken, r.body.scopes);
+    if (again.helloOk) throw new Error("unexpected hello-ok");
+    const ex = await exchange(g, exchangeBody({ code: fresh.code, nonce: r.body.nonce, requestId: again.requestId, device: p.device }));
+    expect(ex.status).toBe(403);
+    expect(ex.body.error.code).toBe("DEVICE_REVOKED");
+    const list = await g.call("pairing.list", {});
+    expect(list.devices.find((d: any) => d.deviceId === p.device.id)).toMatchObject({ revokedBy: "operator", connected: false });
+    expect(list.events.some((e: any) => e.type === "device.revoked" && e.deviceId === p.device.id && e.reason === "lost laptop")).toBe(true);
+  });
+
+  it("forgetSelf: a read-only device revokes itself and nothing else", async () => {
+    const other = await pairNewDevice(g, "standard");
+    const me = await pairNewDevice(g, "read-only");
+    remember(other);
+    remember(me);
+    const res = await me.session.request("pairing.forgetSelf", {});
+    expect(res).toMatchObject({ ok: true, payload: { deviceId: me.device.id } });
+    expect((await me.session.closed).code).toBe(4001);
+    const retry = await wireConnect({ url: g.url, device: me.device, auth: { deviceToken: me.deviceToken }, scopes: me.scopes });
+    expect(retry.ok).toBe(false);
+    // The other device is untouched.
+    const res2 = await other.session.request("health", {});
+    expect(res2.ok).toBe(true);
+    other.session.close();
+    // A caller that is not a device paired through a code cannot use it.
+    const admin = await g.admin();
+    const refused = await admin.request("pairing.forgetSelf", {});
+    expect(refused.ok).toBe(false);
+    expect(refused.error?.details).toMatchObject({ code: "INVALID_REQUEST" });
+    // Params are closed: a deviceId cannot be smuggled in.
+    const smuggled = await admin.request("pairing.forgetSelf", { deviceId: other.device.id });
+    expect(smuggled.ok).toBe(false);
+    admin.close();
+    const list = await g.call("pairing.list", {});
+    expect(list.devices.find((d: any) => d.deviceId === me.device.id)).toMatchObject({ revokedBy: "self" });
+    expect(list.devices.find((d: any) => d.deviceId === other.device.id).revokedAtMs).toBeUndefined();
+    expect(list.events.some((e: any) => e.type === "device.forgotten" && e.deviceId === me.device.id)).toBe(true);
+  });
+
+  it("lets exactly one of two racing exchanges of one code win", async () => {
+    const created = await g.call("pairing.createCode", {});
+    secrets.add(created.code).add(created.bootstrapToken);
+    const r = await redeem(g, created.code);
+    const a = newWireDevice();
+    const b = newWireDevice();
+    // The bootstrap token binds to the first key that presents it, so b gets its own pending request
+    // through a second code's token; both then race on the first code.
+    const other = await g.call("pairing.createCode", {});
+    secrets.add(other.code).add(other.bootstrapToken);
+    const ra = await bootstrapConnect(g, a, r.body.bootstrapToken, r.body.scopes);
+    const rb = await bootstrapConnect(g, b, other.bootstrapToken, other.scopes);
+    if (ra.helloOk || rb.helloOk) throw new Error("unexpected hello-ok");
+    const results = await Promise.all([
+      exchange(g, exchangeBody({ code: created.code, nonce: r.body.nonce, requestId: ra.requestId, device: a })),
+      exchange(g, exchangeBody({ code: created.code, nonce: r.body.nonce, requestId: rb.requestId, device: b })),
+    ]);
+    expect(results.map((x) => x.status).sort()).toEqual([200, 409]);
+  });
+
+  it("answers malformed requests with INVALID_REQUEST and stores nothing", async () => {
+    const before = await g.call("pairing.list", {});
+    const big = JSON.stringify({ code: "A".repeat(5000) });
+    const cases = [
+      await post(g, "/ocmap-pairing/redeem", null, { raw: big }),
+      await post(g, "/ocmap-pairing/redeem", null, { raw: "{not json" }),
+      await post(g, "/ocmap-pairing/redeem", { code: "ABCD-EFGH" }, { headers: { "content-type": "text/plain" } }),
+      await post(g, "/ocmap-pairing/redeem", null, { method: "PUT", raw: "{}" }),
+      await post(g, "/ocmap-pairing/redeem", { code: "ABCD-EFGH", extra: 1 }),
+      await post(g, "/ocmap-pairing/redeem", ["ABCD-EFGH"]),
+      await post(g, "/ocmap-pairing/exchange", { code: "ABCD-EFGH", device: { id: "x" } }),
+      await post(g, "/ocmap-pairing/exchange", null, { raw: "" }),
+    ];
+    for (const c of cases) {
+      expect(c.status).toBe(400);
+      expect(c.body).toMatchObject({ ok: false, error: { code: "INVALID_REQUEST" } });
+    }
+    const after = await g.call("pairing.list", {});
+    expect(after.codes).toEqual(before.codes);
+    expect(after.devices).toEqual(before.devices);
+    const g2 = await g.call("health", {});
+    expect(g2).toBeTruthy();
+  });
+
+  it("validates WS params as closed objects", async () => {
+    const admin = await g.admin();
+    for (const params of [{ ttlSeconds: 60 }, { ttlSeconds: 301 }, { access: "root" }, { label: "" }, { label: "x".repeat(65) }, { other: 1 }]) {
+      const res = await admin.request("pairing.createCode", params);
+      expect(res.ok).toBe(false);
+      expect(res.error).toMatchObject({ code: "INVALID_REQUEST", details: { code: "INVALID_REQUEST" } });
+    }
+    admin.close();
+  });
+
+  it("cancels a live code: redeem refused and its bootstrap token revoked", async () => {
+    const created = await g.call("pairing.createCode", { access: "read-only" });
+    secrets.add(created.code).add(created.bootstrapToken);
+    expect(await g.call("pairing.cancelCode", { codeId: created.codeId })).toEqual({ codeId: created.codeId, status: "cancelled" });
+    const r = await redeem(g, created.code);
+    expect(r.body.error.code).toBe("CODE_ALREADY_USED");
+    const c = await wireConnect({ url: g.url, device: newWireDevice(), auth: { bootstrapToken: created.bootstrapToken }, scopes: created.scopes });
+    expect(c.ok).toBe(false);
+    if (!c.ok) expect(c.error.details?.code).toBe("AUTH_BOOTSTRAP_TOKEN_INVALID");
+  });
+
+  it("accepts the gateway's silent local approval and still marks the code used", async () => {
+    await g.updateConfig((c) => (c.gateway.nodes.pairing.autoApproveLocal = true));
+    try {
+      const created = await g.call("pairing.createCode", {});
+      secrets.add(created.code).add(created.bootstrapToken);
+      const r = await redeem(g, created.code);
+      const device = newWireDevice();
+      const first = await bootstrapConnect(g, device, r.body.bootstrapToken, r.body.scopes);
+      if (!first.helloOk) throw new Error(`expected silent approval, got ${first.error.code}`);
+      secrets.add((first.hello as any).auth.deviceToken);
+      first.session.close();
+      const ex = await exchange(g, exchangeBody({ code: created.code, nonce: r.body.nonce, device }));
+      expect(ex.status).toBe(200);
+      const list = await g.call("pairing.list", {});
+      expect(list.codes.find((c: any) => c.codeId === created.codeId).status).toBe("used");
+      // Without requestId, only an already-paired identity is accepted.
+      const created2 = await g.call("pairing.createCode", {});
+      secrets.add(created2.code).add(created2.bootstrapToken);
+      const r2 = await redeem(g, created2.code);
+      const stranger = await exchange(g, exchangeBody({ code: created2.code, nonce: r2.body.nonce, device: newWireDevice() }));
+      expect(stranger.body.error.code).toBe("CODE_INVALID");
+    } finally {
+      await g.updateConfig((c) => (c.gateway.nodes.pairing.autoApproveLocal = false));
+    }
+  });
+
+  it("answers PAIRING_DISABLED everywhere when the rollout flag is off", async () => {
+    await g.updateConfig((c) => (c.plugins.entries["ocmap-pairing"].config.enabled = false));
+    try {
+      const r = await waitFor(async () => {
+        const x = await redeem(g, "0000-0000");
+        return x.status === 503 ? x : null;
+      }, "the plugin to re-register with the new config");
+      expect(r.body.error.code).toBe("PAIRING_DISABLED");
+      const admin = await g.admin();
+      const res = await admin.request("pairing.createCode", {});
+      admin.close();
+      expect(res.ok).toBe(false);
+      expect(res.error?.details).toEqual({ code: "PAIRING_DISABLED" });
+    } finally {
+      await g.updateConfig((c) => (c.plugins.entries["ocmap-pairing"].config.enabled = true));
+    }
+    await waitFor(async () => (await redeem(g, "0000-0000")).status === 403, "pairing enabled again");
+  });
+
+  it("keeps codes, audit log and trusted devices across a gateway restart", async () => {
+    const p = await pairNewDevice(g);
+    remember(p);
+    p.session.close();
+    const before = await g.call("pairing.list", {});
+    await g.restart();
+    const after = await g.call("pairing.list", {});
+    expect(after.codes).toEqual(before.codes);
+    expect(after.devices.map((d: any) => d.deviceId)).toEqual(before.devices.map((d: any) => d.deviceId));
+    expect(after.events.slice(0, before.events.length)).toEqual(before.events);
+    const c = await wireConnect({ url: g.url, device: p.device, auth: { deviceToken: p.deviceToken }, scopes: p.scopes });
+    expect(c.ok).toBe(true);
+    if (c.ok) c.session.close();
+  });
+
+  it("expires a 120 s code for real: CODE_EXPIRED and its bootstrap token revoked", async () => {
+    await waitFor(() => Date.now() > expiring.expiresAtMs, "the code's own expiry", 180_000, 500);
+    const r = await redeem(g, expiring.code);
+    expect(r.status).toBe(410);
+    expect(r.body.error.code).toBe("CODE_EXPIRED");
+    const list = await waitFor(async () => {
+      const l = await g.call("pairing.list", {});
+      return l.codes.find((c: any) => c.codeId === expiring.codeId).status === "expired" ? l : null;
+    }, "status expired");
+    expect(list.events.some((e: any) => e.type === "code.expired" && e.codeId === expiring.codeId)).toBe(true);
+    const c = await wireConnect({ url: g.url, device: newWireDevice(), auth: { bootstrapToken: expiring.bootstrapToken }, scopes: ["operator.read", "operator.write"] });
+    expect(c.ok).toBe(false);
+    if (!c.ok) expect(c.error.details?.code).toBe("AUTH_BOOTSTRAP_TOKEN_INVALID");
+  }, 200_000);
+
+  it("never puts a secret in pairing.list, the plugin's state file or the gateway log", async () => {
+    expect(secrets.size).toBeGreaterThan(20);
+    const haystacks = {
+      "pairing.list": JSON.stringify(await g.call("pairing.list", {})),
+      "state file": readFileSync(join(g.stateDir, "plugins/ocmap-pairing/state.json"), "utf8"),
+      "gateway log": g.logs(),
+    };
+    expect(haystacks["gateway log"]).toContain("ocmap-pairing: code");
+    for (const [where, text] of Object.entries(haystacks)) {
+      for (const s of secrets) expect(text.includes(s), `${where} contains a secret`).toBe(false);
+    }
+  });
+});
