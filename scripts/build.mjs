@@ -15,3 +15,15 @@ await build({
   external: ["openclaw", "openclaw/*"],
 });
 console.log("built gateway-plugin/dist");
+
+// The headless CLI. keytar is a native addon and stays a runtime dependency.
+await build({
+  ...common,
+  entryPoints: ["src/cli/ocmap.node.ts"],
+  outfile: "dist/cli/ocmap.mjs",
+  format: "esm",
+  target: "node20",
+  external: ["keytar", "bufferutil", "utf-8-validate"],
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+});
+console.log("built dist/cli");

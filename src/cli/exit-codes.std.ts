@@ -1,0 +1,57 @@
+// `ocmap` exit codes, one per kind of outcome a script may want to branch on (README lists them).
+import type { ClientErrorCode } from "../core/client-errors.std.ts";
+
+export const EXIT = {
+  OK: 0,
+  INTERNAL: 1,
+  USAGE: 2,
+  NOT_PAIRED: 3,
+  REVOKED: 4,
+  UNREACHABLE: 5,
+  CODE_REJECTED: 6,
+  KEYCHAIN: 7,
+  REFUSED: 8,
+} as const;
+
+export function exitCodeFor(code: ClientErrorCode | string): number {
+  switch (code) {
+    case "CODE_EMPTY":
+    case "CODE_LENGTH":
+    case "CODE_SYMBOL":
+    case "CODE_CHECK":
+    case "CODE_INVALID":
+    case "CODE_EXPIRED":
+    case "CODE_ALREADY_USED":
+      return EXIT.CODE_REJECTED;
+    case "URL_INVALID":
+    case "URL_INSECURE":
+    case "LINK_INVALID":
+      return EXIT.USAGE;
+    case "DEVICE_REVOKED":
+    case "TOKEN_REJECTED":
+    case "REVOKED":
+      return EXIT.REVOKED;
+    case "GATEWAY_UNREACHABLE":
+    case "GATEWAY_STARTING":
+    case "CONNECTION_LOST":
+    case "DEAD_SOCKET":
+    case "TIMEOUT":
+      return EXIT.UNREACHABLE;
+    case "KEYCHAIN_UNAVAILABLE":
+    case "KEYCHAIN_LOCKED":
+    case "KEYCHAIN_CORRUPT":
+    case "KEYCHAIN_FAILED":
+      return EXIT.KEYCHAIN;
+    case "RATE_LIMITED":
+    case "AUTH_RATE_LIMITED":
+    case "PAIRING_DISABLED":
+    case "PLUGIN_MISSING":
+    case "GATEWAY_REFUSED":
+    case "INVALID_REQUEST":
+    case "CLOCK_SKEW":
+    case "PROTOCOL_ERROR":
+      return EXIT.REFUSED;
+    default:
+      return EXIT.INTERNAL;
+  }
+}

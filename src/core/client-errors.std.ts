@@ -1,0 +1,68 @@
+// Every failure the client can show, as a code and a sentence that says what to do next.
+// Messages never contain a token, a code or a key: they are shown, logged and sent over IPC.
+
+export const CLIENT_ERROR_MESSAGES = {
+  CODE_EMPTY: "Enter the pairing code shown in Clawpodz.",
+  CODE_LENGTH: "A pairing code has 8 characters, like ABCD-EFGH.",
+  CODE_SYMBOL: "That code has a character pairing codes never use; check it against Clawpodz.",
+  CODE_CHECK: "That code has a typo: check each character against Clawpodz.",
+  URL_INVALID: "Enter the gateway address, like wss://gateway.example.com.",
+  URL_INSECURE: "Unencrypted ws:// is only allowed on this computer or your local network; use wss://.",
+  LINK_INVALID: "That pairing link is malformed. Ask for a new one, or type the gateway and code.",
+  CODE_INVALID: "The gateway did not accept that code. Check it, or ask for a new one.",
+  CODE_EXPIRED: "That code has expired. Ask for a new one in Clawpodz.",
+  CODE_ALREADY_USED: "That code was already used or cancelled. Ask for a new one in Clawpodz.",
+  DEVICE_REVOKED: "This device was revoked. Pair again to create a new device identity.",
+  RATE_LIMITED: "Too many failed attempts on this gateway. Wait, then try again.",
+  PAIRING_DISABLED: "Pairing is turned off on this gateway. Ask its operator to turn it on.",
+  INVALID_REQUEST: "The gateway rejected the request. Update OCMAP or ask the gateway's operator.",
+  PLUGIN_MISSING: "This gateway does not have the ocmap-pairing plugin. Ask its operator to install it.",
+  GATEWAY_UNREACHABLE: "Cannot reach the gateway. Check the address and your network; OCMAP keeps trying.",
+  GATEWAY_STARTING: "The gateway is starting or restarting. OCMAP will reconnect by itself.",
+  GATEWAY_REFUSED: "The gateway refused the connection. Check its version, or ask its operator.",
+  TOKEN_REJECTED: "The gateway no longer accepts this device. Pair again.",
+  AUTH_RATE_LIMITED: "The gateway is rate limiting sign-ins from this address. OCMAP will retry later.",
+  DEAD_SOCKET: "The connection went silent. Reconnecting.",
+  CONNECTION_LOST: "The connection to the gateway was lost. Reconnecting.",
+  PROTOCOL_ERROR: "The gateway sent something OCMAP does not understand. Update OCMAP.",
+  TIMEOUT: "The gateway did not answer in time. Check your network, then try again.",
+  CLOCK_SKEW: "This computer's clock is far off from the gateway's. Set the correct time, then try again.",
+  KEYCHAIN_UNAVAILABLE: "No keychain is available. Start your desktop's keyring (Secret Service), then try again.",
+  KEYCHAIN_LOCKED: "Your keychain is locked. Unlock it, then try again.",
+  KEYCHAIN_CORRUPT: "OCMAP's keychain entry is damaged. Forget this device and pair again.",
+  KEYCHAIN_FAILED: "The keychain refused to store OCMAP's credentials. Check your keyring, then try again.",
+  FORGET_OFFLINE: "Removed from this computer. The gateway was not reachable: ask its operator to revoke this device in Clawpodz.",
+  INTERNAL: "Something went wrong inside OCMAP. Try again.",
+} as const;
+
+export type ClientErrorCode = keyof typeof CLIENT_ERROR_MESSAGES;
+
+export interface ClientErrorInfo {
+  code: ClientErrorCode;
+  message: string;
+  retryable: boolean;
+  retryAfterMs?: number;
+}
+
+export class ClientError extends Error {
+  readonly code: ClientErrorCode;
+  readonly retryable: boolean;
+  readonly retryAfterMs?: number;
+  constructor(code: ClientErrorCode, o: { retryable?: boolean; retryAfterMs?: number; cause?: unknown } = {}) {
+    super(CLIENT_ERROR_MESSAGES[code], o.cause ? { cause: o.cause } : undefined);
+    this.name = "ClientError";
+    this.code = code;
+    this.retryable = o.retryable ?? false;
+    if (o.retryAfterMs !== undefined) this.retryAfterMs = o.retryAfterMs;
+  }
+  info(): ClientErrorInfo {
+    return { code: this.code, message: this.message, retryable: this.retryable, ...(this.retryAfterMs !== undefined ? { retryAfterMs: this.retryAfterMs } : {}) };
+  }
+}
+
+export function toClientError(err: unknown): ClientError {
+  if (err instanceof ClientError) return err;
+  const code = (err as { code?: unknown })?.code;
+  if (typeof code === "string" && code in CLIENT_ERROR_MESSAGES) return new ClientError(code as ClientErrorCode, { cause: err });
+  return new ClientError("INTERNAL", { cause: err });
+}

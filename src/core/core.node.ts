@@ -1,0 +1,171 @@
+// The OCMAP client core: the lifecycle machine wired to the keychain, the pairing flow and the
+// gateway socket. Runs in plain Node (CLI, tests) and in Electron's main process alike.
+import { hostname } from "node:os";
+import { createActor, fromPromise } from "xstate";
+import { ClientError } from "./client-errors.std.ts";
+import { coreView, type CoreView } from "./core-view.std.ts";
+import { openSession, type GatewaySession } from "./gateway-session.node.ts";
+import { createIdentity } from "./identity.node.ts";
+import type { Keystore, TrustRecord } from "./keystore.node.ts";
+import { lifecycleMachine, type LiveSession, type TrustSummary } from "./lifecycle-machine.std.ts";
+import { connectError, pairWithCode } from "./pairing-flow.node.ts";
+
+export const OCMAP_VERSION = "0.1.0";
+
+export interface CoreOptions {
+  keystore: Keystore;
+  displayName?: string;
+  platform?: string;
+  now?: () => number;
+  random?: () => number;
+  /** Bounds each network step (HTTP request, handshake, forgetSelf). */
+  timeoutMs?: number;
+}
+
+export interface OcmapCore {
+  start(): void;
+  stop(): void;
+  view(): CoreView;
+  subscribe(listener: (view: CoreView) => void): () => void;
+  pair(gatewayUrl: string, code: string): void;
+  cancelPairing(): void;
+  retryNow(): void;
+  forget(): void;
+  /** Resolves with the first view that satisfies `predicate` (now or later). */
+  waitFor(predicate: (v: CoreView) => boolean, timeoutMs?: number): Promise<CoreView>;
+}
+
+export function defaultDisplayName(): string {
+  return `OCMAP on ${hostname()}`.slice(0, 64);
+}
+
+const summary = (t: TrustRecord): TrustSummary => ({
+  gatewayUrl: t.gatewayUrl,
+  deviceId: t.deviceId,
+  displayName: t.displayName,
+  scopes: [...t.scopes],
+  pairedAtMs: t.pairedAtMs,
+});
+
+export function createCore(o: CoreOptions): OcmapCore {
+  const ks = o.keystore;
+  const displayName = o.displayName ?? defaultDisplayName();
+  const timeoutMs = o.timeoutMs ?? 15_000;
+  const platform = o.platform ?? process.platform;
+
+  const machine = lifecycleMachine.provide({
+    actors: {
+      loadTrust: fromPromise(async () => {
+        const trust = await ks.loadTrust();
+        return trust ? summary(trust) : null;
+      }),
+
+      pair: fromPromise(async ({ input, signal }) => {
+        await ks.probe(); // a locked keychain fails here, before the code is spent
+        const identity = createIdentity();
+        const r = await pairWithCode({ gatewayUrl: input.gatewayUrl, code: input.code, identity, displayName, version: OCMAP_VERSION, platform, signal, timeoutMs, onStep: input.onStep });
+        const trust: TrustRecord = {
+          gatewayUrl: r.gatewayUrl,
+          deviceId: identity.deviceId,
+          deviceToken: r.deviceToken,
+          role: "operator",
+          scopes: r.scopes,
+          pairedAtMs: Date.now(),
+          displayName,
+        };
+        try {
+          input.onStep("saving");
+          await ks.saveIdentity(identity);
+          await ks.saveTrust(trust); // written (and read back) before success is reported
+          if (signal.aborted) throw new ClientError("INTERNAL");
+        } catch (err) {
+          r.session.close();
+          await ks.wipe().catch(() => undefined);
+          throw err;
+        }
+        return { session: r.session as LiveSession, trust: summary(trust) };
+      }),
+
+      connect: fromPromise(async () => {
+        const [trust, identity] = [await ks.loadTrust(), await ks.loadIdentity()];
+        if (!trust || !identity || identity.deviceId !== trust.deviceId) throw new ClientError("TOKEN_REJECTED");
+        const r = await openSession({ url: trust.gatewayUrl, identity, auth: { deviceToken: trust.deviceToken }, scopes: trust.scopes, displayName, version: OCMAP_VERSION, platform, timeoutMs });
+        if (!r.ok) throw connectError(r.error);
+        const reissued = r.hello.auth?.deviceToken;
+        if (reissued && reissued !== trust.deviceToken) await ks.saveTrust({ ...trust, deviceToken: reissued });
+        return { session: r.session as LiveSession, trust: summary(trust) };
+      }),
+
+      forget: fromPromise(async ({ input }) => {
+        let session = input.session as GatewaySession | null;
+        let opened = false;
+        let toldGateway = false;
+        try {
+          if (!session) {
+            // Not connected: one short best-effort attempt to tell the gateway.
+            const [trust, identity] = [await ks.loadTrust(), await ks.loadIdentity()];
+            if (trust && identity) {
+              const r = await openSession({ url: trust.gatewayUrl, identity, auth: { deviceToken: trust.deviceToken }, scopes: trust.scopes, displayName, version: OCMAP_VERSION, platform, timeoutMs: 3_000 });
+              if (r.ok) {
+                session = r.session;
+                opened = true;
+              }
+            }
+          }
+          if (session) {
+            await session.request("pairing.forgetSelf", {}, 5_000);
+            toldGateway = true;
+          }
+        } catch {
+          // best effort: the local wipe below happens either way, and the view says which
+        } finally {
+          if (opened) session?.close();
+        }
+        await ks.wipe();
+        return { toldGateway };
+      }),
+
+      wipe: fromPromise(() => ks.wipe()),
+    },
+  });
+
+  const actor = createActor(machine, { input: { now: o.now, random: o.random } });
+  let current: CoreView = coreView(actor.getSnapshot());
+  const listeners = new Set<(v: CoreView) => void>();
+  actor.subscribe((snap) => {
+    const next = coreView(snap);
+    if (JSON.stringify(next) === JSON.stringify(current)) return;
+    current = next;
+    for (const l of listeners) l(next);
+  });
+
+  return {
+    start: () => void actor.start(),
+    stop: () => actor.stop(),
+    view: () => current,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    pair: (gatewayUrl, code) => actor.send({ type: "PAIR", gatewayUrl, code }),
+    cancelPairing: () => actor.send({ type: "CANCEL_PAIRING" }),
+    retryNow: () => actor.send({ type: "RETRY_NOW" }),
+    forget: () => actor.send({ type: "FORGET" }),
+    waitFor(predicate, waitMs = 60_000) {
+      if (predicate(current)) return Promise.resolve(current);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`core view did not reach the expected state within ${waitMs} ms (now ${current.state}/${current.activity})`));
+        }, waitMs);
+        const check = (v: CoreView) => {
+          if (!predicate(v)) return;
+          clearTimeout(timer);
+          listeners.delete(check);
+          resolve(v);
+        };
+        listeners.add(check);
+      });
+    },
+  };
+}

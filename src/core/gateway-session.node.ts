@@ -1,0 +1,234 @@
+// One WebSocket to the gateway: challenge → signed connect → hello-ok, then requests and events.
+// It reports; it never retries: reconnect policy belongs to the state machine.
+import WebSocket from "ws";
+import { ClientError } from "./client-errors.std.ts";
+import { decodeFrame, MAX_FRAME_BYTES } from "./frame-decoder.std.ts";
+import { signConnectProof, type DeviceIdentity } from "./identity.node.ts";
+
+export const CLIENT = { id: "gateway-client", mode: "ui", role: "operator", deviceFamily: "desktop" } as const;
+export const DEFAULT_TICK_INTERVAL_MS = 30_000;
+
+export interface WireError {
+  code: string;
+  message: string;
+  details?: { code?: string; requestId?: string; reason?: string; [k: string]: unknown };
+  retryable?: boolean;
+  retryAfterMs?: number;
+}
+
+export interface HelloOk {
+  auth?: { deviceToken?: string; role?: string; scopes?: string[] };
+  policy?: { tickIntervalMs?: number };
+  [k: string]: unknown;
+}
+
+export interface SessionOptions {
+  url: string;
+  identity: DeviceIdentity;
+  auth: { deviceToken: string } | { bootstrapToken: string };
+  scopes: readonly string[];
+  displayName: string;
+  version: string;
+  platform?: string;
+  timeoutMs?: number;
+}
+
+export interface CloseInfo {
+  code: number;
+  reason: string;
+}
+
+export type OpenResult =
+  | { ok: true; session: GatewaySession; hello: HelloOk; challengeTs: number; challengeAt: number }
+  | { ok: false; error: WireError; challengeTs: number; challengeAt: number };
+
+/** Opens a socket and runs the handshake. Network trouble throws a ClientError; a refused connect is a result. */
+export async function openSession(o: SessionOptions): Promise<OpenResult> {
+  const ws = new WebSocket(o.url, { maxPayload: MAX_FRAME_BYTES, handshakeTimeout: o.timeoutMs ?? 15_000, perMessageDeflate: false });
+  const session = new GatewaySession(ws);
+  const timeoutMs = o.timeoutMs ?? 15_000;
+  try {
+    const challenge = await session.nextChallenge(timeoutMs);
+    const challengeAt = Date.now();
+    const platform = o.platform ?? process.platform;
+    const token = "deviceToken" in o.auth ? o.auth.deviceToken : o.auth.bootstrapToken;
+    const device = signConnectProof(o.identity, {
+      clientId: CLIENT.id,
+      clientMode: CLIENT.mode,
+      role: CLIENT.role,
+      scopes: [...o.scopes],
+      token,
+      nonce: challenge.nonce,
+      challengeTs: challenge.ts,
+      platform,
+      deviceFamily: CLIENT.deviceFamily,
+    });
+    const params = {
+      minProtocol: 4,
+      maxProtocol: 4,
+      client: { id: CLIENT.id, version: o.version, platform, mode: CLIENT.mode, deviceFamily: CLIENT.deviceFamily, displayName: o.displayName },
+      role: CLIENT.role,
+      scopes: [...o.scopes],
+      auth: o.auth,
+      device,
+    };
+    const res = await session.rawRequest("connect", params, timeoutMs);
+    if (!res.ok) {
+      session.terminateSoon();
+      return { ok: false, error: res.error, challengeTs: challenge.ts, challengeAt };
+    }
+    session.started(res.payload as HelloOk);
+    return { ok: true, session, hello: res.payload as HelloOk, challengeTs: challenge.ts, challengeAt };
+  } catch (err) {
+    session.terminate();
+    throw err;
+  }
+}
+
+type Pending = { resolve: (r: { ok: true; payload: unknown } | { ok: false; error: WireError }) => void; timer: ReturnType<typeof setTimeout> };
+
+export class GatewaySession {
+  readonly closed: Promise<CloseInfo>;
+  private readonly pending = new Map<string, Pending>();
+  private nextId = 0;
+  private lastSeq: number | undefined;
+  private challengeWaiter: ((c: { nonce: string; ts: number }) => void) | undefined;
+  private eventListeners = new Set<(event: string, payload: unknown) => void>();
+  private activityListeners = new Set<() => void>();
+  private closeInfo: CloseInfo | undefined;
+  private failure: ClientError | undefined;
+  tickIntervalMs = DEFAULT_TICK_INTERVAL_MS;
+  /** Events lost in transit (gaps in `seq`); the caller refreshes what it shows. */
+  seqGaps = 0;
+
+  constructor(private readonly ws: WebSocket) {
+    this.closed = new Promise((resolve) => {
+      ws.on("close", (code, reason) => {
+        this.closeInfo = { code, reason: reason.toString().slice(0, 200) };
+        for (const [id, p] of this.pending) {
+          clearTimeout(p.timer);
+          p.resolve({ ok: false, error: { code: "CONNECTION_LOST", message: `closed ${code}` } });
+          this.pending.delete(id);
+        }
+        resolve(this.closeInfo);
+      });
+    });
+    ws.on("error", (err) => {
+      this.failure ??= classifySocketError(err);
+    });
+    ws.on("message", (data, isBinary) => this.onMessage(data as Buffer, isBinary));
+  }
+
+  get isOpen() {
+    return this.ws.readyState === WebSocket.OPEN;
+  }
+
+  onEvent(cb: (event: string, payload: unknown) => void): () => void {
+    this.eventListeners.add(cb);
+    return () => this.eventListeners.delete(cb);
+  }
+
+  /** Any frame from the gateway proves the socket is alive (ticks come every `tickIntervalMs`). */
+  onActivity(cb: () => void): () => void {
+    this.activityListeners.add(cb);
+    return () => this.activityListeners.delete(cb);
+  }
+
+  /** A request after hello-ok; resolves the payload or rejects with the gateway's error shape. */
+  async request<T = unknown>(method: string, params: unknown = {}, timeoutMs = 10_000): Promise<T> {
+    const res = await this.rawRequest(method, params, timeoutMs);
+    if (!res.ok) throw Object.assign(new Error(`${method}: ${res.error.code}`), { wire: res.error });
+    return res.payload as T;
+  }
+
+  close(code = 1000, reason = "client closing") {
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
+  }
+
+  /** Drop the socket without a close handshake (a dead peer will not answer one). */
+  terminate() {
+    this.ws.terminate();
+  }
+
+  /** The gateway closes a refused handshake itself; make sure we do not keep a half-open socket. */
+  terminateSoon() {
+    setTimeout(() => this.terminate(), 1000).unref();
+  }
+
+  // ---- internals used by openSession ----
+
+  nextChallenge(timeoutMs: number): Promise<{ nonce: string; ts: number }> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new ClientError("TIMEOUT", { retryable: true })), timeoutMs);
+      this.challengeWaiter = (c) => {
+        clearTimeout(timer);
+        resolve(c);
+      };
+      this.closed.then((c) => {
+        clearTimeout(timer);
+        reject(this.failure ?? closeToError(c));
+      });
+    });
+  }
+
+  rawRequest(method: string, params: unknown, timeoutMs: number): Promise<{ ok: true; payload: unknown } | { ok: false; error: WireError }> {
+    if (this.ws.readyState !== WebSocket.OPEN) return Promise.resolve({ ok: false, error: { code: "CONNECTION_LOST", message: "socket not open" } });
+    const id = `o${++this.nextId}`;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        resolve({ ok: false, error: { code: "TIMEOUT", message: `${method} timed out` } });
+      }, timeoutMs);
+      this.pending.set(id, { resolve, timer });
+      this.ws.send(JSON.stringify({ type: "req", id, method, params }));
+    });
+  }
+
+  started(hello: HelloOk) {
+    const tick = hello.policy?.tickIntervalMs;
+    if (typeof tick === "number" && tick >= 1000 && tick <= 600_000) this.tickIntervalMs = tick;
+  }
+
+  private onMessage(data: Buffer, isBinary: boolean) {
+    const decoded = decodeFrame(isBinary ? new Uint8Array(data) : data.toString("utf8"));
+    if (!decoded.ok) {
+      this.failure = new ClientError("PROTOCOL_ERROR");
+      this.ws.close(decoded.reason === "too-large" ? 1009 : 1007, `bad frame: ${decoded.reason}`);
+      return;
+    }
+    for (const cb of this.activityListeners) cb();
+    const f = decoded.frame;
+    if (f.type === "res") {
+      const p = this.pending.get(f.id);
+      if (!p) return;
+      clearTimeout(p.timer);
+      this.pending.delete(f.id);
+      p.resolve(f.ok ? { ok: true, payload: f.payload } : { ok: false, error: (f.error ?? { code: "UNKNOWN", message: "" }) as WireError });
+      return;
+    }
+    if (f.event === "connect.challenge") {
+      const c = f.payload as { nonce?: unknown; ts?: unknown };
+      if (typeof c?.nonce === "string" && typeof c.ts === "number") this.challengeWaiter?.({ nonce: c.nonce, ts: c.ts });
+      this.challengeWaiter = undefined;
+      return;
+    }
+    if (typeof f.seq === "number") {
+      if (this.lastSeq !== undefined && f.seq > this.lastSeq + 1) this.seqGaps += f.seq - this.lastSeq - 1;
+      this.lastSeq = f.seq;
+    }
+    for (const cb of this.eventListeners) cb(f.event, f.payload);
+  }
+}
+
+function classifySocketError(err: Error & { code?: string }): ClientError {
+  if (/Unexpected server response: (404|426)/.test(err.message)) return new ClientError("GATEWAY_REFUSED", { cause: err });
+  if (/Max payload size exceeded/i.test(err.message)) return new ClientError("PROTOCOL_ERROR", { cause: err });
+  return new ClientError("GATEWAY_UNREACHABLE", { retryable: true, cause: err });
+}
+
+export function closeToError(c: CloseInfo): ClientError {
+  if (c.code === 4001) return new ClientError("TOKEN_REJECTED");
+  if (c.code === 1012 || c.code === 1013) return new ClientError("GATEWAY_STARTING", { retryable: true });
+  if (c.code === 1009 || c.code === 1007) return new ClientError("PROTOCOL_ERROR", { retryable: true });
+  return new ClientError("CONNECTION_LOST", { retryable: true });
+}

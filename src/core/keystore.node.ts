@@ -1,0 +1,139 @@
+// The OS keychain via keytar, for the main process and the headless CLI only. Nothing is ever
+// written to a file and there is no plaintext fallback: when the keychain cannot be used, callers
+// get a KeystoreError whose message tells the user what to do.
+import { randomUUID } from "node:crypto";
+import { parseIdentity, type DeviceIdentity } from "./identity.node.ts";
+import { corruptEntry, fromKeytarError, KeystoreError, KEYSTORE_MESSAGES } from "./keystore-error.std.ts";
+import { parseTrustRecord, type TrustRecord } from "./trust-record.std.ts";
+
+export { KeystoreError, type KeystoreErrorCode } from "./keystore-error.std.ts";
+export type { TrustRecord } from "./trust-record.std.ts";
+
+interface Keytar {
+  getPassword(service: string, account: string): Promise<string | null>;
+  setPassword(service: string, account: string, password: string): Promise<void>;
+  deletePassword(service: string, account: string): Promise<boolean>;
+}
+
+const IDENTITY = "identity";
+const TRUST = "trust";
+const PROBE = "probe";
+
+let keytarModule: Promise<Keytar> | undefined;
+
+// Loaded on first use, so a missing native build is a KEYCHAIN_UNAVAILABLE and not a crash at
+// startup. Never use findCredentials: keytar 7.9.0 crashes the process (SIGSEGV) when it runs
+// against a locked gnome-keyring that holds our items.
+function loadKeytar(): Promise<Keytar> {
+  keytarModule ??= import("keytar").then(
+    (m) => (m.default ?? m) as Keytar,
+    () => {
+      keytarModule = undefined;
+      throw new KeystoreError("KEYCHAIN_UNAVAILABLE", KEYSTORE_MESSAGES.KEYCHAIN_UNAVAILABLE);
+    },
+  );
+  return keytarModule;
+}
+
+export interface KeystoreOptions {
+  /** Keychain service name; tests use a unique one. Default "ocmap". */
+  service?: string;
+}
+
+export class Keystore {
+  readonly service: string;
+
+  constructor(options: KeystoreOptions = {}) {
+    const service = options.service ?? "ocmap";
+    if (service.length === 0) throw new TypeError("Keystore service name must not be empty");
+    this.service = service;
+  }
+
+  /** Resolves only if the keychain can store, return and delete an entry right now. */
+  async probe(): Promise<void> {
+    await this.writeProbe();
+  }
+
+  async loadIdentity(): Promise<DeviceIdentity | null> {
+    return this.load(IDENTITY, "device identity", parseIdentity);
+  }
+
+  async saveIdentity(identity: DeviceIdentity): Promise<void> {
+    const valid = parseIdentity(identity);
+    await this.save(IDENTITY, valid, [valid.privateKey]);
+  }
+
+  async loadTrust(): Promise<TrustRecord | null> {
+    return this.load(TRUST, "pairing record", parseTrustRecord);
+  }
+
+  /** Resolves only once the record has been written and read back unchanged. */
+  async saveTrust(record: TrustRecord): Promise<void> {
+    const valid = parseTrustRecord(record);
+    await this.save(TRUST, valid, [valid.deviceToken]);
+  }
+
+  /** Deletes the pairing record and the identity; resolves when both are gone (also when they never existed). */
+  async wipe(): Promise<void> {
+    const trustDeleted = await this.call((k) => k.deletePassword(this.service, TRUST));
+    const identityDeleted = await this.call((k) => k.deletePassword(this.service, IDENTITY));
+    // false means "there was nothing", or "the keyring is locked" (and the entry is still there).
+    if (!trustDeleted || !identityDeleted) await this.writeProbe();
+  }
+
+  private async load<T>(account: string, what: string, parse: (json: unknown) => T): Promise<T | null> {
+    const text = await this.call((k) => k.getPassword(this.service, account));
+    if (text === null) {
+      // A locked keyring also answers null: only a write tells "nothing stored" from "locked".
+      await this.writeProbe();
+      return null;
+    }
+    // Neither error is passed on: JSON.parse's message quotes the text, which holds the secret.
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw corruptEntry(what);
+    }
+    try {
+      return parse(json);
+    } catch {
+      throw corruptEntry(what);
+    }
+  }
+
+  private async save(account: string, value: object, secrets: string[]): Promise<void> {
+    const text = JSON.stringify(value);
+    const redact = [text, ...secrets];
+    await this.call((k) => k.setPassword(this.service, account, text), redact);
+    const stored = await this.call((k) => k.getPassword(this.service, account), redact);
+    if (stored !== text) {
+      throw new KeystoreError("KEYCHAIN_FAILED", "The system keychain did not keep what OCMAP saved. Check that your keyring works, then try again.");
+    }
+  }
+
+  private async writeProbe(): Promise<void> {
+    const value = randomUUID();
+    try {
+      await this.call((k) => k.setPassword(this.service, PROBE, value));
+    } catch (err) {
+      // The service answered, so a refused write means a locked keyring (or a declined unlock prompt).
+      if (err instanceof KeystoreError && err.code === "KEYCHAIN_UNAVAILABLE") throw err;
+      throw new KeystoreError("KEYCHAIN_LOCKED", KEYSTORE_MESSAGES.KEYCHAIN_LOCKED);
+    }
+    const stored = await this.call((k) => k.getPassword(this.service, PROBE));
+    await this.call((k) => k.deletePassword(this.service, PROBE));
+    if (stored !== value) {
+      throw new KeystoreError("KEYCHAIN_FAILED", "The system keychain did not keep a test entry. Check that your keyring works, then try again.");
+    }
+  }
+
+  private async call<T>(op: (k: Keytar) => Promise<T>, secrets: readonly string[] = []): Promise<T> {
+    const keytar = await loadKeytar();
+    try {
+      return await op(keytar);
+    } catch (err) {
+      throw fromKeytarError(err, secrets);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+// What this client keeps about the gateway it is paired with (in the OS keychain, never in a file).
+
+export interface TrustRecord {
+  gatewayUrl: string;
+  deviceId: string;
+  deviceToken: string;
+  role: "operator";
+  scopes: string[];
+  pairedAtMs: number;
+  displayName: string;
+}
+
+const KEYS = ["deviceId", "deviceToken", "displayName", "gatewayUrl", "pairedAtMs", "role", "scopes"];
+
+/** Validates a stored record (parsed JSON). Errors name the field, never its value: one is the token. */
+export function parseTrustRecord(json: unknown): TrustRecord {
+  if (typeof json !== "object" || json === null || Array.isArray(json)) throw malformed("it is not an object");
+  const keys = Object.keys(json);
+  if (keys.length !== KEYS.length || !KEYS.every((k) => keys.includes(k))) throw malformed(`it must have exactly ${KEYS.join(", ")}`);
+  const r = json as Record<string, unknown>;
+  if (typeof r.gatewayUrl !== "string" || !/^wss?:\/\/[^\s]+$/u.test(r.gatewayUrl)) throw malformed("gatewayUrl is not a ws:// or wss:// URL");
+  if (typeof r.deviceId !== "string" || !/^[0-9a-f]{64}$/u.test(r.deviceId)) throw malformed("deviceId is not 64 lowercase hex characters");
+  if (typeof r.deviceToken !== "string" || r.deviceToken.length === 0 || r.deviceToken.length > 4096) throw malformed("deviceToken is not a token");
+  if (r.role !== "operator") throw malformed('role is not "operator"');
+  if (!Array.isArray(r.scopes) || !r.scopes.every((s) => typeof s === "string" && s.length > 0)) throw malformed("scopes is not a list of scope names");
+  if (typeof r.pairedAtMs !== "number" || !Number.isSafeInteger(r.pairedAtMs) || r.pairedAtMs < 0) throw malformed("pairedAtMs is not a time");
+  if (typeof r.displayName !== "string") throw malformed("displayName is not a string");
+  return {
+    gatewayUrl: r.gatewayUrl,
+    deviceId: r.deviceId,
+    deviceToken: r.deviceToken,
+    role: "operator",
+    scopes: [...(r.scopes as string[])],
+    pairedAtMs: r.pairedAtMs,
+    displayName: r.displayName,
+  };
+}
+
+function malformed(why: string): Error {
+  return new Error(`The stored pairing record is malformed (${why}).`);
+}

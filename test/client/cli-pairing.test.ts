@@ -1,0 +1,202 @@
+// The client core end to end through the headless `ocmap` CLI, against the real gateway + plugin
+// and the real gnome-keyring of the test sandbox.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Keystore } from "../../src/core/keystore.node.ts";
+import { CliProcess, newKeychainService, runCli } from "../harness/cli.ts";
+import { startGateway, type Gateway } from "../harness/gateway.ts";
+import { lockKeyring, unlockKeyring } from "../harness/keyring.ts";
+import { waitFor } from "../harness/wait.ts";
+import { newWireDevice } from "../harness/wire-client.ts";
+import { bootstrapConnect, redeem } from "../harness/wire-pairing.ts";
+
+let g: Gateway;
+let expiring: { code: string; expiresAtMs: number };
+const secrets = new Set<string>();
+const outputs: string[] = [];
+
+async function newCode(access = "standard") {
+  const c = await g.call("pairing.createCode", { access });
+  secrets.add(c.code).add(c.code.replace("-", "")).add(c.bootstrapToken);
+  return c as { code: string; codeId: string; bootstrapToken: string; scopes: string[] };
+}
+
+/** Run the CLI and keep its output for the final secret scan. */
+async function ocmap(service: string, ...args: string[]) {
+  const r = await runCli(service, [...args, "--json"]);
+  outputs.push(r.stdout, r.stderr);
+  return r;
+}
+
+async function rememberKeychain(service: string) {
+  const ks = new Keystore({ service });
+  const [trust, identity] = [await ks.loadTrust(), await ks.loadIdentity()];
+  if (trust) secrets.add(trust.deviceToken);
+  if (identity) secrets.add(identity.privateKey);
+  return { trust, identity };
+}
+
+const failures = async () => (await g.call("pairing.list", {})).events.filter((e: any) => e.type === "code.failed").length;
+
+beforeAll(async () => {
+  g = await startGateway({ pluginConfig: { maxFailuresPerAddress: 1000, maxFailuresGlobal: 1000 } });
+  const c = await g.call("pairing.createCode", { ttlSeconds: 120 });
+  secrets.add(c.code).add(c.bootstrapToken);
+  expiring = { code: c.code, expiresAtMs: c.expiresAtMs };
+});
+afterAll(async () => {
+  await g?.dispose();
+});
+
+describe("ocmap CLI against the real gateway and keychain", () => {
+  it("pairs with a valid code, then a fresh process reconnects from the keychain alone", async () => {
+    const svc = newKeychainService();
+    const c = await newCode();
+    const r = await ocmap(svc, "pair", g.url, c.code);
+    expect(r.code).toBe(0);
+    const states = r.lines.filter((l) => l.type === "state").map((l) => l.state);
+    expect(states).toContain("PAIRING_IN_PROGRESS");
+    expect(states.at(-1)).toBe("PAIRED_CONNECTED");
+    expect(r.lines.some((l) => l.pairingStep === "approving")).toBe(true);
+    const { trust, identity } = await rememberKeychain(svc);
+    expect(trust).toMatchObject({ gatewayUrl: g.url, deviceId: identity!.deviceId, scopes: ["operator.read", "operator.write"] });
+    const last = r.lines.at(-1);
+    expect(last.device.fingerprint).toBe(identity!.deviceId.slice(0, 12).toUpperCase().replace(/(.{4})(?=.)/g, "$1 "));
+
+    const s = await ocmap(svc, "status");
+    expect(s.code).toBe(0);
+    expect(s.lines.at(-1)).toMatchObject({ state: "PAIRED_CONNECTED", gateway: { host: `127.0.0.1:${g.port}`, insecure: true } });
+    const list = await g.call("pairing.list", {});
+    expect(list.devices.find((d: any) => d.deviceId === identity!.deviceId)).toMatchObject({ displayName: expect.stringMatching(/^OCMAP on /) });
+  });
+
+  it("refuses a code that was already used (CODE_ALREADY_USED)", async () => {
+    const c = await newCode();
+    expect((await ocmap(newKeychainService(), "pair", g.url, c.code)).code).toBe(0);
+    const svc = newKeychainService();
+    const r = await ocmap(svc, "pair", g.url, c.code);
+    expect(r.code).toBe(6);
+    expect(r.lines.at(-1)).toMatchObject({ type: "error", code: "CODE_ALREADY_USED" });
+    expect((await rememberKeychain(svc)).trust).toBeNull();
+  });
+
+  it("refuses an unknown code and a code another device took over (CODE_INVALID)", async () => {
+    const unknown = await ocmap(newKeychainService(), "pair", g.url, "0000-0000");
+    expect(unknown.code).toBe(6);
+    expect(unknown.lines.at(-1)).toMatchObject({ type: "error", code: "CODE_INVALID" });
+    // Someone else redeemed the code and bound its bootstrap token to their own device key first.
+    const c = await newCode();
+    const thief = await redeem(g, c.code);
+    const bound = await bootstrapConnect(g, newWireDevice(), thief.body.bootstrapToken, thief.body.scopes);
+    expect(bound.helloOk).toBe(false);
+    const r = await ocmap(newKeychainService(), "pair", g.url, c.code);
+    expect(r.code).toBe(6);
+    expect(r.lines.at(-1)).toMatchObject({ type: "error", code: "CODE_INVALID" });
+  });
+
+  it("catches a typo locally: no request reaches the gateway", async () => {
+    const before = await failures();
+    const c = await newCode();
+    const typo = c.code.slice(0, 8) + (c.code[8] === "0" ? "1" : "0");
+    const r = await ocmap(newKeychainService(), "pair", g.url, typo);
+    expect(r.code).toBe(6);
+    expect(r.lines.at(-1)).toMatchObject({ type: "error", code: "CODE_CHECK" });
+    expect(await failures()).toBe(before);
+    const list = await g.call("pairing.list", {});
+    expect(list.events.some((e: any) => e.type === "code.redeemed" && e.codeId === c.codeId)).toBe(false);
+  });
+
+  it("pairs from an ocmap:// link only after the gateway is confirmed", async () => {
+    const c = await newCode();
+    const link = `ocmap://pair?gateway=${encodeURIComponent(g.url)}&code=${c.code}`;
+    const svc = newKeychainService();
+    const refused = await ocmap(svc, "pair", link);
+    expect(refused.code).toBe(2);
+    expect(refused.lines[0]).toMatchObject({ type: "info", host: `127.0.0.1:${g.port}` });
+    expect(refused.lines.at(-1)).toMatchObject({ code: "LINK_NOT_CONFIRMED" });
+    const ok = await ocmap(svc, "pair", link, "--yes");
+    expect(ok.code).toBe(0);
+    await rememberKeychain(svc);
+    const bad = await ocmap(newKeychainService(), "pair", "ocmap://pair?gateway=ws%3A%2F%2Fevil.example.com&code=" + c.code);
+    expect(bad.code).toBe(2);
+  });
+
+  it("a locked keychain fails with its own code and spends nothing", async () => {
+    const c = await newCode();
+    const svc = newKeychainService();
+    await lockKeyring();
+    let r;
+    try {
+      r = await ocmap(svc, "pair", g.url, c.code);
+    } finally {
+      await unlockKeyring();
+    }
+    expect(r.code).toBe(7);
+    expect(r.lines.at(-1)).toMatchObject({ type: "error", code: "KEYCHAIN_LOCKED" });
+    expect((await rememberKeychain(svc)).trust).toBeNull();
+    const list = await g.call("pairing.list", {});
+    expect(list.codes.find((x: any) => x.codeId === c.codeId).status).toBe("active");
+    // Unlocked again, the same code still works.
+    expect((await ocmap(svc, "pair", g.url, c.code)).code).toBe(0);
+    await rememberKeychain(svc);
+  });
+
+  it("revoking on the server drops a running client to REVOKED and wipes its trust", async () => {
+    const svc = newKeychainService();
+    const c = await newCode();
+    expect((await ocmap(svc, "pair", g.url, c.code)).code).toBe(0);
+    const { identity } = await rememberKeychain(svc);
+    const p = new CliProcess(svc, ["connect", "--json"]);
+    await p.waitForLine((l) => l.state === "PAIRED_CONNECTED", "connected");
+    await waitFor(async () => (await g.call("pairing.list", {})).devices.find((d: any) => d.deviceId === identity!.deviceId)?.connected, "Clawpodz data to show the device connected");
+    await g.call("pairing.revokeDevice", { deviceId: identity!.deviceId });
+    const line = await p.waitForLine((l) => l.state === "REVOKED", "REVOKED");
+    expect(line.reason.code).toBe("REVOKED");
+    expect(await p.exited).toBe(4);
+    outputs.push(p.stdout, p.stderr);
+    expect((await rememberKeychain(svc)).trust).toBeNull();
+    const after = await ocmap(svc, "status");
+    expect(after.code).toBe(3);
+  });
+
+  it("survives a gateway restart: reconnects by itself and the device is still trusted", async () => {
+    const svc = newKeychainService();
+    const c = await newCode();
+    expect((await ocmap(svc, "pair", g.url, c.code)).code).toBe(0);
+    await rememberKeychain(svc);
+    const p = new CliProcess(svc, ["connect", "--json"]);
+    await p.waitForLine((l) => l.state === "PAIRED_CONNECTED", "connected");
+    const mark = p.lines.length;
+    await g.restart();
+    await p.waitForLine((l) => l.state === "PAIRED_DISCONNECTED", "disconnect seen", 30_000, mark);
+    await p.waitForLine((l) => l.state === "PAIRED_CONNECTED", "reconnected by itself", 60_000, mark);
+    expect(await p.stop()).toBe(0);
+    outputs.push(p.stdout, p.stderr);
+  });
+
+  it("forget: tells the gateway, wipes the keychain, and says so", async () => {
+    const svc = newKeychainService();
+    const c = await newCode("read-only");
+    expect((await ocmap(svc, "pair", g.url, c.code)).code).toBe(0);
+    const { identity } = await rememberKeychain(svc);
+    const r = await ocmap(svc, "forget");
+    expect(r.code).toBe(0);
+    expect(r.lines.at(-1)).toMatchObject({ type: "info", notice: "FORGOTTEN" });
+    expect((await rememberKeychain(svc)).trust).toBeNull();
+    const list = await g.call("pairing.list", {});
+    expect(list.devices.find((d: any) => d.deviceId === identity!.deviceId)).toMatchObject({ revokedBy: "self" });
+  });
+
+  it("refuses an expired code (CODE_EXPIRED)", async () => {
+    await waitFor(() => Date.now() > expiring.expiresAtMs, "the 120 s code to expire", 180_000, 500);
+    const r = await ocmap(newKeychainService(), "pair", g.url, expiring.code);
+    expect(r.code).toBe(6);
+    expect(r.lines.at(-1)).toMatchObject({ type: "error", code: "CODE_EXPIRED" });
+  }, 200_000);
+
+  it("never prints a code, token or key", () => {
+    expect(secrets.size).toBeGreaterThan(15);
+    const all = outputs.join("\n");
+    expect(all.length).toBeGreaterThan(1000);
+    for (const s of secrets) expect(all.includes(s), "CLI output contains a secret").toBe(false);
+  });
+});

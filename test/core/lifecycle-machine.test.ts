@@ -1,0 +1,207 @@
+// Unit tests of the lifecycle machine alone, on XState's SimulatedClock. The actors here are FAKES
+// (named fake*): the real ones are proven end to end against the gateway in test/client/.
+import { describe, expect, it } from "vitest";
+import { createActor, fromPromise, SimulatedClock } from "xstate";
+import { coreView } from "../../src/core/core-view.std.ts";
+import { lifecycleMachine, type LiveSession, type TrustSummary } from "../../src/core/lifecycle-machine.std.ts";
+
+const trust: TrustSummary = { gatewayUrl: "wss://gw.example", deviceId: "ab".repeat(32), displayName: "OCMAP on test", scopes: ["operator.read"], pairedAtMs: 1 };
+
+function fakeSession(tickIntervalMs = 30_000) {
+  let close!: (c: { code: number; reason: string }) => void;
+  const activity = new Set<() => void>();
+  const s: LiveSession & { drop(code: number): void; ping(): void; closedByClient: boolean } = {
+    tickIntervalMs,
+    closed: new Promise((r) => (close = r)),
+    onActivity: (cb) => (activity.add(cb), () => activity.delete(cb)),
+    close() {
+      s.closedByClient = true;
+    },
+    drop: (code) => close({ code, reason: "" }),
+    ping: () => activity.forEach((cb) => cb()),
+    closedByClient: false,
+  };
+  return s;
+}
+
+type Outcome = { ok: true } | { ok: false; code: string; retryAfterMs?: number };
+
+function harness(o: { stored?: boolean; connects?: Outcome[]; pair?: Outcome } = {}) {
+  const clock = new SimulatedClock();
+  const calls = { connect: 0, wipe: 0, forget: [] as Array<LiveSession | null> };
+  const sessions: ReturnType<typeof fakeSession>[] = [];
+  const connects = [...(o.connects ?? [])];
+  const fail = (x: Extract<Outcome, { ok: false }>) => Object.assign(new Error(x.code), { code: x.code, message: x.code, retryable: true, retryAfterMs: x.retryAfterMs });
+  const machine = lifecycleMachine.provide({
+    actors: {
+      loadTrust: fromPromise(async () => (o.stored ? trust : null)), // fake
+      connect: fromPromise(async () => {
+        // fake
+        calls.connect++;
+        const next = connects.shift() ?? { ok: false, code: "GATEWAY_UNREACHABLE" };
+        if (!next.ok) throw fail(next);
+        const s = fakeSession();
+        sessions.push(s);
+        return { session: s as LiveSession, trust };
+      }),
+      pair: fromPromise(async () => {
+        // fake
+        const r = o.pair ?? { ok: true };
+        if (!r.ok) throw fail(r);
+        const s = fakeSession();
+        sessions.push(s);
+        return { session: s as LiveSession, trust };
+      }),
+      forget: fromPromise(async ({ input }) => (calls.forget.push(input.session), { toldGateway: !!input.session })), // fake
+      wipe: fromPromise<void>(async () => void calls.wipe++), // fake
+    },
+  });
+  const actor = createActor(machine, { clock, input: { now: () => clock.now(), random: () => 0 } });
+  const settle = () => new Promise((r) => setImmediate(r));
+  return {
+    clock,
+    actor,
+    calls,
+    sessions,
+    view: () => coreView(actor.getSnapshot()),
+    value: () => actor.getSnapshot().value,
+    async advance(ms: number) {
+      clock.increment(ms);
+      await settle();
+      await settle();
+    },
+    settle,
+    start: async () => {
+      actor.start();
+      await settle();
+      await settle();
+    },
+  };
+}
+
+describe("lifecycle machine (SimulatedClock, fake actors)", () => {
+  it("reconnects from stored trust at launch, with no input", async () => {
+    const h = harness({ stored: true, connects: [{ ok: true }] });
+    await h.start();
+    expect(h.view().state).toBe("PAIRED_CONNECTED");
+    expect(h.calls.connect).toBe(1);
+  });
+
+  it("backs off 0.5 s → 30 s and resets after a success", async () => {
+    const h = harness({ stored: true, connects: Array(12).fill({ ok: false, code: "GATEWAY_UNREACHABLE" }).concat([{ ok: true }]) });
+    await h.start();
+    const delays: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const v = h.view();
+      expect(v.state).toBe("PAIRED_DISCONNECTED");
+      expect(v.activity).toBe("waiting");
+      const delay = v.reconnect!.nextRetryAt! - h.clock.now();
+      delays.push(delay);
+      // One millisecond early is not enough: no attempt before the delay is up.
+      await h.advance(delay - 1);
+      expect(h.calls.connect).toBe(i + 1);
+      await h.advance(1);
+      expect(h.calls.connect).toBe(i + 2);
+    }
+    expect(delays).toEqual([500, 1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000, 30000, 30000, 30000]);
+    expect(h.view().state).toBe("PAIRED_CONNECTED");
+    h.sessions[0]!.drop(1006);
+    await h.settle();
+    expect(h.view().reconnect!.nextRetryAt! - h.clock.now()).toBe(500);
+    expect(h.view().lastError?.code).toBe("CONNECTION_LOST");
+  });
+
+  it("honours the gateway's retryAfterMs", async () => {
+    const h = harness({ stored: true, connects: [{ ok: false, code: "AUTH_RATE_LIMITED", retryAfterMs: 7_000 }, { ok: true }] });
+    await h.start();
+    expect(h.view().reconnect!.nextRetryAt! - h.clock.now()).toBe(7_000);
+    await h.advance(6_999);
+    expect(h.calls.connect).toBe(1);
+    await h.advance(1);
+    expect(h.view().state).toBe("PAIRED_CONNECTED");
+  });
+
+  it("polls once a second while the gateway says it is restarting", async () => {
+    const h = harness({ stored: true, connects: [{ ok: true }, ...Array(5).fill({ ok: false, code: "GATEWAY_UNREACHABLE" }), { ok: true }] });
+    await h.start();
+    h.sessions[0]!.drop(1012);
+    await h.settle();
+    const delays: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const d = h.view().reconnect!.nextRetryAt! - h.clock.now();
+      delays.push(d);
+      await h.advance(d);
+    }
+    expect(delays).toEqual([1000, 1000, 1000, 1000, 1000, 1000]);
+    expect(h.view().state).toBe("PAIRED_CONNECTED");
+  });
+
+  it("treats silence for more than two ticks as a dead socket", async () => {
+    const h = harness({ stored: true, connects: [{ ok: true }, { ok: true }] });
+    await h.start();
+    await h.advance(50_000);
+    h.sessions[0]!.ping();
+    await h.advance(61_999); // 2 × 30 s + 2 s grace since the last frame
+    expect(h.view().state).toBe("PAIRED_CONNECTED");
+    await h.advance(1);
+    expect(h.view().state).toBe("PAIRED_DISCONNECTED");
+    expect(h.view().reason.code).toBe("DEAD_SOCKET");
+    expect(h.sessions[0]!.closedByClient).toBe(true);
+  });
+
+  it("forget during reconnect stops retrying and wipes", async () => {
+    const h = harness({ stored: true });
+    await h.start();
+    expect(h.view().activity).toBe("waiting");
+    h.actor.send({ type: "FORGET" });
+    await h.settle();
+    expect(h.view().state).toBe("UNPAIRED");
+    expect(h.calls.forget).toEqual([null]);
+    expect(h.view().notice?.code).toBe("FORGET_OFFLINE");
+    const attempts = h.calls.connect;
+    await h.advance(120_000);
+    expect(h.calls.connect).toBe(attempts);
+  });
+
+  it("forget while connected passes the live session and says the gateway was told", async () => {
+    const h = harness({ stored: true, connects: [{ ok: true }] });
+    await h.start();
+    h.actor.send({ type: "FORGET" });
+    await h.settle();
+    expect(h.calls.forget).toEqual([h.sessions[0]]);
+    expect(h.view()).toMatchObject({ state: "UNPAIRED", notice: { code: "FORGOTTEN" }, device: null });
+  });
+
+  it("a revocation during pairing lands in REVOKED and wipes the identity", async () => {
+    const h = harness({ pair: { ok: false, code: "DEVICE_REVOKED" } });
+    await h.start();
+    h.actor.send({ type: "PAIR", gatewayUrl: "wss://gw.example", code: "ABCD-EFGH" });
+    await h.settle();
+    expect(h.view().state).toBe("REVOKED");
+    expect(h.calls.wipe).toBe(1);
+  });
+
+  it("a 4001 close or a rejected token means REVOKED; pairing again is allowed", async () => {
+    const h = harness({ stored: true, connects: [{ ok: true }, { ok: false, code: "TOKEN_REJECTED" }] });
+    await h.start();
+    h.sessions[0]!.drop(4001);
+    await h.settle();
+    expect(h.view()).toMatchObject({ state: "REVOKED", device: null, reconnect: null });
+    expect(h.calls.wipe).toBe(1);
+    h.actor.send({ type: "PAIR", gatewayUrl: "wss://gw.example", code: "ABCD-EFGH" });
+    await h.settle();
+    expect(h.view().state).toBe("PAIRED_CONNECTED");
+
+    const h2 = harness({ stored: true, connects: [{ ok: false, code: "TOKEN_REJECTED" }] });
+    await h2.start();
+    expect(h2.view().state).toBe("REVOKED");
+  });
+
+  it("a failed pairing returns to UNPAIRED with the structured reason", async () => {
+    const h = harness({ pair: { ok: false, code: "CODE_EXPIRED" } });
+    await h.start();
+    h.actor.send({ type: "PAIR", gatewayUrl: "wss://gw.example", code: "ABCD-EFGH" });
+    await h.settle();
+    expect(h.view()).toMatchObject({ state: "UNPAIRED", lastError: { code: "CODE_EXPIRED" }, reason: { code: "CODE_EXPIRED" } });
+  });
+});
