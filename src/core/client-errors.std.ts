@@ -1,11 +1,9 @@
 // Every failure the client can show, as a code and a sentence that says what to do next.
 // Messages never contain a token, a code or a key: they are shown, logged and sent over IPC.
+import { CODE_PARSE_MESSAGES } from "../protocol/pairing-code.std.ts";
 
 export const CLIENT_ERROR_MESSAGES = {
-  CODE_EMPTY: "Enter the pairing code shown in Clawpodz.",
-  CODE_LENGTH: "A pairing code has 8 characters, like ABCD-EFGH.",
-  CODE_SYMBOL: "That code has a character pairing codes never use; check it against Clawpodz.",
-  CODE_CHECK: "That code has a typo: check each character against Clawpodz.",
+  ...CODE_PARSE_MESSAGES,
   URL_INVALID: "Enter the gateway address, like wss://gateway.example.com.",
   URL_INSECURE: "Unencrypted ws:// is only allowed on this computer or your local network; use wss://.",
   LINK_INVALID: "That pairing link is malformed. Ask for a new one, or type the gateway and code.",

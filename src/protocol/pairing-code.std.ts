@@ -4,44 +4,44 @@
 export const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const N = CROCKFORD.length;
 
-/** Luhn mod N: the check symbol that makes the whole string validate to 0. */
+/** Luhn mod N sum, doubling every second symbol from the right (from the first when `doubleFirst`). */
+function luhnSum(symbols: string, doubleFirst: boolean): number {
+  let factor = doubleFirst ? 2 : 1;
+  let sum = 0;
+  for (let i = symbols.length - 1; i >= 0; i--) {
+    const addend = factor * CROCKFORD.indexOf(symbols[i]!);
+    sum += Math.floor(addend / N) + (addend % N);
+    factor = factor === 2 ? 1 : 2;
+  }
+  return sum;
+}
+
+/** The check symbol that makes the whole string validate to 0. */
 export function checkSymbol(payload: string): string {
-  let factor = 2;
-  let sum = 0;
-  for (let i = payload.length - 1; i >= 0; i--) {
-    let addend = factor * CROCKFORD.indexOf(payload[i]!);
-    factor = factor === 2 ? 1 : 2;
-    addend = Math.floor(addend / N) + (addend % N);
-    sum += addend;
-  }
-  return CROCKFORD[(N - (sum % N)) % N]!;
+  return CROCKFORD[(N - (luhnSum(payload, true) % N)) % N]!;
 }
 
-function luhnValid(code: string): boolean {
-  let factor = 1;
-  let sum = 0;
-  for (let i = code.length - 1; i >= 0; i--) {
-    let addend = factor * CROCKFORD.indexOf(code[i]!);
-    factor = factor === 2 ? 1 : 2;
-    addend = Math.floor(addend / N) + (addend % N);
-    sum += addend;
-  }
-  return sum % N === 0;
-}
+const luhnValid = (code: string) => luhnSum(code, false) % N === 0;
 
-export type CodeParseError = "CODE_EMPTY" | "CODE_LENGTH" | "CODE_SYMBOL" | "CODE_CHECK";
+export const CODE_PARSE_MESSAGES = {
+  CODE_EMPTY: "Enter the pairing code shown in Clawpodz.",
+  CODE_LENGTH: "A pairing code has 8 characters, like ABCD-EFGH.",
+  CODE_SYMBOL: "That code has a character pairing codes never use; check it against Clawpodz.",
+  CODE_CHECK: "That code has a typo: check each character against Clawpodz.",
+} as const;
+export type CodeParseError = keyof typeof CODE_PARSE_MESSAGES;
 export type ParsedCode = { ok: true; code: string; display: string } | { ok: false; reason: CodeParseError; message: string };
 
 /** Case-insensitive; spaces and dashes ignored; O→0, I/L→1. Returns the canonical 8 symbols. */
 export function parsePairingCode(input: unknown): ParsedCode {
-  if (typeof input !== "string" || input.length > 64) return fail("CODE_LENGTH", "A pairing code has 8 characters, like ABCD-EFGH.");
+  if (typeof input !== "string" || input.length > 64) return fail("CODE_LENGTH");
   const cleaned = input.toUpperCase().replace(/[\s-]/g, "").replace(/O/g, "0").replace(/[IL]/g, "1");
-  if (cleaned.length === 0) return fail("CODE_EMPTY", "Enter the pairing code shown in Clawpodz.");
-  if (cleaned.length !== 8) return fail("CODE_LENGTH", "A pairing code has 8 characters, like ABCD-EFGH.");
+  if (cleaned.length === 0) return fail("CODE_EMPTY");
+  if (cleaned.length !== 8) return fail("CODE_LENGTH");
   for (const ch of cleaned) {
-    if (!CROCKFORD.includes(ch)) return fail("CODE_SYMBOL", `"${ch === "U" ? "U" : "That"}" is not a character pairing codes use; check the code.`);
+    if (!CROCKFORD.includes(ch)) return fail("CODE_SYMBOL");
   }
-  if (!luhnValid(cleaned)) return fail("CODE_CHECK", "That code has a typo: check each character against Clawpodz.");
+  if (!luhnValid(cleaned)) return fail("CODE_CHECK");
   return { ok: true, code: cleaned, display: formatCode(cleaned) };
 }
 
@@ -63,6 +63,6 @@ export function codeFromRandom(random: Uint8Array): string {
   return payload + checkSymbol(payload);
 }
 
-function fail(reason: CodeParseError, message: string): ParsedCode {
-  return { ok: false, reason, message };
+function fail(reason: CodeParseError): ParsedCode {
+  return { ok: false, reason, message: CODE_PARSE_MESSAGES[reason] };
 }
