@@ -1,0 +1,160 @@
+// The one IPC contract between the main process, the preload and the renderer (after GitHub
+// Desktop's ipc-shared.ts): every channel, its argument shape, its result, and the only data that
+// crosses. Nothing here may carry a token or a key: AppView is built from CoreView, which cannot.
+import type { CoreView } from "../core/core-view.std.ts";
+
+export interface PendingLink {
+  host: string;
+  gatewayUrl: string;
+  code: string;
+  insecure: boolean;
+}
+
+/** Everything the renderer is ever told. */
+export interface AppView {
+  core: CoreView;
+  /** An ocmap:// link waiting for the user to confirm its gateway host. */
+  pendingLink: PendingLink | null;
+  /** Why the last ocmap:// link was refused, as a sentence for the user. */
+  linkError: string | null;
+  /** Bumps each time the menu's Settings is chosen. */
+  settingsRequest: number;
+  /** Bumps with every update, so the renderer can drop a snapshot older than one it has. */
+  revision: number;
+}
+
+export interface SubmitCodeRequest {
+  gatewayUrl: string;
+  code: string;
+}
+
+export interface ConfirmLinkRequest {
+  accept: boolean;
+}
+
+/** Renderer → main, invoke/handle. */
+export interface RequestChannels {
+  "ocmap:get-state": () => AppView;
+  "ocmap:submit-code": (request: SubmitCodeRequest) => void;
+  /** Accept pairs with the pending link; decline drops it (and any link error). */
+  "ocmap:confirm-link": (request: ConfirmLinkRequest) => void;
+  "ocmap:retry-now": () => void;
+  "ocmap:forget-device": () => void;
+}
+
+/** Main → renderer, send/on. */
+export interface EventChannels {
+  "ocmap:state": (view: AppView) => void;
+}
+
+export type RequestChannel = keyof RequestChannels;
+export type EventChannel = keyof EventChannels;
+export type RequestArgs<C extends RequestChannel> = Parameters<RequestChannels[C]>;
+export type RequestResult<C extends RequestChannel> = ReturnType<RequestChannels[C]>;
+export type RequestHandlers = { [C in RequestChannel]: (...args: RequestArgs<C>) => RequestResult<C> | Promise<RequestResult<C>> };
+
+export const STATE_EVENT = "ocmap:state" satisfies EventChannel;
+
+export const MAX_GATEWAY_URL_CHARS = 2048;
+export const MAX_CODE_CHARS = 64;
+
+type Check<T> = (value: unknown) => value is T;
+
+const boundedString =
+  (min: number, max: number): Check<string> =>
+  (v): v is string =>
+    typeof v === "string" && v.length >= min && v.length <= max;
+
+const isBoolean: Check<boolean> = (v): v is boolean => typeof v === "boolean";
+
+/** A plain object with exactly these keys, each passing its check. */
+function closedObject<T extends object>(fields: { [K in keyof T]: Check<T[K]> }): Check<T> {
+  const keys = Object.keys(fields);
+  return (v): v is T => {
+    if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+    const proto = Object.getPrototypeOf(v);
+    if (proto !== Object.prototype && proto !== null) return false;
+    const own = Reflect.ownKeys(v);
+    if (own.length !== keys.length || !own.every((k) => typeof k === "string" && keys.includes(k))) return false;
+    return keys.every((k) => (fields as Record<string, Check<unknown>>)[k]!((v as Record<string, unknown>)[k]));
+  };
+}
+
+const noArgs = (args: readonly unknown[]): args is [] => args.length === 0;
+const oneArg =
+  <T>(check: Check<T>) =>
+  (args: readonly unknown[]): args is [T] =>
+    args.length === 1 && check(args[0]);
+
+export const REQUEST_VALIDATORS: { [C in RequestChannel]: (args: readonly unknown[]) => args is RequestArgs<C> } = {
+  "ocmap:get-state": noArgs,
+  "ocmap:submit-code": oneArg(closedObject<SubmitCodeRequest>({ gatewayUrl: boundedString(1, MAX_GATEWAY_URL_CHARS), code: boundedString(1, MAX_CODE_CHARS) })),
+  "ocmap:confirm-link": oneArg(closedObject<ConfirmLinkRequest>({ accept: isBoolean })),
+  "ocmap:retry-now": noArgs,
+  "ocmap:forget-device": noArgs,
+};
+
+export const REQUEST_CHANNELS = Object.keys(REQUEST_VALIDATORS) as RequestChannel[];
+
+export function isRequestChannel(channel: unknown): channel is RequestChannel {
+  return typeof channel === "string" && Object.hasOwn(REQUEST_VALIDATORS, channel);
+}
+
+export type IpcErrorCode = "IPC_FORBIDDEN" | "IPC_INVALID_ARGS";
+
+/** What a refused request throws. Its message names the channel, never the arguments. */
+export class IpcError extends Error {
+  override readonly name = "IpcError";
+  constructor(
+    readonly code: IpcErrorCode,
+    channel: string,
+  ) {
+    super(code === "IPC_FORBIDDEN" ? `IPC_FORBIDDEN: ${channel} is only answered for the OCMAP window.` : `IPC_INVALID_ARGS: invalid arguments for ${channel}.`);
+  }
+}
+
+/** `window.ocmap`, as the preload exposes it. */
+export interface OcmapApi {
+  getState(): Promise<AppView>;
+  /** Returns a function that unsubscribes. */
+  onState(listener: (view: AppView) => void): () => void;
+  submitCode(gatewayUrl: string, code: string): Promise<void>;
+  confirmLink(accept: boolean): Promise<void>;
+  retryNow(): Promise<void>;
+  forgetDevice(): Promise<void>;
+}
+
+export interface OcmapTransport {
+  invoke(channel: RequestChannel, args: unknown[]): Promise<unknown>;
+  /** Subscribes to the state event; returns a function that unsubscribes. */
+  listen(listener: (view: AppView) => void): () => void;
+}
+
+/**
+ * Builds the frozen `window.ocmap` object over a transport (ipcRenderer in the preload, a
+ * Playwright binding in the Chromium test). Self-contained on purpose: the Chromium test injects
+ * this function's source into the page, so it may use only its parameter and JS built-ins.
+ */
+export function createOcmapApi(transport: OcmapTransport): OcmapApi {
+  // Electron wraps a handler's error as "Error invoking remote method '…': IpcError: IPC_…".
+  const call = <T = void>(channel: RequestChannel, args: unknown[]): Promise<T> =>
+    transport.invoke(channel, args).then(
+      (result) => result as T,
+      (err: unknown) => {
+        const text = String((err as { message?: unknown } | null)?.message ?? err);
+        const code = /IPC_(FORBIDDEN|INVALID_ARGS)/.exec(text);
+        throw new Error(code ? `${code[0]}: the request was refused.` : "The OCMAP main process did not answer.");
+      },
+    );
+  return Object.freeze({
+    getState: () => call<AppView>("ocmap:get-state", []),
+    onState: (listener: (view: AppView) => void) => {
+      if (typeof listener !== "function") throw new TypeError("onState needs a function");
+      return transport.listen((view) => listener(view));
+    },
+    submitCode: (gatewayUrl: string, code: string) => call("ocmap:submit-code", [{ gatewayUrl, code }]),
+    confirmLink: (accept: boolean) => call("ocmap:confirm-link", [{ accept }]),
+    retryNow: () => call("ocmap:retry-now", []),
+    forgetDevice: () => call("ocmap:forget-device", []),
+  });
+}

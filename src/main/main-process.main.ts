@@ -1,0 +1,112 @@
+// The Electron main process: one instance, one hardened window, the ocmap:// protocol, the menu,
+// and the IPC handlers of the Electron-free AppController.
+import { app, BrowserWindow, dialog, Menu, session, type MessageBoxOptions } from "electron";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { AppController } from "./app-controller.node.ts";
+import { DOCS_URL } from "./external-links.std.ts";
+import { appSenderCheck, registerIpcHandlers, sendState } from "./ipc-main.main.ts";
+import { buildAppMenu } from "./menu.main.ts";
+import { linkFromArgv, PROTOCOL_SCHEME } from "./protocol-link.std.ts";
+import { createAppWindow, hardenWebContents, installSessionPolicy, openExternalIfAllowed, type AppPaths } from "./window.main.ts";
+
+export interface MainProcessOptions {
+  /** The directory of the built main.cjs (dist/main); preload and renderer sit beside it. */
+  appDir: string;
+  createController(): AppController;
+}
+
+export function appPaths(appDir: string): AppPaths {
+  return { preload: join(appDir, "../preload/preload.cjs"), indexHtml: join(appDir, "../renderer/index.html") };
+}
+
+const FORGET_DIALOG: MessageBoxOptions = {
+  type: "warning",
+  buttons: ["Forget", "Cancel"],
+  defaultId: 1,
+  cancelId: 1,
+  title: "Forget this device",
+  message: "Forget this device?",
+  detail: "OCMAP asks the gateway to revoke this device and deletes its credentials from this computer. To use the gateway again you need a new pairing code.",
+};
+
+export function startMainProcess(options: MainProcessOptions): void {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit(); // the first instance gets our argv (and any link in it) through `second-instance`
+    return;
+  }
+  registerProtocolClient();
+
+  const controller = options.createController();
+  const paths = appPaths(options.appDir);
+  const indexUrl = pathToFileURL(paths.indexHtml).href;
+  let win: BrowserWindow | null = null;
+
+  const showWindow = () => {
+    if (!app.isReady()) return;
+    if (!win) return openWindow();
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  };
+  const openWindow = () => {
+    const w = createAppWindow(paths);
+    win = w;
+    // The renderer also asks with get-state once it listens; revisions order the two.
+    w.webContents.on("did-finish-load", () => sendState(w, controller.view()));
+    w.on("closed", () => {
+      if (win === w) win = null;
+    });
+  };
+  const confirmForget = async () => {
+    const { response } = win ? await dialog.showMessageBox(win, FORGET_DIALOG) : await dialog.showMessageBox(FORGET_DIALOG);
+    if (response === 0) await controller.handlers["ocmap:forget-device"]();
+  };
+
+  app.on("open-url", (event, url) => {
+    event.preventDefault();
+    controller.openLink(url);
+    showWindow();
+  });
+  app.on("second-instance", (_event, argv) => {
+    const link = linkFromArgv(argv);
+    if (link) controller.openLink(link);
+    showWindow();
+  });
+  app.on("web-contents-created", (_event, contents) => hardenWebContents(contents));
+  app.on("window-all-closed", () => {
+    if (process.platform !== "darwin") app.quit();
+  });
+  app.on("activate", showWindow);
+  app.on("will-quit", () => controller.stop());
+
+  const firstLink = linkFromArgv(process.argv);
+  if (firstLink) controller.openLink(firstLink);
+  registerIpcHandlers(controller.handlers, appSenderCheck(() => win, indexUrl));
+  controller.subscribe((view) => sendState(win, view));
+
+  void app.whenReady().then(() => {
+    installSessionPolicy(session.defaultSession);
+    Menu.setApplicationMenu(
+      buildAppMenu(
+        {
+          showSettings: () => {
+            controller.requestSettings();
+            showWindow();
+          },
+          forgetDevice: () => void confirmForget(),
+          openDocs: () => openExternalIfAllowed(DOCS_URL),
+        },
+        process.platform,
+        !app.isPackaged,
+      ),
+    );
+    openWindow();
+    controller.start(); // with stored trust the core reconnects by itself
+  });
+}
+
+function registerProtocolClient(): void {
+  // Unpackaged (`electron .`) the OS must start Electron with our app path in front of the link.
+  if (process.defaultApp && process.argv[1]) app.setAsDefaultProtocolClient(PROTOCOL_SCHEME, process.execPath, [resolve(process.argv[1])]);
+  else app.setAsDefaultProtocolClient(PROTOCOL_SCHEME);
+}

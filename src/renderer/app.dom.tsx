@@ -1,0 +1,181 @@
+// One screen per state of the core, the settings panel, and a polite live region that says what
+// changed. All state comes from AppView; the renderer keeps only the form's text and which panel shows.
+import { useEffect, useRef, useState, type ReactNode } from "react";
+import type { AppView, OcmapApi } from "../ipc/ipc-contract.std.ts";
+import { ErrorAlert } from "./parts.dom.tsx";
+import { ConnectedScreen } from "./screens/connected.dom.tsx";
+import { DisconnectedScreen } from "./screens/disconnected.dom.tsx";
+import { LinkConfirmScreen } from "./screens/link-confirm.dom.tsx";
+import { PairingForm } from "./screens/pairing-form.dom.tsx";
+import { PairingProgressScreen } from "./screens/pairing-progress.dom.tsx";
+import { RevokedScreen } from "./screens/revoked.dom.tsx";
+import { SettingsPanel } from "./screens/settings-panel.dom.tsx";
+import { StartingScreen } from "./screens/starting.dom.tsx";
+import { useAppView } from "./use-app-view.dom.ts";
+
+/** Not a secret: the gateway address, so the form is filled next time. */
+export const GATEWAY_STORAGE_KEY = "ocmap.gatewayUrl";
+
+function announcement(v: AppView): string {
+  const c = v.core;
+  const host = c.gateway?.host ?? "the gateway";
+  if (v.pendingLink && c.activity === "idle") return `A pairing link asks to pair with ${v.pendingLink.host}. Confirm or cancel.`;
+  switch (c.state) {
+    case "PAIRED_CONNECTED":
+      return c.activity === "forgetting" ? "Forgetting this device." : `Connected to ${host}.`;
+    case "PAIRED_DISCONNECTED":
+      return c.activity === "connecting" ? `Connecting to ${host}.` : `Not connected to ${host}.`;
+    case "PAIRING_IN_PROGRESS":
+      return `Pairing with ${host}.`;
+    case "REVOKED":
+      return "This device was revoked.";
+    default:
+      return c.activity === "starting" ? "Starting." : c.activity === "forgetting" ? "Forgetting this device." : "Not paired.";
+  }
+}
+
+export function App({ api }: { api: OcmapApi }) {
+  const { view, failed } = useAppView(api);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const [pairAgain, setPairAgain] = useState(false);
+  const [gateway, setGateway] = useState(() => localStorage.getItem(GATEWAY_STORAGE_KEY) ?? "");
+  const [code, setCode] = useState("");
+  const seenSettingsRequest = useRef<number | null>(null);
+  const seenLink = useRef<string | null>(null);
+
+  useEffect(() => {
+    if (!view) return;
+    // The menu's Settings: open on every bump after the first snapshot.
+    if (seenSettingsRequest.current !== null && view.settingsRequest > seenSettingsRequest.current) setSettingsOpen(true);
+    seenSettingsRequest.current = view.settingsRequest;
+    // A link fills the form, so after Cancel the user still has its values to check or edit.
+    const link = view.pendingLink;
+    const linkKey = link ? `${link.gatewayUrl} ${link.code}` : null;
+    if (link && linkKey !== seenLink.current) {
+      setGateway(link.gatewayUrl);
+      setCode(link.code);
+      setSettingsOpen(false);
+    }
+    seenLink.current = linkKey;
+    if (view.core.state !== "REVOKED") setPairAgain(false);
+    if (view.core.state === "PAIRED_CONNECTED") setCode(""); // used up; kept until then so a failed attempt can be retried
+  }, [view]);
+
+  if (failed)
+    return (
+      <Shell>
+        <ErrorAlert>OCMAP&rsquo;s window cannot reach its main process. Quit OCMAP and start it again.</ErrorAlert>
+      </Shell>
+    );
+  if (!view)
+    return (
+      <Shell>
+        <p className="busy">Loading…</p>
+      </Shell>
+    );
+
+  const core = view.core;
+  const submit = (gatewayUrl: string, pairingCode: string) => {
+    localStorage.setItem(GATEWAY_STORAGE_KEY, gatewayUrl);
+    void api.submitCode(gatewayUrl, pairingCode);
+  };
+  const forget = () => {
+    setSettingsOpen(false);
+    void api.forgetDevice();
+  };
+
+  let screen: ReactNode;
+  let key: string;
+  if (settingsOpen) {
+    key = "settings";
+    screen = <SettingsPanel core={core} onClose={() => setSettingsOpen(false)} onForget={forget} />;
+  } else if (core.activity === "starting") {
+    key = "starting";
+    screen = <StartingScreen core={core} />;
+  } else if (view.pendingLink && core.activity === "idle" && (core.state === "UNPAIRED" || core.state === "REVOKED")) {
+    key = "link";
+    screen = <LinkConfirmScreen link={view.pendingLink} onAnswer={(accept) => void api.confirmLink(accept)} />;
+  } else if (core.state === "PAIRING_IN_PROGRESS") {
+    key = "pairing";
+    screen = <PairingProgressScreen core={core} />;
+  } else if (core.state === "PAIRED_CONNECTED") {
+    key = "connected";
+    screen = <ConnectedScreen core={core} />;
+  } else if (core.state === "PAIRED_DISCONNECTED") {
+    key = "disconnected";
+    screen = <DisconnectedScreen core={core} onRetry={() => void api.retryNow()} />;
+  } else if (core.state === "REVOKED" && !pairAgain) {
+    key = "revoked";
+    screen = <RevokedScreen core={core} onPairAgain={() => setPairAgain(true)} />;
+  } else {
+    key = "form";
+    screen = (
+      <PairingForm
+        core={core}
+        gateway={gateway}
+        code={code}
+        onGatewayChange={setGateway}
+        onCodeChange={setCode}
+        onSubmit={submit}
+        onRetryKeychain={() => void api.retryNow()}
+      />
+    );
+  }
+
+  return (
+    <Shell
+      settingsOpen={settingsOpen}
+      onToggleSettings={() => setSettingsOpen((open) => !open)}
+      status={announcement(view)}
+      linkError={view.linkError && key !== "settings" ? view.linkError : null}
+      onDismissLinkError={() => void api.confirmLink(false)}
+    >
+      <div key={key} className="screen" data-screen={key}>
+        {screen}
+      </div>
+    </Shell>
+  );
+}
+
+interface ShellProps {
+  children: ReactNode;
+  settingsOpen?: boolean;
+  onToggleSettings?(): void;
+  status?: string;
+  linkError?: string | null;
+  onDismissLinkError?(): void;
+}
+
+function Shell({ children, settingsOpen, onToggleSettings, status, linkError, onDismissLinkError }: ShellProps) {
+  return (
+    <div className="app">
+      <header className="topbar">
+        <span className="brand">
+          <span className="logo" aria-hidden="true" />
+          OCMAP
+        </span>
+        {onToggleSettings && (
+          <button type="button" className="ghost" onClick={onToggleSettings} aria-pressed={settingsOpen}>
+            Settings
+          </button>
+        )}
+      </header>
+      <main className="content">
+        <div className="card">
+          {linkError && (
+            <ErrorAlert>
+              <p>{linkError}</p>
+              <button type="button" className="secondary" onClick={onDismissLinkError}>
+                Dismiss
+              </button>
+            </ErrorAlert>
+          )}
+          {children}
+        </div>
+      </main>
+      <p className="visually-hidden" role="status" aria-live="polite">
+        {status}
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,149 @@
+// Gateway address and one-time code. The code is formatted as it is typed and a typo (wrong check
+// symbol) is flagged before anything is sent.
+import { useLayoutEffect, useRef, useState, type ChangeEvent, type FormEvent } from "react";
+import type { CoreView } from "../../core/core-view.std.ts";
+import { parseGatewayUrl } from "../../core/gateway-url.std.ts";
+import { parsePairingCode } from "../../protocol/pairing-code.std.ts";
+import { codeSymbolCount, formatCodeInput } from "../code-input.std.ts";
+import { errorSentence, KEYCHAIN_ERRORS } from "../error-text.std.ts";
+import { DOCS_URL } from "../../main/external-links.std.ts";
+import { ErrorAlert, InsecureWarning, ScreenHeading } from "../parts.dom.tsx";
+
+export interface PairingFormProps {
+  core: CoreView;
+  gateway: string;
+  code: string;
+  onGatewayChange(value: string): void;
+  onCodeChange(value: string): void;
+  onSubmit(gatewayUrl: string, code: string): void;
+  onRetryKeychain(): void;
+}
+
+export function PairingForm(p: PairingFormProps) {
+  const [submitted, setSubmitted] = useState(false);
+  const gatewayRef = useRef<HTMLInputElement>(null);
+  const codeRef = useRef<HTMLInputElement>(null);
+  const caret = useRef<number | null>(null);
+
+  const url = parseGatewayUrl(p.gateway);
+  const code = parsePairingCode(p.code);
+  const gatewayError = submitted && !url.ok ? url.message : null;
+  // A full-length code is checked at once: the check symbol catches a typo before any request.
+  const codeError = (submitted || codeSymbolCount(p.code) >= 8) && !code.ok ? code.message : null;
+  const error = p.core.lastError;
+
+  useLayoutEffect(() => {
+    if (caret.current !== null && codeRef.current === document.activeElement) codeRef.current?.setSelectionRange(caret.current, caret.current);
+    caret.current = null;
+  }, [p.code]);
+
+  useLayoutEffect(() => {
+    // Keyboard users start typing where the form needs them.
+    (p.gateway ? codeRef : gatewayRef).current?.focus();
+  }, []); // only when the form appears
+
+  const onCode = (e: ChangeEvent<HTMLInputElement>) => {
+    const next = formatCodeInput(e.target.value, e.target.selectionStart ?? e.target.value.length, p.code);
+    caret.current = next.caret;
+    p.onCodeChange(next.value);
+  };
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setSubmitted(true);
+    if (!url.ok) return gatewayRef.current?.focus();
+    if (!code.ok) return codeRef.current?.focus();
+    p.onSubmit(p.gateway.trim(), code.display);
+  };
+
+  return (
+    <>
+      <ScreenHeading focus={false}>Pair with your gateway</ScreenHeading>
+      <p>
+        Enter your OpenClaw gateway&rsquo;s address and the one-time pairing code shown in Clawpodz (or by{" "}
+        <code>openclaw gateway call pairing.createCode</code>).{" "}
+        <a href={DOCS_URL} target="_blank" rel="noreferrer">
+          How pairing works
+        </a>
+      </p>
+      {p.core.notice && (
+        <p className="notice" role="status">
+          {p.core.notice.message}
+        </p>
+      )}
+      {error && (
+        <ErrorAlert>
+          <p>{errorSentence(error)}</p>
+          {KEYCHAIN_ERRORS.has(error.code) && error.code !== "KEYCHAIN_CORRUPT" && (
+            <button type="button" className="secondary" onClick={p.onRetryKeychain}>
+              Try the keychain again
+            </button>
+          )}
+        </ErrorAlert>
+      )}
+      <form className="pair-form" noValidate onSubmit={submit} aria-label="Pairing">
+        <div className="input-group">
+          <label htmlFor="gateway-url">Gateway address</label>
+          <input
+            ref={gatewayRef}
+            id="gateway-url"
+            name="gateway"
+            type="text"
+            inputMode="url"
+            autoComplete="url"
+            autoCapitalize="off"
+            spellCheck={false}
+            placeholder="wss://gateway.example.com"
+            value={p.gateway}
+            onChange={(e) => p.onGatewayChange(e.target.value)}
+            aria-invalid={gatewayError ? true : undefined}
+            aria-describedby={gatewayError ? "gateway-error" : "gateway-hint"}
+          />
+          {gatewayError ? (
+            <p id="gateway-error" className="field-error">
+              {gatewayError}
+            </p>
+          ) : (
+            <p id="gateway-hint" className="hint">
+              Like wss://gateway.example.com, or 192.168.1.10:18789 on your own network.
+            </p>
+          )}
+          {url.ok && url.insecure && <InsecureWarning host={url.host} />}
+        </div>
+        <div className="input-group">
+          <label htmlFor="pairing-code">Pairing code</label>
+          <input
+            ref={codeRef}
+            id="pairing-code"
+            name="code"
+            className="code-input"
+            type="text"
+            autoComplete="one-time-code"
+            autoCapitalize="characters"
+            autoCorrect="off"
+            spellCheck={false}
+            placeholder="XXXX-XXXX"
+            value={p.code}
+            onChange={onCode}
+            aria-invalid={codeError ? true : undefined}
+            aria-describedby={codeError ? "code-error" : "code-hint"}
+          />
+          {codeError ? (
+            <p id="code-error" className="field-error" role="alert">
+              {codeError}
+            </p>
+          ) : (
+            <p id="code-hint" className="hint">
+              8 characters. Codes are single use and expire after a few minutes.
+            </p>
+          )}
+        </div>
+        <div className="actions">
+          <button type="submit" className="primary">
+            Pair
+          </button>
+        </div>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,11 @@
+import type { CoreView } from "../../core/core-view.std.ts";
+import { ScreenHeading } from "../parts.dom.tsx";
+
+export function StartingScreen({ core }: { core: CoreView }) {
+  return (
+    <>
+      <ScreenHeading focus={false}>Starting OCMAP</ScreenHeading>
+      <p className="busy">{core.reason.message}</p>
+    </>
+  );
+}

@@ -1,0 +1,47 @@
+// An OcmapCore that only records what it is asked, for tests of the main process's logic.
+import { vi } from "vitest";
+import type { OcmapCore } from "../../src/core/core.node.ts";
+import type { CoreView } from "../../src/core/core-view.std.ts";
+
+export function coreViewOf(over: Partial<CoreView> = {}): CoreView {
+  return {
+    state: "UNPAIRED",
+    activity: "idle",
+    reason: { code: "UNPAIRED", message: "Not paired with a gateway yet." },
+    lastError: null,
+    notice: null,
+    pairingStep: null,
+    gateway: null,
+    device: null,
+    scopes: [],
+    pairedAtMs: null,
+    connectedSince: null,
+    reconnect: null,
+    ...over,
+  };
+}
+
+export type FakeCore = OcmapCore & { set(view: Partial<CoreView>): void };
+
+export function fakeCore(initial: Partial<CoreView> = {}): FakeCore {
+  let view = coreViewOf(initial);
+  const listeners = new Set<(v: CoreView) => void>();
+  return {
+    start: vi.fn(),
+    stop: vi.fn(),
+    view: () => view,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    pair: vi.fn(),
+    cancelPairing: vi.fn(),
+    retryNow: vi.fn(),
+    forget: vi.fn(),
+    waitFor: async () => view,
+    set(over) {
+      view = { ...view, ...over };
+      for (const l of listeners) l(view);
+    },
+  };
+}

@@ -1,0 +1,57 @@
+// The renderer's pure helpers: code formatting as you type, error sentences, external links.
+import { describe, expect, it } from "vitest";
+import { CLIENT_ERROR_MESSAGES } from "../../src/core/client-errors.std.ts";
+import { allowedExternalUrl } from "../../src/main/external-links.std.ts";
+import { linkFromArgv } from "../../src/main/protocol-link.std.ts";
+import { codeSymbolCount, formatCodeInput } from "../../src/renderer/code-input.std.ts";
+import { errorSentence } from "../../src/renderer/error-text.std.ts";
+
+describe("pairing code field", () => {
+  it.each([
+    ["a", 1, "", "A", 1],
+    ["abcd", 4, "ABC", "ABCD", 4],
+    ["ABCDe", 5, "ABCD", "ABCD-E", 6],
+    ["abcd efgh", 9, "", "ABCD-EFGH", 9],
+    ["ABCD-EFGHJ", 10, "ABCD-EFGH", "ABCD-EFGH", 9], // at most 8 symbols
+    ["o1il-LOIO", 9, "", "0111-1010", 9], // the parser's O→0, I/L→1, shown at once
+    ["AB!CD", 5, "ABCD", "ABCD", 4], // punctuation dropped
+    ["ABXCD-EF", 3, "ABCD-EF", "ABXC-DEF", 3], // typing in the middle keeps the caret after the new symbol
+  ])("%j (caret %i) → %j", (raw, caret, previous, value, newCaret) => {
+    expect(formatCodeInput(raw, caret, previous)).toEqual({ value, caret: newCaret });
+  });
+
+  it("backspace over the dash deletes the symbol before it", () => {
+    expect(formatCodeInput("ABCDEF", 4, "ABCD-EF")).toEqual({ value: "ABCE-F", caret: 3 });
+  });
+
+  it("counts symbols, not separators", () => {
+    expect(codeSymbolCount("ABCD-EFGH")).toBe(8);
+  });
+});
+
+describe("error sentences", () => {
+  it("every structured client error code maps to a sentence that says what to do", () => {
+    for (const code of Object.keys(CLIENT_ERROR_MESSAGES)) {
+      const s = errorSentence({ code, message: "" });
+      expect(s, code).toBe(CLIENT_ERROR_MESSAGES[code as keyof typeof CLIENT_ERROR_MESSAGES]);
+      expect(s.endsWith(".")).toBe(true);
+    }
+    expect(errorSentence({ code: "SOMETHING_NEW", message: "Do this." })).toBe("Do this.");
+    expect(errorSentence({ code: "SOMETHING_NEW" })).toBe(CLIENT_ERROR_MESSAGES.INTERNAL);
+    expect(errorSentence({ code: "RATE_LIMITED", retryAfterMs: 90_000 })).toMatch(/try again in 2 minutes\.$/);
+  });
+});
+
+describe("external links and argv links", () => {
+  it("opens only https pages on the allow-list", () => {
+    expect(allowedExternalUrl("https://docs.openclaw.ai/pairing#x")).toBe("https://docs.openclaw.ai/pairing#x");
+    for (const bad of ["http://docs.openclaw.ai/", "https://docs.openclaw.ai.evil.example/", "https://a:b@docs.openclaw.ai/", "file:///etc/passwd", "nonsense", 5]) {
+      expect(allowedExternalUrl(bad), String(bad)).toBeNull();
+    }
+  });
+
+  it("finds the last ocmap: argument", () => {
+    expect(linkFromArgv(["/usr/bin/ocmap", "--no-sandbox", "OCMAP://pair?x", "ocmap://pair?y"])).toBe("ocmap://pair?y");
+    expect(linkFromArgv(["/usr/bin/ocmap", "."])).toBeNull();
+  });
+});
