@@ -59,6 +59,22 @@ export default definePluginEntry({
     });
     registerPairingRoutes(api as never, service, () => gateway.trustedProxies);
 
+    // Clawpodz: a native Control UI tab (no `path`, so no iframe). Its page is the manifest's
+    // `controlUi` entry and calls the methods above on the Control UI's own connection; the
+    // gateway loads it only with `gateway.controlUi.experimental.customPlugins: true` and
+    // otherwise shows "Custom plugin UI is off" in the tab. `requiredScopes` only hides the tab:
+    // each method's own scope is the real check.
+    api.session.controls.registerControlUiDescriptor({
+      surface: "tab",
+      id: "clawpodz",
+      label: "Clawpodz",
+      description: "Pair OCMAP desktop clients with one-time codes",
+      slug: "clawpodz",
+      icon: "monitorSmartphone",
+      group: "control",
+      requiredScopes: ["operator.pairing"],
+    });
+
     let sweeper: ReturnType<typeof setInterval> | undefined;
     api.registerService({
       id: "ocmap-pairing-expiry",

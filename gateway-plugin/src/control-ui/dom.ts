@@ -1,0 +1,44 @@
+// A tiny DOM builder. Text always goes in as text nodes (never HTML), and no inline `style`
+// attribute is ever written, so the tab works under the Control UI's strict CSP.
+
+type AttrValue = string | number | boolean | null | undefined;
+export type Attrs = Record<string, AttrValue | ((ev: Event) => void)>;
+export type Child = Node | string | number | null | undefined | false;
+
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs | null, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs ?? {})) {
+    if (typeof v === "function") el.addEventListener(k.slice(2).toLowerCase(), v as EventListener);
+    else if (k === "style") throw new Error("inline styles are not allowed (CSP)");
+    else if (v === true) el.setAttribute(k, "");
+    else if (v !== false && v !== null && v !== undefined) el.setAttribute(k, String(v));
+  }
+  append(el, children);
+  return el;
+}
+
+export function append(el: Element, children: Child[]) {
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(typeof c === "number" ? String(c) : c);
+  }
+}
+
+/** Replaces the children of `el`, keeping keyboard focus on the element with the same `data-key`. */
+export function replaceKeepingFocus(el: Element, ...children: Child[]) {
+  const active = document.activeElement;
+  const key = active instanceof HTMLElement && el.contains(active) ? active.dataset.key : undefined;
+  el.replaceChildren();
+  append(el, children);
+  if (key) {
+    const next = [...el.querySelectorAll<HTMLElement>("[data-key]")].find((n) => n.dataset.key === key);
+    next?.focus();
+  }
+}
+
+let seq = 0;
+/** Document-unique ids for label/aria wiring (the page may be mounted more than once). */
+export function uid(name: string): string {
+  seq += 1;
+  return `ocmap-cp-${name}-${seq}`;
+}

@@ -1,0 +1,304 @@
+// Issue #5, Clawpodz: the operator's pairing tab inside the real gateway's own Control UI, driven
+// in a real Chromium, paired with the real `ocmap` CLI; and the same operator flow headless with the
+// `openclaw` CLI. One gateway for the file.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Keystore } from "../../src/core/keystore.node.ts";
+import { fingerprint } from "../../src/protocol/pairing-protocol.std.ts";
+import { CliProcess, newKeychainService, runCli } from "../harness/cli.ts";
+import { repoRoot, startGateway, type Gateway } from "../harness/gateway.ts";
+import { waitFor } from "../harness/wait.ts";
+import { redeem } from "../harness/wire-pairing.ts";
+
+const SHOTS = join(repoRoot, "test-results/screenshots");
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+let g: Gateway;
+let browser: Browser;
+const cliProcesses: CliProcess[] = [];
+
+/** Bootstrap tokens of the codes the tab created (seen on the wire, see openContext). */
+const bootstrapTokens = new Set<string>();
+/** The paired client's device token and private key (from its keychain). */
+const clientSecrets = new Set<string>();
+/** Everything the page received: HTTP bodies and WebSocket frames (except createCode's answer, see below). */
+const received: string[] = [];
+const htmlSnapshots: string[] = [];
+const cspViolations: string[] = [];
+/** Response bodies still being read: awaited before a context closes. */
+const bodies: Promise<void>[] = [];
+
+beforeAll(async () => {
+  g = await startGateway({ pluginConfig: { maxFailuresGlobal: 3 } });
+  mkdirSync(SHOTS, { recursive: true });
+  // launch() runs Chromium on a fresh temporary profile (user-data-dir) that it deletes on close.
+  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+});
+
+afterAll(async () => {
+  for (const p of cliProcesses) if (p.child.exitCode === null) await p.stop();
+  await browser?.close();
+  await g?.dispose();
+});
+
+async function setCustomPluginUi(on: boolean) {
+  await g.updateConfig((c) => {
+    c.gateway.controlUi = { ...c.gateway.controlUi, experimental: { ...c.gateway.controlUi?.experimental, customPlugins: on } };
+  });
+}
+
+/** A fresh browser context (own storage, so its own Control UI device) with traffic recording. */
+async function openContext(): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1 });
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: g.httpUrl });
+  const page = await context.newPage();
+  page.on("console", (m) => {
+    if (/Content.Security.Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
+  // Bodies of finished requests (a slow one, like the gateway owner's avatar, is read once it finishes).
+  page.on("requestfinished", (req) => {
+    bodies.push(
+      req
+        .response()
+        .then((r) => r?.text())
+        .then((t) => void (t !== undefined && received.push(t))),
+    );
+  });
+  page.on("websocket", (ws) => {
+    ws.on("framereceived", ({ payload }) => {
+      const text = typeof payload === "string" ? payload : payload.toString("utf8");
+      let frame: any;
+      try {
+        frame = JSON.parse(text);
+      } catch {
+        return void received.push(text);
+      }
+      // The one frame allowed to carry a secret: the createCode answer on the Control UI's own
+      // socket (the contract returns the code's bootstrap token). Remember the token as a secret;
+      // the tab must drop it right there.
+      if (frame?.type === "res" && typeof frame.payload?.bootstrapToken === "string") {
+        bootstrapTokens.add(frame.payload.bootstrapToken);
+        return;
+      }
+      received.push(text);
+    });
+  });
+  page.on("pageerror", (e) => console.warn(`page error: ${e.message}`));
+  return { context, page };
+}
+
+async function closeContext(context: BrowserContext) {
+  // Redirects have no body to read: allSettled skips them.
+  await Promise.allSettled(bodies.splice(0));
+  await context.close();
+}
+
+/** Open the Control UI at the tab's own address and approve this browser's device, as an admin would. */
+async function login(page: Page) {
+  const seen = new Set((await g.call("device.pair.list", {})).pending?.map((p: any) => p.requestId) ?? []);
+  await page.goto(`${g.httpUrl}/clawpodz#token=${encodeURIComponent(g.token)}`);
+  const req = await waitFor(
+    async () => ((await g.call("device.pair.list", {})).pending ?? []).find((p: any) => p.clientId === "openclaw-control-ui" && !seen.has(p.requestId)),
+    "the browser's pending openclaw-control-ui pairing request",
+    30_000,
+    200,
+  );
+  await g.call("device.pair.approve", { requestId: req.requestId });
+}
+
+/** Screenshot, plus the live DOM and the page's web storage for the secret scan. */
+async function shot(page: Page, name: string) {
+  await page.screenshot({ path: join(SHOTS, `clawpodz-${name}.png`), fullPage: true });
+  htmlSnapshots.push(await page.content());
+  htmlSnapshots.push(await page.evaluate(() => JSON.stringify([{ ...localStorage }, { ...sessionStorage }])));
+}
+
+describe("Clawpodz tab in the real Control UI", () => {
+  it("says that custom plugin UI must be turned on while it is off, and shows the tab once it is on", async () => {
+    const { context, page } = await openContext();
+    try {
+      await login(page);
+      await page.getByText("Custom plugin UI is off").waitFor({ timeout: 30_000 });
+      expect(await page.getByText("Enable Custom plugin UI in Labs.").isVisible()).toBe(true);
+      // The tab itself is listed in the sidebar, so the operator finds the message.
+      await page.getByRole("link", { name: "Clawpodz" }).first().waitFor();
+      expect(await page.locator(".ocmap-cp").count()).toBe(0);
+      await shot(page, "off");
+      // The setting hot-reloads: the open tab loads the plugin page without a browser reload.
+      await setCustomPluginUi(true);
+      await page.locator(".ocmap-cp").waitFor({ timeout: 30_000 });
+    } finally {
+      await closeContext(context);
+    }
+  });
+
+  it("creates a code, sees the CLI pair and connect, revokes it, and never shows a secret", async () => {
+    if (g.readConfig().gateway.controlUi?.experimental?.customPlugins !== true) await setCustomPluginUi(true);
+    const { context, page } = await openContext();
+    try {
+      await login(page);
+      const tab = page.locator(".ocmap-cp");
+      await tab.waitFor({ timeout: 30_000 });
+      await page.getByRole("heading", { name: "Clawpodz", level: 1 }).waitFor();
+      await page.getByTestId("ocmap-sync").filter({ hasText: "Live" }).waitFor();
+      await shot(page, "empty");
+
+      // Create a code in the tab.
+      await page.getByRole("radio", { name: /Standard/ }).check();
+      await page.getByLabel("Lifetime").selectOption("240");
+      await page.getByLabel(/^Label/).fill("E2E laptop");
+      await page.getByRole("button", { name: "Create pairing code" }).click();
+      const codeEl = page.getByTestId("ocmap-code");
+      await codeEl.waitFor();
+      const code = (await codeEl.textContent())!.trim();
+      expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
+      expect(await page.getByTestId("ocmap-gateway-url").textContent()).toBe(g.url);
+      const link = `ocmap://pair?gateway=${encodeURIComponent(g.url)}&code=${code}`;
+      expect(await page.getByTestId("ocmap-link").inputValue()).toBe(link);
+      await page.getByRole("button", { name: "Copy pairing link" }).click();
+      await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(link);
+      await expect.poll(() => page.getByTestId("ocmap-countdown").textContent()).toMatch(/^[34]:[0-5]\d$/);
+      const first = await page.getByTestId("ocmap-countdown").textContent();
+      await expect.poll(() => page.getByTestId("ocmap-countdown").textContent(), { timeout: 5_000 }).not.toBe(first);
+      const codeRow = page.locator("[data-testid=ocmap-codes] tr[data-status=active]", { hasText: "E2E laptop" });
+      await codeRow.waitFor();
+      expect(bootstrapTokens.size, "the createCode answer was seen on the page's socket").toBe(1);
+      await shot(page, "code");
+
+      // The OCMAP CLI pairs with the code read from the page, then stays connected.
+      const svc = newKeychainService();
+      const pair = await runCli(svc, ["pair", g.url, code, "--json"]);
+      expect(pair.code, pair.stdout + pair.stderr).toBe(0);
+      const ks = new Keystore({ service: svc });
+      const trust = await ks.loadTrust();
+      const identity = await ks.loadIdentity();
+      expect(trust?.deviceToken).toBeTruthy();
+      clientSecrets.add(trust!.deviceToken);
+      if (identity?.privateKey) clientSecrets.add(identity.privateKey);
+      const fp = fingerprint(trust!.deviceId);
+      const p = new CliProcess(svc, ["connect", "--json"]);
+      cliProcesses.push(p);
+      await p.waitForLine((l) => l.state === "PAIRED_CONNECTED", "ocmap connect: PAIRED_CONNECTED");
+
+      // The tab updates by itself: code used by this device, device connected now.
+      await page.getByTestId("ocmap-live-ended").and(page.locator("[data-status=used]")).filter({ hasText: fp }).waitFor({ timeout: 20_000 });
+      await page.locator("[data-testid=ocmap-codes] tr[data-status=used]", { hasText: "E2E laptop" }).filter({ hasText: fp }).waitFor();
+      expect(await page.getByTestId("ocmap-code").count(), "a used code leaves the page").toBe(0);
+      const row = page.locator(`[data-testid=ocmap-devices] tr[data-device="${trust!.deviceId}"]`);
+      await row.and(page.locator("[data-connected=true]")).waitFor({ timeout: 20_000 });
+      expect(await row.textContent()).toContain("Connected now");
+      expect(await row.getByTestId("ocmap-fingerprint").textContent()).toBe(fp);
+      expect(await row.textContent()).toContain(process.platform);
+      expect(await row.textContent()).toContain("Standard");
+      await page.locator("[data-testid=ocmap-audit] li[data-type='code.exchanged']", { hasText: fp }).waitFor();
+      await shot(page, "connected");
+
+      // Revoke from the tab, with a confirmation.
+      await row.getByRole("button", { name: /^Revoke/ }).click();
+      const dialog = page.getByRole("dialog", { name: "Revoke this desktop client?" });
+      await dialog.waitFor();
+      expect(await dialog.textContent()).toContain(fp);
+      await shot(page, "confirm");
+      await dialog.getByRole("button", { name: "Revoke device" }).click();
+      await dialog.waitFor({ state: "hidden" });
+
+      const line = await p.waitForLine((l) => l.state === "REVOKED", "ocmap connect: REVOKED", 20_000);
+      expect(line.reason.code).toBe("REVOKED");
+      expect(await p.exited).toBe(4);
+      await row.and(page.locator("[data-revoked=true]")).waitFor({ timeout: 20_000 });
+      expect(await row.textContent()).toContain("Revoked");
+      expect(await row.getByRole("button").count()).toBe(0);
+      await page.locator("[data-testid=ocmap-audit] li[data-type='device.revoked']", { hasText: fp }).waitFor();
+      expect((await ks.loadTrust()) ?? null).toBeNull();
+      await shot(page, "revoked");
+
+      // Cancel a live code: the tab and the gateway both treat it as dead.
+      await page.getByLabel(/^Label/).fill("to cancel");
+      await page.getByRole("button", { name: "Create pairing code" }).click();
+      const second = (await page.getByTestId("ocmap-code").textContent())!.trim();
+      expect(second).not.toBe(code);
+      await page.locator("[data-testid=ocmap-codes] tr[data-status=active]", { hasText: "to cancel" }).waitFor();
+      await page.getByTestId("ocmap-live").getByRole("button", { name: "Cancel code", exact: true }).click();
+      await page.getByTestId("ocmap-live-ended").and(page.locator("[data-status=cancelled]")).waitFor();
+      await page.locator("[data-testid=ocmap-codes] tr[data-status=cancelled]", { hasText: "to cancel" }).waitFor();
+      expect(await page.getByTestId("ocmap-code").count()).toBe(0);
+      const late = await runCli(newKeychainService(), ["pair", g.url, second, "--json"]);
+      expect(late.code).toBe(6);
+      expect(late.lines.at(-1)).toMatchObject({ type: "error", code: "CODE_ALREADY_USED" });
+
+      // Guessing trips the gateway-wide cap (3 in this file): the tab says pairing is paused, and until when.
+      await waitFor(async () => (await redeem(g, "0000-0000")).status === 429, "the gateway-wide failure cap", 10_000, 0);
+      const paused = page.getByTestId("ocmap-paused");
+      await paused.waitFor({ timeout: 20_000 });
+      expect(await paused.textContent()).toMatch(/^Pairing paused until .+ after too many failed attempts/);
+      await page.locator("[data-testid=ocmap-audit] li[data-type='code.failed']").first().waitFor();
+      await shot(page, "paused");
+      await page.emulateMedia({ colorScheme: "dark" });
+      await shot(page, "dark");
+    } finally {
+      await closeContext(context);
+    }
+  });
+
+  it("never puts a bootstrap token or device token in the page, its HTML or anything it fetched", () => {
+    expect(cspViolations).toEqual([]);
+    expect(bootstrapTokens.size, "both codes' createCode answers were seen").toBe(2);
+    expect(clientSecrets.size).toBeGreaterThanOrEqual(1);
+    expect(htmlSnapshots.length).toBeGreaterThanOrEqual(10);
+    expect(received.length).toBeGreaterThan(20);
+    const all = [...htmlSnapshots, ...received].join("\n");
+    for (const s of bootstrapTokens) expect(all.includes(s), "a bootstrap token reached the page").toBe(false);
+    for (const s of clientSecrets) expect(all.includes(s), "the client's device token or key reached the page").toBe(false);
+  });
+});
+
+describe("headless operator with the openclaw CLI", () => {
+  /** `openclaw gateway call <method> --json [--params <json>]`, exactly as the README shows it. */
+  const call = async (method: string, params?: unknown) => {
+    const r = await g.cli(["gateway", "call", method, "--json", ...(params === undefined ? [] : ["--params", JSON.stringify(params)])]);
+    expect(r.code, `${method}: ${r.stdout}\n${r.stderr}`).toBe(0);
+    return JSON.parse(r.stdout);
+  };
+
+  it("createCode → ocmap pair → pairing.list shows it → revokeDevice → the client is REVOKED", async () => {
+    const created = await call("pairing.createCode", { access: "read-only", label: "headless" });
+    expect(created).toMatchObject({ access: "read-only", scopes: ["operator.read"], code: expect.stringMatching(/^\w{4}-\w{4}$/) });
+    const svc = newKeychainService();
+    const pair = await runCli(svc, ["pair", g.url, created.code, "--json"]);
+    expect(pair.code, pair.stdout + pair.stderr).toBe(0);
+    const trust = (await new Keystore({ service: svc }).loadTrust())!;
+    expect(trust.scopes).toEqual(["operator.read"]);
+    const p = new CliProcess(svc, ["connect", "--json"]);
+    cliProcesses.push(p);
+    await p.waitForLine((l) => l.state === "PAIRED_CONNECTED", "ocmap connect: PAIRED_CONNECTED");
+
+    const list = await waitFor(async () => {
+      const l = await call("pairing.list");
+      return l.devices.find((d: any) => d.deviceId === trust.deviceId)?.connected ? l : undefined;
+    }, "pairing.list to show the device connected");
+    expect(list.codes.find((c: any) => c.codeId === created.codeId)).toMatchObject({ status: "used", deviceId: trust.deviceId, label: "headless" });
+    expect(list.devices.find((d: any) => d.deviceId === trust.deviceId)).toMatchObject({ fingerprint: fingerprint(trust.deviceId), access: "read-only" });
+    expect(JSON.stringify(list)).not.toContain(trust.deviceToken);
+
+    // Without --json, as an operator would type it.
+    const revoked = await g.cli(["gateway", "call", "pairing.revokeDevice", "--params", JSON.stringify({ deviceId: trust.deviceId, reason: "headless test" })]);
+    expect(revoked.code, revoked.stdout + revoked.stderr).toBe(0);
+    expect(revoked.stdout).toContain(trust.deviceId);
+    await p.waitForLine((l) => l.state === "REVOKED", "ocmap connect: REVOKED", 20_000);
+    expect(await p.exited).toBe(4);
+    const after = await call("pairing.list");
+    expect(after.devices.find((d: any) => d.deviceId === trust.deviceId)).toMatchObject({ revokedBy: "operator", connected: false });
+    expect(after.events.some((e: any) => e.type === "device.revoked" && e.deviceId === trust.deviceId && e.reason === "headless test")).toBe(true);
+  });
+});
