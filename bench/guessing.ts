@@ -1,0 +1,77 @@
+// Guessing: a bounded burst of wrong (well-formed, check-symbol-valid) codes from several loopback
+// source addresses against redeem and exchange, with the plugin's default limits. Counts what got
+// through (must be nothing) and what was rate limited, and the gateway's `health` latency on an
+// operator's socket during the burst against before it. Ends by lifting the pause the way an
+// operator does (creating a code), so nothing after this is affected.
+import { randomBytes } from "node:crypto";
+import { codeFromRandom, formatCode } from "../src/protocol/pairing-code.std.ts";
+import type { Gateway } from "../test/harness/gateway.ts";
+import { newWireDevice } from "../test/harness/wire-client.ts";
+import { exchange, exchangeBody, redeem } from "../test/harness/wire-pairing.ts";
+import type { Row } from "./lib/row.ts";
+import { fmt, summarize } from "./lib/stats.ts";
+
+export async function benchGuessing(g: Gateway, total = 200, addresses = 8, concurrency = 8): Promise<Row[]> {
+  const admin = await g.admin();
+  const health = async () => {
+    const t = performance.now();
+    const r = await admin.request("health", {});
+    if (!r.ok) throw new Error("health failed");
+    return performance.now() - t;
+  };
+  const before: number[] = [];
+  for (let i = 0; i < 30; i++) before.push(await health());
+
+  const device = newWireDevice();
+  const outcome = { ok: 0, limited: 0, invalid: 0, other: 0 };
+  let next = 0;
+  const worker = async () => {
+    while (next < total) {
+      const i = next++;
+      const code = formatCode(codeFromRandom(randomBytes(5)));
+      const localAddress = `127.0.0.${10 + (i % addresses)}`;
+      const r =
+        i % 2 === 0
+          ? await redeem(g, code, { localAddress })
+          : await exchange(g, exchangeBody({ code, nonce: randomBytes(24).toString("base64url"), requestId: "guess", device }), { localAddress });
+      if (r.status === 200) outcome.ok++;
+      else if (r.body?.error?.code === "RATE_LIMITED") outcome.limited++;
+      else if (r.body?.error?.code === "CODE_INVALID") outcome.invalid++;
+      else outcome.other++;
+    }
+  };
+  const during: number[] = [];
+  let bursting = true;
+  const prober = (async () => {
+    while (bursting) during.push(await health());
+  })();
+  const t = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const burstMs = performance.now() - t;
+  bursting = false;
+  await prober;
+
+  const paused = (await g.call("pairing.list", {})).pausedUntilMs;
+  const fresh = await g.call("pairing.createCode", {}); // an operator lifts the gateway-wide pause
+  const resumed = (await redeem(g, fresh.code, { localAddress: "127.0.0.99" })).status === 200;
+  admin.close();
+
+  const b = summarize(before);
+  const d = summarize(during);
+  return [
+    {
+      measure: `Guessing: ${total} wrong codes in ${(burstMs / 1000).toFixed(1)} s from ${addresses} loopback addresses (redeem + exchange)`,
+      value: `${outcome.ok} accepted, ${outcome.invalid} CODE_INVALID, ${outcome.limited} RATE_LIMITED, ${outcome.other} other`,
+      goal: "0 accepted; the rest limited",
+      met: outcome.ok === 0 && outcome.other === 0 && outcome.invalid <= 20,
+      how: `default limits (20 failures / 10 min gateway-wide, 10 / min per address), ${concurrency} in flight; pairing paused afterwards: ${paused ? "yes" : "no"}, resumed after an operator created a code: ${resumed ? "yes" : "no"}`,
+    },
+    {
+      measure: "Gateway `health` latency during the burst",
+      value: fmt(d, "ms"),
+      reference: `before the burst ${fmt(b, "ms")}`,
+      ratio: d.median / b.median,
+      how: "health requests back to back on an operator's open socket, during the burst vs 30 before it",
+    },
+  ];
+}

@@ -1,0 +1,58 @@
+// Revocation: `pairing.revokeDevice` sent by an operator → the client's core view says REVOKED.
+// The floor is the same revoke against a bare protocol client: request sent → its socket closes 4001.
+import { createCore } from "../src/core/core.node.ts";
+import { Keystore } from "../src/core/keystore.node.ts";
+import { newKeychainService } from "../test/harness/cli.ts";
+import type { Gateway } from "../test/harness/gateway.ts";
+import { pairNewDevice } from "../test/harness/wire-pairing.ts";
+import type { Row } from "./lib/row.ts";
+import { fmt, summarize } from "./lib/stats.ts";
+
+export async function benchRevoke(g: Gateway, runs = 10): Promise<Row[]> {
+  const admin = await g.admin();
+  const core: number[] = [];
+  const bare: number[] = [];
+  try {
+    for (let i = 0; i < runs + 1; i++) {
+      const keystore = new Keystore({ service: newKeychainService() });
+      const c = createCore({ keystore });
+      c.start();
+      await c.waitFor((v) => v.activity === "idle");
+      c.pair(g.url, (await g.call("pairing.createCode", {})).code);
+      const paired = await c.waitFor((v) => v.state !== "PAIRING_IN_PROGRESS");
+      if (paired.state !== "PAIRED_CONNECTED") throw new Error("pairing for the revoke bench failed");
+      const t = performance.now();
+      const sent = admin.request("pairing.revokeDevice", { deviceId: paired.device!.id });
+      await c.waitFor((v) => v.state === "REVOKED", 10_000);
+      const ms = performance.now() - t;
+      if (!(await sent).ok) throw new Error("revokeDevice failed");
+      await c.waitFor((v) => v.activity === "idle"); // the keychain wipe, outside the timing
+      c.stop();
+
+      const p = await pairNewDevice(g);
+      const t2 = performance.now();
+      const sent2 = admin.request("pairing.revokeDevice", { deviceId: p.device.id });
+      const closed = await p.session.closed;
+      const ms2 = performance.now() - t2;
+      if (closed.code !== 4001 || !(await sent2).ok) throw new Error(`bare client closed ${closed.code}`);
+      if (i > 0) {
+        core.push(ms); // the first pair of runs is a warm-up
+        bare.push(ms2);
+      }
+    }
+  } finally {
+    admin.close();
+  }
+  const s = summarize(core);
+  return [
+    {
+      measure: "Revocation: revokeDevice sent → client REVOKED",
+      value: fmt(s, "ms"),
+      reference: `bare protocol client, sent → close 4001 ${fmt(summarize(bare), "ms")}`,
+      ratio: s.median / summarize(bare).median,
+      goal: "< 100 ms",
+      met: s.median < 100,
+      how: "an operator's pre-opened admin socket sends pairing.revokeDevice; timed until the in-process core's view is REVOKED (the keychain wipe follows, untimed)",
+    },
+  ];
+}

@@ -1,0 +1,80 @@
+// Clocks beyond the contract's ±120 s. The real `ocmap` CLI runs with its own clock far off
+// (Debian's libfaketime via LD_PRELOAD, which Node's Date honours): pairing and reconnecting still
+// work, because the client signs the exchange with the gateway's clock (challenge ts + elapsed).
+// A bare client that signs with a clock off by more than 120 s gets the contract's CODE_INVALID,
+// once per attempt, and the code stays usable for a correct attempt.
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { Keystore } from "../../src/core/keystore.node.ts";
+import { newKeychainService, runCli } from "../harness/cli.ts";
+import { startGateway, type Gateway } from "../harness/gateway.ts";
+import { newWireDevice } from "../harness/wire-client.ts";
+import { bootstrapConnect, exchange, exchangeBody, redeem } from "../harness/wire-pairing.ts";
+
+let g: Gateway;
+
+/** libfaketime from Debian's `faketime` package (scripts/setup.sh installs it). */
+function libfaketime(): string {
+  const candidates = readdirSync("/usr/lib", { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => join("/usr/lib", d.name, "faketime/libfaketime.so.1"));
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new Error("libfaketime is missing: install Debian's `faketime` package (npm run setup does)");
+  return found;
+}
+
+beforeAll(async () => {
+  g = await startGateway();
+});
+afterAll(async () => {
+  await g?.dispose();
+});
+
+it.each([
+  ["10 minutes behind", "-10m", -600_000],
+  ["3 days ahead", "+3d", 3 * 86_400_000],
+])("the CLI pairs and reconnects with its clock %s", async (_label, offset, offsetMs) => {
+  const env = { LD_PRELOAD: libfaketime(), FAKETIME: offset, FAKETIME_DONT_FAKE_MONOTONIC: "1" };
+  const service = newKeychainService();
+  const { code, codeId } = await g.call("pairing.createCode", {});
+  const paired = await runCli(service, ["pair", g.url, code, "--json"], { env });
+  expect(paired.code, paired.stdout + paired.stderr).toBe(0);
+  expect(paired.lines.at(-1)).toMatchObject({ state: "PAIRED_CONNECTED" });
+
+  // The process really ran on the skewed clock: it stamped its trust record with it.
+  const trust = (await new Keystore({ service }).loadTrust())!;
+  expect(Math.abs(trust.pairedAtMs - Date.now() - offsetMs)).toBeLessThan(60_000);
+  const list = await g.call("pairing.list", {});
+  expect(list.codes.find((c: any) => c.codeId === codeId)).toMatchObject({ status: "used", deviceId: trust.deviceId });
+  expect(list.events.filter((e: any) => e.type === "code.failed" && e.codeId === codeId)).toHaveLength(0);
+
+  const status = await runCli(service, ["status", "--json"], { env });
+  expect(status.code, status.stdout + status.stderr).toBe(0);
+  expect(status.lines.at(-1)).toMatchObject({ state: "PAIRED_CONNECTED", device: { id: trust.deviceId } });
+});
+
+it("an exchange signed more than 120 s off the gateway's clock is CODE_INVALID, counted once; within the window it succeeds", async () => {
+  const created = await g.call("pairing.createCode", {});
+  const device = newWireDevice();
+  const r = await redeem(g, created.code);
+  expect(r.status).toBe(200);
+  const first = await bootstrapConnect(g, device, r.body.bootstrapToken, r.body.scopes);
+  expect(first.helloOk).toBe(false);
+  const attempt = (skewMs: number) =>
+    exchange(g, exchangeBody({ code: created.code, nonce: r.body.nonce, requestId: first.requestId, device, signedAt: Date.now() + skewMs }));
+  const failuresOf = async () => (await g.call("pairing.list", {})).events.filter((e: any) => e.type === "code.failed" && e.codeId === created.codeId).length;
+
+  for (const skew of [+130_000, -130_000, +86_400_000]) {
+    const res = await attempt(skew);
+    expect(res.status).toBe(403);
+    expect(res.body).toEqual({ ok: false, error: { code: "CODE_INVALID", message: expect.any(String) } });
+  }
+  expect(await failuresOf()).toBe(3); // one per attempt: no retries behind the caller's back
+  const code = (await g.call("pairing.list", {})).codes.find((c: any) => c.codeId === created.codeId);
+  expect(code.status).toBe("active"); // 3 < 5 failures: not locked
+
+  const ok = await attempt(+100_000); // inside ±120 s
+  expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+  expect(ok.body).toMatchObject({ ok: true, deviceId: device.id });
+});

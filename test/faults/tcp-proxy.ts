@@ -1,0 +1,99 @@
+// A loopback TCP proxy between a client and the gateway, to break the network on purpose:
+// `drop` resets every proxied connection (RST, no WebSocket close frame), `cut` also refuses new
+// ones until `restore`, and `stall` stops forwarding on the open connections while keeping them
+// open (a black hole: no FIN, no RST), as a dead NAT mapping or a pulled cable would.
+import net from "node:net";
+
+export interface TcpProxy {
+  port: number;
+  url: string;
+  /** Connections refused (reset at once) while cut. */
+  refused(): number;
+  /** When a byte last went from the gateway to a client (a tick, a response). */
+  lastForwardedAt(): number;
+  /** Proxied connections open right now. */
+  open(): number;
+  drop(): void;
+  cut(): void;
+  restore(): void;
+  stall(): void;
+  close(): Promise<void>;
+}
+
+export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
+  type Pair = { client: net.Socket; upstream: net.Socket };
+  const pairs = new Set<Pair>();
+  const stalled = new Set<Pair>();
+  let refused = 0;
+  let refusing = false;
+  let lastForwardedAt = 0;
+
+  const server = net.createServer((client) => {
+    if (refusing) {
+      refused++;
+      client.resetAndDestroy();
+      return;
+    }
+    const upstream = net.connect(targetPort, "127.0.0.1");
+    const pair = { client, upstream };
+    pairs.add(pair);
+    const end = () => {
+      pairs.delete(pair);
+      stalled.delete(pair);
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on("error", end).on("close", end);
+    upstream.on("error", end).on("close", end);
+    upstream.on("data", () => {
+      if (pairs.has(pair)) lastForwardedAt = Date.now();
+    });
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as net.AddressInfo).port;
+
+  const drop = () => {
+    for (const { client, upstream } of [...pairs]) {
+      client.resetAndDestroy();
+      upstream.resetAndDestroy();
+    }
+    pairs.clear();
+  };
+
+  return {
+    port,
+    url: `ws://127.0.0.1:${port}`,
+    refused: () => refused,
+    lastForwardedAt: () => lastForwardedAt,
+    open: () => pairs.size,
+    drop,
+    cut() {
+      refusing = true;
+      drop();
+    },
+    restore() {
+      refusing = false;
+    },
+    stall() {
+      for (const pair of [...pairs]) {
+        const { client, upstream } = pair;
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.pause();
+        upstream.pause();
+        pairs.delete(pair); // no longer proxied; both sockets stay open until the client gives up
+        stalled.add(pair);
+      }
+    },
+    close() {
+      drop();
+      for (const { client, upstream } of stalled) {
+        client.destroy();
+        upstream.destroy();
+      }
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,89 @@
+// Two app instances on one machine: two `ocmap connect` processes with the same keychain service,
+// so the same identity and device token. Defined behaviour: both connect (the gateway allows two
+// sockets for one device); both ride out a gateway restart without clobbering the shared trust;
+// a revoke drops both to REVOKED (exit 4) and the keychain ends up wiped exactly as after one
+// instance: both entries gone, no keychain error in either, no crash.
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { Keystore } from "../../src/core/keystore.node.ts";
+import { CliProcess, newKeychainService, runCli } from "../harness/cli.ts";
+import { startGateway, type Gateway } from "../harness/gateway.ts";
+import { waitFor } from "../harness/wait.ts";
+
+let g: Gateway;
+const service = newKeychainService();
+const ks = new Keystore({ service });
+let a: CliProcess;
+let b: CliProcess;
+let deviceId: string;
+
+async function pairService() {
+  const { code } = await g.call("pairing.createCode", {});
+  const r = await runCli(service, ["pair", g.url, code, "--json"]);
+  expect(r.code, r.stdout + r.stderr).toBe(0);
+  deviceId = (await ks.loadIdentity())!.deviceId;
+}
+
+beforeAll(async () => {
+  g = await startGateway();
+  await pairService();
+});
+afterAll(async () => {
+  for (const p of [a, b]) if (p && p.child.exitCode === null) await p.stop();
+  await g?.dispose();
+});
+
+const connected = (l: any) => l.state === "PAIRED_CONNECTED";
+
+it("both instances connect with the one stored trust, and both come back after a gateway restart", async () => {
+  a = new CliProcess(service, ["connect", "--json"]);
+  b = new CliProcess(service, ["connect", "--json"]);
+  const [va, vb] = await Promise.all([a.waitForLine(connected, "instance A connected"), b.waitForLine(connected, "instance B connected")]);
+  expect(va.device.id).toBe(deviceId);
+  expect(vb.device.id).toBe(deviceId);
+  await waitFor(async () => (await g.call("pairing.list", {})).devices.find((d: any) => d.deviceId === deviceId)?.connected, "the device shown connected");
+  const before = await ks.loadTrust();
+
+  const [ma, mb] = [a.lines.length, b.lines.length];
+  await g.restart();
+  await Promise.all([
+    a.waitForLine(connected, "A reconnected after the restart", 60_000, ma),
+    b.waitForLine(connected, "B reconnected after the restart", 60_000, mb),
+  ]);
+  expect(a.lines.slice(ma).some((l) => l.state === "PAIRED_DISCONNECTED")).toBe(true);
+  expect(b.lines.slice(mb).some((l) => l.state === "PAIRED_DISCONNECTED")).toBe(true);
+  const after = await ks.loadTrust();
+  expect(after).toMatchObject({ deviceId, gatewayUrl: before!.gatewayUrl, scopes: before!.scopes, pairedAtMs: before!.pairedAtMs });
+  // The token both use still works for a third, fresh launch.
+  expect((await runCli(service, ["status", "--json"])).code).toBe(0);
+}, 120_000);
+
+/** Revokes the device both instances share and checks how both ended. */
+async function revokeBoth() {
+  await g.call("pairing.revokeDevice", { deviceId, reason: "two-instance test" });
+  const [ca, cb] = await Promise.all([a.exited, b.exited]);
+  expect([ca, cb]).toEqual([4, 4]);
+  for (const p of [a, b]) {
+    const last = p.lines.at(-1);
+    // The last line is the REVOKED view after the wipe finished: no keychain error from racing the other instance.
+    expect(last).toMatchObject({ type: "state", state: "REVOKED", activity: "idle", lastError: { code: "TOKEN_REJECTED" } });
+    expect(p.lines.filter((l) => l.state === "REVOKED" && l.activity === "idle")).toHaveLength(1);
+    expect(p.stderr).not.toMatch(/internal error|KEYCHAIN/i);
+  }
+  expect(await ks.loadTrust()).toBeNull();
+  expect(await ks.loadIdentity()).toBeNull();
+  const status = await runCli(service, ["status", "--json"]);
+  expect(status.code).toBe(3); // not paired: a clean slate, not a damaged keychain
+  expect(status.lines.at(-1)).toMatchObject({ state: "UNPAIRED", lastError: null });
+}
+
+it("a revoke drops both to REVOKED (exit 4) and wipes the shared trust once, without a keychain error in either", async () => {
+  await revokeBoth();
+  // The two wipes race each other inside the Secret Service: repeat, pairing the same service again.
+  for (let round = 0; round < 3; round++) {
+    await pairService();
+    a = new CliProcess(service, ["connect", "--json"]);
+    b = new CliProcess(service, ["connect", "--json"]);
+    await Promise.all([a.waitForLine(connected, "A connected"), b.waitForLine(connected, "B connected")]);
+    await revokeBoth();
+  }
+}, 60_000);
