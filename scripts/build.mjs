@@ -27,3 +27,33 @@ await build({
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
 console.log("built dist/cli");
+
+// The Electron app: main and preload as CommonJS (electron is provided at run time; keytar is a
+// native addon that stays a runtime dependency), the renderer with vite into dist/renderer.
+const electronCommon = { ...common, format: "cjs", target: "node22", external: ["electron", "keytar", "bufferutil", "utf-8-validate"] };
+// import("keytar") becomes require("keytar"): Electron's require reads native addons from app.asar.unpacked.
+await build({ ...electronCommon, entryPoints: ["src/main/main.main.ts"], outfile: "dist/main/main.cjs", supported: { "dynamic-import": false } });
+// A sandboxed preload may only require("electron") and a few built-ins: everything else is bundled.
+await build({ ...electronCommon, entryPoints: ["src/preload/preload.preload.ts"], outfile: "dist/preload/preload.cjs", platform: "browser", target: "chrome140" });
+const { build: viteBuild } = await import("vite");
+await viteBuild({ configFile: "src/renderer/vite.config.ts" });
+console.log("built dist/main, dist/preload, dist/renderer");
+
+// Clawpodz: the plugin's native Control UI page (browser ESM + CSS), served by the gateway from the
+// manifest's `controlUi` entry. Self-contained: no external assets, nothing loaded at run time.
+await build({
+  bundle: true,
+  logLevel: "warning",
+  sourcemap: false,
+  legalComments: "none",
+  entryPoints: [
+    { in: "gateway-plugin/src/control-ui/index.ts", out: "index" },
+    { in: "gateway-plugin/src/control-ui/clawpodz.css", out: "index" },
+  ],
+  outdir: "gateway-plugin/dist/control-ui/v1",
+  format: "esm",
+  platform: "browser",
+  target: "es2022",
+  external: ["openclaw", "openclaw/*"],
+});
+console.log("built gateway-plugin/dist/control-ui");

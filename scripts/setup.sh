@@ -7,8 +7,9 @@ say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 die() { printf '\033[31msetup: %s\033[0m\n' "$*" >&2; exit 1; }
 
 # 1. System packages: keytar builds against libsecret; tests use a throwaway gnome-keyring in a
-#    private D-Bus session, Debian's Chromium, and iproute2 for the loopback-only namespace.
-pkgs=(libsecret-1-dev gnome-keyring dbus chromium iproute2 python3 make g++)
+#    private D-Bus session, Debian's Chromium, iproute2 for the loopback-only namespace, and
+#    faketime (libfaketime) for the clock-skew fault tests.
+pkgs=(libsecret-1-dev gnome-keyring dbus chromium iproute2 python3 make g++ faketime)
 missing=()
 if command -v dpkg-query >/dev/null; then
   for p in "${pkgs[@]}"; do
@@ -27,7 +28,7 @@ if command -v dpkg-query >/dev/null; then
     say "system packages present: ${pkgs[*]}"
   fi
 else
-  say "not a Debian/Ubuntu system: install libsecret (dev headers), gnome-keyring, dbus and chromium yourself"
+  say "not a Debian/Ubuntu system: install libsecret (dev headers), gnome-keyring, dbus, chromium and faketime yourself"
 fi
 
 # 2. The app's own dependencies, exactly as locked.

@@ -102,7 +102,7 @@ async function pair(core: OcmapCore, rest: string[], flags: Flags, out: Out): Pr
     return fail(out, "ALREADY_PAIRED", "This device is already paired; run `ocmap forget` first.", EXIT.USAGE);
   const off = core.subscribe((v) => out.view(v));
   core.pair(gatewayUrl, code);
-  const end = await core.waitFor((v) => v.state !== "PAIRING_IN_PROGRESS", flags.timeoutMs);
+  const end = await core.waitFor((v) => v.state !== "PAIRING_IN_PROGRESS" && v.activity !== "forgetting", flags.timeoutMs);
   off();
   if (end.state === "PAIRED_CONNECTED") return EXIT.OK;
   return fail(out, end.lastError?.code ?? end.reason.code, end.lastError?.message ?? end.reason.message);
@@ -131,8 +131,9 @@ async function connect(core: OcmapCore, out: Out): Promise<number> {
     const onSignal = () => stop(EXIT.OK);
     const off = core.subscribe((v) => {
       out.view(v);
-      if (v.state === "REVOKED") stop(EXIT.REVOKED);
-      else if (v.state === "UNPAIRED" && v.activity === "idle") stop(v.lastError ? exitCodeFor(v.lastError.code) : EXIT.NOT_PAIRED);
+      if (v.state === "REVOKED") {
+        if (v.activity !== "forgetting") stop(EXIT.REVOKED); // exit only once the keychain wipe is done
+      } else if (v.state === "UNPAIRED" && v.activity === "idle") stop(v.lastError ? exitCodeFor(v.lastError.code) : EXIT.NOT_PAIRED);
     });
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);

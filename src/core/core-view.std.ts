@@ -33,7 +33,7 @@ export function coreView(s: Snapshot): CoreView {
   const activity: CoreActivity =
     top === "STARTING"
       ? "starting"
-      : top === "WIPING" || sub === "forgetting"
+      : top === "WIPING" || sub === "forgetting" || (top === "REVOKED" && c.wiping)
         ? "forgetting"
         : top === "PAIRING_IN_PROGRESS"
           ? "pairing"

@@ -61,9 +61,23 @@ export function createCore(o: CoreOptions): OcmapCore {
       }),
 
       pair: fromPromise(async ({ input, signal }) => {
-        await ks.probe(); // a locked keychain fails here, before the code is spent
+        // The keychain check runs alongside the redeem; a locked keychain fails the pairing before
+        // the bootstrap connect, so the code is never spent.
+        const keychainReady = ks.probe();
+        keychainReady.catch(() => undefined); // awaited inside pairWithCode
         const identity = createIdentity();
-        const r = await pairWithCode({ gatewayUrl: input.gatewayUrl, code: input.code, identity, displayName, version: OCMAP_VERSION, platform, signal, timeoutMs, onStep: input.onStep });
+        const r = await pairWithCode({
+          gatewayUrl: input.gatewayUrl,
+          code: input.code,
+          identity,
+          displayName,
+          version: OCMAP_VERSION,
+          platform,
+          signal,
+          timeoutMs,
+          onStep: input.onStep,
+          beforeConnect: () => keychainReady,
+        });
         const trust: TrustRecord = {
           gatewayUrl: r.gatewayUrl,
           deviceId: identity.deviceId,

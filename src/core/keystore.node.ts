@@ -75,10 +75,24 @@ export class Keystore {
 
   /** Deletes the pairing record and the identity; resolves when both are gone (also when they never existed). */
   async wipe(): Promise<void> {
-    const trustDeleted = await this.call((k) => k.deletePassword(this.service, TRUST));
-    const identityDeleted = await this.call((k) => k.deletePassword(this.service, IDENTITY));
+    const trustDeleted = await this.remove(TRUST);
+    const identityDeleted = await this.remove(IDENTITY);
     // false means "there was nothing", or "the keyring is locked" (and the entry is still there).
     if (!trustDeleted || !identityDeleted) await this.writeProbe();
+  }
+
+  /**
+   * deletePassword. An entry that vanished between libsecret's lookup and its delete (a second OCMAP
+   * process wiping the same service at the same moment) fails with "No such interface …Item": it is
+   * gone, which is what was asked, so it counts like "there was nothing".
+   */
+  private async remove(account: string): Promise<boolean> {
+    try {
+      return await this.call((k) => k.deletePassword(this.service, account));
+    } catch (err) {
+      if (err instanceof KeystoreError && err.code === "KEYCHAIN_FAILED" && (await this.call((k) => k.getPassword(this.service, account))) === null) return false;
+      throw err;
+    }
   }
 
   private async load<T>(account: string, what: string, parse: (json: unknown) => T): Promise<T | null> {

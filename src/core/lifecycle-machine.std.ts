@@ -3,7 +3,7 @@
 // The token never enters this context: the actors read it from the keychain when they need it.
 import { assign, fromCallback, fromPromise, setup } from "xstate";
 import { CLIENT_ERROR_MESSAGES, type ClientErrorCode, type ClientErrorInfo } from "./client-errors.std.ts";
-import { reconnectDelay } from "./backoff.std.ts";
+import { FAST_POLL_WINDOW_MS, reconnectDelay } from "./backoff.std.ts";
 
 export type PairingStep = "redeeming" | "requesting-approval" | "approving" | "connecting" | "saving";
 
@@ -46,12 +46,15 @@ export interface CoreContext {
   attempt: number;
   nextDelayMs: number;
   nextRetryAt: number | null;
-  restartingUntil: number;
+  /** Until when a lost session is retried about once a second (see backoff.std.ts). */
+  fastPollUntil: number;
   retryAfterMs: number | null;
   connectedSince: number | null;
   pairingStep: PairingStep | null;
   pairingGateway: string | null;
   notice: Reason | null;
+  /** In REVOKED: the keychain wipe has not finished yet (a process must not exit before it has). */
+  wiping: boolean;
   now: () => number;
   random: () => number;
 }
@@ -91,7 +94,6 @@ const errorOf = (e: unknown): ClientErrorInfo => {
   };
 };
 const isRevocation = (e: ClientErrorInfo) => e.code === "TOKEN_REJECTED" || e.code === "DEVICE_REVOKED";
-const RESTART_WINDOW_MS = 120_000;
 
 export const lifecycleMachine = setup({
   types: {} as { context: CoreContext; events: CoreEvent; input: CoreInput },
@@ -125,7 +127,7 @@ export const lifecycleMachine = setup({
       const nextDelayMs = reconnectDelay({
         attempt: Math.max(0, context.attempt - 1), // `attempt` counts failures; the first retry waits the minimum
         retryAfterMs: context.retryAfterMs,
-        restarting: now < context.restartingUntil,
+        fastPoll: now < context.fastPollUntil,
         random: context.random,
       });
       return { nextDelayMs, nextRetryAt: now + nextDelayMs, retryAfterMs: null };
@@ -142,12 +144,13 @@ export const lifecycleMachine = setup({
     attempt: 0,
     nextDelayMs: 0,
     nextRetryAt: null,
-    restartingUntil: 0,
+    fastPollUntil: 0,
     retryAfterMs: null,
     connectedSince: null,
     pairingStep: null,
     pairingGateway: null,
     notice: null,
+    wiping: false,
     now: input.now ?? Date.now,
     random: input.random ?? Math.random,
   }),
@@ -220,11 +223,12 @@ export const lifecycleMachine = setup({
           after: {
             tickTimeout: {
               target: "#core.PAIRED_DISCONNECTED",
-              actions: assign({
+              actions: assign(({ context }) => ({
                 attempt: 1,
                 lastError: { code: "DEAD_SOCKET", message: "The connection went silent. Reconnecting.", retryable: true },
                 reason: { code: "DEAD_SOCKET", message: "The connection went silent. Reconnecting." },
-              }),
+                fastPollUntil: context.now() + FAST_POLL_WINDOW_MS,
+              })),
             },
           },
           on: {
@@ -242,7 +246,7 @@ export const lifecycleMachine = setup({
                   const info: ClientErrorInfo = restarting
                     ? { code: "GATEWAY_STARTING", message: "The gateway is starting or restarting. OCMAP will reconnect by itself.", retryable: true }
                     : { code: "CONNECTION_LOST", message: "The connection to the gateway was lost. Reconnecting.", retryable: true };
-                  return { attempt: 1, lastError: info, reason: asReason(info), restartingUntil: restarting ? context.now() + RESTART_WINDOW_MS : context.restartingUntil };
+                  return { attempt: 1, lastError: info, reason: asReason(info), fastPollUntil: context.now() + FAST_POLL_WINDOW_MS };
                 }),
               },
             ],
@@ -281,7 +285,7 @@ export const lifecycleMachine = setup({
                 trust: event.output.trust,
                 connectedSince: context.now(),
                 attempt: 0,
-                restartingUntil: 0,
+                fastPollUntil: 0,
                 lastError: null,
                 reason: R.reconnected,
               })),
@@ -302,7 +306,7 @@ export const lifecycleMachine = setup({
                     lastError: e,
                     reason: asReason(e),
                     retryAfterMs: e.retryAfterMs ?? null,
-                    restartingUntil: restarting && context.now() >= context.restartingUntil ? context.now() + RESTART_WINDOW_MS : context.restartingUntil,
+                    fastPollUntil: restarting && context.now() >= context.fastPollUntil ? context.now() + FAST_POLL_WINDOW_MS : context.fastPollUntil,
                   };
                 }),
               },
@@ -320,10 +324,12 @@ export const lifecycleMachine = setup({
       },
     },
     REVOKED: {
-      entry: "clearTrust",
+      entry: ["clearTrust", assign({ wiping: true })],
+      exit: assign({ wiping: false }),
       invoke: {
         src: "wipe",
-        onError: { actions: assign(({ event }) => ({ lastError: errorOf(event.error) })) },
+        onDone: { actions: assign({ wiping: false }) },
+        onError: { actions: assign(({ event }) => ({ lastError: errorOf(event.error), wiping: false })) },
       },
       on: {
         PAIR: { target: "PAIRING_IN_PROGRESS" },

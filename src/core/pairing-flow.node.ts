@@ -1,5 +1,6 @@
 // The contract's client sequence: check the code locally, redeem, bootstrap connect, exchange,
 // final connect. Returns the live session that becomes PAIRED_CONNECTED. Persists nothing itself.
+import { isGatewayRestartUnavailableError } from "@openclaw/gateway-protocol/restart-unavailable";
 import { parsePairingCode } from "../protocol/pairing-code.std.ts";
 import { EXCHANGE_PATH, PAIRING_ERROR_CODES, REDEEM_PATH, type RedeemResponse } from "../protocol/pairing-protocol.std.ts";
 import { ClientError, type ClientErrorCode } from "./client-errors.std.ts";
@@ -19,6 +20,8 @@ export interface PairOptions {
   onStep?: (step: PairingStep) => void;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** Awaited after the redeem, before anything reaches the gateway's pairing store. */
+  beforeConnect?: () => Promise<void>;
 }
 
 export interface PairResult {
@@ -43,6 +46,7 @@ export async function pairWithCode(o: PairOptions): Promise<PairResult> {
   step("redeeming");
   const redeemed = (await post(REDEEM_PATH, { code: code.display })) as RedeemResponse;
   const scopes = redeemed.scopes;
+  await o.beforeConnect?.();
   abortIfNeeded(o.signal);
 
   step("requesting-approval");
@@ -94,7 +98,7 @@ export function connectError(e: WireError): ClientError {
   if (detail === "AUTH_BOOTSTRAP_TOKEN_INVALID") return new ClientError("CODE_INVALID");
   if (detail === "AUTH_RATE_LIMITED") return new ClientError("AUTH_RATE_LIMITED", { retryable: true, retryAfterMs });
   if (detail === "DEVICE_AUTH_SIGNATURE_EXPIRED") return new ClientError("CLOCK_SKEW");
-  if (e.code === "UNAVAILABLE") return new ClientError("GATEWAY_STARTING", { retryable: true, retryAfterMs });
+  if (e.code === "UNAVAILABLE" || isGatewayRestartUnavailableError(e)) return new ClientError("GATEWAY_STARTING", { retryable: true, retryAfterMs });
   if (e.code === "CONNECTION_LOST") return new ClientError("CONNECTION_LOST", { retryable: true });
   if (e.code === "TIMEOUT") return new ClientError("TIMEOUT", { retryable: true });
   return new ClientError("GATEWAY_REFUSED");

@@ -121,7 +121,7 @@ describe("lifecycle machine (SimulatedClock, fake actors)", () => {
     expect(h.view().state).toBe("PAIRED_CONNECTED");
   });
 
-  it("polls once a second while the gateway says it is restarting", async () => {
+  it("after a lost session: 0.5 s, then once a second while the gateway restarts", async () => {
     const h = harness({ stored: true, connects: [{ ok: true }, ...Array(5).fill({ ok: false, code: "GATEWAY_UNREACHABLE" }), { ok: true }] });
     await h.start();
     h.sessions[0]!.drop(1012);
@@ -132,8 +132,27 @@ describe("lifecycle machine (SimulatedClock, fake actors)", () => {
       delays.push(d);
       await h.advance(d);
     }
-    expect(delays).toEqual([1000, 1000, 1000, 1000, 1000, 1000]);
+    expect(delays).toEqual([500, 1000, 1000, 1000, 1000, 1000]);
     expect(h.view().state).toBe("PAIRED_CONNECTED");
+  });
+
+  it("polls a lost session once a second for two minutes, then backs off to 30 s", async () => {
+    const h = harness({ stored: true, connects: [{ ok: true }] });
+    await h.start();
+    h.sessions[0]!.drop(1006); // no close frame: a crash or a network cut
+    await h.settle();
+    const lostAt = h.clock.now();
+    const delays: number[] = [];
+    while (delays.length < 200) {
+      const d = h.view().reconnect!.nextRetryAt! - h.clock.now();
+      delays.push(d);
+      if (d > 1000) break;
+      await h.advance(d);
+    }
+    expect(delays[0]).toBe(500);
+    expect(delays.slice(1, -1).every((d) => d === 1000)).toBe(true);
+    expect(h.clock.now() - lostAt).toBeGreaterThanOrEqual(120_000);
+    expect(delays.at(-1)).toBe(30_000);
   });
 
   it("treats silence for more than two ticks as a dead socket", async () => {
