@@ -4,6 +4,7 @@ import { hostname } from "node:os";
 import { createActor, fromPromise } from "xstate";
 import { ClientError } from "./client-errors.std.ts";
 import { coreView, type CoreView } from "./core-view.std.ts";
+import { createViewStore } from "./view-store.std.ts";
 import { openSession, type GatewaySession } from "./gateway-session.node.ts";
 import { createIdentity } from "./identity.node.ts";
 import type { Keystore, TrustRecord } from "./keystore.node.ts";
@@ -144,42 +145,21 @@ export function createCore(o: CoreOptions): OcmapCore {
   });
 
   const actor = createActor(machine, { input: { now: o.now, random: o.random } });
-  let current: CoreView = coreView(actor.getSnapshot());
-  const listeners = new Set<(v: CoreView) => void>();
+  const views = createViewStore<CoreView>(coreView(actor.getSnapshot()), (v) => `${v.state}/${v.activity}`);
   actor.subscribe((snap) => {
     const next = coreView(snap);
-    if (JSON.stringify(next) === JSON.stringify(current)) return;
-    current = next;
-    for (const l of listeners) l(next);
+    if (JSON.stringify(next) !== JSON.stringify(views.get())) views.set(next);
   });
 
   return {
     start: () => void actor.start(),
     stop: () => actor.stop(),
-    view: () => current,
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    view: views.get,
+    subscribe: views.subscribe,
     pair: (gatewayUrl, code) => actor.send({ type: "PAIR", gatewayUrl, code }),
     cancelPairing: () => actor.send({ type: "CANCEL_PAIRING" }),
     retryNow: () => actor.send({ type: "RETRY_NOW" }),
     forget: () => actor.send({ type: "FORGET" }),
-    waitFor(predicate, waitMs = 60_000) {
-      if (predicate(current)) return Promise.resolve(current);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          listeners.delete(check);
-          reject(new Error(`core view did not reach the expected state within ${waitMs} ms (now ${current.state}/${current.activity})`));
-        }, waitMs);
-        const check = (v: CoreView) => {
-          if (!predicate(v)) return;
-          clearTimeout(timer);
-          listeners.delete(check);
-          resolve(v);
-        };
-        listeners.add(check);
-      });
-    },
+    waitFor: views.waitFor,
   };
 }

@@ -4,6 +4,7 @@
 import { createCore, type OcmapCore } from "../core/core.node.ts";
 import type { CoreView } from "../core/core-view.std.ts";
 import type { Keystore } from "../core/keystore.node.ts";
+import { createViewStore } from "../core/view-store.std.ts";
 import { parsePairingLink } from "../core/pairing-link.std.ts";
 import type { AppView, PendingLink, RequestHandlers } from "../ipc/ipc-contract.std.ts";
 
@@ -34,21 +35,16 @@ function linkRefusal(v: CoreView): string | null {
 
 export function createAppController(options: AppControllerOptions): AppController {
   const core = "core" in options ? options.core : createCore({ keystore: options.keystore });
-  const listeners = new Set<(view: AppView) => void>();
   let pendingLink: PendingLink | null = null;
   let linkError: string | null = null;
   let settingsRequest = 0;
   let revision = 0;
-  let current = snapshot();
-
-  function snapshot(): AppView {
-    return { core: core.view(), pendingLink, linkError, settingsRequest, revision };
-  }
+  const snapshot = (): AppView => ({ core: core.view(), pendingLink, linkError, settingsRequest, revision });
+  const views = createViewStore(snapshot(), (v) => `${v.core.state}/${v.core.activity}`);
 
   function publish() {
     revision++;
-    current = snapshot();
-    for (const listener of [...listeners]) listener(current);
+    views.set(snapshot());
   }
 
   const offCore = core.subscribe((v) => {
@@ -61,7 +57,7 @@ export function createAppController(options: AppControllerOptions): AppControlle
   });
 
   const handlers: RequestHandlers = {
-    "ocmap:get-state": () => current,
+    "ocmap:get-state": () => views.get(),
     "ocmap:submit-code": ({ gatewayUrl, code }) => {
       if (pendingLink || linkError) {
         pendingLink = null;
@@ -84,11 +80,8 @@ export function createAppController(options: AppControllerOptions): AppControlle
 
   return {
     handlers,
-    view: () => current,
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    view: views.get,
+    subscribe: views.subscribe,
     start: () => core.start(),
     stop() {
       offCore();
@@ -105,21 +98,6 @@ export function createAppController(options: AppControllerOptions): AppControlle
       settingsRequest++;
       publish();
     },
-    waitFor(predicate, timeoutMs = 60_000) {
-      if (predicate(current)) return Promise.resolve(current);
-      return new Promise((resolve, reject) => {
-        const check = (v: AppView) => {
-          if (!predicate(v)) return;
-          clearTimeout(timer);
-          listeners.delete(check);
-          resolve(v);
-        };
-        const timer = setTimeout(() => {
-          listeners.delete(check);
-          reject(new Error(`app view did not reach the expected state within ${timeoutMs} ms (now ${current.core.state}/${current.core.activity})`));
-        }, timeoutMs);
-        listeners.add(check);
-      });
-    },
+    waitFor: views.waitFor,
   };
 }
