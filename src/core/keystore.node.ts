@@ -17,7 +17,6 @@ interface Keytar {
 
 const IDENTITY = "identity";
 const TRUST = "trust";
-const PROBE = "probe";
 
 let keytarModule: Promise<Keytar> | undefined;
 
@@ -128,15 +127,17 @@ export class Keystore {
 
   private async writeProbe(): Promise<void> {
     const value = randomUUID();
+    // Its own account per probe: two OCMAP processes probing at once must not read each other's entry.
+    const account = `probe-${value}`;
     try {
-      await this.call((k) => k.setPassword(this.service, PROBE, value));
+      await this.call((k) => k.setPassword(this.service, account, value));
     } catch (err) {
       // The service answered, so a refused write means a locked keyring (or a declined unlock prompt).
       if (err instanceof KeystoreError && err.code === "KEYCHAIN_UNAVAILABLE") throw err;
       throw new KeystoreError("KEYCHAIN_LOCKED", KEYSTORE_MESSAGES.KEYCHAIN_LOCKED);
     }
-    const stored = await this.call((k) => k.getPassword(this.service, PROBE));
-    await this.call((k) => k.deletePassword(this.service, PROBE));
+    const stored = await this.call((k) => k.getPassword(this.service, account));
+    await this.call((k) => k.deletePassword(this.service, account));
     if (stored !== value) {
       throw new KeystoreError("KEYCHAIN_FAILED", "The system keychain did not keep a test entry. Check that your keyring works, then try again.");
     }
