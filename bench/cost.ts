@@ -57,10 +57,14 @@ export async function benchCost(g: Gateway, windowMs = 32_000): Promise<Row[]> {
   core.start();
   await core.waitFor((v) => v.activity === "idle");
   core.pair(g.url, (await g.call("pairing.createCode", {})).code);
-  if ((await core.waitFor((v) => v.state !== "PAIRING_IN_PROGRESS")).state !== "PAIRED_CONNECTED") throw new Error("pairing for the cost bench failed");
+  if ((await core.waitFor((v) => v.state !== "PAIRING_IN_PROGRESS")).state !== "PAIRED_CONNECTED")
+    throw new Error("pairing for the cost bench failed");
   core.stop();
 
-  const client = spawn(process.execPath, [ocmapBin, "connect", "--json"], { env: { ...process.env, OCMAP_KEYCHAIN_SERVICE: service }, stdio: ["ignore", "pipe", "ignore"] });
+  const client = spawn(process.execPath, [ocmapBin, "connect", "--json"], {
+    env: { ...process.env, OCMAP_KEYCHAIN_SERVICE: service },
+    stdio: ["ignore", "pipe", "ignore"],
+  });
   const floor = spawn(process.execPath, ["-e", "setInterval(() => {}, 1 << 30)"], { stdio: "ignore" });
   try {
     await waitForLine(client, /"state":"PAIRED_CONNECTED"/);

@@ -4,7 +4,7 @@
 // operator's socket during the burst against before it. Ends by lifting the pause the way an
 // operator does (creating a code), so nothing after this is affected.
 import { randomBytes } from "node:crypto";
-import { codeFromRandom, formatCode } from "../src/protocol/pairing-code.std.ts";
+import { codeFromRandom, formatCode } from "@ocmap/protocol/pairing-code";
 import type { Gateway } from "../test/harness/gateway.ts";
 import { newWireDevice } from "../test/harness/wire-client.ts";
 import { exchange, exchangeBody, redeem } from "../test/harness/wire-pairing.ts";
@@ -33,7 +33,11 @@ export async function benchGuessing(g: Gateway, total = 200, addresses = 8, conc
       const r =
         i % 2 === 0
           ? await redeem(g, code, { localAddress })
-          : await exchange(g, exchangeBody({ code, nonce: randomBytes(24).toString("base64url"), requestId: "guess", device }), { localAddress });
+          : await exchange(
+              g,
+              exchangeBody({ code, nonce: randomBytes(24).toString("base64url"), requestId: "guess", device }),
+              { localAddress },
+            );
       if (r.status === 200) outcome.ok++;
       else if (r.body?.error?.code === "RATE_LIMITED") outcome.limited++;
       else if (r.body?.error?.code === "CODE_INVALID") outcome.invalid++;

@@ -11,7 +11,11 @@ import { fmt, ratio, summarize, timed } from "./lib/stats.ts";
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string }> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "ignore"] });
+    const child = spawn(cmd, args, {
+      cwd: repoRoot,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "ignore"],
+    });
     let stdout = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.on("exit", (code) => resolve({ code: code ?? -1, stdout }));
@@ -60,7 +64,12 @@ export async function benchLaunch(g: Gateway, runs = 10): Promise<Row[]> {
   const cold: number[] = [];
   for (let i = 0; i < runs; i++) {
     const r = await new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, ["--input-type=module", "-e", COLD_READ], { cwd: repoRoot, env: { ...process.env, SVC: service } }, (err, out) => (err ? reject(err) : resolve(out))),
+      execFile(
+        process.execPath,
+        ["--input-type=module", "-e", COLD_READ],
+        { cwd: repoRoot, env: { ...process.env, SVC: service } },
+        (err, out) => (err ? reject(err) : resolve(out)),
+      ),
     );
     cold.push(Number(r));
   }

@@ -38,12 +38,24 @@ async function barePairOnce(g: Gateway): Promise<number> {
   const t = performance.now();
   const r = await redeem(g, code);
   if (r.status !== 200) throw new Error(`redeem ${r.status}`);
-  const first = await wireConnect({ url: g.url, device, auth: { bootstrapToken: r.body.bootstrapToken }, scopes: r.body.scopes, displayName: "bench" });
+  const first = await wireConnect({
+    url: g.url,
+    device,
+    auth: { bootstrapToken: r.body.bootstrapToken },
+    scopes: r.body.scopes,
+    displayName: "bench",
+  });
   if (first.ok) throw new Error("expected NOT_PAIRED");
   const requestId = (first.error.details as { requestId?: string }).requestId;
   const ex = await exchange(g, exchangeBody({ code, nonce: r.body.nonce, requestId, device }));
   if (ex.status !== 200) throw new Error(`exchange ${ex.status}`);
-  const final = await wireConnect({ url: g.url, device, auth: { bootstrapToken: r.body.bootstrapToken }, scopes: r.body.scopes, displayName: "bench" });
+  const final = await wireConnect({
+    url: g.url,
+    device,
+    auth: { bootstrapToken: r.body.bootstrapToken },
+    scopes: r.body.scopes,
+    displayName: "bench",
+  });
   const ms = performance.now() - t;
   if (!final.ok || !(final.hello as any).auth?.deviceToken) throw new Error("final connect failed");
   final.session.close();

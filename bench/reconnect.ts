@@ -33,9 +33,13 @@ export async function benchReconnect(g: Gateway, runs = 5): Promise<Row[]> {
   core.start();
   await core.waitFor((v) => v.activity === "idle");
   core.pair(g.url, (await g.call("pairing.createCode", {})).code);
-  if ((await core.waitFor((v) => v.state !== "PAIRING_IN_PROGRESS")).state !== "PAIRED_CONNECTED") throw new Error("pairing for the reconnect bench failed");
+  if ((await core.waitFor((v) => v.state !== "PAIRING_IN_PROGRESS")).state !== "PAIRED_CONNECTED")
+    throw new Error("pairing for the reconnect bench failed");
 
-  const result = { crash: { latency: [] as number[], rate: [] as number[] }, restart: { latency: [] as number[], rate: [] as number[] } };
+  const result = {
+    crash: { latency: [] as number[], rate: [] as number[] },
+    restart: { latency: [] as number[], rate: [] as number[] },
+  };
   for (const mode of ["crash", "restart"] as const) {
     for (let i = 0; i < runs; i++) {
       await core.waitFor((v) => v.state === "PAIRED_CONNECTED", 90_000);
@@ -69,7 +73,8 @@ export async function benchReconnect(g: Gateway, runs = 5): Promise<Row[]> {
   for (const mode of ["crash", "restart"] as const) {
     const lat = summarize(result[mode].latency);
     const rate = summarize(result[mode].rate);
-    const label = mode === "crash" ? "gateway crash (SIGKILL), backoff" : "graceful restart (SIGTERM → close 1012), 1 s polling";
+    const label =
+      mode === "crash" ? "gateway crash (SIGKILL), backoff" : "graceful restart (SIGTERM → close 1012), 1 s polling";
     rows.push(
       {
         measure: `Reconnect after ${label}: gateway serving → PAIRED_CONNECTED`,

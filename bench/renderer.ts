@@ -19,8 +19,23 @@ import { fmt, summarize } from "./lib/stats.ts";
 
 const RENDERER = join(repoRoot, "dist/renderer");
 const CHROMIUM = "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-const TYPES: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png" };
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript",
+  ".css": "text/css",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+};
 const FLOOR_HTML = `<!doctype html><html><head><meta charset="utf-8"><title>floor</title></head><body><div id="root"></div><script type="module" src="./floor.js"></script></body></html>`;
 const FLOOR_JS = `const el = document.createElement("main"); el.dataset.screen = "floor"; el.textContent = "Floor"; document.getElementById("root").append(el);`;
 
@@ -52,14 +67,20 @@ function bundleRow(): Row {
   const assets = files(RENDERER).filter((f) => /\.(js|css)$/.test(f));
   const raw = assets.reduce((n, f) => n + statSync(f).size, 0);
   const gz = assets.reduce((n, f) => n + gzipSync(readFileSync(f), { level: 9 }).length, 0);
-  return { measure: "Renderer bundle (gzip)", value: `${(gz / 1024).toFixed(1)} KiB gzip (${(raw / 1024).toFixed(1)} KiB raw, ${assets.length} files)`, how };
+  return {
+    measure: "Renderer bundle (gzip)",
+    value: `${(gz / 1024).toFixed(1)} KiB gzip (${(raw / 1024).toFixed(1)} KiB raw, ${assets.length} files)`,
+    how,
+  };
 }
 
 async function serve() {
   const server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname));
     if (path === "/floor.html" || path === "/floor.js") {
-      res.writeHead(200, { "content-type": TYPES[extname(path)]!, "cache-control": "no-store" }).end(path === "/floor.html" ? FLOOR_HTML : FLOOR_JS);
+      res
+        .writeHead(200, { "content-type": TYPES[extname(path)]!, "cache-control": "no-store" })
+        .end(path === "/floor.html" ? FLOOR_HTML : FLOOR_JS);
       return;
     }
     const file = join(RENDERER, path);
@@ -70,21 +91,33 @@ async function serve() {
     } catch {
       return void res.writeHead(404).end();
     }
-    res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream", "cache-control": "no-store" }).end(body);
+    res
+      .writeHead(200, {
+        "content-type": TYPES[extname(file)] ?? "application/octet-stream",
+        "cache-control": "no-store",
+      })
+      .end(body);
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 async function firstScreen(browser: Browser, url: string, withApp: boolean): Promise<number> {
   const context = await browser.newContext({ viewport: { width: 900, height: 760 } });
-  const controller = withApp ? createAppController({ keystore: new Keystore({ service: newKeychainService() }) }) : null;
+  const controller = withApp
+    ? createAppController({ keystore: new Keystore({ service: newKeychainService() }) })
+    : null;
   try {
     const page = await context.newPage();
     if (controller) {
       controller.start();
       await controller.waitFor((v) => v.core.activity === "idle");
-      await page.exposeBinding("__ocmapInvoke", async (_source, channel: string, args: unknown[]) => (controller.handlers as any)[channel](...args));
+      await page.exposeBinding("__ocmapInvoke", async (_source, channel: string, args: unknown[]) =>
+        (controller.handlers as any)[channel](...args),
+      );
       await page.addInitScript({
         content: `(() => {
   const listeners = new Set();
@@ -97,7 +130,9 @@ async function firstScreen(browser: Browser, url: string, withApp: boolean): Pro
     }
     await page.addInitScript({ content: FIRST_SCREEN });
     await page.goto(url);
-    await page.waitForFunction(() => typeof (window as any).__firstScreenAt === "number", undefined, { timeout: 15_000 });
+    await page.waitForFunction(() => typeof (window as any).__firstScreenAt === "number", undefined, {
+      timeout: 15_000,
+    });
     return await page.evaluate(() => (window as any).__firstScreenAt as number);
   } finally {
     controller?.stop();
@@ -107,8 +142,10 @@ async function firstScreen(browser: Browser, url: string, withApp: boolean): Pro
 
 export async function benchRenderer(runs = 10): Promise<Row[]> {
   const bundle = bundleRow();
-  const how = "Chromium (playwright-core, /usr/bin/chromium, headless), a fresh context per run: performance.now() at the first animation frame after a screen other than 'starting' is in the DOM with a layout box";
-  if (!existsSync(join(RENDERER, "index.html"))) return [bundle, { measure: "Renderer: time to first screen", value: "n/a (dist/renderer not built)", how }];
+  const how =
+    "Chromium (playwright-core, /usr/bin/chromium, headless), a fresh context per run: performance.now() at the first animation frame after a screen other than 'starting' is in the DOM with a layout box";
+  if (!existsSync(join(RENDERER, "index.html")))
+    return [bundle, { measure: "Renderer: time to first screen", value: "n/a (dist/renderer not built)", how }];
   const server = await serve();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   const app: number[] = [];
@@ -126,5 +163,14 @@ export async function benchRenderer(runs = 10): Promise<Row[]> {
   }
   const a = summarize(app);
   const f = summarize(floor);
-  return [bundle, { measure: "Renderer: navigation start → first screen (pairing form)", value: fmt(a, "ms"), reference: `one-module floor page ${fmt(f, "ms")}`, ratio: a.median / f.median, how }];
+  return [
+    bundle,
+    {
+      measure: "Renderer: navigation start → first screen (pairing form)",
+      value: fmt(a, "ms"),
+      reference: `one-module floor page ${fmt(f, "ms")}`,
+      ratio: a.median / f.median,
+      how,
+    },
+  ];
 }

@@ -16,7 +16,8 @@ import { benchRevoke } from "./revoke.ts";
 import type { Row } from "./lib/row.ts";
 
 function machine(): string[] {
-  const model = /model name\s*:\s*(.+)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? cpus()[0]?.model ?? "unknown";
+  const model =
+    /model name\s*:\s*(.+)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? cpus()[0]?.model ?? "unknown";
   const gatewayVersion = JSON.parse(readFileSync(join(openclawEntry, "../package.json"), "utf8")).version;
   const gatewayNodeVersion = execFileSync(gatewayNode, ["--version"], { encoding: "utf8" }).trim();
   const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
@@ -31,10 +32,15 @@ function machine(): string[] {
 const cell = (s: string | undefined) => (s ?? "").replace(/\|/g, "\\|");
 
 function table(rows: Row[]): string {
-  const lines = ["| Measure | Median (spread) | Peer / floor, same run | Ratio | Goal | Met |", "|---|---|---|---|---|---|"];
+  const lines = [
+    "| Measure | Median (spread) | Peer / floor, same run | Ratio | Goal | Met |",
+    "|---|---|---|---|---|---|",
+  ];
   for (const r of rows) {
     const met = r.met === undefined ? "" : r.met ? "yes" : "**no**";
-    lines.push(`| ${cell(r.measure)} | ${cell(r.value)} | ${cell(r.reference)} | ${r.ratio === undefined ? "" : `${r.ratio.toFixed(2)}×`} | ${cell(r.goal)} | ${met} |`);
+    lines.push(
+      `| ${cell(r.measure)} | ${cell(r.value)} | ${cell(r.reference)} | ${r.ratio === undefined ? "" : `${r.ratio.toFixed(2)}×`} | ${cell(r.goal)} | ${met} |`,
+    );
   }
   return lines.join("\n");
 }
@@ -78,7 +84,9 @@ async function main() {
     "",
     "## What fell short",
     "",
-    ...(short.length ? short.map((r) => `- **${r.measure}**: ${r.value}; goal ${r.goal}.${r.why ? ` Why: ${r.why}.` : ""}`) : ["Nothing: every goal was met in this run."]),
+    ...(short.length
+      ? short.map((r) => `- **${r.measure}**: ${r.value}; goal ${r.goal}.${r.why ? ` Why: ${r.why}.` : ""}`)
+      : ["Nothing: every goal was met in this run."]),
     "",
     "## How each figure was measured",
     "",

@@ -30,11 +30,27 @@ console.log("built dist/cli");
 
 // The Electron app: main and preload as CommonJS (electron is provided at run time; keytar is a
 // native addon that stays a runtime dependency), the renderer with vite into dist/renderer.
-const electronCommon = { ...common, format: "cjs", target: "node22", external: ["electron", "keytar", "bufferutil", "utf-8-validate"] };
+const electronCommon = {
+  ...common,
+  format: "cjs",
+  target: "node22",
+  external: ["electron", "keytar", "bufferutil", "utf-8-validate"],
+};
 // import("keytar") becomes require("keytar"): Electron's require reads native addons from app.asar.unpacked.
-await build({ ...electronCommon, entryPoints: ["src/main/main.main.ts"], outfile: "dist/main/main.cjs", supported: { "dynamic-import": false } });
+await build({
+  ...electronCommon,
+  entryPoints: ["src/main/main.main.ts"],
+  outfile: "dist/main/main.cjs",
+  supported: { "dynamic-import": false },
+});
 // A sandboxed preload may only require("electron") and a few built-ins: everything else is bundled.
-await build({ ...electronCommon, entryPoints: ["src/preload/preload.preload.ts"], outfile: "dist/preload/preload.cjs", platform: "browser", target: "chrome140" });
+await build({
+  ...electronCommon,
+  entryPoints: ["src/preload/preload.preload.ts"],
+  outfile: "dist/preload/preload.cjs",
+  platform: "browser",
+  target: "chrome140",
+});
 const { build: viteBuild } = await import("vite");
 await viteBuild({ configFile: "src/renderer/vite.config.ts" });
 console.log("built dist/main, dist/preload, dist/renderer");

@@ -6,7 +6,9 @@ import { startGateway } from "../test/harness/gateway.ts";
 
 const say = (s: string) => process.stdout.write(`\n\x1b[1m» ${s}\x1b[0m\n`);
 const show = (line: any) =>
-  process.stdout.write(`  ocmap: ${line.state ?? line.type}${line.activity && line.activity !== "idle" ? ` (${line.activity})` : ""} ${line.pairingStep ? `[${line.pairingStep}] ` : ""}— ${line.reason?.message ?? line.message ?? ""}\n`);
+  process.stdout.write(
+    `  ocmap: ${line.state ?? line.type}${line.activity && line.activity !== "idle" ? ` (${line.activity})` : ""} ${line.pairingStep ? `[${line.pairingStep}] ` : ""}— ${line.reason?.message ?? line.message ?? ""}\n`,
+  );
 
 say("Starting a local OpenClaw gateway with the ocmap-pairing plugin (about 10 s)…");
 const g = await startGateway();
@@ -14,7 +16,9 @@ const service = newKeychainService();
 try {
   say(`Gateway ready at ${g.url}. As its operator: pairing.createCode`);
   const code = await g.call("pairing.createCode", { access: "standard", label: "demo" });
-  process.stdout.write(`  code ${code.code}, expires in ${Math.round((code.expiresAtMs - Date.now()) / 1000)} s, link ${code.pairingLink}\n`);
+  process.stdout.write(
+    `  code ${code.code}, expires in ${Math.round((code.expiresAtMs - Date.now()) / 1000)} s, link ${code.pairingLink}\n`,
+  );
 
   say(`On the client: ocmap pair ${g.url} ${code.code}`);
   const paired = await runCli(service, ["pair", g.url, code.code, "--json"]);
@@ -27,14 +31,18 @@ try {
   show(connected);
   const list = await g.call("pairing.list", {});
   const device = list.devices.find((d: any) => d.deviceId === connected.device.id);
-  process.stdout.write(`  Clawpodz sees: ${device.displayName}, fingerprint ${device.fingerprint}, connected: ${device.connected}\n`);
+  process.stdout.write(
+    `  Clawpodz sees: ${device.displayName}, fingerprint ${device.fingerprint}, connected: ${device.connected}\n`,
+  );
 
   say("As the operator: pairing.revokeDevice");
   const t0 = performance.now();
   await g.call("pairing.revokeDevice", { deviceId: device.deviceId, reason: "demo" });
   const revoked = await client.waitForLine((l) => l.state === "REVOKED", "revoked");
   show(revoked);
-  process.stdout.write(`  revoked → client REVOKED in ${(performance.now() - t0).toFixed(0)} ms; ocmap connect exited ${await client.exited}\n`);
+  process.stdout.write(
+    `  revoked → client REVOKED in ${(performance.now() - t0).toFixed(0)} ms; ocmap connect exited ${await client.exited}\n`,
+  );
   const status = await runCli(service, ["status"]);
   say(`ocmap status now: exit ${status.code} (3 = not paired: the keychain entry was wiped)`);
 } finally {

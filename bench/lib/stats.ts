@@ -20,7 +20,14 @@ function quantile(sorted: number[], q: number): number {
 export function summarize(values: number[]): Summary {
   if (values.length === 0) throw new Error("no samples");
   const s = [...values].sort((a, b) => a - b);
-  return { n: s.length, median: quantile(s, 0.5), p10: quantile(s, 0.1), p90: quantile(s, 0.9), min: s[0]!, max: s.at(-1)! };
+  return {
+    n: s.length,
+    median: quantile(s, 0.5),
+    p10: quantile(s, 0.1),
+    p90: quantile(s, 0.9),
+    min: s[0]!,
+    max: s.at(-1)!,
+  };
 }
 
 const round = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2));

@@ -1,4 +1,13 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, createPublicKey, randomBytes, timingSafeEqual, verify } from "node:crypto";
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  createPublicKey,
+  randomBytes,
+  timingSafeEqual,
+  verify,
+} from "node:crypto";
 
 export function hmacHex(key: Buffer, text: string): string {
   return createHmac("sha256", key).update(text, "utf8").digest("hex");
@@ -38,7 +47,11 @@ export function deviceIdOf(publicKeyB64u: string): string | null {
 
 export function verifyEd25519(publicKeyB64u: string, message: string, signatureB64u: string): boolean {
   try {
-    const key = createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, Buffer.from(publicKeyB64u, "base64url")]), format: "der", type: "spki" });
+    const key = createPublicKey({
+      key: Buffer.concat([ED25519_SPKI_PREFIX, Buffer.from(publicKeyB64u, "base64url")]),
+      format: "der",
+      type: "spki",
+    });
     const sig = Buffer.from(signatureB64u, "base64url");
     return sig.length === 64 && verify(null, Buffer.from(message, "utf8"), key, sig);
   } catch {

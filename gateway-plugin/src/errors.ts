@@ -1,4 +1,4 @@
-import { HTTP_STATUS, type PairingErrorCode } from "../../src/protocol/pairing-protocol.std.ts";
+import { HTTP_STATUS, type PairingErrorCode } from "@ocmap/protocol/pairing-protocol";
 
 /** A contract error: HTTP routes send `{ok:false,error}`, WS methods put the code in `details.code`. */
 export class PairingError extends Error {

@@ -1,11 +1,14 @@
 import { dispatchGatewayMethod } from "openclaw/plugin-sdk/gateway-method-runtime";
 import { errorShape, ErrorCodes } from "openclaw/plugin-sdk/gateway-runtime";
-import type { Access, PairingErrorCode } from "../../src/protocol/pairing-protocol.std.ts";
+import type { Access, PairingErrorCode } from "@ocmap/protocol/pairing-protocol";
 import { fail, PairingError } from "./errors.ts";
 import type { PairingService } from "./service.ts";
 
 type Respond = (ok: boolean, payload?: unknown, error?: unknown) => void;
-type Ctx = { broadcast?: (event: string, payload: unknown) => void; hasConnectedClientsForDevice?: (deviceId: string) => boolean };
+type Ctx = {
+  broadcast?: (event: string, payload: unknown) => void;
+  hasConnectedClientsForDevice?: (deviceId: string) => boolean;
+};
 export interface HandlerArgs {
   params: Record<string, unknown>;
   client: { connect?: { scopes?: string[]; device?: { id?: string } } } | null;
@@ -13,7 +16,11 @@ export interface HandlerArgs {
   context: Ctx;
 }
 type Api = {
-  registerGatewayMethod(name: string, h: (o: HandlerArgs) => Promise<void>, opts: { scope: "operator.admin" | "operator.pairing" | "operator.read" }): void;
+  registerGatewayMethod(
+    name: string,
+    h: (o: HandlerArgs) => Promise<void>,
+    opts: { scope: "operator.admin" | "operator.pairing" | "operator.read" },
+  ): void;
 };
 
 const WIRE_CODE: Record<PairingErrorCode, keyof typeof ErrorCodes> = {
@@ -49,7 +56,8 @@ export function registerPairingMethods(api: Api, service: PairingService, hooks:
           result = await run(a);
         } catch (err) {
           const e = err instanceof PairingError ? err : fail("INVALID_REQUEST", (err as Error).message);
-          const wireMessage = err instanceof PairingError && e.code === "INVALID_REQUEST" ? `${e.message} (${e.reason})` : e.message;
+          const wireMessage =
+            err instanceof PairingError && e.code === "INVALID_REQUEST" ? `${e.message} (${e.reason})` : e.message;
           a.respond(
             false,
             undefined,
@@ -61,14 +69,19 @@ export function registerPairingMethods(api: Api, service: PairingService, hooks:
           return;
         }
         a.respond(true, result);
-        await after?.(a, result).catch((err) => hooks.log.warn(`ocmap-pairing: ${name} follow-up failed: ${(err as Error).message}`));
+        await after?.(a, result).catch((err) =>
+          hooks.log.warn(`ocmap-pairing: ${name} follow-up failed: ${(err as Error).message}`),
+        );
       },
       { scope },
     );
 
   method("pairing.createCode", "operator.admin", async ({ params, client }) => {
     const p = closedParams(params, { ttlSeconds: "int:120:300", access: "access", label: "label" });
-    return service.createCode(p as { ttlSeconds?: number; access?: Access; label?: string }, client?.connect?.scopes ?? []);
+    return service.createCode(
+      p as { ttlSeconds?: number; access?: Access; label?: string },
+      client?.connect?.scopes ?? [],
+    );
   });
 
   method("pairing.cancelCode", "operator.admin", async ({ params }) => {
@@ -82,7 +95,10 @@ export function registerPairingMethods(api: Api, service: PairingService, hooks:
   });
 
   method("pairing.revokeDevice", "operator.pairing", async ({ params }) => {
-    const { deviceId, reason } = closedParams(params, { deviceId: "deviceId", reason: "reason" }, ["deviceId"]) as { deviceId: string; reason?: string };
+    const { deviceId, reason } = closedParams(params, { deviceId: "deviceId", reason: "reason" }, ["deviceId"]) as {
+      deviceId: string;
+      reason?: string;
+    };
     return service.revokeDevice(deviceId, "operator", reason, async () => {
       // The caller's own authority: the gateway's ownership rules still decide.
       const r = await dispatchGatewayMethod("device.pair.remove", { deviceId });
@@ -96,7 +112,8 @@ export function registerPairingMethods(api: Api, service: PairingService, hooks:
     async ({ params, client }) => {
       closedParams(params, {});
       const deviceId = client?.connect?.device?.id;
-      if (!deviceId || !service.isActiveDevice(deviceId)) throw fail("INVALID_REQUEST", "caller is not a device paired through a code");
+      if (!deviceId || !service.isActiveDevice(deviceId))
+        throw fail("INVALID_REQUEST", "caller is not a device paired through a code");
       return service.revokeDevice(deviceId, "self", undefined, async () => undefined);
     },
     // Answer first: the removal closes the caller's own socket.
@@ -106,7 +123,8 @@ export function registerPairingMethods(api: Api, service: PairingService, hooks:
 
 type Rule = "int:120:300" | "access" | "label" | "id" | "deviceId" | "reason";
 function closedParams(params: unknown, rules: Record<string, Rule>, required: string[] = []): Record<string, unknown> {
-  if (!params || typeof params !== "object" || Array.isArray(params)) throw fail("INVALID_REQUEST", "params must be an object");
+  if (!params || typeof params !== "object" || Array.isArray(params))
+    throw fail("INVALID_REQUEST", "params must be an object");
   for (const [k, v] of Object.entries(params)) {
     const rule = rules[k];
     if (!rule) throw fail("INVALID_REQUEST", `unknown param ${k.slice(0, 32)}`);

@@ -1,11 +1,18 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { resolveRequestClientIp } from "openclaw/plugin-sdk/webhook-ingress";
 import { readJsonBodyWithLimit, sendHttpRequestRejection } from "openclaw/plugin-sdk/webhook-request-guards";
-import { EXCHANGE_PATH, MAX_BODY_BYTES, REDEEM_PATH } from "../../src/protocol/pairing-protocol.std.ts";
+import { EXCHANGE_PATH, MAX_BODY_BYTES, REDEEM_PATH } from "@ocmap/protocol/pairing-protocol";
 import { fail, PairingError } from "./errors.ts";
 import type { PairingService } from "./service.ts";
 
-type Api = { registerHttpRoute(p: { path: string; auth: "plugin"; match: "exact"; handler: (req: IncomingMessage, res: ServerResponse) => Promise<boolean> }): void };
+type Api = {
+  registerHttpRoute(p: {
+    path: string;
+    auth: "plugin";
+    match: "exact";
+    handler: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+  }): void;
+};
 
 export function registerPairingRoutes(api: Api, service: PairingService, trustedProxies: () => string[] | undefined) {
   const route = (path: string, run: (read: () => Promise<unknown>, address: string) => Promise<object>) =>
@@ -24,9 +31,19 @@ export function registerPairingRoutes(api: Api, service: PairingService, trusted
           res.end(JSON.stringify(body));
         } catch (err) {
           const e = err instanceof PairingError ? err : fail("INVALID_REQUEST");
-          const error = { code: e.code, message: e.message, ...(e.retryAfterMs ? { retryAfterMs: e.retryAfterMs } : {}) };
+          const error = {
+            code: e.code,
+            message: e.message,
+            ...(e.retryAfterMs ? { retryAfterMs: e.retryAfterMs } : {}),
+          };
           if (e.retryAfterMs) res.setHeader("Retry-After", String(Math.ceil(e.retryAfterMs / 1000)));
-          await sendHttpRequestRejection(req, res, e.status, JSON.stringify({ ok: false, error }), "application/json; charset=utf-8");
+          await sendHttpRequestRejection(
+            req,
+            res,
+            e.status,
+            JSON.stringify({ ok: false, error }),
+            "application/json; charset=utf-8",
+          );
         }
         return true;
       },
@@ -41,7 +58,12 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   const declared = Number(req.headers["content-length"] ?? 0);
   if (declared > MAX_BODY_BYTES) throw fail("INVALID_REQUEST", "body too large");
   // 5 s like the SDK's own pre-auth profile: a stalled unauthenticated body must not hold a socket long.
-  const r = await readJsonBodyWithLimit(req, { maxBytes: MAX_BODY_BYTES, timeoutMs: 5_000, destroyOnLimit: false, emptyObjectOnEmpty: false });
+  const r = await readJsonBodyWithLimit(req, {
+    maxBytes: MAX_BODY_BYTES,
+    timeoutMs: 5_000,
+    destroyOnLimit: false,
+    emptyObjectOnEmpty: false,
+  });
   if (!r.ok) throw fail("INVALID_REQUEST", `body: ${r.code}`);
   return r.value;
 }

@@ -1,5 +1,10 @@
 import { join } from "node:path";
-import { approveDevicePairing, issueDeviceBootstrapToken, listDevicePairing, revokeDeviceBootstrapToken } from "openclaw/plugin-sdk/device-bootstrap";
+import {
+  approveDevicePairing,
+  issueDeviceBootstrapToken,
+  listDevicePairing,
+  revokeDeviceBootstrapToken,
+} from "openclaw/plugin-sdk/device-bootstrap";
 import { definePluginEntry } from "openclaw/plugin-sdk/plugin-entry";
 import { resolveStateDir } from "openclaw/plugin-sdk/state-paths";
 import { resolveConfig } from "./config.ts";
@@ -26,7 +31,8 @@ export default definePluginEntry({
     const dir = join(resolveStateDir(), "plugins", "ocmap-pairing");
     let store = stores.get(dir);
     if (!store) stores.set(dir, (store = new PairingStore(dir)));
-    const gateway = (api.config as { gateway?: { port?: number; auth?: unknown; trustedProxies?: string[] } }).gateway ?? {};
+    const gateway =
+      (api.config as { gateway?: { port?: number; auth?: unknown; trustedProxies?: string[] } }).gateway ?? {};
     const port = gateway.port ?? DEFAULT_PORT;
     let broadcast: Broadcast | undefined;
     let emitter: Emitter | undefined;
@@ -34,10 +40,13 @@ export default definePluginEntry({
     const service = new PairingService(store, cfg, {
       now: () => Date.now(),
       issueBootstrapToken: (access, scopes) =>
-        issueDeviceBootstrapToken({ profile: { roles: ["operator"], scopes, ...(access === "full" ? { purpose: "mobile-full" as const } : {}) } }),
+        issueDeviceBootstrapToken({
+          profile: { roles: ["operator"], scopes, ...(access === "full" ? { purpose: "mobile-full" as const } : {}) },
+        }),
       revokeBootstrapToken: async (token) => void (await revokeDeviceBootstrapToken({ token })),
       listPairing: () => listDevicePairing(),
-      approve: async (requestId, scopes) => (await approveDevicePairing(requestId, { callerScopes: scopes }))?.status === "approved",
+      approve: async (requestId, scopes) =>
+        (await approveDevicePairing(requestId, { callerScopes: scopes }))?.status === "approved",
       broadcastResolved: (payload) => broadcast?.("device.pair.resolved", payload),
       changed: (reason) => {
         try {
@@ -80,7 +89,8 @@ export default definePluginEntry({
       id: "ocmap-pairing-expiry",
       start(ctx) {
         emitter = ctx.gatewayEvents as Emitter | undefined;
-        const sweep = () => void service.sweep().catch((e) => api.logger.warn(`ocmap-pairing: sweep failed: ${(e as Error).message}`));
+        const sweep = () =>
+          void service.sweep().catch((e) => api.logger.warn(`ocmap-pairing: sweep failed: ${(e as Error).message}`));
         sweep();
         sweeper = setInterval(sweep, 5_000);
         sweeper.unref?.();

@@ -15,10 +15,18 @@ export interface SelfRemoveConfig {
   auth: unknown;
 }
 
-export async function removeDeviceViaLoopback(cfg: SelfRemoveConfig, deviceId: string, timeoutMs = 10_000): Promise<void> {
+export async function removeDeviceViaLoopback(
+  cfg: SelfRemoveConfig,
+  deviceId: string,
+  timeoutMs = 10_000,
+): Promise<void> {
   const auth = resolveGatewayAuth({ authConfig: cfg.auth as never, env: process.env });
   const credential =
-    auth.mode === "token" && auth.token ? { token: auth.token } : auth.mode === "password" && auth.password ? { password: auth.password } : null;
+    auth.mode === "token" && auth.token
+      ? { token: auth.token }
+      : auth.mode === "password" && auth.password
+        ? { password: auth.password }
+        : null;
   if (!credential) throw new Error(`self-removal needs token or password gateway auth (mode is ${auth.mode})`);
   const ws = new WebSocket(`ws://127.0.0.1:${cfg.port}`);
   const timer = setTimeout(() => ws.close(), timeoutMs);

@@ -1,7 +1,7 @@
 // The pairing logic, free of HTTP and WS framing. The gateway's SDK calls arrive as `deps` so that
 // the checks read in the contract's order.
 import { randomBytes, randomUUID } from "node:crypto";
-import { codeFromRandom, formatCode, parsePairingCode } from "../../src/protocol/pairing-code.std.ts";
+import { codeFromRandom, formatCode, parsePairingCode } from "@ocmap/protocol/pairing-code";
 import {
   ACCESS_SCOPES,
   SIGNED_AT_SKEW_MS,
@@ -15,7 +15,7 @@ import {
   type ExchangeResponse,
   type PairingList,
   type RedeemResponse,
-} from "../../src/protocol/pairing-protocol.std.ts";
+} from "@ocmap/protocol/pairing-protocol";
 import type { PairingConfig } from "./config.ts";
 import { deviceIdOf, hmacHex, sameHex, seal, unseal, verifyEd25519 } from "./crypto.ts";
 import { fail, PairingError } from "./errors.ts";
@@ -89,7 +89,8 @@ export class PairingService {
     const access = p.access ?? "standard";
     const scopes = [...ACCESS_SCOPES[access]];
     const admin = callerScopes.includes("operator.admin");
-    if (!admin && !scopes.every((s) => callerScopes.includes(s))) throw fail("INVALID_REQUEST", "scopes exceed the caller's");
+    if (!admin && !scopes.every((s) => callerScopes.includes(s)))
+      throw fail("INVALID_REQUEST", "scopes exceed the caller's");
     const ttl = p.ttlSeconds ?? this.cfg.codeTtlSeconds;
     await this.sweep();
     const bootstrap = await this.deps.issueBootstrapToken(access, scopes);
@@ -136,7 +137,8 @@ export class PairingService {
     const token = await this.store.mutate((s) => {
       const c = s.codes.find((x) => x.codeId === codeId);
       if (!c) throw fail("INVALID_REQUEST", "unknown codeId");
-      if (c.status !== "active" || c.expiresAtMs <= now) throw fail(c.status === "active" ? "CODE_EXPIRED" : "CODE_ALREADY_USED");
+      if (c.status !== "active" || c.expiresAtMs <= now)
+        throw fail(c.status === "active" ? "CODE_EXPIRED" : "CODE_ALREADY_USED");
       c.status = "cancelled";
       audit(s, { atMs: now, type: "code.cancelled", codeId });
       return unseal(this.store.secret, c.sealedBootstrap);
@@ -172,7 +174,12 @@ export class PairingService {
   }
 
   /** Marks a paired device revoked in our list; `remove` takes it out of the gateway. */
-  async revokeDevice(deviceId: string, by: "operator" | "self", reason: string | undefined, remove: () => Promise<void>) {
+  async revokeDevice(
+    deviceId: string,
+    by: "operator" | "self",
+    reason: string | undefined,
+    remove: () => Promise<void>,
+  ) {
     const now = this.deps.now();
     const known = this.store.read().devices.find((d) => d.deviceId === deviceId);
     if (!known) throw fail("INVALID_REQUEST", "not a device paired through a code");
@@ -181,7 +188,12 @@ export class PairingService {
       const d = s.devices.find((x) => x.deviceId === deviceId)!;
       d.revokedAtMs ??= now;
       d.revokedBy ??= by;
-      audit(s, { atMs: now, type: by === "self" ? "device.forgotten" : "device.revoked", deviceId, ...(reason ? { reason } : {}) });
+      audit(s, {
+        atMs: now,
+        type: by === "self" ? "device.forgotten" : "device.revoked",
+        deviceId,
+        ...(reason ? { reason } : {}),
+      });
     });
     this.deps.changed(by === "self" ? "device.forgotten" : "device.revoked");
     return { deviceId, revokedAtMs: now };
@@ -201,7 +213,9 @@ export class PairingService {
       const rec = this.findCode(code, named);
       await this.assertUsable(rec);
       const now = this.deps.now();
-      await this.store.mutate((s) => audit(s, { atMs: now, type: "code.redeemed", codeId: rec.codeId, remoteAddress: address }));
+      await this.store.mutate((s) =>
+        audit(s, { atMs: now, type: "code.redeemed", codeId: rec.codeId, remoteAddress: address }),
+      );
       this.deps.changed("code.redeemed");
       return {
         ok: true,
@@ -226,7 +240,13 @@ export class PairingService {
         const now = this.deps.now();
         if (d.nonce !== c.nonce) throw fail("CODE_INVALID", "nonce mismatch");
         if (deviceIdOf(d.publicKey) !== d.id) throw fail("CODE_INVALID", "device id does not match public key");
-        const signed = exchangeSignaturePayload({ nonce: d.nonce, requestId: req.requestId ?? "", id: d.id, publicKey: d.publicKey, signedAt: d.signedAt });
+        const signed = exchangeSignaturePayload({
+          nonce: d.nonce,
+          requestId: req.requestId ?? "",
+          id: d.id,
+          publicKey: d.publicKey,
+          signedAt: d.signedAt,
+        });
         if (!verifyEd25519(d.publicKey, signed, d.signature)) throw fail("CODE_INVALID", "bad signature");
         if (Math.abs(d.signedAt - now) > SIGNED_AT_SKEW_MS) throw fail("CODE_INVALID", "signedAt outside ±120 s");
         const gateway = await this.deps.listPairing();
@@ -245,7 +265,8 @@ export class PairingService {
           info = paired;
         }
         if (s.devices.some((x) => x.deviceId === d.id && x.revokedAtMs)) throw fail("DEVICE_REVOKED");
-        if (req.requestId && !(await this.deps.approve(req.requestId, c.scopes))) throw fail("CODE_INVALID", "approval refused by the gateway");
+        if (req.requestId && !(await this.deps.approve(req.requestId, c.scopes)))
+          throw fail("CODE_INVALID", "approval refused by the gateway");
         c.status = "used";
         c.usedAtMs = now;
         c.deviceId = d.id;
@@ -261,11 +282,23 @@ export class PairingService {
           codeId: c.codeId,
         };
         s.devices.push(device);
-        audit(s, { atMs: now, type: "code.exchanged", codeId: c.codeId, deviceId: d.id, remoteAddress: address, ...(req.requestId ? {} : { reason: "already-paired" }) });
+        audit(s, {
+          atMs: now,
+          type: "code.exchanged",
+          codeId: c.codeId,
+          deviceId: d.id,
+          remoteAddress: address,
+          ...(req.requestId ? {} : { reason: "already-paired" }),
+        });
         return { now, scopes: c.scopes, requestId: req.requestId };
       });
       if (outcome.requestId) {
-        this.deps.broadcastResolved({ requestId: outcome.requestId, deviceId: req.device.id, decision: "approved", ts: outcome.now });
+        this.deps.broadcastResolved({
+          requestId: outcome.requestId,
+          deviceId: req.device.id,
+          decision: "approved",
+          ts: outcome.now,
+        });
       }
       this.deps.changed("code.exchanged");
       return { ok: true, deviceId: req.device.id, role: "operator", scopes: outcome.scopes, approvedAtMs: outcome.now };
@@ -283,7 +316,8 @@ export class PairingService {
       return await run(named);
     } catch (err) {
       const e = err instanceof PairingError ? err : fail("INVALID_REQUEST", `internal: ${(err as Error).message}`);
-      if (!(err instanceof PairingError)) this.deps.log.warn(`ocmap-pairing: unexpected failure: ${(err as Error).message}`);
+      if (!(err instanceof PairingError))
+        this.deps.log.warn(`ocmap-pairing: unexpected failure: ${(err as Error).message}`);
       this.limiter.fail(address, now);
       await this.recordFailure(e, named.codeId, address, now);
       throw e;
@@ -301,7 +335,13 @@ export class PairingService {
           locked = true;
         }
       }
-      audit(s, { atMs: now, type: "code.failed", ...(c ? { codeId: c.codeId } : {}), reason: e.reason, remoteAddress: address });
+      audit(s, {
+        atMs: now,
+        type: "code.failed",
+        ...(c ? { codeId: c.codeId } : {}),
+        reason: e.reason,
+        remoteAddress: address,
+      });
     });
     if (locked && codeId) await this.revokeBootstrap(this.bootstrapOf(codeId));
     this.deps.changed("code.failed");
@@ -318,7 +358,8 @@ export class PairingService {
   }
 
   private async assertUsable(c: CodeRecord) {
-    if (c.status === "expired" || (c.status === "active" && c.expiresAtMs <= this.deps.now())) throw fail("CODE_EXPIRED");
+    if (c.status === "expired" || (c.status === "active" && c.expiresAtMs <= this.deps.now()))
+      throw fail("CODE_EXPIRED");
     if (c.status !== "active") throw fail("CODE_ALREADY_USED", `code ${c.status}`);
   }
 
@@ -344,7 +385,9 @@ export class PairingService {
   }
 
   private async revokeBootstrap(token: string) {
-    await this.deps.revokeBootstrapToken(token).catch((e) => this.deps.log.warn(`ocmap-pairing: bootstrap revoke failed: ${(e as Error).message}`));
+    await this.deps
+      .revokeBootstrapToken(token)
+      .catch((e) => this.deps.log.warn(`ocmap-pairing: bootstrap revoke failed: ${(e as Error).message}`));
   }
 }
 
@@ -372,7 +415,8 @@ function parseExchange(body: unknown): ExchangeRequest {
   if (!device || typeof device !== "object" || Array.isArray(device)) throw fail("INVALID_REQUEST", "device missing");
   const { signedAt, ...strings } = device as Record<string, unknown>;
   const dev = closed(strings, ["id", "publicKey", "signature", "nonce"], []);
-  if (typeof signedAt !== "number" || !Number.isSafeInteger(signedAt) || signedAt < 0) throw fail("INVALID_REQUEST", "bad signedAt");
+  if (typeof signedAt !== "number" || !Number.isSafeInteger(signedAt) || signedAt < 0)
+    throw fail("INVALID_REQUEST", "bad signedAt");
   return {
     code: top.code!,
     ...(top.requestId ? { requestId: top.requestId } : {}),

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadJsonFile, writeJsonFileAtomically } from "openclaw/plugin-sdk/json-store";
-import type { Access, AuditEvent, CodeStatus } from "../../src/protocol/pairing-protocol.std.ts";
+import type { Access, AuditEvent, CodeStatus } from "@ocmap/protocol/pairing-protocol";
 
 export interface CodeRecord {
   codeId: string;

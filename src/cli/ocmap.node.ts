@@ -55,7 +55,11 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-type Out = { view(v: CoreView): void; fail(code: string, message: string): void; info(text: string, data?: object): void };
+type Out = {
+  view(v: CoreView): void;
+  fail(code: string, message: string): void;
+  info(text: string, data?: object): void;
+};
 
 function reporter(json: boolean): Out {
   const write = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
@@ -63,8 +67,11 @@ function reporter(json: boolean): Out {
     view: (v) =>
       json
         ? write({ type: "state", ...v })
-        : process.stdout.write(`${v.state}${v.activity === "idle" || v.activity === "connected" ? "" : ` (${v.activity})`}: ${v.reason.message}${describe(v)}\n`),
-    fail: (code, message) => (json ? write({ type: "error", code, message }) : process.stderr.write(`ocmap: ${message} [${code}]\n`)),
+        : process.stdout.write(
+            `${v.state}${v.activity === "idle" || v.activity === "connected" ? "" : ` (${v.activity})`}: ${v.reason.message}${describe(v)}\n`,
+          ),
+    fail: (code, message) =>
+      json ? write({ type: "error", code, message }) : process.stderr.write(`ocmap: ${message} [${code}]\n`),
     info: (text, data) => (json ? write({ type: "info", message: text, ...data }) : process.stdout.write(`${text}\n`)),
   };
 }
@@ -73,7 +80,10 @@ function describe(v: CoreView): string {
   const parts: string[] = [];
   if (v.gateway) parts.push(`gateway ${v.gateway.host}${v.gateway.insecure ? " (unencrypted ws://)" : ""}`);
   if (v.device) parts.push(`device ${v.device.fingerprint}`);
-  if (v.reconnect?.nextRetryAt) parts.push(`retry in ${Math.max(0, v.reconnect.nextRetryAt - Date.now())} ms (after ${v.reconnect.attempt} failed)`);
+  if (v.reconnect?.nextRetryAt)
+    parts.push(
+      `retry in ${Math.max(0, v.reconnect.nextRetryAt - Date.now())} ms (after ${v.reconnect.attempt} failed)`,
+    );
   return parts.length ? ` [${parts.join(", ")}]` : "";
 }
 
@@ -85,14 +95,25 @@ async function pair(core: OcmapCore, rest: string[], flags: Flags, out: Out): Pr
   if (rest.length === 1 && /^ocmap:/i.test(rest[0]!)) {
     const link = parsePairingLink(rest[0]);
     if (!link.ok) return fail(out, link.code, link.message);
-    out.info(`This link pairs with the gateway at ${link.host}${link.insecure ? " over unencrypted ws://" : ""}.`, { host: link.host });
-    if (!flags.yes && !(await confirm(`Pair with ${link.host}? [y/N] `))) return fail(out, "LINK_NOT_CONFIRMED", "Not paired: the gateway was not confirmed (use --yes in scripts).", EXIT.USAGE);
+    out.info(`This link pairs with the gateway at ${link.host}${link.insecure ? " over unencrypted ws://" : ""}.`, {
+      host: link.host,
+    });
+    if (!flags.yes && !(await confirm(`Pair with ${link.host}? [y/N] `)))
+      return fail(
+        out,
+        "LINK_NOT_CONFIRMED",
+        "Not paired: the gateway was not confirmed (use --yes in scripts).",
+        EXIT.USAGE,
+      );
     ({ gatewayUrl, code } = link);
   } else if (rest.length === 2) {
     [gatewayUrl, code] = rest as [string, string];
     const url = parseGatewayUrl(gatewayUrl);
     if (!url.ok) return fail(out, url.code, url.message);
-    if (url.insecure) out.info(`Warning: ${url.host} is reached over unencrypted ws:// (allowed only on this computer or your local network).`);
+    if (url.insecure)
+      out.info(
+        `Warning: ${url.host} is reached over unencrypted ws:// (allowed only on this computer or your local network).`,
+      );
   } else {
     return print(USAGE, EXIT.USAGE);
   }
@@ -102,7 +123,10 @@ async function pair(core: OcmapCore, rest: string[], flags: Flags, out: Out): Pr
     return fail(out, "ALREADY_PAIRED", "This device is already paired; run `ocmap forget` first.", EXIT.USAGE);
   const off = core.subscribe((v) => out.view(v));
   core.pair(gatewayUrl, code);
-  const end = await core.waitFor((v) => v.state !== "PAIRING_IN_PROGRESS" && v.activity !== "forgetting", flags.timeoutMs);
+  const end = await core.waitFor(
+    (v) => v.state !== "PAIRING_IN_PROGRESS" && v.activity !== "forgetting",
+    flags.timeoutMs,
+  );
   off();
   if (end.state === "PAIRED_CONNECTED") return EXIT.OK;
   return fail(out, end.lastError?.code ?? end.reason.code, end.lastError?.message ?? end.reason.message);
@@ -110,7 +134,10 @@ async function pair(core: OcmapCore, rest: string[], flags: Flags, out: Out): Pr
 
 async function status(core: OcmapCore, flags: Flags, out: Out): Promise<number> {
   core.start();
-  const v = await core.waitFor((x) => settled(x) && x.activity !== "connecting" && x.activity !== "pairing", flags.timeoutMs);
+  const v = await core.waitFor(
+    (x) => settled(x) && x.activity !== "connecting" && x.activity !== "pairing",
+    flags.timeoutMs,
+  );
   out.view(v);
   if (v.state === "PAIRED_CONNECTED") return EXIT.OK;
   if (v.state === "REVOKED") return EXIT.REVOKED;
@@ -133,7 +160,8 @@ async function connect(core: OcmapCore, out: Out): Promise<number> {
       out.view(v);
       if (v.state === "REVOKED") {
         if (v.activity !== "forgetting") stop(EXIT.REVOKED); // exit only once the keychain wipe is done
-      } else if (v.state === "UNPAIRED" && v.activity === "idle") stop(v.lastError ? exitCodeFor(v.lastError.code) : EXIT.NOT_PAIRED);
+      } else if (v.state === "UNPAIRED" && v.activity === "idle")
+        stop(v.lastError ? exitCodeFor(v.lastError.code) : EXIT.NOT_PAIRED);
     });
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);

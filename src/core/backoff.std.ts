@@ -9,9 +9,18 @@ export const BACKOFF_MAX_MS = 30_000;
 export const FAST_POLL_MS = 1_000;
 export const FAST_POLL_WINDOW_MS = 120_000;
 
-export function reconnectDelay(o: { attempt: number; retryAfterMs?: number | null; fastPoll: boolean; random: () => number }): number {
+export function reconnectDelay(o: {
+  attempt: number;
+  retryAfterMs?: number | null;
+  fastPoll: boolean;
+  random: () => number;
+}): number {
   const base =
-    o.attempt === 0 ? BACKOFF_MIN_MS : o.fastPoll ? FAST_POLL_MS : Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** Math.min(o.attempt, 16));
+    o.attempt === 0
+      ? BACKOFF_MIN_MS
+      : o.fastPoll
+        ? FAST_POLL_MS
+        : Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** Math.min(o.attempt, 16));
   const jittered = Math.min(BACKOFF_MAX_MS, Math.round(base * (1 + 0.25 * o.random())));
   return Math.max(jittered, o.retryAfterMs ?? 0);
 }

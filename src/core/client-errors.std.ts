@@ -1,6 +1,6 @@
 // Every failure the client can show, as a code and a sentence that says what to do next.
 // Messages never contain a token, a code or a key: they are shown, logged and sent over IPC.
-import { CODE_PARSE_MESSAGES } from "../protocol/pairing-code.std.ts";
+import { CODE_PARSE_MESSAGES } from "@ocmap/protocol/pairing-code";
 
 export const CLIENT_ERROR_MESSAGES = {
   ...CODE_PARSE_MESSAGES,
@@ -29,7 +29,8 @@ export const CLIENT_ERROR_MESSAGES = {
   KEYCHAIN_LOCKED: "Your keychain is locked. Unlock it, then try again.",
   KEYCHAIN_CORRUPT: "OCMAP's keychain entry is damaged. Forget this device and pair again.",
   KEYCHAIN_FAILED: "The keychain refused to store OCMAP's credentials. Check your keyring, then try again.",
-  FORGET_OFFLINE: "Removed from this computer. The gateway was not reachable: ask its operator to revoke this device in Clawpodz.",
+  FORGET_OFFLINE:
+    "Removed from this computer. The gateway was not reachable: ask its operator to revoke this device in Clawpodz.",
   INTERNAL: "Something went wrong inside OCMAP. Try again.",
 } as const;
 
@@ -54,13 +55,19 @@ export class ClientError extends Error {
     if (o.retryAfterMs !== undefined) this.retryAfterMs = o.retryAfterMs;
   }
   info(): ClientErrorInfo {
-    return { code: this.code, message: this.message, retryable: this.retryable, ...(this.retryAfterMs !== undefined ? { retryAfterMs: this.retryAfterMs } : {}) };
+    return {
+      code: this.code,
+      message: this.message,
+      retryable: this.retryable,
+      ...(this.retryAfterMs !== undefined ? { retryAfterMs: this.retryAfterMs } : {}),
+    };
   }
 }
 
 export function toClientError(err: unknown): ClientError {
   if (err instanceof ClientError) return err;
   const code = (err as { code?: unknown })?.code;
-  if (typeof code === "string" && code in CLIENT_ERROR_MESSAGES) return new ClientError(code as ClientErrorCode, { cause: err });
+  if (typeof code === "string" && code in CLIENT_ERROR_MESSAGES)
+    return new ClientError(code as ClientErrorCode, { cause: err });
   return new ClientError("INTERNAL", { cause: err });
 }

@@ -1,6 +1,6 @@
 // The only picture of the core that leaves it (UI, IPC, CLI output). Built from an allow-list of
 // fields, so nothing secret can reach it even by accident; a test checks every view of a run.
-import { fingerprint } from "../protocol/pairing-protocol.std.ts";
+import { fingerprint } from "@ocmap/protocol/pairing-protocol";
 import type { ClientErrorInfo } from "./client-errors.std.ts";
 import type { CoreContext, PairingStep, Reason } from "./lifecycle-machine.std.ts";
 
@@ -51,7 +51,9 @@ export function coreView(s: Snapshot): CoreView {
     notice: c.notice ? { code: c.notice.code, message: c.notice.message } : null,
     pairingStep: c.pairingStep,
     gateway: gatewayUrl ? describeGateway(gatewayUrl) : null,
-    device: c.trust ? { id: c.trust.deviceId, name: c.trust.displayName, fingerprint: fingerprint(c.trust.deviceId) } : null,
+    device: c.trust
+      ? { id: c.trust.deviceId, name: c.trust.displayName, fingerprint: fingerprint(c.trust.deviceId) }
+      : null,
     scopes: c.trust ? [...c.trust.scopes] : [],
     pairedAtMs: c.trust?.pairedAtMs ?? null,
     connectedSince: c.connectedSince,
@@ -62,7 +64,11 @@ export function coreView(s: Snapshot): CoreView {
 function describeGateway(url: string): { url: string; host: string; insecure: boolean } {
   try {
     const u = new URL(url);
-    return { url: `${u.protocol}//${u.host}${u.pathname === "/" ? "" : u.pathname}`, host: u.host, insecure: u.protocol === "ws:" };
+    return {
+      url: `${u.protocol}//${u.host}${u.pathname === "/" ? "" : u.pathname}`,
+      host: u.host,
+      insecure: u.protocol === "ws:",
+    };
   } catch {
     return { url: "", host: "", insecure: false };
   }

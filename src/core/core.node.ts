@@ -104,7 +104,16 @@ export function createCore(o: CoreOptions): OcmapCore {
       connect: fromPromise(async () => {
         const [trust, identity] = [await ks.loadTrust(), await ks.loadIdentity()];
         if (!trust || !identity || identity.deviceId !== trust.deviceId) throw new ClientError("TOKEN_REJECTED");
-        const r = await openSession({ url: trust.gatewayUrl, identity, auth: { deviceToken: trust.deviceToken }, scopes: trust.scopes, displayName, version: OCMAP_VERSION, platform, timeoutMs });
+        const r = await openSession({
+          url: trust.gatewayUrl,
+          identity,
+          auth: { deviceToken: trust.deviceToken },
+          scopes: trust.scopes,
+          displayName,
+          version: OCMAP_VERSION,
+          platform,
+          timeoutMs,
+        });
         if (!r.ok) throw connectError(r.error);
         const reissued = r.hello.auth?.deviceToken;
         if (reissued && reissued !== trust.deviceToken) await ks.saveTrust({ ...trust, deviceToken: reissued });
@@ -120,7 +129,16 @@ export function createCore(o: CoreOptions): OcmapCore {
             // Not connected: one short best-effort attempt to tell the gateway.
             const [trust, identity] = [await ks.loadTrust(), await ks.loadIdentity()];
             if (trust && identity) {
-              const r = await openSession({ url: trust.gatewayUrl, identity, auth: { deviceToken: trust.deviceToken }, scopes: trust.scopes, displayName, version: OCMAP_VERSION, platform, timeoutMs: 3_000 });
+              const r = await openSession({
+                url: trust.gatewayUrl,
+                identity,
+                auth: { deviceToken: trust.deviceToken },
+                scopes: trust.scopes,
+                displayName,
+                version: OCMAP_VERSION,
+                platform,
+                timeoutMs: 3_000,
+              });
               if (r.ok) {
                 session = r.session;
                 opened = true;

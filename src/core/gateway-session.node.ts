@@ -44,7 +44,11 @@ export type OpenResult =
 
 /** Opens a socket and runs the handshake. Network trouble throws a ClientError; a refused connect is a result. */
 export async function openSession(o: SessionOptions): Promise<OpenResult> {
-  const ws = new WebSocket(o.url, { maxPayload: MAX_FRAME_BYTES, handshakeTimeout: o.timeoutMs ?? 15_000, perMessageDeflate: false });
+  const ws = new WebSocket(o.url, {
+    maxPayload: MAX_FRAME_BYTES,
+    handshakeTimeout: o.timeoutMs ?? 15_000,
+    perMessageDeflate: false,
+  });
   const session = new GatewaySession(ws);
   const timeoutMs = o.timeoutMs ?? 15_000;
   try {
@@ -66,7 +70,14 @@ export async function openSession(o: SessionOptions): Promise<OpenResult> {
     const params = {
       minProtocol: 4,
       maxProtocol: 4,
-      client: { id: CLIENT.id, version: o.version, platform, mode: CLIENT.mode, deviceFamily: CLIENT.deviceFamily, displayName: o.displayName },
+      client: {
+        id: CLIENT.id,
+        version: o.version,
+        platform,
+        mode: CLIENT.mode,
+        deviceFamily: CLIENT.deviceFamily,
+        displayName: o.displayName,
+      },
       role: CLIENT.role,
       scopes: [...o.scopes],
       auth: o.auth,
@@ -85,7 +96,10 @@ export async function openSession(o: SessionOptions): Promise<OpenResult> {
   }
 }
 
-type Pending = { resolve: (r: { ok: true; payload: unknown } | { ok: false; error: WireError }) => void; timer: ReturnType<typeof setTimeout> };
+type Pending = {
+  resolve: (r: { ok: true; payload: unknown } | { ok: false; error: WireError }) => void;
+  timer: ReturnType<typeof setTimeout>;
+};
 
 export class GatewaySession {
   readonly closed: Promise<CloseInfo>;
@@ -142,7 +156,8 @@ export class GatewaySession {
   }
 
   close(code = 1000, reason = "client closing") {
-    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING)
+      this.ws.close(code, reason);
   }
 
   /** Drop the socket without a close handshake (a dead peer will not answer one). */
@@ -171,8 +186,13 @@ export class GatewaySession {
     });
   }
 
-  rawRequest(method: string, params: unknown, timeoutMs: number): Promise<{ ok: true; payload: unknown } | { ok: false; error: WireError }> {
-    if (this.ws.readyState !== WebSocket.OPEN) return Promise.resolve({ ok: false, error: { code: "CONNECTION_LOST", message: "socket not open" } });
+  rawRequest(
+    method: string,
+    params: unknown,
+    timeoutMs: number,
+  ): Promise<{ ok: true; payload: unknown } | { ok: false; error: WireError }> {
+    if (this.ws.readyState !== WebSocket.OPEN)
+      return Promise.resolve({ ok: false, error: { code: "CONNECTION_LOST", message: "socket not open" } });
     const id = `o${++this.nextId}`;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -203,12 +223,17 @@ export class GatewaySession {
       if (!p) return;
       clearTimeout(p.timer);
       this.pending.delete(f.id);
-      p.resolve(f.ok ? { ok: true, payload: f.payload } : { ok: false, error: (f.error ?? { code: "UNKNOWN", message: "" }) as WireError });
+      p.resolve(
+        f.ok
+          ? { ok: true, payload: f.payload }
+          : { ok: false, error: (f.error ?? { code: "UNKNOWN", message: "" }) as WireError },
+      );
       return;
     }
     if (f.event === "connect.challenge") {
       const c = f.payload as { nonce?: unknown; ts?: unknown };
-      if (typeof c?.nonce === "string" && typeof c.ts === "number") this.challengeWaiter?.({ nonce: c.nonce, ts: c.ts });
+      if (typeof c?.nonce === "string" && typeof c.ts === "number")
+        this.challengeWaiter?.({ nonce: c.nonce, ts: c.ts });
       this.challengeWaiter = undefined;
       return;
     }
@@ -221,7 +246,8 @@ export class GatewaySession {
 }
 
 function classifySocketError(err: Error & { code?: string }): ClientError {
-  if (/Unexpected server response: (404|426)/.test(err.message)) return new ClientError("GATEWAY_REFUSED", { cause: err });
+  if (/Unexpected server response: (404|426)/.test(err.message))
+    return new ClientError("GATEWAY_REFUSED", { cause: err });
   if (/Max payload size exceeded/i.test(err.message)) return new ClientError("PROTOCOL_ERROR", { cause: err });
   return new ClientError("GATEWAY_UNREACHABLE", { retryable: true, cause: err });
 }

@@ -29,13 +29,16 @@ const EXAMPLE = "like wss://gateway.example.com or 192.168.1.10:18789";
 
 export function parseGatewayUrl(input: unknown): GatewayUrl {
   if (typeof input !== "string") return invalid(`Enter the gateway address, ${EXAMPLE}.`);
-  if (input.length > MAX_GATEWAY_URL_LENGTH) return invalid("That address is too long to be a gateway address; check what you pasted.");
+  if (input.length > MAX_GATEWAY_URL_LENGTH)
+    return invalid("That address is too long to be a gateway address; check what you pasted.");
   const text = input.trim();
   if (text === "") return invalid(`Enter the gateway address, ${EXAMPLE}.`);
   // The URL parser would silently drop tabs and newlines and read "\" as "/": refuse instead,
   // so the address we connect to is the one the user sees.
   if (/[\s\\\u0000-\u001f\u007f]/u.test(text)) {
-    return invalid("A gateway address cannot contain spaces, backslashes or control characters; check what you pasted.");
+    return invalid(
+      "A gateway address cannot contain spaces, backslashes or control characters; check what you pasted.",
+    );
   }
 
   let scheme: "ws" | "wss" | null = null;
@@ -57,7 +60,8 @@ export function parseGatewayUrl(input: unknown): GatewayUrl {
   if (authority.includes("@")) {
     return invalid("Remove the user name and password from the address: OCMAP signs in with the pairing code instead.");
   }
-  if (/[?#]/u.test(rest)) return invalid("Remove everything from the ? or # on: a gateway address has no query or fragment.");
+  if (/[?#]/u.test(rest))
+    return invalid("Remove everything from the ? or # on: a gateway address has no query or fragment.");
 
   const probe = toUrl(`${scheme ?? "ws"}://${rest}`);
   if (!probe) return invalid(`That is not a valid address; write it ${EXAMPLE}.`);
@@ -66,12 +70,14 @@ export function parseGatewayUrl(input: unknown): GatewayUrl {
   const finalScheme = scheme ?? (local ? "ws" : "wss");
   const url = finalScheme === (scheme ?? "ws") ? probe : toUrl(`${finalScheme}://${rest}`);
   if (!url) return invalid(`That is not a valid address; write it ${EXAMPLE}.`);
-  if (!isPlainHostname(url.hostname) || url.username !== "" || url.password !== "") return invalid(`That is not a valid address; write it ${EXAMPLE}.`);
+  if (!isPlainHostname(url.hostname) || url.username !== "" || url.password !== "")
+    return invalid(`That is not a valid address; write it ${EXAMPLE}.`);
   if (url.port === "0") return invalid("Port 0 cannot be used; enter the port your gateway listens on.");
 
   const path = url.pathname.replace(/\/+$/u, "");
   const normalized = `${finalScheme}://${url.host}${path}`;
-  if (normalized.length > MAX_GATEWAY_URL_LENGTH) return invalid("That address is too long to be a gateway address; check what you pasted.");
+  if (normalized.length > MAX_GATEWAY_URL_LENGTH)
+    return invalid("That address is too long to be a gateway address; check what you pasted.");
   const insecure = finalScheme === "ws";
   if (insecure && !local) {
     return {
@@ -80,7 +86,13 @@ export function parseGatewayUrl(input: unknown): GatewayUrl {
       message: `Unencrypted ws:// is only allowed to this computer or your local network. Use wss://${url.host}${path} (set up TLS on the gateway or a reverse proxy in front of it).`,
     };
   }
-  return { ok: true, url: normalized, host: url.host, insecure, httpBase: `${insecure ? "http" : "https"}://${url.host}${path}` };
+  return {
+    ok: true,
+    url: normalized,
+    host: url.host,
+    insecure,
+    httpBase: `${insecure ? "http" : "https"}://${url.host}${path}`,
+  };
 }
 
 /** DNS letters, digits, "-", "_" and dots (after punycode), or a bracketed IPv6 address. */

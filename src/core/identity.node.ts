@@ -3,7 +3,7 @@
 import * as ed from "@noble/ed25519";
 import { sha256, sha512 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
-import { exchangeSignaturePayload } from "../protocol/pairing-protocol.std.ts";
+import { exchangeSignaturePayload } from "@ocmap/protocol/pairing-protocol";
 
 // noble's synchronous API needs a SHA-512; set once for the whole process.
 ed.hashes.sha512 = sha512;
@@ -126,11 +126,20 @@ export function signConnectProof(identity: DeviceIdentity, p: ConnectProofParams
     platform: p.platform,
     deviceFamily: p.deviceFamily,
   });
-  return { id: identity.deviceId, publicKey: identity.publicKey, signature: sign(identity, payload), signedAt: p.challengeTs, nonce: p.nonce };
+  return {
+    id: identity.deviceId,
+    publicKey: identity.publicKey,
+    signature: sign(identity, payload),
+    signedAt: p.challengeTs,
+    nonce: p.nonce,
+  };
 }
 
 /** The `device` object of `POST /ocmap-pairing/exchange`; `requestId` is absent when the gateway already approved the device. */
-export function exchangeProof(identity: DeviceIdentity, p: { nonce: string; requestId?: string; signedAt: number }): DeviceProof {
+export function exchangeProof(
+  identity: DeviceIdentity,
+  p: { nonce: string; requestId?: string; signedAt: number },
+): DeviceProof {
   const payload = exchangeSignaturePayload({
     nonce: p.nonce,
     requestId: p.requestId ?? "",
@@ -138,7 +147,13 @@ export function exchangeProof(identity: DeviceIdentity, p: { nonce: string; requ
     publicKey: identity.publicKey,
     signedAt: p.signedAt,
   });
-  return { id: identity.deviceId, publicKey: identity.publicKey, signature: sign(identity, payload), signedAt: p.signedAt, nonce: p.nonce };
+  return {
+    id: identity.deviceId,
+    publicKey: identity.publicKey,
+    signature: sign(identity, payload),
+    signedAt: p.signedAt,
+    nonce: p.nonce,
+  };
 }
 
 // Same as the gateway: trim, then lowercase ASCII A-Z only (not toLowerCase, which also folds

@@ -16,11 +16,15 @@ export class KeystoreError extends Error {
 export const KEYSTORE_MESSAGES = {
   KEYCHAIN_UNAVAILABLE:
     "OCMAP cannot reach the system keychain. Run it in a desktop session with a keyring (GNOME Keyring, KWallet, macOS Keychain or Windows Credential Manager) and try again; OCMAP never keeps credentials in plain files.",
-  KEYCHAIN_LOCKED: "The system keychain is locked. Unlock it (for example in your keyring manager, or by logging in again) and try again.",
+  KEYCHAIN_LOCKED:
+    "The system keychain is locked. Unlock it (for example in your keyring manager, or by logging in again) and try again.",
 } as const;
 
 export function corruptEntry(what: string): KeystoreError {
-  return new KeystoreError("KEYCHAIN_CORRUPT", `OCMAP's saved ${what} in the system keychain is damaged. Forget this device in OCMAP and pair again.`);
+  return new KeystoreError(
+    "KEYCHAIN_CORRUPT",
+    `OCMAP's saved ${what} in the system keychain is damaged. Forget this device in OCMAP and pair again.`,
+  );
 }
 
 // keytar rejects with the OS's own text (libsecret's GError on Linux). These are the texts seen for
@@ -39,10 +43,14 @@ const LOCKED = [/locked/i, /prompt.*dismissed/i, /cancell?ed/i];
 export function fromKeytarError(err: unknown, secrets: readonly string[] = []): KeystoreError {
   if (err instanceof KeystoreError) return err;
   const raw = err instanceof Error ? err.message : String(err);
-  if (UNAVAILABLE.some((re) => re.test(raw))) return new KeystoreError("KEYCHAIN_UNAVAILABLE", KEYSTORE_MESSAGES.KEYCHAIN_UNAVAILABLE);
+  if (UNAVAILABLE.some((re) => re.test(raw)))
+    return new KeystoreError("KEYCHAIN_UNAVAILABLE", KEYSTORE_MESSAGES.KEYCHAIN_UNAVAILABLE);
   if (LOCKED.some((re) => re.test(raw))) return new KeystoreError("KEYCHAIN_LOCKED", KEYSTORE_MESSAGES.KEYCHAIN_LOCKED);
   let reason = raw;
   for (const s of secrets) if (s.length > 0) reason = reason.split(s).join("[redacted]");
   reason = reason.slice(0, 300);
-  return new KeystoreError("KEYCHAIN_FAILED", `The system keychain refused the request (${reason}). Try again; if it keeps failing, check your keyring.`);
+  return new KeystoreError(
+    "KEYCHAIN_FAILED",
+    `The system keychain refused the request (${reason}). Try again; if it keeps failing, check your keyring.`,
+  );
 }

@@ -89,7 +89,12 @@ export class Keystore {
     try {
       return await this.call((k) => k.deletePassword(this.service, account));
     } catch (err) {
-      if (err instanceof KeystoreError && err.code === "KEYCHAIN_FAILED" && (await this.call((k) => k.getPassword(this.service, account))) === null) return false;
+      if (
+        err instanceof KeystoreError &&
+        err.code === "KEYCHAIN_FAILED" &&
+        (await this.call((k) => k.getPassword(this.service, account))) === null
+      )
+        return false;
       throw err;
     }
   }
@@ -121,7 +126,10 @@ export class Keystore {
     await this.call((k) => k.setPassword(this.service, account, text), redact);
     const stored = await this.call((k) => k.getPassword(this.service, account), redact);
     if (stored !== text) {
-      throw new KeystoreError("KEYCHAIN_FAILED", "The system keychain did not keep what OCMAP saved. Check that your keyring works, then try again.");
+      throw new KeystoreError(
+        "KEYCHAIN_FAILED",
+        "The system keychain did not keep what OCMAP saved. Check that your keyring works, then try again.",
+      );
     }
   }
 
@@ -139,7 +147,10 @@ export class Keystore {
     const stored = await this.call((k) => k.getPassword(this.service, account));
     await this.call((k) => k.deletePassword(this.service, account));
     if (stored !== value) {
-      throw new KeystoreError("KEYCHAIN_FAILED", "The system keychain did not keep a test entry. Check that your keyring works, then try again.");
+      throw new KeystoreError(
+        "KEYCHAIN_FAILED",
+        "The system keychain did not keep a test entry. Check that your keyring works, then try again.",
+      );
     }
   }
 

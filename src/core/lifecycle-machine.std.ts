@@ -76,7 +76,10 @@ const R = {
   reconnected: { code: "RECONNECTED", message: "Connected to the gateway." },
   launch: { code: "RECONNECTING", message: "Connecting to the trusted gateway." },
   forgotten: { code: "FORGOTTEN", message: "This device was forgotten. Pair again to use a gateway." },
-  revoked: { code: "REVOKED", message: "This device was revoked on the gateway. Pair again to create a new device identity." },
+  revoked: {
+    code: "REVOKED",
+    message: "This device was revoked on the gateway. Pair again to create a new device identity.",
+  },
   cancelled: { code: "CANCELLED", message: "Pairing was cancelled." },
 } as const;
 
@@ -84,8 +87,10 @@ const asReason = (e: ClientErrorInfo): Reason => ({ code: e.code, message: e.mes
 /** Only our own error types pass their message on; anything else becomes INTERNAL (its text could hold anything). */
 const errorOf = (e: unknown): ClientErrorInfo => {
   const x = e as { code?: unknown; message?: unknown; name?: unknown; retryable?: unknown; retryAfterMs?: unknown };
-  const code = typeof x?.code === "string" && x.code in CLIENT_ERROR_MESSAGES ? (x.code as ClientErrorCode) : "INTERNAL";
-  const ours = code !== "INTERNAL" && (x.name === "ClientError" || x.name === "KeystoreError") && typeof x.message === "string";
+  const code =
+    typeof x?.code === "string" && x.code in CLIENT_ERROR_MESSAGES ? (x.code as ClientErrorCode) : "INTERNAL";
+  const ours =
+    code !== "INTERNAL" && (x.name === "ClientError" || x.name === "KeystoreError") && typeof x.message === "string";
   return {
     code,
     message: ours ? (x.message as string) : CLIENT_ERROR_MESSAGES[code],
@@ -99,9 +104,10 @@ export const lifecycleMachine = setup({
   types: {} as { context: CoreContext; events: CoreEvent; input: CoreInput },
   actors: {
     loadTrust: fromPromise<TrustSummary | null>(notProvided("loadTrust")),
-    pair: fromPromise<{ session: LiveSession; trust: TrustSummary }, { gatewayUrl: string; code: string; onStep: (s: PairingStep) => void }>(
-      notProvided("pair"),
-    ),
+    pair: fromPromise<
+      { session: LiveSession; trust: TrustSummary },
+      { gatewayUrl: string; code: string; onStep: (s: PairingStep) => void }
+    >(notProvided("pair")),
     connect: fromPromise<{ session: LiveSession; trust: TrustSummary }>(notProvided("connect")),
     forget: fromPromise<{ toldGateway: boolean }, { session: LiveSession | null }>(notProvided("forget")),
     wipe: fromPromise<void>(notProvided("wipe")),
@@ -132,7 +138,14 @@ export const lifecycleMachine = setup({
       });
       return { nextDelayMs, nextRetryAt: now + nextDelayMs, retryAfterMs: null };
     }),
-    clearTrust: assign({ trust: null, session: null, connectedSince: null, attempt: 0, nextRetryAt: null, retryAfterMs: null }),
+    clearTrust: assign({
+      trust: null,
+      session: null,
+      connectedSince: null,
+      attempt: 0,
+      nextRetryAt: null,
+      retryAfterMs: null,
+    }),
   },
 }).createMachine({
   id: "core",
@@ -160,10 +173,17 @@ export const lifecycleMachine = setup({
       invoke: {
         src: "loadTrust",
         onDone: [
-          { guard: ({ event }) => !!event.output, target: "PAIRED_DISCONNECTED.connecting", actions: assign({ trust: ({ event }) => event.output, reason: R.launch }) },
+          {
+            guard: ({ event }) => !!event.output,
+            target: "PAIRED_DISCONNECTED.connecting",
+            actions: assign({ trust: ({ event }) => event.output, reason: R.launch }),
+          },
           { target: "UNPAIRED", actions: assign({ reason: R.unpaired }) },
         ],
-        onError: { target: "UNPAIRED", actions: assign(({ event }) => ({ lastError: errorOf(event.error), reason: asReason(errorOf(event.error)) })) },
+        onError: {
+          target: "UNPAIRED",
+          actions: assign(({ event }) => ({ lastError: errorOf(event.error), reason: asReason(errorOf(event.error)) })),
+        },
       },
     },
     UNPAIRED: {
@@ -186,7 +206,11 @@ export const lifecycleMachine = setup({
         src: "pair",
         input: ({ event, self }) => {
           const e = event as Extract<CoreEvent, { type: "PAIR" }>;
-          return { gatewayUrl: e.gatewayUrl, code: e.code, onStep: (step: PairingStep) => self.send({ type: "PAIR_STEP", step }) };
+          return {
+            gatewayUrl: e.gatewayUrl,
+            code: e.code,
+            onStep: (step: PairingStep) => self.send({ type: "PAIR_STEP", step }),
+          };
         },
         onDone: {
           target: "PAIRED_CONNECTED",
@@ -203,9 +227,18 @@ export const lifecycleMachine = setup({
           {
             guard: ({ event }) => errorOf(event.error).code === "DEVICE_REVOKED",
             target: "REVOKED",
-            actions: assign(({ event }) => ({ lastError: errorOf(event.error), reason: asReason(errorOf(event.error)) })),
+            actions: assign(({ event }) => ({
+              lastError: errorOf(event.error),
+              reason: asReason(errorOf(event.error)),
+            })),
           },
-          { target: "UNPAIRED", actions: assign(({ event }) => ({ lastError: errorOf(event.error), reason: asReason(errorOf(event.error)) })) },
+          {
+            target: "UNPAIRED",
+            actions: assign(({ event }) => ({
+              lastError: errorOf(event.error),
+              reason: asReason(errorOf(event.error)),
+            })),
+          },
         ],
       },
       on: {
@@ -225,7 +258,11 @@ export const lifecycleMachine = setup({
               target: "#core.PAIRED_DISCONNECTED",
               actions: assign(({ context }) => ({
                 attempt: 1,
-                lastError: { code: "DEAD_SOCKET", message: "The connection went silent. Reconnecting.", retryable: true },
+                lastError: {
+                  code: "DEAD_SOCKET",
+                  message: "The connection went silent. Reconnecting.",
+                  retryable: true,
+                },
                 reason: { code: "DEAD_SOCKET", message: "The connection went silent. Reconnecting." },
                 fastPollUntil: context.now() + FAST_POLL_WINDOW_MS,
               })),
@@ -237,16 +274,32 @@ export const lifecycleMachine = setup({
               {
                 guard: ({ event }) => event.code === 4001,
                 target: "#core.REVOKED",
-                actions: assign({ reason: R.revoked, lastError: { code: "TOKEN_REJECTED", message: R.revoked.message, retryable: false } }),
+                actions: assign({
+                  reason: R.revoked,
+                  lastError: { code: "TOKEN_REJECTED", message: R.revoked.message, retryable: false },
+                }),
               },
               {
                 target: "#core.PAIRED_DISCONNECTED",
                 actions: assign(({ event, context }) => {
                   const restarting = event.code === 1012 || event.code === 1013;
                   const info: ClientErrorInfo = restarting
-                    ? { code: "GATEWAY_STARTING", message: "The gateway is starting or restarting. OCMAP will reconnect by itself.", retryable: true }
-                    : { code: "CONNECTION_LOST", message: "The connection to the gateway was lost. Reconnecting.", retryable: true };
-                  return { attempt: 1, lastError: info, reason: asReason(info), fastPollUntil: context.now() + FAST_POLL_WINDOW_MS };
+                    ? {
+                        code: "GATEWAY_STARTING",
+                        message: "The gateway is starting or restarting. OCMAP will reconnect by itself.",
+                        retryable: true,
+                      }
+                    : {
+                        code: "CONNECTION_LOST",
+                        message: "The connection to the gateway was lost. Reconnecting.",
+                        retryable: true,
+                      };
+                  return {
+                    attempt: 1,
+                    lastError: info,
+                    reason: asReason(info),
+                    fastPollUntil: context.now() + FAST_POLL_WINDOW_MS,
+                  };
                 }),
               },
             ],
@@ -257,8 +310,17 @@ export const lifecycleMachine = setup({
           invoke: {
             src: "forget",
             input: ({ context }) => ({ session: context.session }),
-            onDone: { target: "#core.UNPAIRED", actions: ["clearTrust", assign(({ event }) => forgetResult(event.output.toldGateway))] },
-            onError: { target: "#core.UNPAIRED", actions: ["clearTrust", assign(({ event }) => ({ lastError: errorOf(event.error), reason: asReason(errorOf(event.error)) }))] },
+            onDone: {
+              target: "#core.UNPAIRED",
+              actions: ["clearTrust", assign(({ event }) => forgetResult(event.output.toldGateway))],
+            },
+            onError: {
+              target: "#core.UNPAIRED",
+              actions: [
+                "clearTrust",
+                assign(({ event }) => ({ lastError: errorOf(event.error), reason: asReason(errorOf(event.error)) })),
+              ],
+            },
           },
         },
       },
@@ -306,7 +368,10 @@ export const lifecycleMachine = setup({
                     lastError: e,
                     reason: asReason(e),
                     retryAfterMs: e.retryAfterMs ?? null,
-                    fastPollUntil: restarting && context.now() >= context.fastPollUntil ? context.now() + FAST_POLL_WINDOW_MS : context.fastPollUntil,
+                    fastPollUntil:
+                      restarting && context.now() >= context.fastPollUntil
+                        ? context.now() + FAST_POLL_WINDOW_MS
+                        : context.fastPollUntil,
                   };
                 }),
               },
@@ -317,8 +382,17 @@ export const lifecycleMachine = setup({
           invoke: {
             src: "forget",
             input: () => ({ session: null }),
-            onDone: { target: "#core.UNPAIRED", actions: ["clearTrust", assign(({ event }) => forgetResult(event.output.toldGateway))] },
-            onError: { target: "#core.UNPAIRED", actions: ["clearTrust", assign(({ event }) => ({ lastError: errorOf(event.error), reason: asReason(errorOf(event.error)) }))] },
+            onDone: {
+              target: "#core.UNPAIRED",
+              actions: ["clearTrust", assign(({ event }) => forgetResult(event.output.toldGateway))],
+            },
+            onError: {
+              target: "#core.UNPAIRED",
+              actions: [
+                "clearTrust",
+                assign(({ event }) => ({ lastError: errorOf(event.error), reason: asReason(errorOf(event.error)) })),
+              ],
+            },
           },
         },
       },
@@ -340,7 +414,10 @@ export const lifecycleMachine = setup({
       invoke: {
         src: "wipe",
         onDone: { target: "UNPAIRED", actions: ["clearTrust", assign({ reason: R.forgotten, lastError: null })] },
-        onError: { target: "UNPAIRED", actions: assign(({ event }) => ({ lastError: errorOf(event.error), reason: asReason(errorOf(event.error)) })) },
+        onError: {
+          target: "UNPAIRED",
+          actions: assign(({ event }) => ({ lastError: errorOf(event.error), reason: asReason(errorOf(event.error)) })),
+        },
       },
     },
   },
@@ -348,10 +425,18 @@ export const lifecycleMachine = setup({
 
 function forgetResult(toldGateway: boolean): Partial<CoreContext> {
   return toldGateway
-    ? { reason: R.forgotten, lastError: null, notice: { code: "FORGOTTEN", message: "This device was removed from this computer and from the gateway." } }
+    ? {
+        reason: R.forgotten,
+        lastError: null,
+        notice: { code: "FORGOTTEN", message: "This device was removed from this computer and from the gateway." },
+      }
     : {
         reason: R.forgotten,
         lastError: null,
-        notice: { code: "FORGET_OFFLINE", message: "Removed from this computer. The gateway was not reachable: ask its operator to revoke this device in Clawpodz." },
+        notice: {
+          code: "FORGET_OFFLINE",
+          message:
+            "Removed from this computer. The gateway was not reachable: ask its operator to revoke this device in Clawpodz.",
+        },
       };
 }

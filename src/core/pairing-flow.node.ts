@@ -1,8 +1,8 @@
 // The contract's client sequence: check the code locally, redeem, bootstrap connect, exchange,
 // final connect. Returns the live session that becomes PAIRED_CONNECTED. Persists nothing itself.
 import { isGatewayRestartUnavailableError } from "@openclaw/gateway-protocol/restart-unavailable";
-import { parsePairingCode } from "../protocol/pairing-code.std.ts";
-import { EXCHANGE_PATH, PAIRING_ERROR_CODES, REDEEM_PATH, type RedeemResponse } from "../protocol/pairing-protocol.std.ts";
+import { parsePairingCode } from "@ocmap/protocol/pairing-code";
+import { EXCHANGE_PATH, PAIRING_ERROR_CODES, REDEEM_PATH, type RedeemResponse } from "@ocmap/protocol/pairing-protocol";
 import { ClientError, type ClientErrorCode } from "./client-errors.std.ts";
 import { parseGatewayUrl } from "./gateway-url.std.ts";
 import { openSession, type GatewaySession, type HelloOk, type WireError } from "./gateway-session.node.ts";
@@ -41,7 +41,16 @@ export async function pairWithCode(o: PairOptions): Promise<PairResult> {
   const timeoutMs = o.timeoutMs ?? 15_000;
   const post = (path: string, body: unknown) => postJson(url.httpBase + path, body, timeoutMs, o.signal);
   const connect = (bootstrapToken: string, scopes: string[]) =>
-    openSession({ url: url.url, identity: o.identity, auth: { bootstrapToken }, scopes, displayName: o.displayName, version: o.version, platform: o.platform, timeoutMs });
+    openSession({
+      url: url.url,
+      identity: o.identity,
+      auth: { bootstrapToken },
+      scopes,
+      displayName: o.displayName,
+      version: o.version,
+      platform: o.platform,
+      timeoutMs,
+    });
 
   step("redeeming");
   const redeemed = (await post(REDEEM_PATH, { code: code.display })) as RedeemResponse;
@@ -63,7 +72,11 @@ export async function pairWithCode(o: PairOptions): Promise<PairResult> {
   try {
     step("approving");
     const gatewayNow = first.challengeTs + (Date.now() - first.challengeAt); // our clock may be off; the gateway's is not
-    const device = exchangeProof(o.identity, { nonce: redeemed.nonce, ...(requestId ? { requestId } : {}), signedAt: gatewayNow });
+    const device = exchangeProof(o.identity, {
+      nonce: redeemed.nonce,
+      ...(requestId ? { requestId } : {}),
+      signedAt: gatewayNow,
+    });
     await post(EXCHANGE_PATH, { code: code.display, ...(requestId ? { requestId } : {}), device });
     abortIfNeeded(o.signal);
 
@@ -79,7 +92,13 @@ export async function pairWithCode(o: PairOptions): Promise<PairResult> {
       final.session.close();
       throw new ClientError("GATEWAY_REFUSED");
     }
-    return { session: final.session, hello: final.hello, gatewayUrl: url.url, deviceToken, scopes: final.hello.auth?.scopes ?? scopes };
+    return {
+      session: final.session,
+      hello: final.hello,
+      gatewayUrl: url.url,
+      deviceToken,
+      scopes: final.hello.auth?.scopes ?? scopes,
+    };
   } catch (err) {
     if (first.ok) first.session.close();
     throw err;
@@ -98,7 +117,8 @@ export function connectError(e: WireError): ClientError {
   if (detail === "AUTH_BOOTSTRAP_TOKEN_INVALID") return new ClientError("CODE_INVALID");
   if (detail === "AUTH_RATE_LIMITED") return new ClientError("AUTH_RATE_LIMITED", { retryable: true, retryAfterMs });
   if (detail === "DEVICE_AUTH_SIGNATURE_EXPIRED") return new ClientError("CLOCK_SKEW");
-  if (e.code === "UNAVAILABLE" || isGatewayRestartUnavailableError(e)) return new ClientError("GATEWAY_STARTING", { retryable: true, retryAfterMs });
+  if (e.code === "UNAVAILABLE" || isGatewayRestartUnavailableError(e))
+    return new ClientError("GATEWAY_STARTING", { retryable: true, retryAfterMs });
   if (e.code === "CONNECTION_LOST") return new ClientError("CONNECTION_LOST", { retryable: true });
   if (e.code === "TIMEOUT") return new ClientError("TIMEOUT", { retryable: true });
   return new ClientError("GATEWAY_REFUSED");

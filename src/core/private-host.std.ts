@@ -17,7 +17,9 @@ export function isLoopbackOrPrivateHost(hostname: string): boolean {
 }
 
 function isPrivateIpv4([a, b]: number[]): boolean {
-  return a === 127 || a === 10 || (a === 172 && b! >= 16 && b! <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254);
+  return (
+    a === 127 || a === 10 || (a === 172 && b! >= 16 && b! <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254)
+  );
 }
 
 function isPrivateIpv6(g: number[]): boolean {

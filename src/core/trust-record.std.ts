@@ -16,14 +16,20 @@ const KEYS = ["deviceId", "deviceToken", "displayName", "gatewayUrl", "pairedAtM
 export function parseTrustRecord(json: unknown): TrustRecord {
   if (typeof json !== "object" || json === null || Array.isArray(json)) throw malformed("it is not an object");
   const keys = Object.keys(json);
-  if (keys.length !== KEYS.length || !KEYS.every((k) => keys.includes(k))) throw malformed(`it must have exactly ${KEYS.join(", ")}`);
+  if (keys.length !== KEYS.length || !KEYS.every((k) => keys.includes(k)))
+    throw malformed(`it must have exactly ${KEYS.join(", ")}`);
   const r = json as Record<string, unknown>;
-  if (typeof r.gatewayUrl !== "string" || !/^wss?:\/\/[^\s]+$/u.test(r.gatewayUrl)) throw malformed("gatewayUrl is not a ws:// or wss:// URL");
-  if (typeof r.deviceId !== "string" || !/^[0-9a-f]{64}$/u.test(r.deviceId)) throw malformed("deviceId is not 64 lowercase hex characters");
-  if (typeof r.deviceToken !== "string" || r.deviceToken.length === 0 || r.deviceToken.length > 4096) throw malformed("deviceToken is not a token");
+  if (typeof r.gatewayUrl !== "string" || !/^wss?:\/\/[^\s]+$/u.test(r.gatewayUrl))
+    throw malformed("gatewayUrl is not a ws:// or wss:// URL");
+  if (typeof r.deviceId !== "string" || !/^[0-9a-f]{64}$/u.test(r.deviceId))
+    throw malformed("deviceId is not 64 lowercase hex characters");
+  if (typeof r.deviceToken !== "string" || r.deviceToken.length === 0 || r.deviceToken.length > 4096)
+    throw malformed("deviceToken is not a token");
   if (r.role !== "operator") throw malformed('role is not "operator"');
-  if (!Array.isArray(r.scopes) || !r.scopes.every((s) => typeof s === "string" && s.length > 0)) throw malformed("scopes is not a list of scope names");
-  if (typeof r.pairedAtMs !== "number" || !Number.isSafeInteger(r.pairedAtMs) || r.pairedAtMs < 0) throw malformed("pairedAtMs is not a time");
+  if (!Array.isArray(r.scopes) || !r.scopes.every((s) => typeof s === "string" && s.length > 0))
+    throw malformed("scopes is not a list of scope names");
+  if (typeof r.pairedAtMs !== "number" || !Number.isSafeInteger(r.pairedAtMs) || r.pairedAtMs < 0)
+    throw malformed("pairedAtMs is not a time");
   if (typeof r.displayName !== "string") throw malformed("displayName is not a string");
   return {
     gatewayUrl: r.gatewayUrl,

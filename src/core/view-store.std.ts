@@ -34,7 +34,9 @@ export function createViewStore<T>(initial: T, describe: (view: T) => string): V
         };
         const timer = setTimeout(() => {
           listeners.delete(check);
-          reject(new Error(`the view did not reach the expected state within ${timeoutMs} ms (now ${describe(current)})`));
+          reject(
+            new Error(`the view did not reach the expected state within ${timeoutMs} ms (now ${describe(current)})`),
+          );
         }, timeoutMs);
         listeners.add(check);
       });

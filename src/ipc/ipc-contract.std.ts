@@ -51,7 +51,9 @@ export type RequestChannel = keyof RequestChannels;
 export type EventChannel = keyof EventChannels;
 export type RequestArgs<C extends RequestChannel> = Parameters<RequestChannels[C]>;
 export type RequestResult<C extends RequestChannel> = ReturnType<RequestChannels[C]>;
-export type RequestHandlers = { [C in RequestChannel]: (...args: RequestArgs<C>) => RequestResult<C> | Promise<RequestResult<C>> };
+export type RequestHandlers = {
+  [C in RequestChannel]: (...args: RequestArgs<C>) => RequestResult<C> | Promise<RequestResult<C>>;
+};
 
 export const STATE_EVENT = "ocmap:state" satisfies EventChannel;
 
@@ -88,7 +90,12 @@ const oneArg =
 
 export const REQUEST_VALIDATORS: { [C in RequestChannel]: (args: readonly unknown[]) => args is RequestArgs<C> } = {
   "ocmap:get-state": noArgs,
-  "ocmap:submit-code": oneArg(closedObject<SubmitCodeRequest>({ gatewayUrl: boundedString(1, MAX_GATEWAY_URL_CHARS), code: boundedString(1, MAX_CODE_CHARS) })),
+  "ocmap:submit-code": oneArg(
+    closedObject<SubmitCodeRequest>({
+      gatewayUrl: boundedString(1, MAX_GATEWAY_URL_CHARS),
+      code: boundedString(1, MAX_CODE_CHARS),
+    }),
+  ),
   "ocmap:confirm-link": oneArg(closedObject<ConfirmLinkRequest>({ accept: isBoolean })),
   "ocmap:retry-now": noArgs,
   "ocmap:forget-device": noArgs,
@@ -109,7 +116,11 @@ export class IpcError extends Error {
     readonly code: IpcErrorCode,
     channel: string,
   ) {
-    super(code === "IPC_FORBIDDEN" ? `IPC_FORBIDDEN: ${channel} is only answered for the OCMAP window.` : `IPC_INVALID_ARGS: invalid arguments for ${channel}.`);
+    super(
+      code === "IPC_FORBIDDEN"
+        ? `IPC_FORBIDDEN: ${channel} is only answered for the OCMAP window.`
+        : `IPC_INVALID_ARGS: invalid arguments for ${channel}.`,
+    );
   }
 }
 

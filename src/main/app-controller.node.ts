@@ -28,7 +28,8 @@ const canPair = (v: CoreView) => (v.state === "UNPAIRED" || v.state === "REVOKED
 const isPaired = (v: CoreView) => v.state === "PAIRED_CONNECTED" || v.state === "PAIRED_DISCONNECTED";
 
 function linkRefusal(v: CoreView): string | null {
-  if (isPaired(v)) return `This device is already paired with ${v.gateway?.host || "a gateway"}. To pair with another gateway, forget this device in Settings first.`;
+  if (isPaired(v))
+    return `This device is already paired with ${v.gateway?.host || "a gateway"}. To pair with another gateway, forget this device in Settings first.`;
   if (v.state === "PAIRING_IN_PROGRESS") return "OCMAP is pairing right now. Open the link again when it has finished.";
   return null;
 }
@@ -90,7 +91,10 @@ export function createAppController(options: AppControllerOptions): AppControlle
     openLink(url) {
       const link = parsePairingLink(url);
       const refusal = link.ok ? linkRefusal(core.view()) : link.message;
-      pendingLink = link.ok && !refusal ? { host: link.host, gatewayUrl: link.gatewayUrl, code: link.code, insecure: link.insecure } : null;
+      pendingLink =
+        link.ok && !refusal
+          ? { host: link.host, gatewayUrl: link.gatewayUrl, code: link.code, insecure: link.insecure }
+          : null;
       linkError = refusal;
       publish();
     },

@@ -11,6 +11,11 @@ export function allowedExternalUrl(input: unknown): string | null {
   } catch {
     return null;
   }
-  const ok = url.protocol === "https:" && url.username === "" && url.password === "" && url.port === "" && EXTERNAL_LINK_HOSTS.includes(url.hostname);
+  const ok =
+    url.protocol === "https:" &&
+    url.username === "" &&
+    url.password === "" &&
+    url.port === "" &&
+    EXTERNAL_LINK_HOSTS.includes(url.hostname);
   return ok ? url.href : null;
 }

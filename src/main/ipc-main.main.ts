@@ -1,7 +1,15 @@
 // Electron's side of the IPC contract (after GitHub Desktop's ipc-main.ts): every handler is
 // registered through handle(), which checks the sender and the arguments before it runs.
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from "electron";
-import { REQUEST_CHANNELS, STATE_EVENT, type AppView, type RequestArgs, type RequestChannel, type RequestHandlers, type RequestResult } from "../ipc/ipc-contract.std.ts";
+import {
+  REQUEST_CHANNELS,
+  STATE_EVENT,
+  type AppView,
+  type RequestArgs,
+  type RequestChannel,
+  type RequestHandlers,
+  type RequestResult,
+} from "../ipc/ipc-contract.std.ts";
 import { checkedCall, isAppSender } from "./ipc-guard.std.ts";
 
 export type SenderCheck = (event: IpcMainInvokeEvent) => boolean;

@@ -8,7 +8,13 @@ import { DOCS_URL } from "./external-links.std.ts";
 import { appSenderCheck, registerIpcHandlers, sendState } from "./ipc-main.main.ts";
 import { buildAppMenu } from "./menu.main.ts";
 import { linkFromArgv, PROTOCOL_SCHEME } from "./protocol-link.std.ts";
-import { createAppWindow, hardenWebContents, installSessionPolicy, openExternalIfAllowed, type AppPaths } from "./window.main.ts";
+import {
+  createAppWindow,
+  hardenWebContents,
+  installSessionPolicy,
+  openExternalIfAllowed,
+  type AppPaths,
+} from "./window.main.ts";
 
 export interface MainProcessOptions {
   /** The directory of the built main.cjs (dist/main); preload and renderer sit beside it. */
@@ -27,7 +33,8 @@ const FORGET_DIALOG: MessageBoxOptions = {
   cancelId: 1,
   title: "Forget this device",
   message: "Forget this device?",
-  detail: "OCMAP asks the gateway to revoke this device and deletes its credentials from this computer. To use the gateway again you need a new pairing code.",
+  detail:
+    "OCMAP asks the gateway to revoke this device and deletes its credentials from this computer. To use the gateway again you need a new pairing code.",
 };
 
 export function startMainProcess(options: MainProcessOptions): void {
@@ -58,7 +65,9 @@ export function startMainProcess(options: MainProcessOptions): void {
     });
   };
   const confirmForget = async () => {
-    const { response } = win ? await dialog.showMessageBox(win, FORGET_DIALOG) : await dialog.showMessageBox(FORGET_DIALOG);
+    const { response } = win
+      ? await dialog.showMessageBox(win, FORGET_DIALOG)
+      : await dialog.showMessageBox(FORGET_DIALOG);
     if (response === 0) await controller.handlers["ocmap:forget-device"]();
   };
 
@@ -81,7 +90,10 @@ export function startMainProcess(options: MainProcessOptions): void {
 
   const firstLink = linkFromArgv(process.argv);
   if (firstLink) controller.openLink(firstLink);
-  registerIpcHandlers(controller.handlers, appSenderCheck(() => win, indexUrl));
+  registerIpcHandlers(
+    controller.handlers,
+    appSenderCheck(() => win, indexUrl),
+  );
   controller.subscribe((view) => sendState(win, view));
 
   void app.whenReady().then(() => {
@@ -107,6 +119,7 @@ export function startMainProcess(options: MainProcessOptions): void {
 
 function registerProtocolClient(): void {
   // Unpackaged (`electron .`) the OS must start Electron with our app path in front of the link.
-  if (process.defaultApp && process.argv[1]) app.setAsDefaultProtocolClient(PROTOCOL_SCHEME, process.execPath, [resolve(process.argv[1])]);
+  if (process.defaultApp && process.argv[1])
+    app.setAsDefaultProtocolClient(PROTOCOL_SCHEME, process.execPath, [resolve(process.argv[1])]);
   else app.setAsDefaultProtocolClient(PROTOCOL_SCHEME);
 }

@@ -5,5 +5,6 @@ import { startMainProcess } from "./main-process.main.ts";
 
 startMainProcess({
   appDir: __dirname,
-  createController: () => createAppController({ keystore: new Keystore({ service: process.env.OCMAP_KEYCHAIN_SERVICE || "ocmap" }) }),
+  createController: () =>
+    createAppController({ keystore: new Keystore({ service: process.env.OCMAP_KEYCHAIN_SERVICE || "ocmap" }) }),
 });

@@ -19,7 +19,8 @@ export const GATEWAY_STORAGE_KEY = "ocmap.gatewayUrl";
 function announcement(v: AppView): string {
   const c = v.core;
   const host = c.gateway?.host ?? "the gateway";
-  if (v.pendingLink && c.activity === "idle") return `A pairing link asks to pair with ${v.pendingLink.host}. Confirm or cancel.`;
+  if (v.pendingLink && c.activity === "idle")
+    return `A pairing link asks to pair with ${v.pendingLink.host}. Confirm or cancel.`;
   switch (c.state) {
     case "PAIRED_CONNECTED":
       return c.activity === "forgetting" ? "Forgetting this device." : `Connected to ${host}.`;
@@ -30,7 +31,11 @@ function announcement(v: AppView): string {
     case "REVOKED":
       return "This device was revoked.";
     default:
-      return c.activity === "starting" ? "Starting." : c.activity === "forgetting" ? "Forgetting this device." : "Not paired.";
+      return c.activity === "starting"
+        ? "Starting."
+        : c.activity === "forgetting"
+          ? "Forgetting this device."
+          : "Not paired.";
   }
 }
 
@@ -46,7 +51,8 @@ export function App({ api }: { api: OcmapApi }) {
   useEffect(() => {
     if (!view) return;
     // The menu's Settings: open on every bump after the first snapshot.
-    if (seenSettingsRequest.current !== null && view.settingsRequest > seenSettingsRequest.current) setSettingsOpen(true);
+    if (seenSettingsRequest.current !== null && view.settingsRequest > seenSettingsRequest.current)
+      setSettingsOpen(true);
     seenSettingsRequest.current = view.settingsRequest;
     // A link fills the form, so after Cancel the user still has its values to check or edit.
     const link = view.pendingLink;

@@ -1,11 +1,15 @@
 // As-you-type formatting of the pairing code field: XXXX-XXXX, the caret kept after the same symbol.
-import { formatCode } from "../protocol/pairing-code.std.ts";
+import { formatCode } from "@ocmap/protocol/pairing-code";
 
 const SYMBOLS = 8;
 
 /** What the parser will read: upper case, no separators, O→0, I/L→1 (other letters are kept so typos show). */
 function symbolsOf(text: string): string {
-  return text.toUpperCase().replace(/[^0-9A-Z]/g, "").replace(/O/g, "0").replace(/[IL]/g, "1");
+  return text
+    .toUpperCase()
+    .replace(/[^0-9A-Z]/g, "")
+    .replace(/O/g, "0")
+    .replace(/[IL]/g, "1");
 }
 
 export function formatCodeInput(raw: string, caret: number, previous: string): { value: string; caret: number } {

@@ -20,4 +20,9 @@ export function formatWait(ms: number): string {
   return `${m} minute${m === 1 ? "" : "s"}`;
 }
 
-export const KEYCHAIN_ERRORS: ReadonlySet<string> = new Set(["KEYCHAIN_UNAVAILABLE", "KEYCHAIN_LOCKED", "KEYCHAIN_FAILED", "KEYCHAIN_CORRUPT"]);
+export const KEYCHAIN_ERRORS: ReadonlySet<string> = new Set([
+  "KEYCHAIN_UNAVAILABLE",
+  "KEYCHAIN_LOCKED",
+  "KEYCHAIN_FAILED",
+  "KEYCHAIN_CORRUPT",
+]);

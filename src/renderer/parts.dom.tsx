@@ -15,8 +15,8 @@ export function ScreenHeading({ children, focus = true }: { children: ReactNode;
 export function InsecureWarning({ host }: { host: string }) {
   return (
     <p className="warning" role="note">
-      <strong>Unencrypted connection.</strong> {host} is reached over plain ws://, which anyone on the network path can read. That is only
-      allowed on this computer or your local network; use wss:// for anything else.
+      <strong>Unencrypted connection.</strong> {host} is reached over plain ws://, which anyone on the network path can
+      read. That is only allowed on this computer or your local network; use wss:// for anything else.
     </p>
   );
 }

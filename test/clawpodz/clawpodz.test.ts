@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Keystore } from "../../src/core/keystore.node.ts";
-import { fingerprint } from "../../src/protocol/pairing-protocol.std.ts";
+import { fingerprint } from "@ocmap/protocol/pairing-protocol";
 import { CliProcess, newKeychainService, runCli } from "../harness/cli.ts";
 import { repoRoot, startGateway, type Gateway } from "../harness/gateway.ts";
 import { waitFor } from "../harness/wait.ts";
@@ -54,7 +54,10 @@ afterAll(async () => {
 
 async function setCustomPluginUi(on: boolean) {
   await g.updateConfig((c) => {
-    c.gateway.controlUi = { ...c.gateway.controlUi, experimental: { ...c.gateway.controlUi?.experimental, customPlugins: on } };
+    c.gateway.controlUi = {
+      ...c.gateway.controlUi,
+      experimental: { ...c.gateway.controlUi?.experimental, customPlugins: on },
+    };
   });
 }
 
@@ -109,7 +112,10 @@ async function login(page: Page) {
   const seen = new Set((await g.call("device.pair.list", {})).pending?.map((p: any) => p.requestId) ?? []);
   await page.goto(`${g.httpUrl}/clawpodz#token=${encodeURIComponent(g.token)}`);
   const req = await waitFor(
-    async () => ((await g.call("device.pair.list", {})).pending ?? []).find((p: any) => p.clientId === "openclaw-control-ui" && !seen.has(p.requestId)),
+    async () =>
+      ((await g.call("device.pair.list", {})).pending ?? []).find(
+        (p: any) => p.clientId === "openclaw-control-ui" && !seen.has(p.requestId),
+      ),
     "the browser's pending openclaw-control-ui pairing request",
     30_000,
     200,
@@ -192,8 +198,15 @@ describe("Clawpodz tab in the real Control UI", () => {
       await p.waitForLine((l) => l.state === "PAIRED_CONNECTED", "ocmap connect: PAIRED_CONNECTED");
 
       // The tab updates by itself: code used by this device, device connected now.
-      await page.getByTestId("ocmap-live-ended").and(page.locator("[data-status=used]")).filter({ hasText: fp }).waitFor({ timeout: 20_000 });
-      await page.locator("[data-testid=ocmap-codes] tr[data-status=used]", { hasText: "E2E laptop" }).filter({ hasText: fp }).waitFor();
+      await page
+        .getByTestId("ocmap-live-ended")
+        .and(page.locator("[data-status=used]"))
+        .filter({ hasText: fp })
+        .waitFor({ timeout: 20_000 });
+      await page
+        .locator("[data-testid=ocmap-codes] tr[data-status=used]", { hasText: "E2E laptop" })
+        .filter({ hasText: fp })
+        .waitFor();
       expect(await page.getByTestId("ocmap-code").count(), "a used code leaves the page").toBe(0);
       const row = page.locator(`[data-testid=ocmap-devices] tr[data-device="${trust!.deviceId}"]`);
       await row.and(page.locator("[data-connected=true]")).waitFor({ timeout: 20_000 });
@@ -238,7 +251,12 @@ describe("Clawpodz tab in the real Control UI", () => {
       expect(late.lines.at(-1)).toMatchObject({ type: "error", code: "CODE_ALREADY_USED" });
 
       // Guessing trips the gateway-wide cap (3 in this file): the tab says pairing is paused, and until when.
-      await waitFor(async () => (await redeem(g, "0000-0000")).status === 429, "the gateway-wide failure cap", 10_000, 0);
+      await waitFor(
+        async () => (await redeem(g, "0000-0000")).status === 429,
+        "the gateway-wide failure cap",
+        10_000,
+        0,
+      );
       const paused = page.getByTestId("ocmap-paused");
       await paused.waitFor({ timeout: 20_000 });
       expect(await paused.textContent()).toMatch(/^Pairing paused until .+ after too many failed attempts/);
@@ -259,21 +277,32 @@ describe("Clawpodz tab in the real Control UI", () => {
     expect(received.length).toBeGreaterThan(20);
     const all = [...htmlSnapshots, ...received].join("\n");
     for (const s of bootstrapTokens) expect(all.includes(s), "a bootstrap token reached the page").toBe(false);
-    for (const s of clientSecrets) expect(all.includes(s), "the client's device token or key reached the page").toBe(false);
+    for (const s of clientSecrets)
+      expect(all.includes(s), "the client's device token or key reached the page").toBe(false);
   });
 });
 
 describe("headless operator with the openclaw CLI", () => {
   /** `openclaw gateway call <method> --json [--params <json>]`, exactly as the README shows it. */
   const call = async (method: string, params?: unknown) => {
-    const r = await g.cli(["gateway", "call", method, "--json", ...(params === undefined ? [] : ["--params", JSON.stringify(params)])]);
+    const r = await g.cli([
+      "gateway",
+      "call",
+      method,
+      "--json",
+      ...(params === undefined ? [] : ["--params", JSON.stringify(params)]),
+    ]);
     expect(r.code, `${method}: ${r.stdout}\n${r.stderr}`).toBe(0);
     return JSON.parse(r.stdout);
   };
 
   it("createCode → ocmap pair → pairing.list shows it → revokeDevice → the client is REVOKED", async () => {
     const created = await call("pairing.createCode", { access: "read-only", label: "headless" });
-    expect(created).toMatchObject({ access: "read-only", scopes: ["operator.read"], code: expect.stringMatching(/^\w{4}-\w{4}$/) });
+    expect(created).toMatchObject({
+      access: "read-only",
+      scopes: ["operator.read"],
+      code: expect.stringMatching(/^\w{4}-\w{4}$/),
+    });
     const svc = newKeychainService();
     const pair = await runCli(svc, ["pair", g.url, created.code, "--json"]);
     expect(pair.code, pair.stdout + pair.stderr).toBe(0);
@@ -287,18 +316,38 @@ describe("headless operator with the openclaw CLI", () => {
       const l = await call("pairing.list");
       return l.devices.find((d: any) => d.deviceId === trust.deviceId)?.connected ? l : undefined;
     }, "pairing.list to show the device connected");
-    expect(list.codes.find((c: any) => c.codeId === created.codeId)).toMatchObject({ status: "used", deviceId: trust.deviceId, label: "headless" });
-    expect(list.devices.find((d: any) => d.deviceId === trust.deviceId)).toMatchObject({ fingerprint: fingerprint(trust.deviceId), access: "read-only" });
+    expect(list.codes.find((c: any) => c.codeId === created.codeId)).toMatchObject({
+      status: "used",
+      deviceId: trust.deviceId,
+      label: "headless",
+    });
+    expect(list.devices.find((d: any) => d.deviceId === trust.deviceId)).toMatchObject({
+      fingerprint: fingerprint(trust.deviceId),
+      access: "read-only",
+    });
     expect(JSON.stringify(list)).not.toContain(trust.deviceToken);
 
     // Without --json, as an operator would type it.
-    const revoked = await g.cli(["gateway", "call", "pairing.revokeDevice", "--params", JSON.stringify({ deviceId: trust.deviceId, reason: "headless test" })]);
+    const revoked = await g.cli([
+      "gateway",
+      "call",
+      "pairing.revokeDevice",
+      "--params",
+      JSON.stringify({ deviceId: trust.deviceId, reason: "headless test" }),
+    ]);
     expect(revoked.code, revoked.stdout + revoked.stderr).toBe(0);
     expect(revoked.stdout).toContain(trust.deviceId);
     await p.waitForLine((l) => l.state === "REVOKED", "ocmap connect: REVOKED", 20_000);
     expect(await p.exited).toBe(4);
     const after = await call("pairing.list");
-    expect(after.devices.find((d: any) => d.deviceId === trust.deviceId)).toMatchObject({ revokedBy: "operator", connected: false });
-    expect(after.events.some((e: any) => e.type === "device.revoked" && e.deviceId === trust.deviceId && e.reason === "headless test")).toBe(true);
+    expect(after.devices.find((d: any) => d.deviceId === trust.deviceId)).toMatchObject({
+      revokedBy: "operator",
+      connected: false,
+    });
+    expect(
+      after.events.some(
+        (e: any) => e.type === "device.revoked" && e.deviceId === trust.deviceId && e.reason === "headless test",
+      ),
+    ).toBe(true);
   });
 });

@@ -1,7 +1,14 @@
 // The Clawpodz tab's pure helpers (no gateway, no browser).
 import { describe, expect, it } from "vitest";
-import { auditLabel, countdown, describeError, gatewayFromLink, LIFETIMES, relativeTime } from "../../gateway-plugin/src/control-ui/format.ts";
-import { pairingLink } from "../../src/protocol/pairing-protocol.std.ts";
+import {
+  auditLabel,
+  countdown,
+  describeError,
+  gatewayFromLink,
+  LIFETIMES,
+  relativeTime,
+} from "../../gateway-plugin/src/control-ui/format.ts";
+import { pairingLink } from "@ocmap/protocol/pairing-protocol";
 
 describe("Clawpodz helpers", () => {
   it("counts down in m:ss, rounding up and never below zero", () => {
@@ -15,7 +22,9 @@ describe("Clawpodz helpers", () => {
 
   it("reads the gateway URL back from the plugin's pairing link, and nothing else", () => {
     expect(gatewayFromLink(pairingLink("ws://127.0.0.1:18789", "7KQ2-M9XD"))).toBe("ws://127.0.0.1:18789");
-    expect(gatewayFromLink(pairingLink("wss://gw.example.com/openclaw", "7KQ2-M9XD"))).toBe("wss://gw.example.com/openclaw");
+    expect(gatewayFromLink(pairingLink("wss://gw.example.com/openclaw", "7KQ2-M9XD"))).toBe(
+      "wss://gw.example.com/openclaw",
+    );
     expect(gatewayFromLink("ocmap://pair?gateway=javascript%3Aalert(1)&code=7KQ2-M9XD")).toBeUndefined();
     expect(gatewayFromLink("https://evil.example/?gateway=ws%3A%2F%2Fx")).toBeUndefined();
   });

@@ -35,7 +35,8 @@ async function rememberKeychain(service: string) {
   return { trust, identity };
 }
 
-const failures = async () => (await g.call("pairing.list", {})).events.filter((e: any) => e.type === "code.failed").length;
+const failures = async () =>
+  (await g.call("pairing.list", {})).events.filter((e: any) => e.type === "code.failed").length;
 
 beforeAll(async () => {
   g = await startGateway({ pluginConfig: { maxFailuresPerAddress: 1000, maxFailuresGlobal: 1000 } });
@@ -58,15 +59,29 @@ describe("ocmap CLI against the real gateway and keychain", () => {
     expect(states.at(-1)).toBe("PAIRED_CONNECTED");
     expect(r.lines.some((l) => l.pairingStep === "approving")).toBe(true);
     const { trust, identity } = await rememberKeychain(svc);
-    expect(trust).toMatchObject({ gatewayUrl: g.url, deviceId: identity!.deviceId, scopes: ["operator.read", "operator.write"] });
+    expect(trust).toMatchObject({
+      gatewayUrl: g.url,
+      deviceId: identity!.deviceId,
+      scopes: ["operator.read", "operator.write"],
+    });
     const last = r.lines.at(-1);
-    expect(last.device.fingerprint).toBe(identity!.deviceId.slice(0, 12).toUpperCase().replace(/(.{4})(?=.)/g, "$1 "));
+    expect(last.device.fingerprint).toBe(
+      identity!.deviceId
+        .slice(0, 12)
+        .toUpperCase()
+        .replace(/(.{4})(?=.)/g, "$1 "),
+    );
 
     const s = await ocmap(svc, "status");
     expect(s.code).toBe(0);
-    expect(s.lines.at(-1)).toMatchObject({ state: "PAIRED_CONNECTED", gateway: { host: `127.0.0.1:${g.port}`, insecure: true } });
+    expect(s.lines.at(-1)).toMatchObject({
+      state: "PAIRED_CONNECTED",
+      gateway: { host: `127.0.0.1:${g.port}`, insecure: true },
+    });
     const list = await g.call("pairing.list", {});
-    expect(list.devices.find((d: any) => d.deviceId === identity!.deviceId)).toMatchObject({ displayName: expect.stringMatching(/^OCMAP on /) });
+    expect(list.devices.find((d: any) => d.deviceId === identity!.deviceId)).toMatchObject({
+      displayName: expect.stringMatching(/^OCMAP on /),
+    });
   });
 
   it("refuses a code that was already used (CODE_ALREADY_USED)", async () => {
@@ -116,7 +131,11 @@ describe("ocmap CLI against the real gateway and keychain", () => {
     const ok = await ocmap(svc, "pair", link, "--yes");
     expect(ok.code).toBe(0);
     await rememberKeychain(svc);
-    const bad = await ocmap(newKeychainService(), "pair", "ocmap://pair?gateway=ws%3A%2F%2Fevil.example.com&code=" + c.code);
+    const bad = await ocmap(
+      newKeychainService(),
+      "pair",
+      "ocmap://pair?gateway=ws%3A%2F%2Fevil.example.com&code=" + c.code,
+    );
     expect(bad.code).toBe(2);
   });
 
@@ -147,7 +166,11 @@ describe("ocmap CLI against the real gateway and keychain", () => {
     const { identity } = await rememberKeychain(svc);
     const p = new CliProcess(svc, ["connect", "--json"]);
     await p.waitForLine((l) => l.state === "PAIRED_CONNECTED", "connected");
-    await waitFor(async () => (await g.call("pairing.list", {})).devices.find((d: any) => d.deviceId === identity!.deviceId)?.connected, "Clawpodz data to show the device connected");
+    await waitFor(
+      async () =>
+        (await g.call("pairing.list", {})).devices.find((d: any) => d.deviceId === identity!.deviceId)?.connected,
+      "Clawpodz data to show the device connected",
+    );
     await g.call("pairing.revokeDevice", { deviceId: identity!.deviceId });
     const line = await p.waitForLine((l) => l.state === "REVOKED", "REVOKED");
     expect(line.reason.code).toBe("REVOKED");

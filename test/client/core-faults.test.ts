@@ -76,7 +76,10 @@ it("pair → revoke → pair again makes a new identity; no view ever holds a se
   await g.call("pairing.revokeDevice", { deviceId: id1.deviceId });
   const revoked = await core.waitFor((v) => v.state === "REVOKED");
   expect(revoked.reason.code).toBe("REVOKED");
-  await waitFor(async () => (await keystore.loadTrust()) === null && (await keystore.loadIdentity()) === null, "the keychain wipe on REVOKED");
+  await waitFor(
+    async () => (await keystore.loadTrust()) === null && (await keystore.loadIdentity()) === null,
+    "the keychain wipe on REVOKED",
+  );
 
   core.pair(g.url, (await codeFor("read-only")).code);
   const again = await core.waitFor((v) => v.state === "PAIRED_CONNECTED");

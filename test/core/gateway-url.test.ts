@@ -161,9 +161,12 @@ describe("parseGatewayUrl: properties", () => {
 
   it("never throws on arbitrary values", () => {
     fc.assert(
-      fc.property(fc.anything().filter((v) => typeof v !== "string"), (v) => {
-        expect(parseGatewayUrl(v).ok).toBe(false);
-      }),
+      fc.property(
+        fc.anything().filter((v) => typeof v !== "string"),
+        (v) => {
+          expect(parseGatewayUrl(v).ok).toBe(false);
+        },
+      ),
     );
   });
 
@@ -182,11 +185,16 @@ describe("parseGatewayUrl: properties", () => {
 
   it("addresses with credentials, queries or fragments are always refused", () => {
     fc.assert(
-      fc.property(urlLikeArb, fc.constantFrom("user@", "u:p@", "@"), fc.constantFrom("?a=b", "#x", "?"), (s, cred, tail) => {
-        const withCred = s.replace(/^((?:[a-z]+:\/\/)?)/i, `$1${cred}`);
-        expect(parseGatewayUrl(withCred).ok).toBe(false);
-        expect(parseGatewayUrl(s + tail).ok).toBe(false);
-      }),
+      fc.property(
+        urlLikeArb,
+        fc.constantFrom("user@", "u:p@", "@"),
+        fc.constantFrom("?a=b", "#x", "?"),
+        (s, cred, tail) => {
+          const withCred = s.replace(/^((?:[a-z]+:\/\/)?)/i, `$1${cred}`);
+          expect(parseGatewayUrl(withCred).ok).toBe(false);
+          expect(parseGatewayUrl(s + tail).ok).toBe(false);
+        },
+      ),
     );
   });
 });

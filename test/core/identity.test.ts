@@ -12,7 +12,7 @@ import {
   signConnectProof,
   type DeviceAuthPayloadV3Params,
 } from "../../src/core/identity.node.ts";
-import { exchangeSignaturePayload } from "../../src/protocol/pairing-protocol.std.ts";
+import { exchangeSignaturePayload } from "@ocmap/protocol/pairing-protocol";
 
 const SPKI_ED25519_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
 const PKCS8_ED25519_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
@@ -140,10 +140,21 @@ describe("proofs", () => {
       deviceFamily: "Desktop",
     };
     const proof = signConnectProof(id, params);
-    expect(proof).toEqual({ id: id.deviceId, publicKey: id.publicKey, signature: expect.any(String), signedAt: params.challengeTs, nonce: params.nonce });
+    expect(proof).toEqual({
+      id: id.deviceId,
+      publicKey: id.publicKey,
+      signature: expect.any(String),
+      signedAt: params.challengeTs,
+      nonce: params.nonce,
+    });
     const reference = referencePayloadV3({ ...params, deviceId: id.deviceId, signedAtMs: params.challengeTs });
     expect(nodeVerify(id.publicKey, reference, proof.signature)).toBe(true);
-    const withoutToken = referencePayloadV3({ ...params, token: undefined, deviceId: id.deviceId, signedAtMs: params.challengeTs });
+    const withoutToken = referencePayloadV3({
+      ...params,
+      token: undefined,
+      deviceId: id.deviceId,
+      signedAtMs: params.challengeTs,
+    });
     expect(nodeVerify(id.publicKey, withoutToken, proof.signature)).toBe(false);
   });
 
@@ -159,14 +170,32 @@ describe("proofs", () => {
       platform: "linux",
       deviceFamily: "desktop",
     });
-    expect(nodeVerify(id.publicKey, `v3|${id.deviceId}|gateway-client|ui|operator|operator.read|42||n|linux|desktop`, proof.signature)).toBe(true);
+    expect(
+      nodeVerify(
+        id.publicKey,
+        `v3|${id.deviceId}|gateway-client|ui|operator|operator.read|42||n|linux|desktop`,
+        proof.signature,
+      ),
+    ).toBe(true);
   });
 
   it("exchangeProof signs the contract's exchange payload, with an empty requestId when absent", () => {
     const id = createIdentity();
     const withRequest = exchangeProof(id, { nonce: "code-nonce", requestId: "req-1", signedAt: 1000 });
-    expect(withRequest).toMatchObject({ id: id.deviceId, publicKey: id.publicKey, signedAt: 1000, nonce: "code-nonce" });
-    const payload = (requestId: string) => exchangeSignaturePayload({ nonce: "code-nonce", requestId, id: id.deviceId, publicKey: id.publicKey, signedAt: 1000 });
+    expect(withRequest).toMatchObject({
+      id: id.deviceId,
+      publicKey: id.publicKey,
+      signedAt: 1000,
+      nonce: "code-nonce",
+    });
+    const payload = (requestId: string) =>
+      exchangeSignaturePayload({
+        nonce: "code-nonce",
+        requestId,
+        id: id.deviceId,
+        publicKey: id.publicKey,
+        signedAt: 1000,
+      });
     expect(nodeVerify(id.publicKey, payload("req-1"), withRequest.signature)).toBe(true);
     expect(nodeVerify(id.publicKey, payload(""), withRequest.signature)).toBe(false);
 
@@ -199,7 +228,11 @@ describe("parseIdentity", () => {
       ["another device's seed", { ...id, privateKey: other.privateKey }, /does not belong/],
       ["a padded seed", { ...id, privateKey: id.privateKey + "=" }, /privateKey is not 32 bytes/],
       ["a short seed", { ...id, privateKey: id.privateKey.slice(4) }, /privateKey is not 32 bytes/],
-      ["a public key as standard base64", { ...id, publicKey: Buffer.from(id.publicKey, "base64url").toString("base64") }, /publicKey is not 32 bytes/],
+      [
+        "a public key as standard base64",
+        { ...id, publicKey: Buffer.from(id.publicKey, "base64url").toString("base64") },
+        /publicKey is not 32 bytes/,
+      ],
     ];
     for (const [name, record, why] of bad) {
       let error: unknown;

@@ -149,7 +149,12 @@ describe("Keystore against the real gnome-keyring", () => {
     const ks = newKeystore();
     const identity = createIdentity();
     const trust = trustFor(identity);
-    for (const bad of [{ ...trust, role: "admin" }, { ...trust, scopes: "operator.read" }, { ...trust, extra: true }, { ...trust, pairedAtMs: -1 }]) {
+    for (const bad of [
+      { ...trust, role: "admin" },
+      { ...trust, scopes: "operator.read" },
+      { ...trust, extra: true },
+      { ...trust, pairedAtMs: -1 },
+    ]) {
       let error: unknown;
       try {
         await ks.saveTrust(bad as unknown as TrustRecord);
@@ -233,28 +238,58 @@ describe("Keystore without a usable Secret Service (child processes)", () => {
 
   async function runChild(env: NodeJS.ProcessEnv, wrap: string[] = []) {
     const token = randomBytes(32).toString("base64url");
-    const child = [process.execPath, "--import", "tsx", "test/core/fixtures/keystore-child.ts", `ocmap-test-${randomUUID()}`, token];
+    const child = [
+      process.execPath,
+      "--import",
+      "tsx",
+      "test/core/fixtures/keystore-child.ts",
+      `ocmap-test-${randomUUID()}`,
+      token,
+    ];
     const [cmd, ...args] = [...wrap, ...child];
     const { stdout } = await run(cmd!, args, { env, cwd: new URL("../..", import.meta.url).pathname, timeout: 30_000 });
-    const out = JSON.parse(stdout) as { results: Record<string, { code?: string; message?: string; stack?: string } | "ok">; privateKey: string };
+    const out = JSON.parse(stdout) as {
+      results: Record<string, { code?: string; message?: string; stack?: string } | "ok">;
+      privateKey: string;
+    };
     return { ...out, token };
   }
 
   function baseEnv(): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, XDG_RUNTIME_DIR: join(dir, "run") };
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      XDG_RUNTIME_DIR: join(dir, "run"),
+    };
     return env;
   }
 
   it.each([
     ["no D-Bus session at all", () => ({ env: baseEnv(), wrap: [] })],
-    ["a D-Bus address that points nowhere", () => ({ env: { ...baseEnv(), DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(dir, "missing-socket")}` }, wrap: [] })],
-    ["a D-Bus session without a Secret Service", () => ({ env: baseEnv(), wrap: ["dbus-run-session", `--config-file=${join(dir, "bus.conf")}`, "--"] })],
+    [
+      "a D-Bus address that points nowhere",
+      () => ({ env: { ...baseEnv(), DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(dir, "missing-socket")}` }, wrap: [] }),
+    ],
+    [
+      "a D-Bus session without a Secret Service",
+      () => ({ env: baseEnv(), wrap: ["dbus-run-session", `--config-file=${join(dir, "bus.conf")}`, "--"] }),
+    ],
   ])("%s → KEYCHAIN_UNAVAILABLE for every operation, never a secret in the message", async (_name, setup) => {
     const { env, wrap } = setup();
     const { results, token, privateKey } = await runChild(env, wrap);
-    expect(Object.keys(results).sort()).toEqual(["loadIdentity", "loadTrust", "probe", "saveIdentity", "saveTrust", "wipe"]);
+    expect(Object.keys(results).sort()).toEqual([
+      "loadIdentity",
+      "loadTrust",
+      "probe",
+      "saveIdentity",
+      "saveTrust",
+      "wipe",
+    ]);
     for (const [op, result] of Object.entries(results)) {
-      expect(result, op).toMatchObject({ code: "KEYCHAIN_UNAVAILABLE", message: expect.stringMatching(/cannot reach the system keychain/) });
+      expect(result, op).toMatchObject({
+        code: "KEYCHAIN_UNAVAILABLE",
+        message: expect.stringMatching(/cannot reach the system keychain/),
+      });
       const text = JSON.stringify(result);
       expect(text, op).not.toContain(token);
       expect(text, op).not.toContain(privateKey);
@@ -264,8 +299,12 @@ describe("Keystore without a usable Secret Service (child processes)", () => {
 
 describe("fromKeytarError", () => {
   it("maps the OS's texts to codes", () => {
-    expect(fromKeytarError(new Error("Cannot autolaunch D-Bus without X11 $DISPLAY")).code).toBe("KEYCHAIN_UNAVAILABLE");
-    expect(fromKeytarError(new Error("The name org.freedesktop.secrets was not provided by any .service files")).code).toBe("KEYCHAIN_UNAVAILABLE");
+    expect(fromKeytarError(new Error("Cannot autolaunch D-Bus without X11 $DISPLAY")).code).toBe(
+      "KEYCHAIN_UNAVAILABLE",
+    );
+    expect(
+      fromKeytarError(new Error("The name org.freedesktop.secrets was not provided by any .service files")).code,
+    ).toBe("KEYCHAIN_UNAVAILABLE");
     expect(fromKeytarError(new Error("Cannot create an item in a locked collection")).code).toBe("KEYCHAIN_LOCKED");
     expect(fromKeytarError(new Error("Something else broke")).code).toBe("KEYCHAIN_FAILED");
   });
@@ -274,7 +313,9 @@ describe("fromKeytarError", () => {
     const secret = randomBytes(32).toString("base64url");
     const err = fromKeytarError(new Error(`failed storing ${secret}`), [secret]);
     expect(err.code).toBe("KEYCHAIN_FAILED");
-    expect(err.message).toBe("The system keychain refused the request (failed storing [redacted]). Try again; if it keeps failing, check your keyring.");
+    expect(err.message).toBe(
+      "The system keychain refused the request (failed storing [redacted]). Try again; if it keeps failing, check your keyring.",
+    );
   });
 
   it("redacts before shortening a long OS text, so no prefix of a secret survives the cut", () => {

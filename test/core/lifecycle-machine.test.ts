@@ -5,7 +5,13 @@ import { createActor, fromPromise, SimulatedClock } from "xstate";
 import { coreView } from "../../src/core/core-view.std.ts";
 import { lifecycleMachine, type LiveSession, type TrustSummary } from "../../src/core/lifecycle-machine.std.ts";
 
-const trust: TrustSummary = { gatewayUrl: "wss://gw.example", deviceId: "ab".repeat(32), displayName: "OCMAP on test", scopes: ["operator.read"], pairedAtMs: 1 };
+const trust: TrustSummary = {
+  gatewayUrl: "wss://gw.example",
+  deviceId: "ab".repeat(32),
+  displayName: "OCMAP on test",
+  scopes: ["operator.read"],
+  pairedAtMs: 1,
+};
 
 function fakeSession(tickIntervalMs = 30_000) {
   let close!: (c: { code: number; reason: string }) => void;
@@ -31,7 +37,8 @@ function harness(o: { stored?: boolean; connects?: Outcome[]; pair?: Outcome } =
   const calls = { connect: 0, wipe: 0, forget: [] as Array<LiveSession | null> };
   const sessions: ReturnType<typeof fakeSession>[] = [];
   const connects = [...(o.connects ?? [])];
-  const fail = (x: Extract<Outcome, { ok: false }>) => Object.assign(new Error(x.code), { code: x.code, message: x.code, retryable: true, retryAfterMs: x.retryAfterMs });
+  const fail = (x: Extract<Outcome, { ok: false }>) =>
+    Object.assign(new Error(x.code), { code: x.code, message: x.code, retryable: true, retryAfterMs: x.retryAfterMs });
   const machine = lifecycleMachine.provide({
     actors: {
       loadTrust: fromPromise(async () => (o.stored ? trust : null)), // fake
@@ -88,7 +95,12 @@ describe("lifecycle machine (SimulatedClock, fake actors)", () => {
   });
 
   it("backs off 0.5 s → 30 s and resets after a success", async () => {
-    const h = harness({ stored: true, connects: Array(12).fill({ ok: false, code: "GATEWAY_UNREACHABLE" }).concat([{ ok: true }]) });
+    const h = harness({
+      stored: true,
+      connects: Array(12)
+        .fill({ ok: false, code: "GATEWAY_UNREACHABLE" })
+        .concat([{ ok: true }]),
+    });
     await h.start();
     const delays: number[] = [];
     for (let i = 0; i < 12; i++) {
@@ -112,7 +124,10 @@ describe("lifecycle machine (SimulatedClock, fake actors)", () => {
   });
 
   it("honours the gateway's retryAfterMs", async () => {
-    const h = harness({ stored: true, connects: [{ ok: false, code: "AUTH_RATE_LIMITED", retryAfterMs: 7_000 }, { ok: true }] });
+    const h = harness({
+      stored: true,
+      connects: [{ ok: false, code: "AUTH_RATE_LIMITED", retryAfterMs: 7_000 }, { ok: true }],
+    });
     await h.start();
     expect(h.view().reconnect!.nextRetryAt! - h.clock.now()).toBe(7_000);
     await h.advance(6_999);
@@ -122,7 +137,10 @@ describe("lifecycle machine (SimulatedClock, fake actors)", () => {
   });
 
   it("after a lost session: 0.5 s, then once a second while the gateway restarts", async () => {
-    const h = harness({ stored: true, connects: [{ ok: true }, ...Array(5).fill({ ok: false, code: "GATEWAY_UNREACHABLE" }), { ok: true }] });
+    const h = harness({
+      stored: true,
+      connects: [{ ok: true }, ...Array(5).fill({ ok: false, code: "GATEWAY_UNREACHABLE" }), { ok: true }],
+    });
     await h.start();
     h.sessions[0]!.drop(1012);
     await h.settle();
@@ -221,6 +239,10 @@ describe("lifecycle machine (SimulatedClock, fake actors)", () => {
     await h.start();
     h.actor.send({ type: "PAIR", gatewayUrl: "wss://gw.example", code: "ABCD-EFGH" });
     await h.settle();
-    expect(h.view()).toMatchObject({ state: "UNPAIRED", lastError: { code: "CODE_EXPIRED" }, reason: { code: "CODE_EXPIRED" } });
+    expect(h.view()).toMatchObject({
+      state: "UNPAIRED",
+      lastError: { code: "CODE_EXPIRED" },
+      reason: { code: "CODE_EXPIRED" },
+    });
   });
 });

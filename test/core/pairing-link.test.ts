@@ -2,8 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseGatewayUrl } from "../../src/core/gateway-url.std.ts";
 import { MAX_PAIRING_LINK_LENGTH, parsePairingLink } from "../../src/core/pairing-link.std.ts";
-import { codeFromRandom, formatCode } from "../../src/protocol/pairing-code.std.ts";
-import { pairingLink } from "../../src/protocol/pairing-protocol.std.ts";
+import { codeFromRandom, formatCode } from "@ocmap/protocol/pairing-code";
+import { pairingLink } from "@ocmap/protocol/pairing-protocol";
 import { displayCodeArb, urlLikeArb } from "./url-arbitraries.ts";
 
 const CODE = formatCode(codeFromRandom(new Uint8Array([1, 2, 3, 4, 5])));
@@ -30,7 +30,11 @@ describe("parsePairingLink: examples", () => {
   });
 
   it("passes on the insecure flag for a LAN gateway", () => {
-    expect(parsePairingLink(pairingLink("ws://192.168.1.10:18789", CODE))).toMatchObject({ ok: true, host: "192.168.1.10:18789", insecure: true });
+    expect(parsePairingLink(pairingLink("ws://192.168.1.10:18789", CODE))).toMatchObject({
+      ok: true,
+      host: "192.168.1.10:18789",
+      insecure: true,
+    });
   });
 
   it.each([
@@ -43,7 +47,13 @@ describe("parsePairingLink: examples", () => {
     `ocmap://pair?gateway=${GW}&code=${CODE.toLowerCase().replace("-", "")}`,
     `ocmap://pair?gateway=wss://gw.example.com/&code=${CODE}`,
   ])("accepts %s", (link) => {
-    expect(parsePairingLink(link)).toEqual({ ok: true, gatewayUrl: "wss://gw.example.com", host: "gw.example.com", insecure: false, code: CODE });
+    expect(parsePairingLink(link)).toEqual({
+      ok: true,
+      gatewayUrl: "wss://gw.example.com",
+      host: "gw.example.com",
+      insecure: false,
+      code: CODE,
+    });
   });
 
   const badCheck = CODE.slice(0, -1) + (CODE.endsWith("0") ? "1" : "0");
@@ -68,7 +78,10 @@ describe("parsePairingLink: examples", () => {
     [`ocmap://pair?gateway=${encodeURIComponent("ws://gw.example.com")}&code=${CODE}`, /ws:\/\/ is only allowed/],
     [`ocmap://pair?gateway=${encodeURIComponent("wss://u:p@gw.example.com")}&code=${CODE}`, /user name and password/],
     [`ocmap://pair?gateway=${encodeURIComponent("gw.example.com")}&code=${CODE}`, /not a ws:\/\/ or wss:\/\/ URL/],
-    [`ocmap://pair?gateway=${encodeURIComponent("https://gw.example.com")}&code=${CODE}`, /not a ws:\/\/ or wss:\/\/ URL/],
+    [
+      `ocmap://pair?gateway=${encodeURIComponent("https://gw.example.com")}&code=${CODE}`,
+      /not a ws:\/\/ or wss:\/\/ URL/,
+    ],
     [`ocmap://pair?gateway=${encodeURIComponent("wss://gw.example.com/?x=1")}&code=${CODE}`, /query or fragment/],
     [`ocmap://pair?gateway=${GW}&code=${badCheck}`, /code is not valid: .*typo/],
     [`ocmap://pair?gateway=${GW}&code=ABC`, /code is not valid/],
@@ -84,7 +97,10 @@ describe("parsePairingLink: properties", () => {
   it("never throws on arbitrary strings and unicode, and only accepts ws/wss gateways", () => {
     const anyText = fc.oneof(fc.string({ unit: "binary" }), fc.string({ unit: "grapheme" }));
     const linkish = fc
-      .tuple(fc.constantFrom("ocmap://pair?", "ocmap:pair?", "ocmap://pair/?"), fc.array(fc.tuple(fc.constantFrom("gateway", "code", "x"), anyText), { maxLength: 3 }))
+      .tuple(
+        fc.constantFrom("ocmap://pair?", "ocmap:pair?", "ocmap://pair/?"),
+        fc.array(fc.tuple(fc.constantFrom("gateway", "code", "x"), anyText), { maxLength: 3 }),
+      )
       .map(([prefix, kvs]) => prefix + kvs.map(([k, v]) => `${k}=${v}`).join("&"));
     fc.assert(
       fc.property(fc.oneof(anyText, linkish), (s) => {

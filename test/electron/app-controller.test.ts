@@ -17,7 +17,13 @@ function setup(initial = {}) {
 describe("AppController", () => {
   it("publishes exactly AppView, with a revision that grows with every update", () => {
     const { core, controller, seen } = setup();
-    expect(Object.keys(controller.view()).sort()).toEqual(["core", "linkError", "pendingLink", "revision", "settingsRequest"]);
+    expect(Object.keys(controller.view()).sort()).toEqual([
+      "core",
+      "linkError",
+      "pendingLink",
+      "revision",
+      "settingsRequest",
+    ]);
     core.set({ activity: "starting" });
     controller.requestSettings();
     expect(seen.map((v) => v.revision)).toEqual([1, 2]);
@@ -28,7 +34,12 @@ describe("AppController", () => {
   it("a valid link becomes a pending link and pairs only after the user accepts", async () => {
     const { core, controller } = setup();
     controller.openLink(LINK);
-    expect(controller.view().pendingLink).toEqual({ host: "gw.example.com", gatewayUrl: "wss://gw.example.com", code: "ABCD-EFGG", insecure: false });
+    expect(controller.view().pendingLink).toEqual({
+      host: "gw.example.com",
+      gatewayUrl: "wss://gw.example.com",
+      code: "ABCD-EFGG",
+      insecure: false,
+    });
     expect(core.pair).not.toHaveBeenCalled();
     await controller.handlers["ocmap:confirm-link"]({ accept: false });
     expect(controller.view().pendingLink).toBeNull();
@@ -49,7 +60,11 @@ describe("AppController", () => {
   });
 
   it("refuses a link while paired, and drops a link that arrived before the core found its trust", () => {
-    const paired = setup({ state: "PAIRED_CONNECTED", activity: "connected", gateway: { url: "wss://home.example", host: "home.example", insecure: false } });
+    const paired = setup({
+      state: "PAIRED_CONNECTED",
+      activity: "connected",
+      gateway: { url: "wss://home.example", host: "home.example", insecure: false },
+    });
     paired.controller.openLink(LINK);
     expect(paired.controller.view().pendingLink).toBeNull();
     expect(paired.controller.view().linkError).toMatch(/already paired with home\.example/);
@@ -57,7 +72,11 @@ describe("AppController", () => {
     const starting = setup({ activity: "starting" });
     starting.controller.openLink(LINK);
     expect(starting.controller.view().pendingLink).not.toBeNull();
-    starting.core.set({ state: "PAIRED_DISCONNECTED", activity: "connecting", gateway: { url: "wss://home.example", host: "home.example", insecure: false } });
+    starting.core.set({
+      state: "PAIRED_DISCONNECTED",
+      activity: "connecting",
+      gateway: { url: "wss://home.example", host: "home.example", insecure: false },
+    });
     expect(starting.controller.view().pendingLink).toBeNull();
     expect(starting.controller.view().linkError).toMatch(/already paired/);
   });

@@ -19,7 +19,11 @@ function electronBinary(): string | null {
   try {
     const dir = dirname(require.resolve("electron/package.json"));
     const pathFile = join(dir, "path.txt");
-    if (!process.env.ELECTRON_OVERRIDE_DIST_PATH && (!existsSync(pathFile) || !existsSync(join(dir, "dist", readFileSync(pathFile, "utf8"))))) return null;
+    if (
+      !process.env.ELECTRON_OVERRIDE_DIST_PATH &&
+      (!existsSync(pathFile) || !existsSync(join(dir, "dist", readFileSync(pathFile, "utf8"))))
+    )
+      return null;
     const path = require("electron") as unknown;
     return typeof path === "string" && existsSync(path) ? path : null;
   } catch {
@@ -38,7 +42,12 @@ describe.skipIf(!electronBinaryPresent)("OCMAP in Electron (needs the Electron b
 
   beforeAll(async () => {
     g = await startGateway();
-    app = await _electron.launch({ executablePath: electronPath!, args: [repoRoot], cwd: repoRoot, env: { ...process.env, OCMAP_KEYCHAIN_SERVICE: service } });
+    app = await _electron.launch({
+      executablePath: electronPath!,
+      args: [repoRoot],
+      cwd: repoRoot,
+      env: { ...process.env, OCMAP_KEYCHAIN_SERVICE: service },
+    });
     page = await app.firstWindow();
   });
 
@@ -51,9 +60,19 @@ describe.skipIf(!electronBinaryPresent)("OCMAP in Electron (needs the Electron b
   it("runs the renderer from the app's file without Node, with one frozen window.ocmap", async () => {
     const probe = await page.evaluate(() => {
       const w = globalThis as any;
-      return { require: typeof w.require, process: typeof w.process, frozen: Object.isFrozen(w.ocmap), keys: Object.keys(w.ocmap).sort() };
+      return {
+        require: typeof w.require,
+        process: typeof w.process,
+        frozen: Object.isFrozen(w.ocmap),
+        keys: Object.keys(w.ocmap).sort(),
+      };
     });
-    expect(probe).toEqual({ require: "undefined", process: "undefined", frozen: true, keys: ["confirmLink", "forgetDevice", "getState", "onState", "retryNow", "submitCode"] });
+    expect(probe).toEqual({
+      require: "undefined",
+      process: "undefined",
+      frozen: true,
+      keys: ["confirmLink", "forgetDevice", "getState", "onState", "retryNow", "submitCode"],
+    });
     expect(page.url()).toMatch(/^file:\/\/.*\/dist\/renderer\/index\.html$/);
     expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
   });

@@ -58,7 +58,11 @@ export function createStandIn() {
     app: new FakeApp(),
     BrowserWindow: FakeBrowserWindow,
     ipcHandlers,
-    ipcMain: { handle: vi.fn((channel: string, fn: (event: unknown, ...args: unknown[]) => unknown) => void ipcHandlers.set(channel, fn)) },
+    ipcMain: {
+      handle: vi.fn(
+        (channel: string, fn: (event: unknown, ...args: unknown[]) => unknown) => void ipcHandlers.set(channel, fn),
+      ),
+    },
     session: {
       defaultSession: {
         webRequest: { onHeadersReceived: vi.fn() },
@@ -77,7 +81,9 @@ export function createStandIn() {
         if (!rendererListeners.has(channel)) rendererListeners.set(channel, new Set());
         rendererListeners.get(channel)!.add(fn);
       }),
-      removeListener: vi.fn((channel: string, fn: (...args: unknown[]) => void) => void rendererListeners.get(channel)?.delete(fn)),
+      removeListener: vi.fn(
+        (channel: string, fn: (...args: unknown[]) => void) => void rendererListeners.get(channel)?.delete(fn),
+      ),
     },
   };
 }

@@ -9,9 +9,19 @@ import { createAppController } from "../../src/main/app-controller.node.ts";
 import { CONTENT_SECURITY_POLICY } from "../../src/main/content-security-policy.std.ts";
 import { appSenderCheck, handle, registerIpcHandlers } from "../../src/main/ipc-main.main.ts";
 import { appPaths, startMainProcess } from "../../src/main/main-process.main.ts";
-import { appWindowOptions, createAppWindow, hardenWebContents, installSessionPolicy } from "../../src/main/window.main.ts";
+import {
+  appWindowOptions,
+  createAppWindow,
+  hardenWebContents,
+  installSessionPolicy,
+} from "../../src/main/window.main.ts";
 import { repoRoot } from "../harness/gateway.ts";
-import { electronStandIn as electron, FakeBrowserWindow, FakeWebContents, type FakeFrame } from "./electron-stand-in.ts";
+import {
+  electronStandIn as electron,
+  FakeBrowserWindow,
+  FakeWebContents,
+  type FakeFrame,
+} from "./electron-stand-in.ts";
 import { fakeCore } from "./fake-core.ts";
 
 vi.mock("electron", async () => (await import("./electron-stand-in.ts")).electronStandIn);
@@ -50,7 +60,11 @@ describe("IPC handle() wrapper (electron stand-in)", () => {
   function setup() {
     const win = appWindow();
     const handler = vi.fn((_req: { gatewayUrl: string; code: string }) => undefined);
-    handle("ocmap:submit-code", appSenderCheck(() => win as any, INDEX_URL), handler);
+    handle(
+      "ocmap:submit-code",
+      appSenderCheck(() => win as any, INDEX_URL),
+      handler,
+    );
     const invoke = (e: unknown, ...args: unknown[]) => electron.ipcHandlers.get("ocmap:submit-code")!(e, ...args);
     return { win, handler, invoke };
   }
@@ -60,7 +74,10 @@ describe("IPC handle() wrapper (electron stand-in)", () => {
     await invoke(event(win), { gatewayUrl: "wss://gw.example.com", code: "ABCD-EFGH" });
     expect(handler).toHaveBeenCalledWith({ gatewayUrl: "wss://gw.example.com", code: "ABCD-EFGH" });
     // A fragment is the renderer's own business.
-    await invoke(event(win, { url: `${INDEX_URL}#settings` }), { gatewayUrl: "wss://gw.example.com", code: "ABCD-EFGH" });
+    await invoke(event(win, { url: `${INDEX_URL}#settings` }), {
+      gatewayUrl: "wss://gw.example.com",
+      code: "ABCD-EFGH",
+    });
     expect(handler).toHaveBeenCalledTimes(2);
   });
 
@@ -69,7 +86,10 @@ describe("IPC handle() wrapper (electron stand-in)", () => {
     ["a subframe that claims no parent", (w: FakeBrowserWindow) => event(w, { routingId: 99 })],
     ["a frame in another process", (w: FakeBrowserWindow) => event(w, { processId: 12 })],
     ["the wrong URL (web page)", (w: FakeBrowserWindow) => event(w, { url: "https://evil.example/index.html" })],
-    ["the wrong URL (another local file)", (w: FakeBrowserWindow) => event(w, { url: pathToFileURL("/tmp/index.html").href })],
+    [
+      "the wrong URL (another local file)",
+      (w: FakeBrowserWindow) => event(w, { url: pathToFileURL("/tmp/index.html").href }),
+    ],
     ["the wrong URL (query added)", (w: FakeBrowserWindow) => event(w, { url: `${INDEX_URL}?x=1` })],
     ["another webContents", (w: FakeBrowserWindow) => event(w, {}, w.webContents.id + 1000)],
     ["a frame that is gone", (w: FakeBrowserWindow) => event(w, null)],
@@ -84,7 +104,9 @@ describe("IPC handle() wrapper (electron stand-in)", () => {
   it("refuses everything once the window is destroyed", async () => {
     const { win, handler, invoke } = setup();
     win.destroyed = true;
-    expect((await refusal(invoke(event(win), { gatewayUrl: "wss://gw.example.com", code: "ABCD-EFGH" }))).code).toBe("IPC_FORBIDDEN");
+    expect((await refusal(invoke(event(win), { gatewayUrl: "wss://gw.example.com", code: "ABCD-EFGH" }))).code).toBe(
+      "IPC_FORBIDDEN",
+    );
     expect(handler).not.toHaveBeenCalled();
   });
 
@@ -100,7 +122,10 @@ describe("IPC handle() wrapper (electron stand-in)", () => {
     ["no argument", []],
     ["an array", [[SECRET, "ABCD-EFGH"]]],
     ["null", [null]],
-    ["an object with a prototype", [Object.assign(Object.create({ inherited: SECRET }), { gatewayUrl: "wss://gw.example.com", code: "ABCD-EFGH" })]],
+    [
+      "an object with a prototype",
+      [Object.assign(Object.create({ inherited: SECRET }), { gatewayUrl: "wss://gw.example.com", code: "ABCD-EFGH" })],
+    ],
     ["a symbol key", [{ gatewayUrl: "wss://gw.example.com", code: "ABCD-EFGH", [Symbol(SECRET)]: 1 }]],
   ])("refuses %s with IPC_INVALID_ARGS, without echoing the arguments", async (_name, args) => {
     const { win, handler, invoke } = setup();
@@ -114,7 +139,10 @@ describe("IPC handle() wrapper (electron stand-in)", () => {
   it("validates every channel: no-argument channels take none, confirm-link takes {accept: boolean}", async () => {
     const win = appWindow();
     const controller = createAppController({ core: fakeCore() });
-    registerIpcHandlers(controller.handlers, appSenderCheck(() => win as any, INDEX_URL));
+    registerIpcHandlers(
+      controller.handlers,
+      appSenderCheck(() => win as any, INDEX_URL),
+    );
     expect([...electron.ipcHandlers.keys()].sort()).toEqual([...REQUEST_CHANNELS].sort());
     const call = (channel: string, ...args: unknown[]) => electron.ipcHandlers.get(channel)!(event(win), ...args);
     expect(((await call("ocmap:get-state")) as AppView).core.state).toBe("UNPAIRED");
@@ -148,10 +176,15 @@ describe("window, session and navigation rules (electron stand-in)", () => {
 
   it("puts the CSP on every response, the same CSP as index.html's meta", () => {
     installSessionPolicy(electron.session.defaultSession as any);
-    const listener = electron.session.defaultSession.webRequest.onHeadersReceived.mock.calls[0]![0] as (d: unknown, cb: (r: unknown) => void) => void;
+    const listener = electron.session.defaultSession.webRequest.onHeadersReceived.mock.calls[0]![0] as (
+      d: unknown,
+      cb: (r: unknown) => void,
+    ) => void;
     const callback = vi.fn();
     listener({ responseHeaders: { "X-Other": ["kept"] } }, callback);
-    expect(callback).toHaveBeenCalledWith({ responseHeaders: { "X-Other": ["kept"], "Content-Security-Policy": [CONTENT_SECURITY_POLICY] } });
+    expect(callback).toHaveBeenCalledWith({
+      responseHeaders: { "X-Other": ["kept"], "Content-Security-Policy": [CONTENT_SECURITY_POLICY] },
+    });
     expect(CONTENT_SECURITY_POLICY).toBe(
       "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'none'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     );
@@ -162,9 +195,20 @@ describe("window, session and navigation rules (electron stand-in)", () => {
 
   it("denies every permission request and check", () => {
     installSessionPolicy(electron.session.defaultSession as any);
-    const request = electron.session.defaultSession.setPermissionRequestHandler.mock.calls[0]![0] as (...a: unknown[]) => void;
-    const check = electron.session.defaultSession.setPermissionCheckHandler.mock.calls[0]![0] as (...a: unknown[]) => boolean;
-    for (const permission of ["media", "notifications", "geolocation", "openExternal", "clipboard-read", "fullscreen"]) {
+    const request = electron.session.defaultSession.setPermissionRequestHandler.mock.calls[0]![0] as (
+      ...a: unknown[]
+    ) => void;
+    const check = electron.session.defaultSession.setPermissionCheckHandler.mock.calls[0]![0] as (
+      ...a: unknown[]
+    ) => boolean;
+    for (const permission of [
+      "media",
+      "notifications",
+      "geolocation",
+      "openExternal",
+      "clipboard-read",
+      "fullscreen",
+    ]) {
       const callback = vi.fn();
       request({}, permission, callback, {});
       expect(callback).toHaveBeenCalledWith(false);
@@ -189,7 +233,15 @@ describe("window, session and navigation rules (electron stand-in)", () => {
     expect(electron.shell.openExternal).toHaveBeenLastCalledWith("https://docs.openclaw.ai/pairing");
 
     vi.clearAllMocks();
-    for (const url of ["https://evil.example/", "http://docs.openclaw.ai/", "https://docs.openclaw.ai.evil.example/", "https://user@docs.openclaw.ai/", "https://docs.openclaw.ai:8443/", "javascript:alert(1)", "ocmap://pair?x"]) {
+    for (const url of [
+      "https://evil.example/",
+      "http://docs.openclaw.ai/",
+      "https://docs.openclaw.ai.evil.example/",
+      "https://user@docs.openclaw.ai/",
+      "https://docs.openclaw.ai:8443/",
+      "javascript:alert(1)",
+      "ocmap://pair?x",
+    ]) {
       expect(contents.windowOpenHandler!({ url })).toEqual({ action: "deny" });
     }
     expect(electron.shell.openExternal).not.toHaveBeenCalled();
@@ -213,7 +265,8 @@ describe("main process start-up, ocmap:// links and the menu (electron stand-in)
     const win = FakeBrowserWindow.all[0]!;
     win.webContents.mainFrame.url = INDEX_URL;
     const template = electron.Menu.buildFromTemplate.mock.calls[0]![0] as any[];
-    const item = (label: string) => template.flatMap((m) => (Array.isArray(m.submenu) ? m.submenu : [])).find((i: any) => i.label === label);
+    const item = (label: string) =>
+      template.flatMap((m) => (Array.isArray(m.submenu) ? m.submenu : [])).find((i: any) => i.label === label);
     return { core, controller, win, item };
   }
 
@@ -247,9 +300,23 @@ describe("main process start-up, ocmap:// links and the menu (electron stand-in)
   it("turns a link from the first instance's argv, a second instance's argv and macOS open-url into a pending link, never a pairing", async () => {
     const gw = encodeURIComponent("ws://127.0.0.1:18789");
     const { core, controller, win } = await start(`ocmap://pair?gateway=${gw}&code=ABCD-EFGG`);
-    expect(controller.view().pendingLink).toEqual({ host: "127.0.0.1:18789", gatewayUrl: "ws://127.0.0.1:18789", code: "ABCD-EFGG", insecure: true });
+    expect(controller.view().pendingLink).toEqual({
+      host: "127.0.0.1:18789",
+      gatewayUrl: "ws://127.0.0.1:18789",
+      code: "ABCD-EFGG",
+      insecure: true,
+    });
 
-    electron.app.emit("second-instance", {}, ["/opt/OCMAP/ocmap", "--flag", `ocmap://pair?gateway=${encodeURIComponent("wss://gw.example.com")}&code=2345-6789`], "/");
+    electron.app.emit(
+      "second-instance",
+      {},
+      [
+        "/opt/OCMAP/ocmap",
+        "--flag",
+        `ocmap://pair?gateway=${encodeURIComponent("wss://gw.example.com")}&code=2345-6789`,
+      ],
+      "/",
+    );
     expect(controller.view().pendingLink).toMatchObject({ host: "gw.example.com", insecure: false });
     expect(win.focus).toHaveBeenCalled();
 
@@ -273,7 +340,11 @@ describe("main process start-up, ocmap:// links and the menu (electron stand-in)
     electron.dialog.showMessageBox.mockResolvedValueOnce({ response: 1, checkboxChecked: false }); // Cancel
     item("Forget this device…").click();
     await vi.waitFor(() => expect(electron.dialog.showMessageBox).toHaveBeenCalledTimes(1));
-    expect(electron.dialog.showMessageBox.mock.calls[0]![1]).toMatchObject({ message: "Forget this device?", cancelId: 1, defaultId: 1 });
+    expect(electron.dialog.showMessageBox.mock.calls[0]![1]).toMatchObject({
+      message: "Forget this device?",
+      cancelId: 1,
+      defaultId: 1,
+    });
     await new Promise((r) => setImmediate(r));
     expect(core.forget).not.toHaveBeenCalled();
 
@@ -287,14 +358,27 @@ describe("preload (electron stand-in)", () => {
   it("exposes one frozen object of named functions over ipcRenderer, and no Electron object", async () => {
     await import("../../src/preload/preload.preload.ts");
     expect(electron.contextBridge.exposeInMainWorld).toHaveBeenCalledTimes(1);
-    const [name, api] = electron.contextBridge.exposeInMainWorld.mock.calls[0]! as [string, Record<string, (...a: unknown[]) => any>];
+    const [name, api] = electron.contextBridge.exposeInMainWorld.mock.calls[0]! as [
+      string,
+      Record<string, (...a: unknown[]) => any>,
+    ];
     expect(name).toBe("ocmap");
     expect(Object.isFrozen(api)).toBe(true);
-    expect(Object.keys(api).sort()).toEqual(["confirmLink", "forgetDevice", "getState", "onState", "retryNow", "submitCode"]);
+    expect(Object.keys(api).sort()).toEqual([
+      "confirmLink",
+      "forgetDevice",
+      "getState",
+      "onState",
+      "retryNow",
+      "submitCode",
+    ]);
     for (const value of Object.values(api)) expect(typeof value).toBe("function");
 
     await api.submitCode!("wss://gw.example.com", "ABCD-EFGH");
-    expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith("ocmap:submit-code", { gatewayUrl: "wss://gw.example.com", code: "ABCD-EFGH" });
+    expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith("ocmap:submit-code", {
+      gatewayUrl: "wss://gw.example.com",
+      code: "ABCD-EFGH",
+    });
     await api.confirmLink!(true);
     expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith("ocmap:confirm-link", { accept: true });
     await api.retryNow!();
@@ -309,7 +393,11 @@ describe("preload (electron stand-in)", () => {
     off();
     expect(electron.rendererListeners.get(STATE_EVENT)!.size).toBe(0);
 
-    electron.ipcRenderer.invoke.mockRejectedValueOnce(new Error("Error invoking remote method 'ocmap:get-state': IpcError: IPC_FORBIDDEN: ocmap:get-state is only answered for the OCMAP window."));
+    electron.ipcRenderer.invoke.mockRejectedValueOnce(
+      new Error(
+        "Error invoking remote method 'ocmap:get-state': IpcError: IPC_FORBIDDEN: ocmap:get-state is only answered for the OCMAP window.",
+      ),
+    );
     await expect(api.getState!()).rejects.toThrow(/^IPC_FORBIDDEN/);
   });
 });

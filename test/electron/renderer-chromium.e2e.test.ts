@@ -7,7 +7,7 @@ import type { Page } from "playwright-core";
 import { build as viteBuild } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Keystore } from "../../src/core/keystore.node.ts";
-import { fingerprint } from "../../src/protocol/pairing-protocol.std.ts";
+import { fingerprint } from "@ocmap/protocol/pairing-protocol";
 import { createAppController, type AppController } from "../../src/main/app-controller.node.ts";
 import { newKeychainService } from "../harness/cli.ts";
 import { repoRoot, startGateway, type Gateway } from "../harness/gateway.ts";
@@ -63,8 +63,10 @@ async function expectNoSecrets(step: string) {
     expect(ipc.includes(s), `${step}: a secret crossed the IPC binding`).toBe(false);
   }
   for (const c of r.crossings) {
-    if (c.kind === "event") expect(Object.keys(c.view).sort(), "an event carries exactly AppView").toEqual(APP_VIEW_KEYS);
-    if (c.kind === "result" && c.channel === "ocmap:get-state") expect(Object.keys(c.value as object).sort()).toEqual(APP_VIEW_KEYS);
+    if (c.kind === "event")
+      expect(Object.keys(c.view).sort(), "an event carries exactly AppView").toEqual(APP_VIEW_KEYS);
+    if (c.kind === "result" && c.channel === "ocmap:get-state")
+      expect(Object.keys(c.value as object).sort()).toEqual(APP_VIEW_KEYS);
   }
 }
 
@@ -83,7 +85,11 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   outDir = mkdtempSync(join(tmpdir(), "ocmap-renderer-"));
   // The renderer is built from the current sources with the app's own vite config.
-  await viteBuild({ configFile: join(repoRoot, "src/renderer/vite.config.ts"), logLevel: "error", build: { outDir, emptyOutDir: true } });
+  await viteBuild({
+    configFile: join(repoRoot, "src/renderer/vite.config.ts"),
+    logLevel: "error",
+    build: { outDir, emptyOutDir: true },
+  });
   [g, server] = await Promise.all([startGateway(), serveDirectory(outDir)]);
   controller = createAppController({ keystore });
   controller.start();
@@ -105,15 +111,27 @@ describe("renderer in Chromium, bound to the real main-process handlers, core, g
     await screen("form");
     const api = await page.evaluate(() => {
       const o = (globalThis as any).ocmap;
-      return { frozen: Object.isFrozen(o), keys: Object.keys(o).sort(), require: typeof (globalThis as any).require, process: typeof (globalThis as any).process };
+      return {
+        frozen: Object.isFrozen(o),
+        keys: Object.keys(o).sort(),
+        require: typeof (globalThis as any).require,
+        process: typeof (globalThis as any).process,
+      };
     });
-    expect(api).toEqual({ frozen: true, keys: ["confirmLink", "forgetDevice", "getState", "onState", "retryNow", "submitCode"], require: "undefined", process: "undefined" });
+    expect(api).toEqual({
+      frozen: true,
+      keys: ["confirmLink", "forgetDevice", "getState", "onState", "retryNow", "submitCode"],
+      require: "undefined",
+      process: "undefined",
+    });
     // The guard behind the binding refuses malformed arguments without echoing them.
     const refused = await page.evaluate(() =>
-      (globalThis as any).__ocmapInvoke("ocmap:submit-code", [{ gatewayUrl: "ws://x", code: "SECRET-ARG-VALUE", extra: 1 }]).then(
-        () => "accepted",
-        (e: Error) => e.message,
-      ),
+      (globalThis as any)
+        .__ocmapInvoke("ocmap:submit-code", [{ gatewayUrl: "ws://x", code: "SECRET-ARG-VALUE", extra: 1 }])
+        .then(
+          () => "accepted",
+          (e: Error) => e.message,
+        ),
     );
     expect(refused).toMatch(/IPC_INVALID_ARGS/);
     expect(refused).not.toContain("SECRET-ARG-VALUE");
@@ -169,7 +187,9 @@ describe("renderer in Chromium, bound to the real main-process handlers, core, g
     expect(await page.evaluate(() => (globalThis as any).document.activeElement?.textContent)).toBe("Cancel"); // the safe choice has focus
     await shot("06-settings-forget-confirm");
     await page.keyboard.press("Enter"); // Cancel, by keyboard
-    await expect.poll(() => page.evaluate(() => (globalThis as any).document.activeElement?.textContent)).toBe("Forget this device…");
+    await expect
+      .poll(() => page.evaluate(() => (globalThis as any).document.activeElement?.textContent))
+      .toBe("Forget this device…");
     expect(requests("ocmap:forget-device")).toBe(0);
     await page.getByRole("button", { name: "Done" }).click();
     await heading("Connected").waitFor();
@@ -203,7 +223,10 @@ describe("renderer in Chromium, bound to the real main-process handlers, core, g
     const attempts = controller.view().core.reconnect!.attempt;
     await page.getByRole("button", { name: "Retry now" }).click();
     await expect.poll(() => requests("ocmap:retry-now")).toBe(1);
-    await controller.waitFor((v) => (v.core.reconnect?.attempt ?? 0) > attempts && v.core.activity === "waiting", 20_000);
+    await controller.waitFor(
+      (v) => (v.core.reconnect?.attempt ?? 0) > attempts && v.core.activity === "waiting",
+      20_000,
+    );
     await g.start();
     // No input needed: the core keeps retrying with backoff (at most 30 s apart).
     await controller.waitFor((x) => x.core.state === "PAIRED_CONNECTED", 45_000);
@@ -265,7 +288,9 @@ describe("renderer in Chromium, bound to the real main-process handlers, core, g
     expect(await page.getByText("Unencrypted connection.").count()).toBe(1);
     await shot("13-link-confirm");
     const codes = (await g.call("pairing.list", {})).codes;
-    expect(codes.find((x: any) => x.codeId === c.codeId).status, "nothing was redeemed before the user confirmed").toBe("active");
+    expect(codes.find((x: any) => x.codeId === c.codeId).status, "nothing was redeemed before the user confirmed").toBe(
+      "active",
+    );
     expect(controller.view().core.state).toBe("UNPAIRED");
 
     await page.getByRole("button", { name: "Cancel" }).click();

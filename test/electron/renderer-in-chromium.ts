@@ -11,9 +11,22 @@ import type { AppController } from "../../src/main/app-controller.node.ts";
 import { checkedCall, sameDocument } from "../../src/main/ipc-guard.std.ts";
 
 export const CHROMIUM = "/usr/bin/chromium";
-export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
-export type Crossing = { kind: "request"; channel: string; args: unknown } | { kind: "result"; channel: string; value: unknown } | { kind: "error"; channel: string; message: string } | { kind: "event"; view: AppView };
+export type Crossing =
+  | { kind: "request"; channel: string; args: unknown }
+  | { kind: "result"; channel: string; value: unknown }
+  | { kind: "error"; channel: string; message: string }
+  | { kind: "event"; view: AppView };
 
 export interface RendererSession {
   context: BrowserContext;
@@ -59,7 +72,8 @@ export async function openRenderer(indexUrl: string, controller: AppController):
     const name = String(channel);
     crossings.push({ kind: "request", channel: name, args });
     // The Electron handler trusts only the app window's top frame at the app's URL; so does this.
-    const trusted = source.page === page && source.frame === page.mainFrame() && sameDocument(source.frame.url(), indexUrl);
+    const trusted =
+      source.page === page && source.frame === page.mainFrame() && sameDocument(source.frame.url(), indexUrl);
     try {
       if (!isRequestChannel(name) || !Array.isArray(args)) throw new IpcError("IPC_INVALID_ARGS", name);
       const value = await checkedCall(name, trusted, args, current.handlers[name] as (...a: unknown[]) => unknown);

@@ -45,7 +45,14 @@ describe("error sentences", () => {
 describe("external links and argv links", () => {
   it("opens only https pages on the allow-list", () => {
     expect(allowedExternalUrl("https://docs.openclaw.ai/pairing#x")).toBe("https://docs.openclaw.ai/pairing#x");
-    for (const bad of ["http://docs.openclaw.ai/", "https://docs.openclaw.ai.evil.example/", "https://a:b@docs.openclaw.ai/", "file:///etc/passwd", "nonsense", 5]) {
+    for (const bad of [
+      "http://docs.openclaw.ai/",
+      "https://docs.openclaw.ai.evil.example/",
+      "https://a:b@docs.openclaw.ai/",
+      "file:///etc/passwd",
+      "nonsense",
+      5,
+    ]) {
       expect(allowedExternalUrl(bad), String(bad)).toBeNull();
     }
   });

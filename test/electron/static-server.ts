@@ -26,7 +26,14 @@ export async function serveDirectory(root: string): Promise<StaticServer> {
       return;
     }
     readFile(file).then(
-      (body) => res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream", "content-security-policy": CONTENT_SECURITY_POLICY, "cache-control": "no-store" }).end(body),
+      (body) =>
+        res
+          .writeHead(200, {
+            "content-type": TYPES[extname(file)] ?? "application/octet-stream",
+            "content-security-policy": CONTENT_SECURITY_POLICY,
+            "cache-control": "no-store",
+          })
+          .end(body),
       () => res.writeHead(404).end(),
     );
   });

@@ -62,8 +62,20 @@ it("an exchange signed more than 120 s off the gateway's clock is CODE_INVALID, 
   const first = await bootstrapConnect(g, device, r.body.bootstrapToken, r.body.scopes);
   expect(first.helloOk).toBe(false);
   const attempt = (skewMs: number) =>
-    exchange(g, exchangeBody({ code: created.code, nonce: r.body.nonce, requestId: first.requestId, device, signedAt: Date.now() + skewMs }));
-  const failuresOf = async () => (await g.call("pairing.list", {})).events.filter((e: any) => e.type === "code.failed" && e.codeId === created.codeId).length;
+    exchange(
+      g,
+      exchangeBody({
+        code: created.code,
+        nonce: r.body.nonce,
+        requestId: first.requestId,
+        device,
+        signedAt: Date.now() + skewMs,
+      }),
+    );
+  const failuresOf = async () =>
+    (await g.call("pairing.list", {})).events.filter(
+      (e: any) => e.type === "code.failed" && e.codeId === created.codeId,
+    ).length;
 
   for (const skew of [+130_000, -130_000, +86_400_000]) {
     const res = await attempt(skew);

@@ -71,11 +71,21 @@ it("locked while a running client must reconnect: it keeps retrying with KEYCHAI
     await lockKeyring();
     try {
       proxy.drop(); // the connection is lost; the proxy still accepts, so only the keychain stands in the way
-      await p.waitForLine((l) => l.state === "PAIRED_DISCONNECTED" && l.lastError?.code === "KEYCHAIN_LOCKED", "a reconnect attempt refused by the locked keychain", 30_000, mark);
+      await p.waitForLine(
+        (l) => l.state === "PAIRED_DISCONNECTED" && l.lastError?.code === "KEYCHAIN_LOCKED",
+        "a reconnect attempt refused by the locked keychain",
+        30_000,
+        mark,
+      );
       // Still retrying: a second locked attempt, and the process is alive and never REVOKED.
       const first = p.lines.findIndex((l, i) => i >= mark && l.lastError?.code === "KEYCHAIN_LOCKED");
       await p.waitForLine((l) => l.activity === "connecting", "another attempt", 30_000, first + 1);
-      await p.waitForLine((l) => l.lastError?.code === "KEYCHAIN_LOCKED" && l.activity === "waiting", "refused again", 30_000, first + 1);
+      await p.waitForLine(
+        (l) => l.lastError?.code === "KEYCHAIN_LOCKED" && l.activity === "waiting",
+        "refused again",
+        30_000,
+        first + 1,
+      );
       expect(p.child.exitCode).toBeNull();
     } finally {
       await unlockKeyring();

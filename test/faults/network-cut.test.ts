@@ -31,10 +31,16 @@ afterAll(async () => {
 });
 
 describe.concurrent("network cuts", () => {
-  it("a hard cut (sockets reset, no close frame) → PAIRED_DISCONNECTED/CONNECTION_LOST; reconnects once the network is back", async ({ expect }) => {
+  it("a hard cut (sockets reset, no close frame) → PAIRED_DISCONNECTED/CONNECTION_LOST; reconnects once the network is back", async ({
+    expect,
+  }) => {
     const { proxy, p } = await throughProxy();
     expect(p.trust.gatewayUrl).toBe(proxy.url);
-    await waitFor(() => proxy.open() === 1, "only the live WebSocket left on the proxy (pairing's HTTP keep-alive closed)", 15_000);
+    await waitFor(
+      () => proxy.open() === 1,
+      "only the live WebSocket left on the proxy (pairing's HTTP keep-alive closed)",
+      15_000,
+    );
 
     const cutAt = Date.now();
     proxy.cut();
@@ -58,7 +64,9 @@ describe.concurrent("network cuts", () => {
     await expectGatewayTrusts(g, p.trust.deviceId);
   });
 
-  it("a silent cut (connection open, nothing forwarded) → DEAD_SOCKET after two missed ticks; reconnects", async ({ expect }) => {
+  it("a silent cut (connection open, nothing forwarded) → DEAD_SOCKET after two missed ticks; reconnects", async ({
+    expect,
+  }) => {
     const { proxy, p } = await throughProxy();
     proxy.stall();
     const silentSince = proxy.lastForwardedAt(); // the last frame the core got: its silence starts here

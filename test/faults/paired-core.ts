@@ -49,15 +49,23 @@ export function attemptTimes(p: PairedCore, fromMs = 0, toMs = Infinity): number
 export async function expectTrustKept(p: PairedCore) {
   const [trust, identity] = [await p.keystore.loadTrust(), await p.keystore.loadIdentity()];
   expect(identity).toEqual(p.identity);
-  expect(trust).toMatchObject({ gatewayUrl: p.trust.gatewayUrl, deviceId: p.trust.deviceId, scopes: p.trust.scopes, pairedAtMs: p.trust.pairedAtMs });
+  expect(trust).toMatchObject({
+    gatewayUrl: p.trust.gatewayUrl,
+    deviceId: p.trust.deviceId,
+    scopes: p.trust.scopes,
+    pairedAtMs: p.trust.pairedAtMs,
+  });
   expect(trust!.deviceToken.length).toBeGreaterThan(20);
 }
 
 /** The gateway still trusts the device (not revoked) and shows it connected. */
 export async function expectGatewayTrusts(g: Gateway, deviceId: string) {
-  const device = await waitFor(async () => {
-    const d = (await g.call("pairing.list", {})).devices.find((x: any) => x.deviceId === deviceId);
-    return d?.connected ? d : undefined;
-  }, `the gateway to show ${deviceId.slice(0, 8)} connected`);
+  const device = await waitFor(
+    async () => {
+      const d = (await g.call("pairing.list", {})).devices.find((x: any) => x.deviceId === deviceId);
+      return d?.connected ? d : undefined;
+    },
+    `the gateway to show ${deviceId.slice(0, 8)} connected`,
+  );
   expect(device.revokedAtMs).toBeUndefined();
 }

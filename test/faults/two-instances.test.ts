@@ -37,10 +37,16 @@ const connected = (l: any) => l.state === "PAIRED_CONNECTED";
 it("both instances connect with the one stored trust, and both come back after a gateway restart", async () => {
   a = new CliProcess(service, ["connect", "--json"]);
   b = new CliProcess(service, ["connect", "--json"]);
-  const [va, vb] = await Promise.all([a.waitForLine(connected, "instance A connected"), b.waitForLine(connected, "instance B connected")]);
+  const [va, vb] = await Promise.all([
+    a.waitForLine(connected, "instance A connected"),
+    b.waitForLine(connected, "instance B connected"),
+  ]);
   expect(va.device.id).toBe(deviceId);
   expect(vb.device.id).toBe(deviceId);
-  await waitFor(async () => (await g.call("pairing.list", {})).devices.find((d: any) => d.deviceId === deviceId)?.connected, "the device shown connected");
+  await waitFor(
+    async () => (await g.call("pairing.list", {})).devices.find((d: any) => d.deviceId === deviceId)?.connected,
+    "the device shown connected",
+  );
   const before = await ks.loadTrust();
 
   const [ma, mb] = [a.lines.length, b.lines.length];
@@ -52,7 +58,12 @@ it("both instances connect with the one stored trust, and both come back after a
   expect(a.lines.slice(ma).some((l) => l.state === "PAIRED_DISCONNECTED")).toBe(true);
   expect(b.lines.slice(mb).some((l) => l.state === "PAIRED_DISCONNECTED")).toBe(true);
   const after = await ks.loadTrust();
-  expect(after).toMatchObject({ deviceId, gatewayUrl: before!.gatewayUrl, scopes: before!.scopes, pairedAtMs: before!.pairedAtMs });
+  expect(after).toMatchObject({
+    deviceId,
+    gatewayUrl: before!.gatewayUrl,
+    scopes: before!.scopes,
+    pairedAtMs: before!.pairedAtMs,
+  });
   // The token both use still works for a third, fresh launch.
   expect((await runCli(service, ["status", "--json"])).code).toBe(0);
 }, 120_000);
@@ -65,7 +76,12 @@ async function revokeBoth() {
   for (const p of [a, b]) {
     const last = p.lines.at(-1);
     // The last line is the REVOKED view after the wipe finished: no keychain error from racing the other instance.
-    expect(last).toMatchObject({ type: "state", state: "REVOKED", activity: "idle", lastError: { code: "TOKEN_REJECTED" } });
+    expect(last).toMatchObject({
+      type: "state",
+      state: "REVOKED",
+      activity: "idle",
+      lastError: { code: "TOKEN_REJECTED" },
+    });
     expect(p.lines.filter((l) => l.state === "REVOKED" && l.activity === "idle")).toHaveLength(1);
     expect(p.stderr).not.toMatch(/internal error|KEYCHAIN/i);
   }

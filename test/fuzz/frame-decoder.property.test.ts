@@ -6,7 +6,12 @@ import { describe, expect, it } from "vitest";
 import { decodeFrame, MAX_FRAME_BYTES } from "../../src/core/frame-decoder.std.ts";
 
 const utf8Length = (s: string) => Buffer.byteLength(s, "utf8");
-const anyString = fc.oneof(fc.string({ unit: "binary" }), fc.string({ unit: "grapheme" }), fc.string({ unit: "binary-ascii" }), fc.json());
+const anyString = fc.oneof(
+  fc.string({ unit: "binary" }),
+  fc.string({ unit: "grapheme" }),
+  fc.string({ unit: "binary-ascii" }),
+  fc.json(),
+);
 const nonEmpty = fc.string({ unit: "grapheme", minLength: 1, maxLength: 20 }).filter((s) => s.trim().length > 0);
 
 const eventFrame = fc.record(
@@ -31,29 +36,48 @@ function isValidFrame(v: any): boolean {
   if (v.type !== "res" || !nonEmptyString(v.id) || typeof v.ok !== "boolean") return false;
   const e = v.error;
   if (e === undefined) return true;
-  return !!e && typeof e === "object" && !Array.isArray(e) && nonEmptyString(e.code) && nonEmptyString(e.message) && (e.retryable === undefined || typeof e.retryable === "boolean") && count(e.retryAfterMs);
+  return (
+    !!e &&
+    typeof e === "object" &&
+    !Array.isArray(e) &&
+    nonEmptyString(e.code) &&
+    nonEmptyString(e.message) &&
+    (e.retryable === undefined || typeof e.retryable === "boolean") &&
+    count(e.retryAfterMs)
+  );
 }
 
 describe("decodeFrame: properties", () => {
   it("never throws on arbitrary strings, unicode (lone surrogates included) or bytes", () => {
     fc.assert(
-      fc.property(fc.oneof(anyString, fc.uint8Array({ maxLength: 512 })), fc.integer({ min: 0, max: 4096 }), (data, max) => {
-        const r = decodeFrame(data, max);
-        if (!r.ok) expect(["too-large", "not-json", "not-a-frame"]).toContain(r.reason);
-      }),
+      fc.property(
+        fc.oneof(anyString, fc.uint8Array({ maxLength: 512 })),
+        fc.integer({ min: 0, max: 4096 }),
+        (data, max) => {
+          const r = decodeFrame(data, max);
+          if (!r.ok) expect(["too-large", "not-json", "not-a-frame"]).toContain(r.reason);
+        },
+      ),
       { numRuns: 5000 },
     );
   });
 
   it("refuses exactly what is over the byte limit, measured in UTF-8 bytes", () => {
     fc.assert(
-      fc.property(fc.oneof(anyString, eventFrame.map((f) => JSON.stringify(f))), fc.integer({ min: 0, max: 300 }), (s, max) => {
-        const r = decodeFrame(s, max);
-        expect(!r.ok && r.reason === "too-large").toBe(utf8Length(s) > max);
-        const bytes = new TextEncoder().encode(s);
-        const rb = decodeFrame(bytes, max);
-        expect(!rb.ok && rb.reason === "too-large").toBe(bytes.byteLength > max);
-      }),
+      fc.property(
+        fc.oneof(
+          anyString,
+          eventFrame.map((f) => JSON.stringify(f)),
+        ),
+        fc.integer({ min: 0, max: 300 }),
+        (s, max) => {
+          const r = decodeFrame(s, max);
+          expect(!r.ok && r.reason === "too-large").toBe(utf8Length(s) > max);
+          const bytes = new TextEncoder().encode(s);
+          const rb = decodeFrame(bytes, max);
+          expect(!rb.ok && rb.reason === "too-large").toBe(bytes.byteLength > max);
+        },
+      ),
       { numRuns: 5000 },
     );
   });
@@ -98,12 +122,18 @@ describe("decodeFrame: properties", () => {
 
   it("rejects bytes that are not UTF-8 as not-json instead of decoding them loosely", () => {
     fc.assert(
-      fc.property(fc.constantFrom([0xff], [0xc0, 0x80], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80]), fc.nat({ max: 20 }), (bad, at) => {
-        const text = new TextEncoder().encode(JSON.stringify({ type: "event", event: "tick", payload: "x".repeat(20) }));
-        const i = Math.min(at + 30, text.length - 2);
-        const bytes = new Uint8Array([...text.slice(0, i), ...bad, ...text.slice(i)]);
-        expect(decodeFrame(bytes)).toEqual({ ok: false, reason: "not-json" });
-      }),
+      fc.property(
+        fc.constantFrom([0xff], [0xc0, 0x80], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80]),
+        fc.nat({ max: 20 }),
+        (bad, at) => {
+          const text = new TextEncoder().encode(
+            JSON.stringify({ type: "event", event: "tick", payload: "x".repeat(20) }),
+          );
+          const i = Math.min(at + 30, text.length - 2);
+          const bytes = new Uint8Array([...text.slice(0, i), ...bad, ...text.slice(i)]);
+          expect(decodeFrame(bytes)).toEqual({ ok: false, reason: "not-json" });
+        },
+      ),
     );
   });
 
@@ -126,7 +156,9 @@ describe("decodeFrame: properties", () => {
     const deepObject = `{"type":"event","event":"tick","payload":${'{"a":'.repeat(10_000)}1${"}".repeat(10_000)}}`;
     expect(decodeFrame(deepObject).ok).toBe(true);
 
-    const polluting = decodeFrame('{"type":"event","event":"x","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}');
+    const polluting = decodeFrame(
+      '{"type":"event","event":"x","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}',
+    );
     expect(polluting.ok).toBe(true);
     expect(({} as any).polluted).toBeUndefined();
     expect((Object.prototype as any).polluted).toBeUndefined();

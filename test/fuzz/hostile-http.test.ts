@@ -53,13 +53,16 @@ async function expectNothingStored(since: number) {
 }
 
 const bodyOf = (code: unknown) => JSON.stringify({ code });
-const exchangeBody = (code: unknown, device: unknown = { id: "a".repeat(64), publicKey: "k", signature: "s", signedAt: Date.now(), nonce: "n" }) =>
-  JSON.stringify({ code, requestId: "r", device });
+const exchangeBody = (
+  code: unknown,
+  device: unknown = { id: "a".repeat(64), publicKey: "k", signature: "s", signedAt: Date.now(), nonce: "n" },
+) => JSON.stringify({ code, requestId: "r", device });
 
 describe("methods and content types", () => {
   it.each(["GET", "PUT", "DELETE", "OPTIONS", "PATCH"])("%s on both routes → 400 INVALID_REQUEST", async (method) => {
     const since = Date.now();
-    for (const path of ROUTES) expectContractError(await post(g, path, null, { method, raw: bodyOf(live.code) }), 400, "INVALID_REQUEST");
+    for (const path of ROUTES)
+      expectContractError(await post(g, path, null, { method, raw: bodyOf(live.code) }), 400, "INVALID_REQUEST");
     await expectNothingStored(since);
   });
 
@@ -85,23 +88,41 @@ describe("methods and content types", () => {
     ["", bodyOf("LIVE")],
   ])("Content-Type %j with the live code → 400 INVALID_REQUEST, code untouched", async (type, template) => {
     const since = Date.now();
-    const raw = template === "UTF16LE" ? Buffer.from(bodyOf(live.code), "utf16le") : template.replace("LIVE", live.code);
-    expectContractError(await post(g, REDEEM, null, { raw, headers: { "content-type": type } }), 400, "INVALID_REQUEST");
+    const raw =
+      template === "UTF16LE" ? Buffer.from(bodyOf(live.code), "utf16le") : template.replace("LIVE", live.code);
+    expectContractError(
+      await post(g, REDEEM, null, { raw, headers: { "content-type": type } }),
+      400,
+      "INVALID_REQUEST",
+    );
     await expectNothingStored(since);
   });
 
   it("a missing Content-Type → 400 INVALID_REQUEST; `application/json; charset=UTF-8` is read (control)", async () => {
     const since = Date.now();
     const body = bodyOf("0000-0000");
-    expectContractError(await rawHttp(g.port, [head("POST", REDEEM, [["Content-Length", body.length]]), body]), 400, "INVALID_REQUEST");
-    expectContractError(await post(g, REDEEM, { code: "0000-0000" }, { headers: { "content-type": "application/json; charset=UTF-8" } }), 403, "CODE_INVALID");
+    expectContractError(
+      await rawHttp(g.port, [head("POST", REDEEM, [["Content-Length", body.length]]), body]),
+      400,
+      "INVALID_REQUEST",
+    );
+    expectContractError(
+      await post(g, REDEEM, { code: "0000-0000" }, { headers: { "content-type": "application/json; charset=UTF-8" } }),
+      403,
+      "CODE_INVALID",
+    );
     await expectNothingStored(since);
   });
 });
 
 describe("sizes and shapes", () => {
   const MiB = Buffer.alloc(1 << 20, "a");
-  const chunked = (body: Buffer) => [head("POST", REDEEM, [JSON_CT, ["Transfer-Encoding", "chunked"]]), `${body.length.toString(16)}\r\n`, body, "\r\n0\r\n\r\n"];
+  const chunked = (body: Buffer) => [
+    head("POST", REDEEM, [JSON_CT, ["Transfer-Encoding", "chunked"]]),
+    `${body.length.toString(16)}\r\n`,
+    body,
+    "\r\n0\r\n\r\n",
+  ];
 
   it("a body of exactly 4 KiB is read; one byte more is 400 INVALID_REQUEST", async () => {
     const since = Date.now();
@@ -115,15 +136,24 @@ describe("sizes and shapes", () => {
     ["1 MiB with Content-Length", () => [head("POST", REDEEM, [JSON_CT, ["Content-Length", MiB.length]]), MiB]],
     ["1 MiB chunked, no Content-Length", () => chunked(MiB)],
     ["5 KiB chunked", () => chunked(Buffer.alloc(5 * 1024, " "))],
-    ["1 MiB declared, 9 bytes sent", () => [head("POST", REDEEM, [JSON_CT, ["Content-Length", MiB.length]]), '{"code":1']],
-    ["a Content-Length past 2^53", () => [head("POST", REDEEM, [JSON_CT, ["Content-Length", "9007199254740993"]]), "{}"]],
-  ] as Array<[string, () => Array<string | Buffer>]>)("%s → 400 INVALID_REQUEST without reading it all", async (_name, pieces) => {
-    const since = Date.now();
-    const r = await rawHttp(g.port, pieces()); // no half-close: the answer must not wait for the rest
-    expectContractError(r, 400, "INVALID_REQUEST");
-    expect(r.ms).toBeLessThan(5_000);
-    await expectNothingStored(since);
-  });
+    [
+      "1 MiB declared, 9 bytes sent",
+      () => [head("POST", REDEEM, [JSON_CT, ["Content-Length", MiB.length]]), '{"code":1'],
+    ],
+    [
+      "a Content-Length past 2^53",
+      () => [head("POST", REDEEM, [JSON_CT, ["Content-Length", "9007199254740993"]]), "{}"],
+    ],
+  ] as Array<[string, () => Array<string | Buffer>]>)(
+    "%s → 400 INVALID_REQUEST without reading it all",
+    async (_name, pieces) => {
+      const since = Date.now();
+      const r = await rawHttp(g.port, pieces()); // no half-close: the answer must not wait for the rest
+      expectContractError(r, 400, "INVALID_REQUEST");
+      expect(r.ms).toBeLessThan(5_000);
+      await expectNothingStored(since);
+    },
+  );
 
   it("JSON nested 10,000 levels deep (too large) and ~2,000 deep inside 4 KiB → 400 INVALID_REQUEST", async () => {
     const since = Date.now();
@@ -140,7 +170,11 @@ describe("sizes and shapes", () => {
     const since = Date.now();
     // Node answers these itself (the bytes after the head are no request) or the plugin does, whichever is first.
     const noLength = await rawHttp(g.port, [head("POST", REDEEM, [JSON_CT]), bodyOf(live.code)], { end: true });
-    const halfClosed = await rawHttp(g.port, [head("POST", REDEEM, [JSON_CT, ["Content-Length", 100]]), `{"code":"${live.code}"`], { end: true });
+    const halfClosed = await rawHttp(
+      g.port,
+      [head("POST", REDEEM, [JSON_CT, ["Content-Length", 100]]), `{"code":"${live.code}"`],
+      { end: true },
+    );
     for (const r of [noLength, halfClosed]) {
       expect(r.status).toBe(400);
       if (r.text) expectContractError(r, 400, "INVALID_REQUEST");
@@ -174,7 +208,10 @@ describe("sizes and shapes", () => {
     ["device as an array", ["a", "k", "s", 1, "n"]],
   ])("exchange with %s → 400 INVALID_REQUEST", async (_name, device) => {
     const since = Date.now();
-    const raw = device === "RAW" ? exchangeBody("0000-0000").replace(/"signedAt":\d+/, '"signedAt":1e400') : exchangeBody("0000-0000", device);
+    const raw =
+      device === "RAW"
+        ? exchangeBody("0000-0000").replace(/"signedAt":\d+/, '"signedAt":1e400')
+        : exchangeBody("0000-0000", device);
     expectContractError(await post(g, EXCHANGE, null, { raw }), 400, "INVALID_REQUEST");
     await expectNothingStored(since);
   });
@@ -182,7 +219,19 @@ describe("sizes and shapes", () => {
 
 describe("unicode, duplicate keys and prototype pollution", () => {
   const fullwidth = (s: string) => s.replace(/[0-9A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
-  const cyrillic: Record<string, string> = { A: "\u0410", B: "\u0412", C: "\u0421", E: "\u0415", H: "\u041d", K: "\u041a", M: "\u041c", P: "\u0420", T: "\u0422", X: "\u0425", "0": "\u041e" };
+  const cyrillic: Record<string, string> = {
+    A: "\u0410",
+    B: "\u0412",
+    C: "\u0421",
+    E: "\u0415",
+    H: "\u041d",
+    K: "\u041a",
+    M: "\u041c",
+    P: "\u0420",
+    T: "\u0422",
+    X: "\u0425",
+    "0": "\u041e",
+  };
 
   it("look-alikes of the live code (fullwidth, Cyrillic/Greek, zero-width joiners, bidi marks, lone surrogates, NUL, bad UTF-8) never redeem it", async () => {
     const since = Date.now();
@@ -205,15 +254,29 @@ describe("unicode, duplicate keys and prototype pollution", () => {
       expectContractError(await post(g, REDEEM, { code: v }), 403, "CODE_INVALID");
     }
     // Invalid UTF-8 bytes inside the code: decoded loosely by the body reader, then refused.
-    const bytes = Buffer.concat([Buffer.from('{"code":"'), Buffer.from(c.slice(0, 4)), Buffer.from([0xff, 0xc0]), Buffer.from(c.slice(5)), Buffer.from('"}')]);
+    const bytes = Buffer.concat([
+      Buffer.from('{"code":"'),
+      Buffer.from(c.slice(0, 4)),
+      Buffer.from([0xff, 0xc0]),
+      Buffer.from(c.slice(5)),
+      Buffer.from('"}'),
+    ]);
     expectContractError(await post(g, REDEEM, null, { raw: bytes }), 403, "CODE_INVALID");
     await expectNothingStored(since);
   });
 
   it("duplicate keys: the last one counts, as in JSON.parse, so a live code followed by another is not redeemed", async () => {
     const since = Date.now();
-    expectContractError(await post(g, REDEEM, null, { raw: `{"code":"${live.code}","code":"0000-0000"}` }), 403, "CODE_INVALID");
-    expectContractError(await post(g, REDEEM, null, { raw: `{"code":"${live.code}","code":{"x":1}}` }), 400, "INVALID_REQUEST");
+    expectContractError(
+      await post(g, REDEEM, null, { raw: `{"code":"${live.code}","code":"0000-0000"}` }),
+      403,
+      "CODE_INVALID",
+    );
+    expectContractError(
+      await post(g, REDEEM, null, { raw: `{"code":"${live.code}","code":{"x":1}}` }),
+      400,
+      "INVALID_REQUEST",
+    );
     const dupDevice = exchangeBody("0000-0000").replace('"device":', '"device":{"id":1},"device":');
     expectContractError(await post(g, EXCHANGE, null, { raw: dupDevice }), 403, "CODE_INVALID");
     await expectNothingStored(since);
@@ -241,30 +304,63 @@ describe("repeated headers", () => {
 
   it("two Content-Type headers: the first counts, as Node reads it", async () => {
     const since = Date.now();
-    const twice = (a: string, b: string) => rawHttp(g.port, [head("POST", REDEEM, [["Content-Type", a], ["Content-Type", b], ["Content-Length", body.length]]), body]);
+    const twice = (a: string, b: string) =>
+      rawHttp(g.port, [
+        head("POST", REDEEM, [
+          ["Content-Type", a],
+          ["Content-Type", b],
+          ["Content-Length", body.length],
+        ]),
+        body,
+      ]);
     expectContractError(await twice("application/json", "text/plain"), 403, "CODE_INVALID");
     expectContractError(await twice("text/plain", "application/json"), 400, "INVALID_REQUEST");
     await expectNothingStored(since);
   });
 
   it.each([
-    ["two equal Content-Length headers", [["Content-Length", body.length], ["Content-Length", body.length]]],
-    ["two different Content-Length headers", [["Content-Length", body.length], ["Content-Length", 2]]],
-    ["Content-Length with Transfer-Encoding (request smuggling)", [["Content-Length", body.length], ["Transfer-Encoding", "chunked"]]],
+    [
+      "two equal Content-Length headers",
+      [
+        ["Content-Length", body.length],
+        ["Content-Length", body.length],
+      ],
+    ],
+    [
+      "two different Content-Length headers",
+      [
+        ["Content-Length", body.length],
+        ["Content-Length", 2],
+      ],
+    ],
+    [
+      "Content-Length with Transfer-Encoding (request smuggling)",
+      [
+        ["Content-Length", body.length],
+        ["Transfer-Encoding", "chunked"],
+      ],
+    ],
     ["a Content-Length that is not a number", [["Content-Length", "1e3"]]],
     ["a Content-Length past 2^64", [["Content-Length", "99999999999999999999"]]],
-  ] as Array<[string, Array<[string, number | string]>]>)("%s → refused by Node's parser before any route runs", async (_name, headers) => {
-    const since = Date.now();
-    expectParserRejection(await rawHttp(g.port, [head("POST", REDEEM, [JSON_CT, ...headers]), body]));
-    await expectNothingStored(since);
-  });
+  ] as Array<[string, Array<[string, number | string]>]>)(
+    "%s → refused by Node's parser before any route runs",
+    async (_name, headers) => {
+      const since = Date.now();
+      expectParserRejection(await rawHttp(g.port, [head("POST", REDEEM, [JSON_CT, ...headers]), body]));
+      await expectNothingStored(since);
+    },
+  );
 });
 
 describe("slow, abandoned and endless bodies", () => {
   it("a body sent one byte at a time is read whole and answered", async () => {
     const since = Date.now();
     const body = bodyOf("0000-0000");
-    const r = await rawHttp(g.port, [head("POST", REDEEM, [JSON_CT, ["Content-Length", body.length]]), ...body.split("")], { gapMs: 40 });
+    const r = await rawHttp(
+      g.port,
+      [head("POST", REDEEM, [JSON_CT, ["Content-Length", body.length]]), ...body.split("")],
+      { gapMs: 40 },
+    );
     expectContractError(r, 403, "CODE_INVALID");
     await expectNothingStored(since);
   });
@@ -273,7 +369,11 @@ describe("slow, abandoned and endless bodies", () => {
     const since = Date.now();
     const partial = `{"code":"${live.code.slice(0, 6)}`;
     for (let i = 0; i < 5; i++) {
-      const r = await rawHttp(g.port, [head("POST", i % 2 ? EXCHANGE : REDEEM, [JSON_CT, ["Content-Length", 200]]), partial], { abort: true });
+      const r = await rawHttp(
+        g.port,
+        [head("POST", i % 2 ? EXCHANGE : REDEEM, [JSON_CT, ["Content-Length", 200]]), partial],
+        { abort: true },
+      );
       expect(r.status).toBe(0); // we hung up first
     }
     expectContractError(await redeem(g, "0000-0000"), 403, "CODE_INVALID"); // the routes still answer
@@ -283,7 +383,9 @@ describe("slow, abandoned and endless bodies", () => {
   it("bodies that never finish are cut off by the body timeout with 400, while the gateway keeps answering others", async () => {
     const since = Date.now();
     const stalled = Array.from({ length: 8 }, (_, i) =>
-      rawHttp(g.port, [head("POST", i % 2 ? EXCHANGE : REDEEM, [JSON_CT, ["Content-Length", 100]]), '{"code":"'], { timeoutMs: 40_000 }),
+      rawHttp(g.port, [head("POST", i % 2 ? EXCHANGE : REDEEM, [JSON_CT, ["Content-Length", 100]]), '{"code":"'], {
+        timeoutMs: 40_000,
+      }),
     );
     // Meanwhile the gateway and the plugin answer everyone else at once.
     const admin = await g.admin();

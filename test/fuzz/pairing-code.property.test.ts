@@ -3,7 +3,7 @@
 // and dashes ignored, O→0 and I/L→1.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CROCKFORD, checkSymbol, codeFromRandom, formatCode, parsePairingCode } from "../../src/protocol/pairing-code.std.ts";
+import { CROCKFORD, checkSymbol, codeFromRandom, formatCode, parsePairingCode } from "@ocmap/protocol/pairing-code";
 
 const REASONS = ["CODE_EMPTY", "CODE_LENGTH", "CODE_SYMBOL", "CODE_CHECK"];
 
@@ -20,7 +20,11 @@ function referenceValid(code: string): boolean {
 
 const symbol = fc.constantFrom(...CROCKFORD);
 const canonical = fc.array(symbol, { minLength: 7, maxLength: 7 }).map((p) => p.join("") + checkSymbol(p.join("")));
-const anyText = fc.oneof(fc.string({ unit: "binary", maxLength: 80 }), fc.string({ unit: "grapheme", maxLength: 20 }), fc.string({ maxLength: 12 }));
+const anyText = fc.oneof(
+  fc.string({ unit: "binary", maxLength: 80 }),
+  fc.string({ unit: "grapheme", maxLength: 20 }),
+  fc.string({ maxLength: 12 }),
+);
 
 describe("parsePairingCode: properties", () => {
   it("never throws, on any string or value, and fails only with the four reasons and a fixed sentence", () => {
@@ -72,13 +76,19 @@ describe("parsePairingCode: properties", () => {
           fc.array(fc.constantFrom("", "", "", "-", " ", "  ", "\t", "--"), { minLength: 9, maxLength: 9 }),
           fc.array(fc.nat(), { minLength: 8, maxLength: 8 }),
         )
-        .map(([lower, seps, pick]) =>
-          [...code]
-            .map((c, i) => {
-              const alts = c === "0" ? ["0", "O", "o"] : c === "1" ? ["1", "I", "i", "L", "l"] : [lower[i] ? c.toLowerCase() : c];
-              return seps[i]! + alts[pick[i]! % alts.length]!;
-            })
-            .join("") + seps[8]!,
+        .map(
+          ([lower, seps, pick]) =>
+            [...code]
+              .map((c, i) => {
+                const alts =
+                  c === "0"
+                    ? ["0", "O", "o"]
+                    : c === "1"
+                      ? ["1", "I", "i", "L", "l"]
+                      : [lower[i] ? c.toLowerCase() : c];
+                return seps[i]! + alts[pick[i]! % alts.length]!;
+              })
+              .join("") + seps[8]!,
         );
     fc.assert(
       fc.property(
@@ -93,14 +103,19 @@ describe("parsePairingCode: properties", () => {
   });
 
   it("every code made by codeFromRandom parses to itself, and distinct 35-bit inputs make distinct codes", () => {
-    const first40 = (b: Uint8Array) => (BigInt(b[0]!) << 32n) | (BigInt(b[1]!) << 24n) | (BigInt(b[2]!) << 16n) | (BigInt(b[3]!) << 8n) | BigInt(b[4]!);
+    const first40 = (b: Uint8Array) =>
+      (BigInt(b[0]!) << 32n) | (BigInt(b[1]!) << 24n) | (BigInt(b[2]!) << 16n) | (BigInt(b[3]!) << 8n) | BigInt(b[4]!);
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 5, maxLength: 16 }), fc.uint8Array({ minLength: 5, maxLength: 5 }), (a, b) => {
-        const code = codeFromRandom(a);
-        expect(parsePairingCode(code)).toEqual({ ok: true, code, display: formatCode(code) });
-        expect(parsePairingCode(formatCode(code).toLowerCase())).toMatchObject({ ok: true, code });
-        expect(code === codeFromRandom(b)).toBe(first40(a) >> 5n === first40(b) >> 5n); // 35 of the 40 bits
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 5, maxLength: 16 }),
+        fc.uint8Array({ minLength: 5, maxLength: 5 }),
+        (a, b) => {
+          const code = codeFromRandom(a);
+          expect(parsePairingCode(code)).toEqual({ ok: true, code, display: formatCode(code) });
+          expect(parsePairingCode(formatCode(code).toLowerCase())).toMatchObject({ ok: true, code });
+          expect(code === codeFromRandom(b)).toBe(first40(a) >> 5n === first40(b) >> 5n); // 35 of the 40 bits
+        },
+      ),
       { numRuns: 3000 },
     );
     expect(() => codeFromRandom(new Uint8Array(4))).toThrow();

@@ -19,16 +19,25 @@ export function newKeychainService(): string {
   return `ocmap-test-${randomBytes(4).toString("hex")}`;
 }
 
-export function runCli(service: string, args: string[], o: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliRun> {
+export function runCli(
+  service: string,
+  args: string[],
+  o: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [ocmapBin, ...args], { env: { ...process.env, OCMAP_KEYCHAIN_SERVICE: service, ...o.env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [ocmapBin, ...args], {
+      env: { ...process.env, OCMAP_KEYCHAIN_SERVICE: service, ...o.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`ocmap ${args.join(" ")} did not exit within ${o.timeoutMs ?? 60_000} ms\n${stdout}\n${stderr}`));
+      reject(
+        new Error(`ocmap ${args.join(" ")} did not exit within ${o.timeoutMs ?? 60_000} ms\n${stdout}\n${stderr}`),
+      );
     }, o.timeoutMs ?? 60_000);
     child.on("exit", (code) => {
       clearTimeout(timer);
@@ -47,7 +56,10 @@ export class CliProcess {
   private waiters: Array<() => void> = [];
 
   constructor(service: string, args: string[]) {
-    this.child = spawn(process.execPath, [ocmapBin, ...args], { env: { ...process.env, OCMAP_KEYCHAIN_SERVICE: service }, stdio: ["ignore", "pipe", "pipe"] });
+    this.child = spawn(process.execPath, [ocmapBin, ...args], {
+      env: { ...process.env, OCMAP_KEYCHAIN_SERVICE: service },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let buf = "";
     this.child.stdout!.on("data", (d) => {
       this.stdout += d;
@@ -65,7 +77,9 @@ export class CliProcess {
       }
     });
     this.child.stderr!.on("data", (d) => (this.stderr += d));
-    this.exited = new Promise((r) => this.child.on("exit", (code) => (r(code ?? -1), this.waiters.forEach((w) => w()))));
+    this.exited = new Promise((r) =>
+      this.child.on("exit", (code) => (r(code ?? -1), this.waiters.forEach((w) => w()))),
+    );
   }
 
   /** Resolves with the first line (from index `from`) that matches. */
@@ -82,7 +96,10 @@ export class CliProcess {
           reject(new Error(`ocmap exited (${this.child.exitCode}) before ${what}\n${this.stdout}\n${this.stderr}`));
         }
       };
-      const timer = setTimeout(() => reject(new Error(`no line for ${what} within ${timeoutMs} ms\n${this.stdout}\n${this.stderr}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no line for ${what} within ${timeoutMs} ms\n${this.stdout}\n${this.stderr}`)),
+        timeoutMs,
+      );
       this.waiters.push(check);
       check();
     });

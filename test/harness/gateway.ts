@@ -123,7 +123,8 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
 
   const admin = async (scopes = ADMIN_SCOPES) => {
     const r = await wireConnect({ url, auth: { token }, clientId: "cli", mode: "cli", scopes });
-    if (!r.ok) throw Object.assign(new Error(`admin connect failed: ${r.error.code} ${r.error.message}`), { wire: r.error });
+    if (!r.ok)
+      throw Object.assign(new Error(`admin connect failed: ${r.error.code} ${r.error.message}`), { wire: r.error });
     return r.session;
   };
 
@@ -135,7 +136,8 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
         (await admin()).close();
         return;
       } catch (err) {
-        if (Date.now() > deadline) throw new Error(`gateway not ready after 60 s:\n${log.slice(-4000)}`, { cause: err });
+        if (Date.now() > deadline)
+          throw new Error(`gateway not ready after 60 s:\n${log.slice(-4000)}`, { cause: err });
         // The port is not open yet, or connect answered UNAVAILABLE while sidecars start: poll again.
         await new Promise((r) => setTimeout(r, 200));
       }
@@ -143,7 +145,11 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
   };
 
   const start = async () => {
-    child = spawn(gatewayNode, [openclawEntry, "gateway", "run"], { env, cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    child = spawn(gatewayNode, [openclawEntry, "gateway", "run"], {
+      env,
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     child.stdout!.on("data", (d) => (log += d));
     child.stderr!.on("data", (d) => (log += d));
     await waitReady();
@@ -171,7 +177,8 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
       const s = await admin();
       try {
         const res = await s.request(method, params);
-        if (!res.ok) throw Object.assign(new Error(`${method}: ${res.error?.code} ${res.error?.message}`), { wire: res.error });
+        if (!res.ok)
+          throw Object.assign(new Error(`${method}: ${res.error?.code} ${res.error?.message}`), { wire: res.error });
         return res.payload;
       } finally {
         s.close();
@@ -193,7 +200,8 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
       writeFileSync(configPath, JSON.stringify(c, null, 2));
       const deadline = Date.now() + 30_000;
       while (!/config hot reload applied|config reload applied|restart/i.test(log.slice(from))) {
-        if (Date.now() > deadline) throw new Error(`config reload not applied within 30 s:\n${log.slice(from).slice(-2000)}`);
+        if (Date.now() > deadline)
+          throw new Error(`config reload not applied within 30 s:\n${log.slice(from).slice(-2000)}`);
         await new Promise((r) => setTimeout(r, 50));
       }
     },

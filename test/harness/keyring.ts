@@ -12,13 +12,21 @@ const run = promisify(execFile);
 export function testKeyringPassword(): string {
   const password = process.env.OCMAP_TEST_KEYRING_PASSWORD;
   if (!process.env.OCMAP_TEST_KEYRING || !password) {
-    throw new Error("The keychain tests need the throwaway keyring: run them with `bash scripts/with-sandbox.sh npx vitest run test/core`.");
+    throw new Error(
+      "The keychain tests need the throwaway keyring: run them with `bash scripts/with-sandbox.sh npx vitest run test/core`.",
+    );
   }
   return password;
 }
 
 async function secrets(objectPath: string, ...args: string[]): Promise<string> {
-  const { stdout } = await run("dbus-send", ["--session", "--print-reply", "--dest=org.freedesktop.secrets", objectPath, ...args]);
+  const { stdout } = await run("dbus-send", [
+    "--session",
+    "--print-reply",
+    "--dest=org.freedesktop.secrets",
+    objectPath,
+    ...args,
+  ]);
   return stdout;
 }
 
@@ -31,7 +39,12 @@ export async function defaultCollection(): Promise<string> {
 }
 
 export async function isLocked(collection: string): Promise<boolean> {
-  const out = await secrets(collection, "org.freedesktop.DBus.Properties.Get", "string:org.freedesktop.Secret.Collection", "string:Locked");
+  const out = await secrets(
+    collection,
+    "org.freedesktop.DBus.Properties.Get",
+    "string:org.freedesktop.Secret.Collection",
+    "string:Locked",
+  );
   const m = /boolean (true|false)/.exec(out);
   if (!m) throw new Error(`Unexpected Locked property: ${out}`);
   return m[1] === "true";

@@ -46,7 +46,11 @@ export type ConnectResult =
 
 export interface WireSession {
   ws: WebSocket;
-  request(method: string, params?: unknown, timeoutMs?: number): Promise<{ ok: boolean; payload?: any; error?: WireError }>;
+  request(
+    method: string,
+    params?: unknown,
+    timeoutMs?: number,
+  ): Promise<{ ok: boolean; payload?: any; error?: WireError }>;
   events: Array<{ event: string; payload: unknown }>;
   waitForEvent(event: string, timeoutMs?: number): Promise<unknown>;
   closed: Promise<{ code: number; reason: string }>;
@@ -112,15 +116,40 @@ export async function wireConnect(o: ConnectOptions): Promise<ConnectResult> {
   const params: Record<string, unknown> = {
     minProtocol: 4,
     maxProtocol: 4,
-    client: { id: clientId, version: "test", platform, mode, deviceFamily, ...(o.displayName ? { displayName: o.displayName } : {}) },
+    client: {
+      id: clientId,
+      version: "test",
+      platform,
+      mode,
+      deviceFamily,
+      ...(o.displayName ? { displayName: o.displayName } : {}),
+    },
     role,
     scopes,
     ...(Object.keys(auth).length ? { auth } : {}),
   };
   if (o.device) {
     const token = auth.token ?? auth.deviceToken ?? auth.bootstrapToken ?? "";
-    const payload = ["v3", o.device.id, clientId, mode, role, scopes.join(","), ts, token, nonce, platform, deviceFamily].join("|");
-    params.device = { id: o.device.id, publicKey: o.device.publicKey, signature: signWith(o.device, payload), signedAt: ts, nonce };
+    const payload = [
+      "v3",
+      o.device.id,
+      clientId,
+      mode,
+      role,
+      scopes.join(","),
+      ts,
+      token,
+      nonce,
+      platform,
+      deviceFamily,
+    ].join("|");
+    params.device = {
+      id: o.device.id,
+      publicKey: o.device.publicKey,
+      signature: signWith(o.device, payload),
+      signedAt: ts,
+      nonce,
+    };
   }
   const res = await Promise.race([request("connect", params), failed]);
   if (!res.ok) return { ok: false, error: res.error!, close: closed };

@@ -46,27 +46,47 @@ export function post(
   });
 }
 
-export const redeem = (g: Gateway, code: string, o?: Parameters<typeof post>[3]) => post(g, "/ocmap-pairing/redeem", { code }, o);
+export const redeem = (g: Gateway, code: string, o?: Parameters<typeof post>[3]) =>
+  post(g, "/ocmap-pairing/redeem", { code }, o);
 
-export function exchangeBody(o: { code: string; nonce: string; requestId?: string; device: WireDevice; signer?: WireDevice; signedAt?: number; id?: string }) {
+export function exchangeBody(o: {
+  code: string;
+  nonce: string;
+  requestId?: string;
+  device: WireDevice;
+  signer?: WireDevice;
+  signedAt?: number;
+  id?: string;
+}) {
   const signedAt = o.signedAt ?? Date.now();
   const id = o.id ?? o.device.id;
   const text = JSON.stringify(["ocmap-exchange-v1", o.nonce, o.requestId ?? "", id, o.device.publicKey, signedAt]);
   return {
     code: o.code,
     ...(o.requestId ? { requestId: o.requestId } : {}),
-    device: { id, publicKey: o.device.publicKey, signature: signWith(o.signer ?? o.device, text), signedAt, nonce: o.nonce },
+    device: {
+      id,
+      publicKey: o.device.publicKey,
+      signature: signWith(o.signer ?? o.device, text),
+      signedAt,
+      nonce: o.nonce,
+    },
   };
 }
 
-export const exchange = (g: Gateway, body: unknown, o?: Parameters<typeof post>[3]) => post(g, "/ocmap-pairing/exchange", body, o);
+export const exchange = (g: Gateway, body: unknown, o?: Parameters<typeof post>[3]) =>
+  post(g, "/ocmap-pairing/exchange", body, o);
 
 /** Bootstrap connect as the contract's client would; returns the requestId from NOT_PAIRED. */
 export async function bootstrapConnect(g: Gateway, device: WireDevice, bootstrapToken: string, scopes: string[]) {
   const r = await wireConnect({ url: g.url, device, auth: { bootstrapToken }, scopes, displayName: "OCMAP on test" });
   if (r.ok) return { helloOk: true as const, session: r.session, hello: r.hello };
   await r.close;
-  return { helloOk: false as const, error: r.error, requestId: (r.error.details as { requestId?: string } | undefined)?.requestId };
+  return {
+    helloOk: false as const,
+    error: r.error,
+    requestId: (r.error.details as { requestId?: string } | undefined)?.requestId,
+  };
 }
 
 export interface Paired {
@@ -80,17 +100,38 @@ export interface Paired {
 }
 
 /** createCode → redeem → NOT_PAIRED → exchange → hello-ok with a device token. */
-export async function pairNewDevice(g: Gateway, access: "standard" | "read-only" | "full" = "standard", device = newWireDevice()): Promise<Paired> {
+export async function pairNewDevice(
+  g: Gateway,
+  access: "standard" | "read-only" | "full" = "standard",
+  device = newWireDevice(),
+): Promise<Paired> {
   const created = await g.call("pairing.createCode", { access });
   const r = await redeem(g, created.code);
   if (r.status !== 200) throw new Error(`redeem ${r.status} ${JSON.stringify(r.body)}`);
   const first = await bootstrapConnect(g, device, r.body.bootstrapToken, r.body.scopes);
   if (first.helloOk) throw new Error("expected NOT_PAIRED on the first bootstrap connect");
-  const ex = await exchange(g, exchangeBody({ code: created.code, nonce: r.body.nonce, requestId: first.requestId, device }));
+  const ex = await exchange(
+    g,
+    exchangeBody({ code: created.code, nonce: r.body.nonce, requestId: first.requestId, device }),
+  );
   if (ex.status !== 200) throw new Error(`exchange ${ex.status} ${JSON.stringify(ex.body)}`);
-  const final = await wireConnect({ url: g.url, device, auth: { bootstrapToken: r.body.bootstrapToken }, scopes: r.body.scopes, displayName: "OCMAP on test" });
+  const final = await wireConnect({
+    url: g.url,
+    device,
+    auth: { bootstrapToken: r.body.bootstrapToken },
+    scopes: r.body.scopes,
+    displayName: "OCMAP on test",
+  });
   if (!final.ok) throw new Error(`final connect ${final.error.code}`);
   const deviceToken = (final.hello as { auth?: { deviceToken?: string } }).auth?.deviceToken;
   if (!deviceToken) throw new Error("no device token in hello-ok");
-  return { device, code: created.code, codeId: created.codeId, bootstrapToken: r.body.bootstrapToken, deviceToken, scopes: r.body.scopes, session: final.session };
+  return {
+    device,
+    code: created.code,
+    codeId: created.codeId,
+    bootstrapToken: r.body.bootstrapToken,
+    deviceToken,
+    scopes: r.body.scopes,
+    session: final.session,
+  };
 }

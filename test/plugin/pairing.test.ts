@@ -38,18 +38,37 @@ describe("ocmap-pairing against a real gateway", () => {
     const device = newWireDevice();
     const r = await redeem(g, created.code.toLowerCase().replace("-", " "));
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ ok: true, codeId: created.codeId, nonce: created.nonce, bootstrapToken: created.bootstrapToken, scopes: created.scopes });
+    expect(r.body).toMatchObject({
+      ok: true,
+      codeId: created.codeId,
+      nonce: created.nonce,
+      bootstrapToken: created.bootstrapToken,
+      scopes: created.scopes,
+    });
     const first = await bootstrapConnect(g, device, r.body.bootstrapToken, r.body.scopes);
     expect(first.helloOk).toBe(false);
     if (first.helloOk) return;
     expect(first.error.code).toBe("NOT_PAIRED");
     expect(first.error.details).toMatchObject({ code: "PAIRING_REQUIRED", deviceId: device.id });
     const resolved = (await g.admin()).waitForEvent("device.pair.resolved");
-    const ex = await exchange(g, exchangeBody({ code: created.code, nonce: r.body.nonce, requestId: first.requestId, device }));
+    const ex = await exchange(
+      g,
+      exchangeBody({ code: created.code, nonce: r.body.nonce, requestId: first.requestId, device }),
+    );
     expect(ex.status).toBe(200);
-    expect(ex.body).toMatchObject({ ok: true, deviceId: device.id, role: "operator", scopes: ["operator.read", "operator.write"] });
+    expect(ex.body).toMatchObject({
+      ok: true,
+      deviceId: device.id,
+      role: "operator",
+      scopes: ["operator.read", "operator.write"],
+    });
     expect(await resolved).toMatchObject({ requestId: first.requestId, deviceId: device.id, decision: "approved" });
-    const final = await wireConnect({ url: g.url, device, auth: { bootstrapToken: r.body.bootstrapToken }, scopes: r.body.scopes });
+    const final = await wireConnect({
+      url: g.url,
+      device,
+      auth: { bootstrapToken: r.body.bootstrapToken },
+      scopes: r.body.scopes,
+    });
     expect(final.ok).toBe(true);
     if (!final.ok) return;
     const deviceToken = (final.hello as any).auth.deviceToken as string;
@@ -60,9 +79,16 @@ describe("ocmap-pairing against a real gateway", () => {
     if (again.ok) again.session.close();
     remember({ code: created.code, bootstrapToken: created.bootstrapToken, deviceToken });
     const list = await g.call("pairing.list", {});
-    expect(list.codes.find((c: any) => c.codeId === created.codeId)).toMatchObject({ status: "used", deviceId: device.id, label: "laptop" });
+    expect(list.codes.find((c: any) => c.codeId === created.codeId)).toMatchObject({
+      status: "used",
+      deviceId: device.id,
+      label: "laptop",
+    });
     expect(list.devices.find((d: any) => d.deviceId === device.id)).toMatchObject({
-      fingerprint: device.id.slice(0, 12).toUpperCase().replace(/(.{4})(?=.)/g, "$1 "),
+      fingerprint: device.id
+        .slice(0, 12)
+        .toUpperCase()
+        .replace(/(.{4})(?=.)/g, "$1 "),
       access: "standard",
       displayName: "OCMAP on test",
       platform: "linux",
@@ -110,7 +136,11 @@ describe("ocmap-pairing against a real gateway", () => {
     };
     for (const [name, body] of Object.entries(cases)) {
       const res = await exchange(g, body);
-      expect({ name, status: res.status, code: res.body.error?.code }).toEqual({ name, status: 403, code: "CODE_INVALID" });
+      expect({ name, status: res.status, code: res.body.error?.code }).toEqual({
+        name,
+        status: 403,
+        code: "CODE_INVALID",
+      });
     }
     // Five failures named the code: it is locked now, even for its rightful device.
     const list = await g.call("pairing.list", {});
@@ -119,13 +149,25 @@ describe("ocmap-pairing against a real gateway", () => {
     expect(late.body.error.code).toBe("CODE_ALREADY_USED");
     const failed = list.events.filter((e: any) => e.type === "code.failed" && e.codeId === created.codeId);
     expect(failed.map((e: any) => e.reason)).toEqual(
-      expect.arrayContaining(["bad signature", "device id does not match public key", "pending request missing or not this device's"]),
+      expect.arrayContaining([
+        "bad signature",
+        "device id does not match public key",
+        "pending request missing or not this device's",
+      ]),
     );
 
     const second = await g.call("pairing.createCode", {});
     secrets.add(second.code).add(second.bootstrapToken);
     const r2 = await redeem(g, second.code);
-    const madeUp = await exchange(g, exchangeBody({ code: second.code, nonce: r2.body.nonce, requestId: "00000000-0000-4000-8000-000000000000", device: alice }));
+    const madeUp = await exchange(
+      g,
+      exchangeBody({
+        code: second.code,
+        nonce: r2.body.nonce,
+        requestId: "00000000-0000-4000-8000-000000000000",
+        device: alice,
+      }),
+    );
     expect(madeUp.body.error.code).toBe("CODE_INVALID");
   });
 
@@ -140,7 +182,12 @@ describe("ocmap-pairing against a real gateway", () => {
     expect(closed.code).toBe(4001);
     expect(rev.deviceId).toBe(p.device.id);
     console.log(`revoke → 4001 close: ${ms.toFixed(1)} ms`);
-    const retry = await wireConnect({ url: g.url, device: p.device, auth: { deviceToken: p.deviceToken }, scopes: p.scopes });
+    const retry = await wireConnect({
+      url: g.url,
+      device: p.device,
+      auth: { deviceToken: p.deviceToken },
+      scopes: p.scopes,
+    });
     expect(retry.ok).toBe(false);
     if (!retry.ok) expect(retry.error.details?.code).toBe("AUTH_DEVICE_TOKEN_MISMATCH");
 
@@ -149,12 +196,22 @@ describe("ocmap-pairing against a real gateway", () => {
     const r = await redeem(g, fresh.code);
     const again = await bootstrapConnect(g, p.device, r.body.bootstrapToken, r.body.scopes);
     if (again.helloOk) throw new Error("unexpected hello-ok");
-    const ex = await exchange(g, exchangeBody({ code: fresh.code, nonce: r.body.nonce, requestId: again.requestId, device: p.device }));
+    const ex = await exchange(
+      g,
+      exchangeBody({ code: fresh.code, nonce: r.body.nonce, requestId: again.requestId, device: p.device }),
+    );
     expect(ex.status).toBe(403);
     expect(ex.body.error.code).toBe("DEVICE_REVOKED");
     const list = await g.call("pairing.list", {});
-    expect(list.devices.find((d: any) => d.deviceId === p.device.id)).toMatchObject({ revokedBy: "operator", connected: false });
-    expect(list.events.some((e: any) => e.type === "device.revoked" && e.deviceId === p.device.id && e.reason === "lost laptop")).toBe(true);
+    expect(list.devices.find((d: any) => d.deviceId === p.device.id)).toMatchObject({
+      revokedBy: "operator",
+      connected: false,
+    });
+    expect(
+      list.events.some(
+        (e: any) => e.type === "device.revoked" && e.deviceId === p.device.id && e.reason === "lost laptop",
+      ),
+    ).toBe(true);
   });
 
   it("forgetSelf: a read-only device revokes itself and nothing else", async () => {
@@ -165,7 +222,12 @@ describe("ocmap-pairing against a real gateway", () => {
     const res = await me.session.request("pairing.forgetSelf", {});
     expect(res).toMatchObject({ ok: true, payload: { deviceId: me.device.id } });
     expect((await me.session.closed).code).toBe(4001);
-    const retry = await wireConnect({ url: g.url, device: me.device, auth: { deviceToken: me.deviceToken }, scopes: me.scopes });
+    const retry = await wireConnect({
+      url: g.url,
+      device: me.device,
+      auth: { deviceToken: me.deviceToken },
+      scopes: me.scopes,
+    });
     expect(retry.ok).toBe(false);
     // The other device is untouched.
     const res2 = await other.session.request("health", {});
@@ -232,7 +294,14 @@ describe("ocmap-pairing against a real gateway", () => {
 
   it("validates WS params as closed objects", async () => {
     const admin = await g.admin();
-    for (const params of [{ ttlSeconds: 60 }, { ttlSeconds: 301 }, { access: "root" }, { label: "" }, { label: "x".repeat(65) }, { other: 1 }]) {
+    for (const params of [
+      { ttlSeconds: 60 },
+      { ttlSeconds: 301 },
+      { access: "root" },
+      { label: "" },
+      { label: "x".repeat(65) },
+      { other: 1 },
+    ]) {
       const res = await admin.request("pairing.createCode", params);
       expect(res.ok).toBe(false);
       expect(res.error).toMatchObject({ code: "INVALID_REQUEST", details: { code: "INVALID_REQUEST" } });
@@ -243,10 +312,18 @@ describe("ocmap-pairing against a real gateway", () => {
   it("cancels a live code: redeem refused and its bootstrap token revoked", async () => {
     const created = await g.call("pairing.createCode", { access: "read-only" });
     secrets.add(created.code).add(created.bootstrapToken);
-    expect(await g.call("pairing.cancelCode", { codeId: created.codeId })).toEqual({ codeId: created.codeId, status: "cancelled" });
+    expect(await g.call("pairing.cancelCode", { codeId: created.codeId })).toEqual({
+      codeId: created.codeId,
+      status: "cancelled",
+    });
     const r = await redeem(g, created.code);
     expect(r.body.error.code).toBe("CODE_ALREADY_USED");
-    const c = await wireConnect({ url: g.url, device: newWireDevice(), auth: { bootstrapToken: created.bootstrapToken }, scopes: created.scopes });
+    const c = await wireConnect({
+      url: g.url,
+      device: newWireDevice(),
+      auth: { bootstrapToken: created.bootstrapToken },
+      scopes: created.scopes,
+    });
     expect(c.ok).toBe(false);
     if (!c.ok) expect(c.error.details?.code).toBe("AUTH_BOOTSTRAP_TOKEN_INVALID");
   });
@@ -270,7 +347,10 @@ describe("ocmap-pairing against a real gateway", () => {
       const created2 = await g.call("pairing.createCode", {});
       secrets.add(created2.code).add(created2.bootstrapToken);
       const r2 = await redeem(g, created2.code);
-      const stranger = await exchange(g, exchangeBody({ code: created2.code, nonce: r2.body.nonce, device: newWireDevice() }));
+      const stranger = await exchange(
+        g,
+        exchangeBody({ code: created2.code, nonce: r2.body.nonce, device: newWireDevice() }),
+      );
       expect(stranger.body.error.code).toBe("CODE_INVALID");
     } finally {
       await g.updateConfig((c) => (c.gateway.nodes.pairing.autoApproveLocal = false));
@@ -306,7 +386,12 @@ describe("ocmap-pairing against a real gateway", () => {
     expect(after.codes).toEqual(before.codes);
     expect(after.devices.map((d: any) => d.deviceId)).toEqual(before.devices.map((d: any) => d.deviceId));
     expect(after.events.slice(0, before.events.length)).toEqual(before.events);
-    const c = await wireConnect({ url: g.url, device: p.device, auth: { deviceToken: p.deviceToken }, scopes: p.scopes });
+    const c = await wireConnect({
+      url: g.url,
+      device: p.device,
+      auth: { deviceToken: p.deviceToken },
+      scopes: p.scopes,
+    });
     expect(c.ok).toBe(true);
     if (c.ok) c.session.close();
   });
@@ -321,7 +406,12 @@ describe("ocmap-pairing against a real gateway", () => {
       return l.codes.find((c: any) => c.codeId === expiring.codeId).status === "expired" ? l : null;
     }, "status expired");
     expect(list.events.some((e: any) => e.type === "code.expired" && e.codeId === expiring.codeId)).toBe(true);
-    const c = await wireConnect({ url: g.url, device: newWireDevice(), auth: { bootstrapToken: expiring.bootstrapToken }, scopes: ["operator.read", "operator.write"] });
+    const c = await wireConnect({
+      url: g.url,
+      device: newWireDevice(),
+      auth: { bootstrapToken: expiring.bootstrapToken },
+      scopes: ["operator.read", "operator.write"],
+    });
     expect(c.ok).toBe(false);
     if (!c.ok) expect(c.error.details?.code).toBe("AUTH_BOOTSTRAP_TOKEN_INVALID");
   }, 200_000);

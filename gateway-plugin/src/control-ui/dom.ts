@@ -5,7 +5,11 @@ type AttrValue = string | number | boolean | null | undefined;
 export type Attrs = Record<string, AttrValue | ((ev: Event) => void)>;
 export type Child = Node | string | number | null | undefined | false;
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs | null, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs?: Attrs | null,
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs ?? {})) {
     if (typeof v === "function") el.addEventListener(k.slice(2).toLowerCase(), v as EventListener);

@@ -1,5 +1,5 @@
 // Pure helpers of the Clawpodz tab (no DOM): formatting and parsing only, so they can be unit tested.
-import type { Access, AuditEvent, CodeStatus } from "../../../src/protocol/pairing-protocol.std.ts";
+import type { Access, AuditEvent, CodeStatus } from "@ocmap/protocol/pairing-protocol";
 
 export const ACCESS_LABEL: Record<Access, string> = {
   standard: "Standard",

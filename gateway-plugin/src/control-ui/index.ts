@@ -15,7 +15,7 @@ import {
   type CreateCodeResult,
   type PairingList,
   type TrustedClient,
-} from "../../../src/protocol/pairing-protocol.std.ts";
+} from "@ocmap/protocol/pairing-protocol";
 import { h, replaceKeepingFocus, uid, type Child } from "./dom.ts";
 import {
   absoluteTime,
@@ -72,17 +72,37 @@ function mountClawpodz(container: HTMLElement, first: ControlUiViewContext, shar
   /** Updates the countdown of the live code; set while a live code is shown. */
   let liveTick: (() => void) | undefined;
   let wasConnected = host.connection.connected;
-  const ids = { create: uid("create"), live: uid("live"), devices: uid("devices"), codes: uid("codes"), audit: uid("audit"), label: uid("label"), ttl: uid("ttl"), dlg: uid("dlg"), dlgText: uid("dlgtext") };
+  const ids = {
+    create: uid("create"),
+    live: uid("live"),
+    devices: uid("devices"),
+    codes: uid("codes"),
+    audit: uid("audit"),
+    label: uid("label"),
+    ttl: uid("ttl"),
+    dlg: uid("dlg"),
+    dlgText: uid("dlgtext"),
+  };
 
   // ---------- skeleton ----------
   const announcer = h("div", { class: "ocmap-cp-sr", "aria-live": "polite", "aria-atomic": "true" });
   const alertBox = h("div", { class: "ocmap-cp-alert", role: "alert", hidden: true });
   const pausedBox = h("div", { class: "ocmap-cp-paused", role: "status", hidden: true, "data-testid": "ocmap-paused" });
   const syncLine = h("span", { class: "ocmap-cp-sync", "data-testid": "ocmap-sync" }, "Loading…");
-  const refreshBtn = h("button", { type: "button", class: "ocmap-cp-btn ocmap-cp-btn--ghost", onclick: () => void refresh() }, "Refresh");
+  const refreshBtn = h(
+    "button",
+    { type: "button", class: "ocmap-cp-btn ocmap-cp-btn--ghost", onclick: () => void refresh() },
+    "Refresh",
+  );
 
   const accessInputs = (Object.keys(ACCESS_LABEL) as Access[]).map((a) =>
-    h("input", { type: "radio", name: ids.create + "-access", value: a, checked: a === shared.access, onchange: () => (shared.access = a) }),
+    h("input", {
+      type: "radio",
+      name: ids.create + "-access",
+      value: a,
+      checked: a === shared.access,
+      onchange: () => (shared.access = a),
+    }),
   );
   const accessField = h(
     "fieldset",
@@ -93,7 +113,12 @@ function mountClawpodz(container: HTMLElement, first: ControlUiViewContext, shar
         "label",
         { class: "ocmap-cp-choice" },
         input,
-        h("span", { class: "ocmap-cp-choice__text" }, h("strong", null, ACCESS_LABEL[input.value as Access]), h("span", { class: "ocmap-cp-muted" }, ACCESS_HINT[input.value as Access])),
+        h(
+          "span",
+          { class: "ocmap-cp-choice__text" },
+          h("strong", null, ACCESS_LABEL[input.value as Access]),
+          h("span", { class: "ocmap-cp-muted" }, ACCESS_HINT[input.value as Access]),
+        ),
       ),
     ),
   );
@@ -102,14 +127,36 @@ function mountClawpodz(container: HTMLElement, first: ControlUiViewContext, shar
     { id: ids.ttl, class: "ocmap-cp-input", onchange: () => (shared.ttlSeconds = Number(ttlSelect.value)) },
     ...LIFETIMES.map((s) => h("option", { value: s, selected: s === shared.ttlSeconds }, `${s / 60} minutes`)),
   );
-  const labelInput = h("input", { id: ids.label, class: "ocmap-cp-input", type: "text", maxlength: 64, autocomplete: "off", spellcheck: "false", placeholder: "e.g. Ana's laptop" });
+  const labelInput = h("input", {
+    id: ids.label,
+    class: "ocmap-cp-input",
+    type: "text",
+    maxlength: 64,
+    autocomplete: "off",
+    spellcheck: "false",
+    placeholder: "e.g. Ana's laptop",
+  });
   const createBtn = h("button", { type: "submit", class: "ocmap-cp-btn ocmap-cp-btn--primary" }, "Create pairing code");
   const createNote = h("p", { class: "ocmap-cp-note" });
   const form = h(
     "form",
-    { class: "ocmap-cp-form", "aria-labelledby": ids.create, onsubmit: (ev: Event) => (ev.preventDefault(), void createCode()) },
+    {
+      class: "ocmap-cp-form",
+      "aria-labelledby": ids.create,
+      onsubmit: (ev: Event) => (ev.preventDefault(), void createCode()),
+    },
     accessField,
-    h("div", { class: "ocmap-cp-row" }, h("div", { class: "ocmap-cp-field" }, h("label", { for: ids.ttl }, "Lifetime"), ttlSelect), h("div", { class: "ocmap-cp-field ocmap-cp-field--grow" }, h("label", { for: ids.label }, "Label ", h("span", { class: "ocmap-cp-muted" }, "(optional)")), labelInput)),
+    h(
+      "div",
+      { class: "ocmap-cp-row" },
+      h("div", { class: "ocmap-cp-field" }, h("label", { for: ids.ttl }, "Lifetime"), ttlSelect),
+      h(
+        "div",
+        { class: "ocmap-cp-field ocmap-cp-field--grow" },
+        h("label", { for: ids.label }, "Label ", h("span", { class: "ocmap-cp-muted" }, "(optional)")),
+        labelInput,
+      ),
+    ),
     h("div", { class: "ocmap-cp-actions" }, createBtn),
     createNote,
   );
@@ -124,7 +171,11 @@ function mountClawpodz(container: HTMLElement, first: ControlUiViewContext, shar
 
   // Revoke confirmation: a native modal dialog (focus trap, Escape to cancel).
   const dlgText = h("p", { id: ids.dlgText });
-  const dlgConfirm = h("button", { type: "button", class: "ocmap-cp-btn ocmap-cp-btn--danger", "data-testid": "ocmap-confirm-revoke" }, "Revoke device");
+  const dlgConfirm = h(
+    "button",
+    { type: "button", class: "ocmap-cp-btn ocmap-cp-btn--danger", "data-testid": "ocmap-confirm-revoke" },
+    "Revoke device",
+  );
   const dlgCancel = h("button", { type: "button", class: "ocmap-cp-btn", autofocus: true }, "Keep it");
   const dialog = h(
     "dialog",
@@ -148,7 +199,16 @@ function mountClawpodz(container: HTMLElement, first: ControlUiViewContext, shar
     h(
       "header",
       { class: "ocmap-cp-header" },
-      h("div", null, h("h1", null, "Clawpodz"), h("p", { class: "ocmap-cp-muted" }, "Pair OCMAP desktop clients with this gateway using one-time codes. A code is single use and expires within minutes.")),
+      h(
+        "div",
+        null,
+        h("h1", null, "Clawpodz"),
+        h(
+          "p",
+          { class: "ocmap-cp-muted" },
+          "Pair OCMAP desktop clients with this gateway using one-time codes. A code is single use and expires within minutes.",
+        ),
+      ),
       h("div", { class: "ocmap-cp-header__side" }, syncLine, refreshBtn),
     ),
     alertBox,
@@ -156,12 +216,27 @@ function mountClawpodz(container: HTMLElement, first: ControlUiViewContext, shar
     h(
       "div",
       { class: "ocmap-cp-top" },
-      h("section", { class: "ocmap-cp-card", "aria-labelledby": ids.create }, h("h2", { id: ids.create }, "New pairing code"), form),
+      h(
+        "section",
+        { class: "ocmap-cp-card", "aria-labelledby": ids.create },
+        h("h2", { id: ids.create }, "New pairing code"),
+        form,
+      ),
       h("section", { class: "ocmap-cp-card ocmap-cp-live", "aria-labelledby": ids.live }, liveHeading, liveBody),
     ),
     h("section", { class: "ocmap-cp-card", "aria-labelledby": ids.devices }, devicesHeading, devicesBody),
-    h("section", { class: "ocmap-cp-card", "aria-labelledby": ids.codes }, h("h2", { id: ids.codes }, "Recent pairings"), codesBody),
-    h("section", { class: "ocmap-cp-card", "aria-labelledby": ids.audit }, h("h2", { id: ids.audit }, "Audit log"), auditBody),
+    h(
+      "section",
+      { class: "ocmap-cp-card", "aria-labelledby": ids.codes },
+      h("h2", { id: ids.codes }, "Recent pairings"),
+      codesBody,
+    ),
+    h(
+      "section",
+      { class: "ocmap-cp-card", "aria-labelledby": ids.audit },
+      h("h2", { id: ids.audit }, "Audit log"),
+      auditBody,
+    ),
     dialog,
     announcer,
   );
@@ -179,7 +254,12 @@ function mountClawpodz(container: HTMLElement, first: ControlUiViewContext, shar
     alertBox.hidden = !text;
     alertBox.textContent = text ?? "";
   };
-  const time = (atMs: number, text?: string) => h("time", { datetime: new Date(atMs).toISOString(), title: absoluteTime(atMs, locale) }, text ?? absoluteTime(atMs, locale));
+  const time = (atMs: number, text?: string) =>
+    h(
+      "time",
+      { datetime: new Date(atMs).toISOString(), title: absoluteTime(atMs, locale) },
+      text ?? absoluteTime(atMs, locale),
+    );
   const codeLabel = (codeId?: string) => {
     const c = codeId ? list?.codes.find((x) => x.codeId === codeId) : undefined;
     return c?.label ? `“${c.label}”` : codeId ? `code ${codeId.slice(0, 8)}` : "unknown code";
@@ -232,7 +312,11 @@ function mountClawpodz(container: HTMLElement, first: ControlUiViewContext, shar
     const ttlMs = shared.ttlSeconds * 1000;
     const sentAt = now();
     try {
-      const params: Record<string, unknown> = { access: shared.access, ttlSeconds: shared.ttlSeconds, ...(label ? { label } : {}) };
+      const params: Record<string, unknown> = {
+        access: shared.access,
+        ttlSeconds: shared.ttlSeconds,
+        ...(label ? { label } : {}),
+      };
       const r = await host.request<CreateCodeResult>("pairing.createCode", params);
       // Only these fields leave the result; the bootstrap token in it is dropped here.
       const { codeId, code, expiresAtMs, access, pairingLink } = r;
@@ -240,12 +324,23 @@ function mountClawpodz(container: HTMLElement, first: ControlUiViewContext, shar
       // when the request was sent (a little early, never late).
       const skewed = Math.abs(expiresAtMs - (sentAt + ttlMs)) > 5_000;
       const localExpiry = skewed ? sentAt + ttlMs : expiresAtMs;
-      shared.live = { codeId, code, expiresAtMs: localExpiry, ttlMs, access, pairingLink, gatewayUrl: gatewayFromLink(pairingLink), ...(label ? { label } : {}) };
+      shared.live = {
+        codeId,
+        code,
+        expiresAtMs: localExpiry,
+        ttlMs,
+        access,
+        pairingLink,
+        gatewayUrl: gatewayFromLink(pairingLink),
+        ...(label ? { label } : {}),
+      };
       if (!alive()) return;
       labelInput.value = "";
       renderLive();
       liveHeading.focus();
-      say(`Pairing code ${code.split("").join(" ")} created. It expires in ${Math.round((localExpiry - now()) / 60_000)} minutes.`);
+      say(
+        `Pairing code ${code.split("").join(" ")} created. It expires in ${Math.round((localExpiry - now()) / 60_000)} minutes.`,
+      );
       void refresh();
     } catch (err) {
       if (alive()) showError(`Could not create a code: ${describeError(err)}`);
@@ -371,7 +466,11 @@ function mountClawpodz(container: HTMLElement, first: ControlUiViewContext, shar
     if (!l) {
       replaceKeepingFocus(
         liveBody,
-        h("p", { class: "ocmap-cp-empty" }, "No live code. Create one, then read it out to the person pairing OCMAP together with the gateway URL, or send them the pairing link."),
+        h(
+          "p",
+          { class: "ocmap-cp-empty" },
+          "No live code. Create one, then read it out to the person pairing OCMAP together with the gateway URL, or send them the pairing link.",
+        ),
       );
       return;
     }
@@ -382,7 +481,9 @@ function mountClawpodz(container: HTMLElement, first: ControlUiViewContext, shar
               "Used: ",
               h("strong", null, deviceName(l.ended.deviceId)),
               l.ended.deviceId ? h("span", { class: "ocmap-cp-fp" }, ` ${fingerprint(l.ended.deviceId)}`) : null,
-              list?.devices.find((d) => d.deviceId === l.ended?.deviceId)?.revokedAtMs ? " was paired, and has since been revoked." : " is paired.",
+              list?.devices.find((d) => d.deviceId === l.ended?.deviceId)?.revokedAtMs
+                ? " was paired, and has since been revoked."
+                : " is paired.",
             ]
           : l.ended.status === "expired"
             ? ["The code expired before anyone used it."]
@@ -391,12 +492,40 @@ function mountClawpodz(container: HTMLElement, first: ControlUiViewContext, shar
               : ["The code was locked after too many failed attempts."];
       replaceKeepingFocus(
         liveBody,
-        h("p", { class: `ocmap-cp-ended ocmap-cp-ended--${l.ended.status}`, "data-testid": "ocmap-live-ended", "data-status": l.ended.status }, ...(text as Child[])),
-        h("div", { class: "ocmap-cp-actions" }, h("button", { type: "button", class: "ocmap-cp-btn", "data-key": "dismiss", onclick: () => ((shared.live = undefined), renderLive(), labelInput.focus()) }, "Dismiss")),
+        h(
+          "p",
+          {
+            class: `ocmap-cp-ended ocmap-cp-ended--${l.ended.status}`,
+            "data-testid": "ocmap-live-ended",
+            "data-status": l.ended.status,
+          },
+          ...(text as Child[]),
+        ),
+        h(
+          "div",
+          { class: "ocmap-cp-actions" },
+          h(
+            "button",
+            {
+              type: "button",
+              class: "ocmap-cp-btn",
+              "data-key": "dismiss",
+              onclick: () => ((shared.live = undefined), renderLive(), labelInput.focus()),
+            },
+            "Dismiss",
+          ),
+        ),
       );
       return;
     }
-    const linkInput = h("input", { class: "ocmap-cp-input ocmap-cp-link", type: "text", readonly: true, value: l.pairingLink, "aria-label": "Pairing link", "data-testid": "ocmap-link" });
+    const linkInput = h("input", {
+      class: "ocmap-cp-input ocmap-cp-link",
+      type: "text",
+      readonly: true,
+      value: l.pairingLink,
+      "aria-label": "Pairing link",
+      "data-testid": "ocmap-link",
+    });
     flashEl = h("span", { class: "ocmap-cp-flash", "aria-hidden": "true" });
     const progress = h("progress", { class: "ocmap-cp-progress", max: 1000, value: 1000, "aria-hidden": "true" });
     const left = h("span", { "data-testid": "ocmap-countdown" });
@@ -412,7 +541,15 @@ function mountClawpodz(container: HTMLElement, first: ControlUiViewContext, shar
     };
     replaceKeepingFocus(
       liveBody,
-      h("p", { class: "ocmap-cp-code", "data-testid": "ocmap-code", "aria-label": `Pairing code ${l.code.split("").join(" ")}` }, l.code),
+      h(
+        "p",
+        {
+          class: "ocmap-cp-code",
+          "data-testid": "ocmap-code",
+          "aria-label": `Pairing code ${l.code.split("").join(" ")}`,
+        },
+        l.code,
+      ),
       h("p", { class: "ocmap-cp-timer", role: "timer", "aria-live": "off" }, "Expires in ", left),
       progress,
       h(
@@ -429,9 +566,31 @@ function mountClawpodz(container: HTMLElement, first: ControlUiViewContext, shar
       h(
         "div",
         { class: "ocmap-cp-actions" },
-        h("button", { type: "button", class: "ocmap-cp-btn ocmap-cp-btn--primary", "data-key": "copy-link", onclick: () => void copy(l.pairingLink, "Pairing link", linkInput) }, "Copy pairing link"),
-        h("button", { type: "button", class: "ocmap-cp-btn", "data-key": "copy-code", onclick: () => void copy(l.code, "Code") }, "Copy code"),
-        h("button", { type: "button", class: "ocmap-cp-btn ocmap-cp-btn--danger-ghost", "data-key": "cancel-live", onclick: () => void cancelCode(l.codeId) }, "Cancel code"),
+        h(
+          "button",
+          {
+            type: "button",
+            class: "ocmap-cp-btn ocmap-cp-btn--primary",
+            "data-key": "copy-link",
+            onclick: () => void copy(l.pairingLink, "Pairing link", linkInput),
+          },
+          "Copy pairing link",
+        ),
+        h(
+          "button",
+          { type: "button", class: "ocmap-cp-btn", "data-key": "copy-code", onclick: () => void copy(l.code, "Code") },
+          "Copy code",
+        ),
+        h(
+          "button",
+          {
+            type: "button",
+            class: "ocmap-cp-btn ocmap-cp-btn--danger-ghost",
+            "data-key": "cancel-live",
+            onclick: () => void cancelCode(l.codeId),
+          },
+          "Cancel code",
+        ),
         flashEl,
       ),
     );
@@ -439,35 +598,73 @@ function mountClawpodz(container: HTMLElement, first: ControlUiViewContext, shar
     liveTick = tick;
   }
   function renderDevices() {
-    const devices = [...(list?.devices ?? [])].sort((a, b) => Number(Boolean(a.revokedAtMs)) - Number(Boolean(b.revokedAtMs)) || b.pairedAtMs - a.pairedAtMs);
+    const devices = [...(list?.devices ?? [])].sort(
+      (a, b) => Number(Boolean(a.revokedAtMs)) - Number(Boolean(b.revokedAtMs)) || b.pairedAtMs - a.pairedAtMs,
+    );
     const active = devices.filter((d) => !d.revokedAtMs);
     devicesCount.textContent = list ? `· ${active.length} active` : "";
     if (!list) return replaceKeepingFocus(devicesBody, h("p", { class: "ocmap-cp-empty" }, listError ?? "Loading…"));
-    if (devices.length === 0) return replaceKeepingFocus(devicesBody, h("p", { class: "ocmap-cp-empty" }, "No desktop client has paired through a code yet."));
+    if (devices.length === 0)
+      return replaceKeepingFocus(
+        devicesBody,
+        h("p", { class: "ocmap-cp-empty" }, "No desktop client has paired through a code yet."),
+      );
     const rows = devices.map((d) => {
       const status = d.revokedAtMs
-        ? h("span", { class: "ocmap-cp-badge ocmap-cp-badge--revoked" }, d.revokedBy === "self" ? "Forgot itself " : "Revoked ", time(d.revokedAtMs, relativeTime(d.revokedAtMs, now(), locale)))
+        ? h(
+            "span",
+            { class: "ocmap-cp-badge ocmap-cp-badge--revoked" },
+            d.revokedBy === "self" ? "Forgot itself " : "Revoked ",
+            time(d.revokedAtMs, relativeTime(d.revokedAtMs, now(), locale)),
+          )
         : d.connected
-          ? h("span", { class: "ocmap-cp-badge ocmap-cp-badge--ok" }, h("span", { class: "ocmap-cp-dot", "aria-hidden": "true" }), "Connected now")
-          : h("span", { class: "ocmap-cp-badge" }, h("span", { class: "ocmap-cp-dot ocmap-cp-dot--off", "aria-hidden": "true" }), "Offline");
+          ? h(
+              "span",
+              { class: "ocmap-cp-badge ocmap-cp-badge--ok" },
+              h("span", { class: "ocmap-cp-dot", "aria-hidden": "true" }),
+              "Connected now",
+            )
+          : h(
+              "span",
+              { class: "ocmap-cp-badge" },
+              h("span", { class: "ocmap-cp-dot ocmap-cp-dot--off", "aria-hidden": "true" }),
+              "Offline",
+            );
       const action = d.revokedAtMs
         ? h("span", { class: "ocmap-cp-muted" }, "—")
-        : h("button", {
-            type: "button",
-            class: "ocmap-cp-btn ocmap-cp-btn--danger-ghost ocmap-cp-btn--sm",
-            "data-key": `revoke:${d.deviceId}`,
-            "aria-label": `Revoke ${d.displayName ?? "device"} ${d.fingerprint}`,
-            onclick: (ev: Event) => askRevoke(d, ev.currentTarget as HTMLElement),
-          }, "Revoke");
+        : h(
+            "button",
+            {
+              type: "button",
+              class: "ocmap-cp-btn ocmap-cp-btn--danger-ghost ocmap-cp-btn--sm",
+              "data-key": `revoke:${d.deviceId}`,
+              "aria-label": `Revoke ${d.displayName ?? "device"} ${d.fingerprint}`,
+              onclick: (ev: Event) => askRevoke(d, ev.currentTarget as HTMLElement),
+            },
+            "Revoke",
+          );
       return h(
         "tr",
-        { "data-device": d.deviceId, "data-connected": String(d.connected), "data-revoked": String(Boolean(d.revokedAtMs)), class: d.revokedAtMs ? "ocmap-cp-row--revoked" : null },
+        {
+          "data-device": d.deviceId,
+          "data-connected": String(d.connected),
+          "data-revoked": String(Boolean(d.revokedAtMs)),
+          class: d.revokedAtMs ? "ocmap-cp-row--revoked" : null,
+        },
         h("th", { scope: "row" }, d.displayName ?? "Unnamed client"),
         h("td", null, d.platform ?? "—"),
         h("td", null, h("span", { class: "ocmap-cp-fp", "data-testid": "ocmap-fingerprint" }, d.fingerprint)),
         h("td", null, ACCESS_LABEL[d.access] ?? d.access),
         h("td", null, time(d.pairedAtMs)),
-        h("td", null, d.connected ? "now" : d.lastSeenAtMs ? time(d.lastSeenAtMs, relativeTime(d.lastSeenAtMs, now(), locale)) : "—"),
+        h(
+          "td",
+          null,
+          d.connected
+            ? "now"
+            : d.lastSeenAtMs
+              ? time(d.lastSeenAtMs, relativeTime(d.lastSeenAtMs, now(), locale))
+              : "—",
+        ),
         h("td", null, status),
         h("td", { class: "ocmap-cp-cell--action" }, action),
       );
@@ -481,7 +678,18 @@ function mountClawpodz(container: HTMLElement, first: ControlUiViewContext, shar
           "table",
           { class: "ocmap-cp-table" },
           h("caption", { class: "ocmap-cp-sr" }, "Desktop clients paired through a code"),
-          h("thead", null, h("tr", null, ...["Name", "Platform", "Fingerprint", "Access", "Paired at", "Last seen", "Status"].map((t) => h("th", { scope: "col" }, t)), h("th", { scope: "col" }, h("span", { class: "ocmap-cp-sr" }, "Actions")))),
+          h(
+            "thead",
+            null,
+            h(
+              "tr",
+              null,
+              ...["Name", "Platform", "Fingerprint", "Access", "Paired at", "Last seen", "Status"].map((t) =>
+                h("th", { scope: "col" }, t),
+              ),
+              h("th", { scope: "col" }, h("span", { class: "ocmap-cp-sr" }, "Actions")),
+            ),
+          ),
           h("tbody", null, ...rows),
         ),
       ),
@@ -500,13 +708,38 @@ function mountClawpodz(container: HTMLElement, first: ControlUiViewContext, shar
         h("th", { scope: "row" }, c.label ?? h("span", { class: "ocmap-cp-muted" }, "No label")),
         h("td", null, ACCESS_LABEL[c.access] ?? c.access),
         h("td", null, time(c.createdAtMs, relativeTime(c.createdAtMs, now(), locale))),
-        h("td", null, h("span", { class: `ocmap-cp-badge ocmap-cp-badge--${status}` }, STATUS_LABEL[status] ?? status), status === "active" ? h("span", { class: "ocmap-cp-muted" }, " until ", time(c.expiresAtMs, clockTime(c.expiresAtMs, locale))) : null),
-        h("td", null, c.deviceId ? h("span", { class: "ocmap-cp-fp", title: deviceName(c.deviceId) }, fingerprint(c.deviceId)) : h("span", { class: "ocmap-cp-muted" }, "—")),
+        h(
+          "td",
+          null,
+          h("span", { class: `ocmap-cp-badge ocmap-cp-badge--${status}` }, STATUS_LABEL[status] ?? status),
+          status === "active"
+            ? h("span", { class: "ocmap-cp-muted" }, " until ", time(c.expiresAtMs, clockTime(c.expiresAtMs, locale)))
+            : null,
+        ),
+        h(
+          "td",
+          null,
+          c.deviceId
+            ? h("span", { class: "ocmap-cp-fp", title: deviceName(c.deviceId) }, fingerprint(c.deviceId))
+            : h("span", { class: "ocmap-cp-muted" }, "—"),
+        ),
         h(
           "td",
           { class: "ocmap-cp-cell--action" },
           status === "active" && host.connection.canAdmin
-            ? h("button", { type: "button", class: "ocmap-cp-btn ocmap-cp-btn--ghost ocmap-cp-btn--sm", "data-key": `cancel:${c.codeId}`, "aria-label": c.label ? `Cancel the code “${c.label}”` : `Cancel the code created at ${clockTime(c.createdAtMs, locale)}`, onclick: () => void cancelCode(c.codeId) }, "Cancel")
+            ? h(
+                "button",
+                {
+                  type: "button",
+                  class: "ocmap-cp-btn ocmap-cp-btn--ghost ocmap-cp-btn--sm",
+                  "data-key": `cancel:${c.codeId}`,
+                  "aria-label": c.label
+                    ? `Cancel the code “${c.label}”`
+                    : `Cancel the code created at ${clockTime(c.createdAtMs, locale)}`,
+                  onclick: () => void cancelCode(c.codeId),
+                },
+                "Cancel",
+              )
             : null,
         ),
       );
@@ -520,7 +753,16 @@ function mountClawpodz(container: HTMLElement, first: ControlUiViewContext, shar
           "table",
           { class: "ocmap-cp-table" },
           h("caption", { class: "ocmap-cp-sr" }, "Pairing codes, newest first"),
-          h("thead", null, h("tr", null, ...["Label", "Access", "Created", "Status", "Used by"].map((t) => h("th", { scope: "col" }, t)), h("th", { scope: "col" }, h("span", { class: "ocmap-cp-sr" }, "Actions")))),
+          h(
+            "thead",
+            null,
+            h(
+              "tr",
+              null,
+              ...["Label", "Access", "Created", "Status", "Used by"].map((t) => h("th", { scope: "col" }, t)),
+              h("th", { scope: "col" }, h("span", { class: "ocmap-cp-sr" }, "Actions")),
+            ),
+          ),
           h("tbody", null, ...rows),
         ),
       ),
@@ -533,13 +775,16 @@ function mountClawpodz(container: HTMLElement, first: ControlUiViewContext, shar
     if (e.codeId && e.type !== "device.revoked" && e.type !== "device.forgotten") parts.push([codeLabel(e.codeId)]);
     if (e.reason) parts.push([h("span", { class: "ocmap-cp-reason" }, e.reason)]);
     if (e.remoteAddress) parts.push([h("span", { class: "ocmap-cp-muted" }, `from ${e.remoteAddress}`)]);
-    return parts.flatMap((p, i) => (i === 0 ? p : [h("span", { class: "ocmap-cp-sep", "aria-hidden": "true" }, " · "), ...p]));
+    return parts.flatMap((p, i) =>
+      i === 0 ? p : [h("span", { class: "ocmap-cp-sep", "aria-hidden": "true" }, " · "), ...p],
+    );
   }
 
   function renderAudit() {
     if (!list) return replaceKeepingFocus(auditBody, h("p", { class: "ocmap-cp-empty" }, listError ?? "Loading…"));
     const events = [...list.events].sort((a, b) => b.atMs - a.atMs).slice(0, MAX_EVENTS_SHOWN);
-    if (events.length === 0) return replaceKeepingFocus(auditBody, h("p", { class: "ocmap-cp-empty" }, "Nothing happened yet."));
+    if (events.length === 0)
+      return replaceKeepingFocus(auditBody, h("p", { class: "ocmap-cp-empty" }, "Nothing happened yet."));
     replaceKeepingFocus(
       auditBody,
       h(
@@ -610,7 +855,11 @@ const plugin: ControlUiPlugin = {
   id: PLUGIN_ID,
   activate(host) {
     const shared: Shared = { access: "standard", ttlSeconds: 300 };
-    return host.ui.registerPage({ id: PAGE_ID, label: "Clawpodz", mount: (container, context) => mountClawpodz(container, context, shared) });
+    return host.ui.registerPage({
+      id: PAGE_ID,
+      label: "Clawpodz",
+      mount: (container, context) => mountClawpodz(container, context, shared),
+    });
   },
 };
 

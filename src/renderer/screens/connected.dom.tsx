@@ -7,7 +7,8 @@ export function ConnectedScreen({ core }: { core: CoreView }) {
     <>
       <ScreenHeading>Connected</ScreenHeading>
       <p className="ok-line">
-        <span className="dot ok" aria-hidden="true" /> OCMAP is connected to <strong className="host">{core.gateway?.host}</strong>.
+        <span className="dot ok" aria-hidden="true" /> OCMAP is connected to{" "}
+        <strong className="host">{core.gateway?.host}</strong>.
       </p>
       {core.activity === "forgetting" && (
         <p className="busy" role="status">

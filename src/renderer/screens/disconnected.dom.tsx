@@ -23,9 +23,15 @@ export function DisconnectedScreen({ core, onRetry }: { core: CoreView; onRetry(
         <p role="status">{core.lastError ? errorSentence(core.lastError) : core.reason.message}</p>
       )}
       <p className="countdown busy">
-        {connecting ? "Connecting now…" : nextRetryAt ? `Next attempt in ${formatCountdown(nextRetryAt - now)}.` : "Waiting to reconnect."}
+        {connecting
+          ? "Connecting now…"
+          : nextRetryAt
+            ? `Next attempt in ${formatCountdown(nextRetryAt - now)}.`
+            : "Waiting to reconnect."}
       </p>
-      {core.reconnect && core.reconnect.attempt > 1 && <p className="hint">{core.reconnect.attempt} attempts so far.</p>}
+      {core.reconnect && core.reconnect.attempt > 1 && (
+        <p className="hint">{core.reconnect.attempt} attempts so far.</p>
+      )}
       <div className="actions">
         <button type="button" className="primary" onClick={onRetry} disabled={connecting}>
           Retry now

@@ -7,10 +7,13 @@ export function LinkConfirmScreen({ link, onAnswer }: { link: PendingLink; onAns
     <>
       <ScreenHeading>Pair with {link.host}?</ScreenHeading>
       <p>
-        A pairing link asks OCMAP to pair this computer with the gateway at <strong className="host">{link.host}</strong> using the code{" "}
-        <span className="mono">{link.code}</span>.
+        A pairing link asks OCMAP to pair this computer with the gateway at{" "}
+        <strong className="host">{link.host}</strong> using the code <span className="mono">{link.code}</span>.
       </p>
-      <p>Pair only if you asked for this link and you recognize this gateway. Anyone who controls it can see what this device does.</p>
+      <p>
+        Pair only if you asked for this link and you recognize this gateway. Anyone who controls it can see what this
+        device does.
+      </p>
       {link.insecure && <InsecureWarning host={link.host} />}
       <div className="actions">
         <button type="button" className="primary" onClick={() => onAnswer(true)}>

@@ -3,7 +3,7 @@
 import { useLayoutEffect, useRef, useState, type ChangeEvent, type FormEvent } from "react";
 import type { CoreView } from "../../core/core-view.std.ts";
 import { parseGatewayUrl } from "../../core/gateway-url.std.ts";
-import { parsePairingCode } from "../../protocol/pairing-code.std.ts";
+import { parsePairingCode } from "@ocmap/protocol/pairing-code";
 import { codeSymbolCount, formatCodeInput } from "../code-input.std.ts";
 import { errorSentence, KEYCHAIN_ERRORS } from "../error-text.std.ts";
 import { DOCS_URL } from "../../main/external-links.std.ts";
@@ -33,7 +33,8 @@ export function PairingForm(p: PairingFormProps) {
   const error = p.core.lastError;
 
   useLayoutEffect(() => {
-    if (caret.current !== null && codeRef.current === document.activeElement) codeRef.current?.setSelectionRange(caret.current, caret.current);
+    if (caret.current !== null && codeRef.current === document.activeElement)
+      codeRef.current?.setSelectionRange(caret.current, caret.current);
     caret.current = null;
   }, [p.code]);
 

@@ -23,7 +23,11 @@ export function PairingProgressScreen({ core }: { core: CoreView }) {
       </p>
       <ol className="steps" aria-label="Pairing steps">
         {STEPS.map(([step, label], i) => (
-          <li key={step} className={i < current ? "done" : i === current ? "current" : "todo"} aria-current={i === current ? "step" : undefined}>
+          <li
+            key={step}
+            className={i < current ? "done" : i === current ? "current" : "todo"}
+            aria-current={i === current ? "step" : undefined}
+          >
             <span className="step-mark" aria-hidden="true">
               {i < current ? "✓" : i + 1}
             </span>

@@ -10,7 +10,10 @@ export function RevokedScreen({ core, onPairAgain }: { core: CoreView; onPairAga
         <p>{core.reason.message}</p>
         {core.lastError && core.lastError.code.startsWith("KEYCHAIN_") && <p>{errorSentence(core.lastError)}</p>}
       </ErrorAlert>
-      <p>Its credentials were deleted from this computer. To use the gateway again, ask its operator for a new pairing code.</p>
+      <p>
+        Its credentials were deleted from this computer. To use the gateway again, ask its operator for a new pairing
+        code.
+      </p>
       <div className="actions">
         <button type="button" className="primary" onClick={onPairAgain}>
           Pair again

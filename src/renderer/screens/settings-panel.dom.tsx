@@ -88,7 +88,13 @@ export function SettingsPanel({ core, onClose, onForget }: SettingsProps) {
               </div>
             </div>
           ) : (
-            <button ref={askRef} type="button" className="danger-outline" onClick={() => setConfirming(true)} disabled={core.activity === "forgetting"}>
+            <button
+              ref={askRef}
+              type="button"
+              className="danger-outline"
+              onClick={() => setConfirming(true)}
+              disabled={core.activity === "forgetting"}
+            >
               Forget this device…
             </button>
           )}

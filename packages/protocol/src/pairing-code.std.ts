@@ -30,7 +30,8 @@ export const CODE_PARSE_MESSAGES = {
   CODE_CHECK: "That code has a typo: check each character against Clawpodz.",
 } as const;
 export type CodeParseError = keyof typeof CODE_PARSE_MESSAGES;
-export type ParsedCode = { ok: true; code: string; display: string } | { ok: false; reason: CodeParseError; message: string };
+export type ParsedCode =
+  { ok: true; code: string; display: string } | { ok: false; reason: CodeParseError; message: string };
 
 /** Case-insensitive; spaces and dashes ignored; O→0, I/L→1. Returns the canonical 8 symbols. */
 export function parsePairingCode(input: unknown): ParsedCode {

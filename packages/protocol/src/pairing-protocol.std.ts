@@ -63,13 +63,22 @@ export interface PairingFailure {
 }
 
 /** The exact bytes a device signs to prove it holds the key during exchange. */
-export function exchangeSignaturePayload(p: { nonce: string; requestId: string; id: string; publicKey: string; signedAt: number }): string {
+export function exchangeSignaturePayload(p: {
+  nonce: string;
+  requestId: string;
+  id: string;
+  publicKey: string;
+  signedAt: number;
+}): string {
   return JSON.stringify(["ocmap-exchange-v1", p.nonce, p.requestId, p.id, p.publicKey, p.signedAt]);
 }
 
 /** First 12 hex characters of the deviceId, upper case, groups of 4: `A1B2 C3D4 E5F6`. */
 export function fingerprint(deviceId: string): string {
-  return deviceId.slice(0, 12).toUpperCase().replace(/(.{4})(?=.)/g, "$1 ");
+  return deviceId
+    .slice(0, 12)
+    .toUpperCase()
+    .replace(/(.{4})(?=.)/g, "$1 ");
 }
 
 export type CodeStatus = "active" | "used" | "expired" | "cancelled" | "locked";
