@@ -2,9 +2,9 @@
 // does not load the source folder, with `openclaw plugins install <tgz> --force --accept-capabilities`;
 // then a device pairs through the installed copy. Needs `npm run build` first (the tarball packs dist/).
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gatewayEnv, gatewayNode, openclawEntry, pluginDir, startGateway, type Gateway } from "../harness/gateway.ts";
@@ -47,7 +47,7 @@ async function openclaw(args: string[]) {
 describe("ocmap-pairing installed from its npm tarball", () => {
   it("packs only the manifest, package.json and the built code, which imports only node: and the SDK", async () => {
     const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", packDir], { cwd: pluginDir });
-    const [packed] = JSON.parse(stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
+    const packed = (JSON.parse(stdout) as Array<{ filename: string; files: Array<{ path: string }> }>)[0]!;
     expect(packed.files.map((f) => f.path).sort()).toEqual(TARBALL_FILES);
     tarball = join(packDir, packed.filename);
     const listed = (await run("tar", ["-tzf", tarball])).stdout.trim().split("\n").sort();
@@ -85,7 +85,10 @@ describe("ocmap-pairing installed from its npm tarball", () => {
     expect(config.plugins.entries[PLUGIN_ID].enabled).toBe(true);
     expect(config.plugins.load?.paths ?? []).toEqual([]);
     const copy = join(g.stateDir, "extensions", PLUGIN_ID);
-    expect(readdirSync(copy).sort()).toEqual(["dist", "openclaw.plugin.json", "package.json"]);
+    expect(readdirSync(copy).sort()).toEqual(["dist", "node_modules", "openclaw.plugin.json", "package.json"]);
+    // The openclaw peer dependency: the gateway links its own package in; nothing else is installed.
+    expect(readdirSync(join(copy, "node_modules"))).toEqual(["openclaw"]);
+    expect(realpathSync(join(copy, "node_modules/openclaw"))).toBe(realpathSync(dirname(openclawEntry)));
 
     // After a restart the copy loads from there: an archive install, not the source folder.
     await g.restart();
