@@ -21,6 +21,8 @@ export interface StartOptions {
   autoApproveLocal?: boolean;
   /** Extra top-level config merged in (shallow per top-level key). */
   extraConfig?: Record<string, unknown>;
+  /** Default true. False: no load path and no config entry for ocmap-pairing (a test installs it itself). */
+  loadPlugin?: boolean;
 }
 
 export interface Gateway {
@@ -109,10 +111,14 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
     },
     update: { checkOnStart: false },
     discovery: { mdns: { mode: "off" } },
-    plugins: {
-      load: { paths: [pluginDir] },
-      entries: { "ocmap-pairing": { enabled: true, config: opts.pluginConfig ?? {} } },
-    },
+    ...(opts.loadPlugin === false
+      ? {}
+      : {
+          plugins: {
+            load: { paths: [pluginDir] },
+            entries: { "ocmap-pairing": { enabled: true, config: opts.pluginConfig ?? {} } },
+          },
+        }),
     ...opts.extraConfig,
   };
   writeFileSync(configPath, JSON.stringify(config, null, 2));

@@ -1,0 +1,110 @@
+// The page's frame: header with the sync line, alert and paused banners, the five sections' cards, the
+// dialog and the screen-reader announcer. The controller fills the sections' bodies.
+import { h, uid } from "./dom.ts";
+import { clockTime } from "./format.ts";
+import type { ViewState } from "./model.ts";
+
+export interface Layout {
+  root: HTMLElement;
+  alertBox: HTMLElement;
+  liveHeading: HTMLElement;
+  liveBody: HTMLElement;
+  devicesHeading: HTMLElement;
+  devicesCount: HTMLElement;
+  devicesBody: HTMLElement;
+  codesBody: HTMLElement;
+  auditBody: HTMLElement;
+  announcer: HTMLElement;
+  /** The sync line and the paused banner. */
+  renderStatus(state: ViewState, lastOkAtMs: number | undefined): void;
+}
+
+export interface LayoutParts {
+  createHeadingId: string;
+  form: HTMLElement;
+  dialog: HTMLElement;
+  onRefresh(): void;
+}
+
+export function pageLayout({ createHeadingId, form, dialog, onRefresh }: LayoutParts): Layout {
+  const ids = { live: uid("live"), devices: uid("devices"), codes: uid("codes"), audit: uid("audit") };
+  const announcer = h("div", { class: "ocmap-cp-sr", "aria-live": "polite", "aria-atomic": "true" });
+  const alertBox = h("div", { class: "ocmap-cp-alert", role: "alert", hidden: true });
+  const pausedBox = h("div", { class: "ocmap-cp-paused", role: "status", hidden: true, "data-testid": "ocmap-paused" });
+  const syncLine = h("span", { class: "ocmap-cp-sync", "data-testid": "ocmap-sync" }, "Loading…");
+  const refreshButton = h(
+    "button",
+    { type: "button", class: "ocmap-cp-btn ocmap-cp-btn--ghost", onclick: () => onRefresh() },
+    "Refresh",
+  );
+  const liveHeading = h("h2", { id: ids.live, tabindex: -1 }, "Pairing code");
+  const liveBody = h("div", { class: "ocmap-cp-live__body", "data-testid": "ocmap-live" });
+  const devicesBody = h("div", { "data-testid": "ocmap-devices" });
+  const codesBody = h("div", { "data-testid": "ocmap-codes" });
+  const auditBody = h("div", { "data-testid": "ocmap-audit" });
+  const devicesCount = h("span", { class: "ocmap-cp-count" });
+  const devicesHeading = h("h2", { id: ids.devices, tabindex: -1 }, "Trusted desktop clients ", devicesCount);
+  const card = (headingId: string, ...children: HTMLElement[]) =>
+    h("section", { class: "ocmap-cp-card", "aria-labelledby": headingId }, ...children);
+
+  const root = h(
+    "div",
+    { class: "ocmap-cp" },
+    h(
+      "header",
+      { class: "ocmap-cp-header" },
+      h(
+        "div",
+        null,
+        h("h1", null, "Clawpodz"),
+        h(
+          "p",
+          { class: "ocmap-cp-muted" },
+          "Pair OCMAP desktop clients with this gateway using one-time codes. " +
+            "A code is single use and expires within minutes.",
+        ),
+      ),
+      h("div", { class: "ocmap-cp-header__side" }, syncLine, refreshButton),
+    ),
+    alertBox,
+    pausedBox,
+    h(
+      "div",
+      { class: "ocmap-cp-top" },
+      card(createHeadingId, h("h2", { id: createHeadingId }, "New pairing code"), form),
+      h("section", { class: "ocmap-cp-card ocmap-cp-live", "aria-labelledby": ids.live }, liveHeading, liveBody),
+    ),
+    card(ids.devices, devicesHeading, devicesBody),
+    card(ids.codes, h("h2", { id: ids.codes }, "Recent pairings"), codesBody),
+    card(ids.audit, h("h2", { id: ids.audit }, "Audit log"), auditBody),
+    dialog,
+    announcer,
+  );
+
+  return {
+    root,
+    alertBox,
+    liveHeading,
+    liveBody,
+    devicesHeading,
+    devicesCount,
+    devicesBody,
+    codesBody,
+    auditBody,
+    announcer,
+    renderStatus({ list, listError, nowMs, locale }, lastOkAtMs) {
+      syncLine.textContent = listError
+        ? `Could not refresh: ${listError}`
+        : lastOkAtMs
+          ? `Live · updated ${clockTime(lastOkAtMs, locale)}`
+          : "Loading…";
+      syncLine.classList.toggle("ocmap-cp-sync--error", Boolean(listError));
+      const pausedUntilMs = list?.pausedUntilMs;
+      pausedBox.hidden = !(pausedUntilMs && pausedUntilMs > nowMs);
+      if (pausedUntilMs && !pausedBox.hidden)
+        pausedBox.textContent =
+          `Pairing paused until ${clockTime(pausedUntilMs, locale)} after too many failed attempts. ` +
+          "Creating a new code lifts the pause.";
+    },
+  };
+}
