@@ -1,9 +1,9 @@
 // What the gateway does with a bootstrap token seen by an eavesdropper (issue 11): it binds the token to the
 // first device key that presents it, so a second key presenting the same token is refused, both while the
-// first is pending and after it was approved. Real gateway, today's plugin issuing the token.
+// first is pending and after it was approved; the device token from hello-ok is useless with another key. Real gateway, today's plugin issuing the token.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, type Gateway } from "../harness/gateway.ts";
-import { newWireDevice } from "../harness/wire-client.ts";
+import { newWireDevice, wireConnect } from "../harness/wire-client.ts";
 import { bootstrapConnect, exchange, exchangeBody, redeem } from "../harness/wire-pairing.ts";
 
 let gateway: Gateway;
@@ -44,6 +44,13 @@ describe("bootstrap token binding (real gateway)", () => {
     const done = await bootstrapConnect(gateway, user, bootstrapToken, scopes);
     expect(done.helloOk).toBe(true);
     if (done.helloOk) done.session.close();
+    // hello-ok carried the device token (in clear over ws://): it does not work with another key.
+    const deviceToken = (done as { hello?: { auth?: { deviceToken?: string } } }).hello?.auth?.deviceToken;
+    expect(deviceToken).toBeTruthy();
+    const stolen = await wireConnect({ url: gateway.url, device: eavesdropper, auth: { deviceToken }, scopes });
+    console.log(`device token with another key: ${JSON.stringify(stolen.ok ? "hello-ok" : stolen.error)}`);
+    expect(stolen.ok).toBe(false);
+    if (!stolen.ok) await stolen.close;
     const after = await bootstrapConnect(gateway, eavesdropper, bootstrapToken, scopes);
     console.log(`racer after approval: ${JSON.stringify((after as any).error)}`);
     expect(after.helloOk).toBe(false);
