@@ -1,7 +1,10 @@
 // What the gateway does with a bootstrap token seen by an eavesdropper (issue 11): it binds the token to the
 // first device key that presents it, so a second key presenting the same token is refused, both while the
-// first is pending and after it was approved; the device token from hello-ok is useless with another key. Real gateway, today's plugin issuing the token.
+// first is pending and after it was approved; the device token from hello-ok is useless with another
+// key.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTcpProxy } from "../faults/tcp-proxy.ts";
+import { eavesdrop } from "../harness/ws-recording.ts";
 import { startGateway, type Gateway } from "../harness/gateway.ts";
 import { newWireDevice, wireConnect } from "../harness/wire-client.ts";
 import { bootstrapConnect, exchange, exchangeBody, redeem } from "../harness/wire-pairing.ts";
@@ -23,7 +26,10 @@ describe("bootstrap token binding (real gateway)", () => {
     const user = newWireDevice();
     const eavesdropper = newWireDevice();
 
-    const first = await bootstrapConnect(gateway, user, bootstrapToken, scopes);
+    // The user's connects go through a recording TCP proxy: what an eavesdropper on ws:// would hold.
+    const proxy = await startTcpProxy(gateway.port);
+    const viaProxy = { ...gateway, url: proxy.url };
+    const first = await bootstrapConnect(viaProxy, user, bootstrapToken, scopes);
     expect(first).toMatchObject({ helloOk: false, error: { code: "NOT_PAIRED" } });
     expect(first.requestId).toBeTruthy();
 
@@ -41,12 +47,20 @@ describe("bootstrap token binding (real gateway)", () => {
       exchangeBody({ code: created.code, nonce, requestId: first.requestId, device: user }),
     );
     expect(approved.status).toBe(200);
-    const done = await bootstrapConnect(gateway, user, bootstrapToken, scopes);
+    const done = await bootstrapConnect(viaProxy, user, bootstrapToken, scopes);
     expect(done.helloOk).toBe(true);
     if (done.helloOk) done.session.close();
     // hello-ok carried the device token (in clear over ws://): it does not work with another key.
     const deviceToken = (done as { hello?: { auth?: { deviceToken?: string } } }).hello?.auth?.deviceToken;
     expect(deviceToken).toBeTruthy();
+    // By the gateway's design both tokens cross a ws:// connection in clear (the v2 routes carry neither).
+    const recording = proxy
+      .recorded()
+      .map((connection) => `${eavesdrop(connection.fromClient)}\n${eavesdrop(connection.fromServer)}`)
+      .join("\n");
+    expect(recording).toContain(bootstrapToken);
+    expect(recording).toContain(deviceToken);
+    await proxy.close();
     const stolen = await wireConnect({ url: gateway.url, device: eavesdropper, auth: { deviceToken }, scopes });
     console.log(`device token with another key: ${JSON.stringify(stolen.ok ? "hello-ok" : stolen.error)}`);
     expect(stolen.ok).toBe(false);
