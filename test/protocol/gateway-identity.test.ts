@@ -3,6 +3,7 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
+  checkGrantIdentity,
   createGatewayIdentityKey,
   gatewayFingerprint,
   isTlsPin,
@@ -49,5 +50,41 @@ describe("gateway identity", () => {
     expect(spkiPinOfPem(cert)).toBe(expected);
     expect(isTlsPin(expected)).toBe(true);
     expect(spkiPinOfPem(makeSelfSignedCertificate().cert)).not.toBe(expected);
+  });
+});
+
+describe("checkGrantIdentity", () => {
+  const key = createGatewayIdentityKey();
+  const signed = signPinStatement(key, pinA);
+  const grant = { publicKey: key.publicKey, tlsPin: pinA, tlsPinSignature: signed.signature };
+
+  it("accepts the pin the client saw, signed by the grant's key", () => {
+    expect(checkGrantIdentity(grant, { observedPin: pinA, verifiedByCa: false })).toEqual({
+      ok: true,
+      publicKey: key.publicKey,
+      tlsPin: pinA,
+    });
+    expect(checkGrantIdentity({ publicKey: key.publicKey }, undefined)).toEqual({ ok: true, publicKey: key.publicKey });
+    expect(checkGrantIdentity({ publicKey: key.publicKey }, { observedPin: pinB, verifiedByCa: true }).ok).toBe(true);
+  });
+
+  it("refuses a relaying proxy, a missing pin in capture mode, a bad signature, a malformed identity", () => {
+    const check = (identity: unknown, verifiedByCa = false) =>
+      checkGrantIdentity(identity, { observedPin: pinB, verifiedByCa });
+    expect(check(grant)).toEqual({ ok: false, reason: "TLS_PIN_MISMATCH" });
+    expect(check({ publicKey: key.publicKey })).toEqual({ ok: false, reason: "TLS_PIN_MISSING" });
+    const other = createGatewayIdentityKey();
+    const wrongSigner = {
+      publicKey: other.publicKey,
+      tlsPin: pinB,
+      tlsPinSignature: signPinStatement(key, pinB).signature,
+    };
+    expect(check(wrongSigner)).toEqual({ ok: false, reason: "TLS_PIN_SIGNATURE" });
+    expect(check({ ...grant, tlsPin: pinB, tlsPinSignature: undefined })).toEqual({
+      ok: false,
+      reason: "TLS_PIN_SIGNATURE",
+    });
+    expect(check(undefined)).toEqual({ ok: false, reason: "IDENTITY_MALFORMED" });
+    expect(check({ publicKey: "x" })).toEqual({ ok: false, reason: "IDENTITY_MALFORMED" });
   });
 });

@@ -73,3 +73,32 @@ export function gatewayFingerprint(publicKey: string): string {
     .toUpperCase()
     .replace(/(.{4})(?=.)/g, "$1 ");
 }
+
+export type GrantIdentityCheck =
+  | { ok: true; publicKey: string; tlsPin?: TlsPin }
+  | { ok: false; reason: "IDENTITY_MALFORMED" | "TLS_PIN_MISSING" | "TLS_PIN_MISMATCH" | "TLS_PIN_SIGNATURE" };
+
+/**
+ * The client's check of the sealed grant's `gatewayIdentity` against the TLS it paired over
+ * (docs/pairing-protocol.md, "Client rules"). `tls` is undefined over plain ws://; `verifiedByCa` says the
+ * pairing requests went through ordinary CA verification rather than capture mode.
+ */
+export function checkGrantIdentity(
+  identity: unknown,
+  tls?: { observedPin: TlsPin; verifiedByCa: boolean },
+): GrantIdentityCheck {
+  const fail = (reason: Extract<GrantIdentityCheck, { ok: false }>["reason"]): GrantIdentityCheck => ({
+    ok: false,
+    reason,
+  });
+  if (!identity || typeof identity !== "object") return fail("IDENTITY_MALFORMED");
+  const { publicKey, tlsPin, tlsPinSignature } = identity as Record<string, unknown>;
+  if (typeof publicKey !== "string" || !fromBase64Url(publicKey, 32)) return fail("IDENTITY_MALFORMED");
+  if (!tls) return { ok: true, publicKey };
+  if (tlsPin === undefined) return tls.verifiedByCa ? { ok: true, publicKey } : fail("TLS_PIN_MISSING");
+  if (tlsPin !== tls.observedPin) return fail("TLS_PIN_MISMATCH");
+  if (!pinStatementValid(publicKey, tls.observedPin, { publicKey, tlsPin, signature: tlsPinSignature })) {
+    return fail("TLS_PIN_SIGNATURE");
+  }
+  return { ok: true, publicKey, tlsPin: tls.observedPin };
+}
