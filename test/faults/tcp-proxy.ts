@@ -11,6 +11,8 @@ export interface TcpProxy {
   refused(): number;
   /** When a byte last went from the gateway to a client (a tick, a response). */
   lastForwardedAt(): number;
+  /** Every byte it relayed, per connection and direction (what an eavesdropper would record). */
+  recorded(): Array<{ fromClient: Buffer; fromServer: Buffer }>;
   /** Proxied connections open right now. */
   open(): number;
   drop(): void;
@@ -27,6 +29,7 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   let refused = 0;
   let refusing = false;
   let lastForwardedAt = 0;
+  const recording: Array<{ fromClient: Buffer[]; fromServer: Buffer[] }> = [];
 
   const server = net.createServer((client) => {
     if (refusing) {
@@ -45,9 +48,13 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
     };
     client.on("error", end).on("close", end);
     upstream.on("error", end).on("close", end);
-    upstream.on("data", () => {
+    const recorded = { fromClient: [] as Buffer[], fromServer: [] as Buffer[] };
+    recording.push(recorded);
+    upstream.on("data", (chunk: Buffer) => {
+      recorded.fromServer.push(chunk);
       if (pairs.has(pair)) lastForwardedAt = Date.now();
     });
+    client.on("data", (chunk: Buffer) => recorded.fromClient.push(chunk));
     client.pipe(upstream);
     upstream.pipe(client);
   });
@@ -67,6 +74,8 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
     url: `ws://127.0.0.1:${port}`,
     refused: () => refused,
     lastForwardedAt: () => lastForwardedAt,
+    recorded: () =>
+      recording.map((r) => ({ fromClient: Buffer.concat(r.fromClient), fromServer: Buffer.concat(r.fromServer) })),
     open: () => pairs.size,
     drop,
     cut() {

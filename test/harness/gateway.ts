@@ -1,9 +1,11 @@
 // Starts a real OpenClaw gateway (the pinned npm `openclaw`, its own Node 24) with the ocmap-pairing
 // plugin loaded, on loopback, with throwaway HOME/state/config. See README "Test harness".
 import { spawn, execFile, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { X509Certificate, createPublicKey, randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import type { PeerCertificate } from "node:tls";
+import type WebSocket from "ws";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { wireConnect, type WireSession } from "./wire-client.ts";
@@ -23,6 +25,8 @@ export interface StartOptions {
   extraConfig?: Record<string, unknown>;
   /** Default true. False: no load path and no config entry for ocmap-pairing (a test installs it itself). */
   loadPlugin?: boolean;
+  /** Serve wss:// and https:// with the gateway's own auto-generated self-signed certificate. */
+  tls?: boolean;
 }
 
 export interface Gateway {
@@ -34,6 +38,8 @@ export interface Gateway {
   home: string;
   stateDir: string;
   configPath: string;
+  /** With `tls`: where the gateway keeps the certificate it generated and serves. */
+  tlsCertPath?: string;
   /** Everything the gateway process printed so far (all runs). */
   logs(): string;
   /** An admin WebSocket session (client `cli`, shared secret, no device). */
@@ -77,6 +83,17 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** `ws` options that accept exactly this certificate (its own CA, any name, same public key). */
+function trustOnly(certPem: string): WebSocket.ClientOptions {
+  const expected = new X509Certificate(certPem).publicKey;
+  const checkServerIdentity = (_host: string, peer: PeerCertificate) =>
+    peer.pubkey && createPublicKey({ key: peer.pubkey, format: "der", type: "spki" }).equals(expected)
+      ? undefined
+      : new Error("the gateway presented another certificate");
+  // ws's types say boolean; Node's TLS (which calls it) wants an Error or undefined.
+  return { ca: certPem, checkServerIdentity: checkServerIdentity as any };
+}
+
 export function gatewayEnv(g: { home: string; stateDir: string; configPath: string }): NodeJS.ProcessEnv {
   return {
     PATH: `${resolve(gatewayNode, "..")}:${process.env.PATH}`,
@@ -108,6 +125,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
       port,
       auth: { mode: "token", token },
       nodes: { pairing: { autoApproveLocal: opts.autoApproveLocal ?? false } },
+      ...(opts.tls ? { tls: { enabled: true, autoGenerate: true } } : {}),
     },
     update: { checkOnStart: false },
     discovery: { mdns: { mode: "off" } },
@@ -125,10 +143,12 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
   const env = gatewayEnv({ home, stateDir, configPath });
   let log = "";
   let child: ChildProcess | undefined;
-  const url = `ws://127.0.0.1:${port}`;
+  const url = `${opts.tls ? "wss" : "ws"}://127.0.0.1:${port}`;
+  const tlsCertPath = opts.tls ? join(stateDir, "gateway/tls/gateway-cert.pem") : undefined;
 
   const admin = async (scopes = ADMIN_SCOPES) => {
-    const r = await wireConnect({ url, auth: { token }, clientId: "cli", mode: "cli", scopes });
+    const wsOptions = tlsCertPath ? trustOnly(readFileSync(tlsCertPath, "utf8")) : undefined;
+    const r = await wireConnect({ url, auth: { token }, clientId: "cli", mode: "cli", scopes, wsOptions });
     if (!r.ok)
       throw Object.assign(new Error(`admin connect failed: ${r.error.code} ${r.error.message}`), { wire: r.error });
     return r.session;
@@ -172,7 +192,8 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
   const g: Gateway = {
     port,
     url,
-    httpUrl: `http://127.0.0.1:${port}`,
+    httpUrl: `${opts.tls ? "https" : "http"}://127.0.0.1:${port}`,
+    tlsCertPath,
     token,
     home,
     stateDir,

@@ -38,6 +38,8 @@ export interface ConnectOptions {
   platform?: string;
   deviceFamily?: string;
   displayName?: string;
+  /** Extra `ws` options, e.g. `ca` + `checkServerIdentity` for a gateway serving its own certificate. */
+  wsOptions?: WebSocket.ClientOptions;
 }
 
 export type ConnectResult =
@@ -61,7 +63,7 @@ let seq = 0;
 
 /** Open a socket, answer the challenge with a signed v3 connect, and return hello-ok or the error. */
 export async function wireConnect(o: ConnectOptions): Promise<ConnectResult> {
-  const ws = new WebSocket(o.url, { maxPayload: 8 * 1024 * 1024 });
+  const ws = new WebSocket(o.url, { maxPayload: 8 * 1024 * 1024, ...o.wsOptions });
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     ws.once("close", (code, reason) => resolve({ code, reason: reason.toString() })),
   );

@@ -1,0 +1,133 @@
+// Pairing v2 (docs/pairing-protocol.md): routes, wire shapes, and the two sides' PAKE steps. The client is
+// CPace's initiator A (its share goes first, in /start), the plugin the responder B; both use transcript_ir.
+import { randomBytes, utf8ToBytes } from "@noble/hashes/utils.js";
+import { fromBase64Url, toBase64Url } from "./base64url.std.ts";
+import { CpaceError, SHARE_BYTES, cpaceFinishIr, cpaceStart, lvCat } from "./cpace.std.ts";
+import {
+  type PairingKeys,
+  clientConfirmation,
+  derivePairingKeys,
+  serverConfirmation,
+  tagMatches,
+} from "./pairing-keys.std.ts";
+
+export const V2_PATHS = {
+  start: "/ocmap-pairing/v2/start",
+  confirm: "/ocmap-pairing/v2/confirm",
+  exchange: "/ocmap-pairing/v2/exchange",
+  abandon: "/ocmap-pairing/v2/abandon",
+  identity: "/ocmap-pairing/v2/identity",
+} as const;
+
+/** Symbols of the code sent in clear so the plugin finds the code's session (10 of its 35 random bits). */
+export const DISCRIMINATOR_SYMBOLS = 2;
+export const SID_BYTES = 16;
+/** CPace's channel identifier: the protocol and its version (the parties are fixed by the route). */
+export const CPACE_CI = lvCat(utf8ToBytes("ocmap-pairing-v2"));
+
+export const discriminatorOf = (normalizedCode: string) => normalizedCode.slice(0, DISCRIMINATOR_SYMBOLS);
+
+export interface StartRequest {
+  discriminator: string;
+  /** 16 random bytes chosen by the client, base64url. */
+  sid: string;
+  /** The client's CPace share Ya, base64url. */
+  share: string;
+}
+export interface StartResponse {
+  ok: true;
+  sessionId: string;
+  /** The plugin's CPace share Yb, base64url. */
+  share: string;
+  expiresAtMs: number;
+}
+export interface ConfirmRequest {
+  sessionId: string;
+  confirm: string;
+}
+export interface ConfirmResponse {
+  ok: true;
+  confirm: string;
+  sealed: string;
+}
+/** What `sealed` opens to. */
+export interface SealedGrant {
+  codeId: string;
+  nonce: string;
+  bootstrapToken: string;
+  scopes: string[];
+  expiresAtMs: number;
+  gatewayIdentity: { publicKey: string; tlsPin?: string; tlsPinSignature?: string };
+}
+export interface ExchangeRequestV2 {
+  sessionId: string;
+  requestId?: string;
+  device: { id: string; publicKey: string; signature: string; signedAt: number };
+  mac: string;
+}
+export interface AbandonRequest {
+  sessionId: string;
+  mac: string;
+}
+
+const cpaceInputs = (normalizedCode: string, sid: Uint8Array) => ({
+  prs: utf8ToBytes(normalizedCode),
+  ci: CPACE_CI,
+  sid,
+});
+/** ADa is the discriminator, ADb the plugin's sessionId: the ISK binds both. */
+const transcriptParts = (discriminator: string, sessionId: string, ya: Uint8Array, yb: Uint8Array) => ({
+  ya,
+  ada: utf8ToBytes(discriminator),
+  yb,
+  adb: utf8ToBytes(sessionId),
+});
+
+export interface ClientPake {
+  request: StartRequest;
+  /** Continue with the plugin's answer: the keys and the client's confirmation, or a CpaceError. */
+  finish(response: { sessionId: string; share: string }): { keys: PairingKeys; confirm: string };
+}
+
+export function clientPake(normalizedCode: string): ClientPake {
+  const sid = randomBytes(SID_BYTES);
+  const own = cpaceStart(cpaceInputs(normalizedCode, sid));
+  const discriminator = discriminatorOf(normalizedCode);
+  return {
+    request: { discriminator, sid: toBase64Url(sid), share: toBase64Url(own.share) },
+    finish({ sessionId, share }) {
+      const peerShare = fromBase64Url(share, SHARE_BYTES);
+      if (!peerShare) throw new CpaceError("SHARE_INVALID");
+      const parts = transcriptParts(discriminator, sessionId, own.share, peerShare);
+      const keys = derivePairingKeys(cpaceFinishIr({ sid, ownScalar: own.scalar, peerShare, ...parts }));
+      return { keys, confirm: clientConfirmation(keys, sessionId) };
+    },
+  };
+}
+
+/** The client's check of the plugin's confirmation (before it opens `sealed`). */
+export const serverConfirmationValid = (keys: PairingKeys, sessionId: string, confirm: unknown) =>
+  tagMatches(serverConfirmation(keys, sessionId), confirm);
+
+/**
+ * The plugin's side of /start for the one active code with this discriminator. Throws CpaceError on a
+ * malformed or identity share (the caller answers INVALID_REQUEST and still counts the attempt).
+ */
+export function serverPake(
+  normalizedCode: string,
+  request: { sid: unknown; share: unknown },
+  sessionId: string,
+): { share: string; keys: PairingKeys } {
+  const sid = fromBase64Url(request.sid, SID_BYTES);
+  const peerShare = fromBase64Url(request.share, SHARE_BYTES);
+  if (!sid || !peerShare) throw new CpaceError("SHARE_INVALID");
+  const own = cpaceStart(cpaceInputs(normalizedCode, sid));
+  const parts = transcriptParts(discriminatorOf(normalizedCode), sessionId, peerShare, own.share);
+  const keys = derivePairingKeys(cpaceFinishIr({ sid, ownScalar: own.scalar, peerShare, ...parts }));
+  return { share: toBase64Url(own.share), keys };
+}
+
+export const clientConfirmationValid = (keys: PairingKeys, sessionId: string, confirm: unknown) =>
+  tagMatches(clientConfirmation(keys, sessionId), confirm);
+
+export { serverConfirmation };

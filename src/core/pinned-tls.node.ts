@@ -1,0 +1,165 @@
+// TLS to the gateway, verified BEFORE any application byte is written, then handed to `ws` (createConnection)
+// or to one HTTP request. `rejectUnauthorized: false` + `checkServerIdentity` on ws does not enforce anything
+// (../shared/dev-environment.md, "Corrections"); here the pin is compared on `secureConnect`, on a socket that
+// nobody has written to yet, and a mismatch destroys it.
+import http from "node:http";
+import tls, { type TLSSocket } from "node:tls";
+import WebSocket, { type ClientOptions } from "ws";
+import type { TlsPin } from "@ocmap/protocol/gateway-identity";
+import { spkiPinOfPeer } from "./tls-pin.node.ts";
+
+/**
+ * `pinned`: only a certificate with this SPKI pin (no CA or name check: the pin is stronger).
+ * `ca`: ordinary verification against the system store (or `ca` for tests), with the host name check.
+ * `capture`: no verification, for requests that carry no secret (pairing's PAKE messages); the caller gets
+ * the peer's pin to compare later with the one the PAKE authenticates.
+ */
+export type TlsTrust = { kind: "pinned"; tlsPin: TlsPin } | { kind: "ca"; ca?: string | Buffer } | { kind: "capture" };
+
+export type TlsConnectErrorCode = "GATEWAY_IDENTITY_CHANGED" | "GATEWAY_TLS_UNTRUSTED" | "GATEWAY_UNREACHABLE";
+
+export class TlsConnectError extends Error {
+  constructor(
+    readonly code: TlsConnectErrorCode,
+    message: string,
+    /** The pin of the certificate the peer presented, when it got that far. */
+    readonly observedPin?: TlsPin,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = "TlsConnectError";
+  }
+}
+
+export interface TlsTarget {
+  host: string;
+  port: number;
+  trust: TlsTrust;
+  timeoutMs?: number;
+}
+
+const isIpAddress = (host: string) => /^[\d.]+$/.test(host) || host.includes(":");
+
+/** A TLS socket whose peer passed `trust`, with nothing written on it yet, and the peer's pin. */
+export function openVerifiedTls(target: TlsTarget): Promise<{ socket: TLSSocket; tlsPin: TlsPin }> {
+  const { host, port, trust, timeoutMs = 10_000 } = target;
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({
+      host,
+      port,
+      servername: isIpAddress(host) ? undefined : host,
+      rejectUnauthorized: trust.kind === "ca",
+      ca: trust.kind === "ca" ? trust.ca : undefined,
+      ALPNProtocols: ["http/1.1"],
+    });
+    const fail = (error: TlsConnectError) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(error);
+    };
+    const timer = setTimeout(
+      () => fail(new TlsConnectError("GATEWAY_UNREACHABLE", `No TLS handshake with ${host}:${port} in time.`)),
+      timeoutMs,
+    );
+    socket.once("secureConnect", () => {
+      const tlsPin = spkiPinOfPeer(socket);
+      if (!tlsPin) return fail(new TlsConnectError("GATEWAY_TLS_UNTRUSTED", "The gateway presented no certificate."));
+      if (trust.kind === "pinned" && tlsPin !== trust.tlsPin) {
+        return fail(
+          new TlsConnectError(
+            "GATEWAY_IDENTITY_CHANGED",
+            "The gateway presented a certificate other than the one paired with; nothing was sent.",
+            tlsPin,
+          ),
+        );
+      }
+      clearTimeout(timer);
+      socket.removeAllListeners("error");
+      resolve({ socket, tlsPin });
+    });
+    socket.once("error", (error: NodeJS.ErrnoException) => {
+      const observedPin = socket.getPeerX509Certificate() ? spkiPinOfPeer(socket) : undefined;
+      const untrusted = observedPin !== undefined || /CERT|SELF_SIGNED|ERR_TLS_CERT/.test(error.code ?? "");
+      fail(
+        untrusted
+          ? new TlsConnectError("GATEWAY_TLS_UNTRUSTED", "The gateway's certificate is not trusted.", observedPin, {
+              cause: error,
+            })
+          : new TlsConnectError("GATEWAY_UNREACHABLE", `Cannot reach ${host}:${port} over TLS.`, undefined, {
+              cause: error,
+            }),
+      );
+    });
+  });
+}
+
+/** A `ws` client over a verified socket: ws writes its upgrade request only after the check passed. */
+export async function connectVerifiedWebSocket(
+  url: string,
+  trust: TlsTrust,
+  options: ClientOptions = {},
+): Promise<{ ws: WebSocket; tlsPin: TlsPin }> {
+  const parsed = new URL(url);
+  if (parsed.protocol !== "wss:") throw new Error("connectVerifiedWebSocket needs a wss:// URL");
+  const { socket, tlsPin } = await openVerifiedTls({ host: hostOf(parsed), port: portOf(parsed), trust });
+  return { ws: new WebSocket(url, { ...options, createConnection: () => socket }), tlsPin };
+}
+
+export interface TlsJsonResponse {
+  status: number;
+  body: unknown;
+  tlsPin: TlsPin;
+}
+
+/** One JSON request over a verified (or, with `capture`, unverified but recorded) TLS socket. */
+export async function requestJsonOverTls(
+  url: string,
+  trust: TlsTrust,
+  request: { method?: "GET" | "POST"; body?: unknown; maxBytes?: number } = {},
+): Promise<TlsJsonResponse> {
+  const parsed = new URL(url);
+  if (parsed.protocol !== "https:") throw new Error("requestJsonOverTls needs an https:// URL");
+  const { socket, tlsPin } = await openVerifiedTls({ host: hostOf(parsed), port: portOf(parsed), trust });
+  const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        createConnection: () => socket,
+        method: request.method ?? (payload ? "POST" : "GET"),
+        path: parsed.pathname + parsed.search,
+        headers: {
+          host: parsed.host,
+          accept: "application/json",
+          connection: "close",
+          ...(payload ? { "content-type": "application/json", "content-length": Buffer.byteLength(payload) } : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on("data", (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > (request.maxBytes ?? 64 * 1024)) req.destroy(new Error("response too large"));
+          else chunks.push(chunk);
+        });
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          let body: unknown = text;
+          try {
+            body = JSON.parse(text);
+          } catch {
+            // Not JSON (a proxy's HTML error page): the caller branches on status and body shape.
+          }
+          resolve({ status: res.statusCode ?? 0, body, tlsPin });
+        });
+      },
+    );
+    req.on("error", (error) =>
+      reject(new TlsConnectError("GATEWAY_UNREACHABLE", "The request failed.", tlsPin, { cause: error })),
+    );
+    req.end(payload);
+  });
+}
+
+const hostOf = (url: URL) => url.hostname.replace(/^\[(.*)\]$/, "$1");
+const portOf = (url: URL) => Number(url.port || 443);
