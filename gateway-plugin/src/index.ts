@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import {
   approveDevicePairing,
@@ -39,6 +40,7 @@ export default definePluginEntry({
 
     const service = new PairingService(store, cfg, {
       now: () => Date.now(),
+      randomBytes: (size) => randomBytes(size),
       issueBootstrapToken: (access, scopes) =>
         issueDeviceBootstrapToken({
           profile: { roles: ["operator"], scopes, ...(access === "full" ? { purpose: "mobile-full" as const } : {}) },
