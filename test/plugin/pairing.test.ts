@@ -112,7 +112,7 @@ describe("ocmap-pairing against a real gateway", () => {
     expect(ex.body.error.code).toBe("CODE_ALREADY_USED");
   });
 
-  it("refuses unknown codes, foreign signatures, mismatched keys and other devices' requests (CODE_INVALID)", async () => {
+  it("refuses unknown codes, foreign signatures, mismatched keys, other devices' requests (CODE_INVALID)", async () => {
     const unknown = await redeem(g, "0000-0000"); // a well-formed code nobody issued
     expect(unknown.status).toBe(403);
     expect(unknown.body.error.code).toBe("CODE_INVALID");
