@@ -15,7 +15,7 @@ type Ctx = {
   broadcast?: (event: string, payload: unknown) => void;
   hasConnectedClientsForDevice?: (deviceId: string) => boolean;
 };
-export interface HandlerArgs {
+interface HandlerArgs {
   params: Record<string, unknown>;
   client: { connect?: { scopes?: string[]; device?: { id?: string } } } | null;
   respond: Respond;

@@ -50,13 +50,8 @@ export default definePluginEntry({
       approve: async (requestId, scopes) =>
         (await approveDevicePairing(requestId, { callerScopes: scopes }))?.status === "approved",
       broadcastResolved: (payload) => broadcast?.("device.pair.resolved", payload),
-      changed: (reason) => {
-        try {
-          emitter?.emit("changed", { reason }, { scope: "operator.read" });
-        } catch (err) {
-          api.logger.warn(`ocmap-pairing: change event not sent: ${(err as Error).message}`);
-        }
-      },
+      // A throw here is logged by the service and never fails the answer (see PairingService.announce).
+      changed: (reason) => emitter?.emit("changed", { reason }, { scope: "operator.read" }),
       publicUrl: () => cfg.publicUrl ?? `ws://127.0.0.1:${port}`,
       log: api.logger,
     });

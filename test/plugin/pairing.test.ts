@@ -84,6 +84,9 @@ describe("ocmap-pairing against a real gateway", () => {
       deviceId: device.id,
       label: "laptop",
     });
+    // Success is success: the committed exchange (and its broadcast) counted no failure against the code.
+    expect(list.events.filter((e: any) => e.type === "code.failed" && e.codeId === created.codeId)).toEqual([]);
+    expect(g.logs()).not.toMatch(/ocmap-pairing: .* not sent/);
     expect(list.devices.find((d: any) => d.deviceId === device.id)).toMatchObject({
       fingerprint: device.id
         .slice(0, 12)
