@@ -16,7 +16,7 @@ export class PairingError extends Error {
   }
 }
 
-export const MESSAGES: Record<PairingErrorCode, string> = {
+const MESSAGES: Record<PairingErrorCode, string> = {
   PAIRING_DISABLED: "Pairing is turned off on this gateway.",
   CODE_INVALID: "That pairing code or device proof is not valid.",
   CODE_EXPIRED: "That pairing code has expired; ask for a new one.",

@@ -1,7 +1,13 @@
 import { dispatchGatewayMethod } from "openclaw/plugin-sdk/gateway-method-runtime";
 import { errorShape, ErrorCodes } from "openclaw/plugin-sdk/gateway-runtime";
-import type { Access, PairingErrorCode } from "@ocmap/protocol/pairing-protocol";
+import type { PairingErrorCode } from "@ocmap/protocol/pairing-protocol";
 import { fail, PairingError } from "./errors.ts";
+import {
+  parseCancelCodeParams,
+  parseCreateCodeParams,
+  parseNoParams,
+  parseRevokeDeviceParams,
+} from "./request-validation.ts";
 import type { PairingService } from "./service.ts";
 
 type Respond = (ok: boolean, payload?: unknown, error?: unknown) => void;
@@ -9,7 +15,7 @@ type Ctx = {
   broadcast?: (event: string, payload: unknown) => void;
   hasConnectedClientsForDevice?: (deviceId: string) => boolean;
 };
-export interface HandlerArgs {
+interface HandlerArgs {
   params: Record<string, unknown>;
   client: { connect?: { scopes?: string[]; device?: { id?: string } } } | null;
   respond: Respond;
@@ -76,29 +82,22 @@ export function registerPairingMethods(api: Api, service: PairingService, hooks:
       { scope },
     );
 
-  method("pairing.createCode", "operator.admin", async ({ params, client }) => {
-    const p = closedParams(params, { ttlSeconds: "int:120:300", access: "access", label: "label" });
-    return service.createCode(
-      p as { ttlSeconds?: number; access?: Access; label?: string },
-      client?.connect?.scopes ?? [],
-    );
-  });
+  method("pairing.createCode", "operator.admin", async ({ params, client }) =>
+    service.createCode(parseCreateCodeParams(params), client?.connect?.scopes ?? []),
+  );
 
   method("pairing.cancelCode", "operator.admin", async ({ params }) => {
-    const { codeId } = closedParams(params, { codeId: "id" }, ["codeId"]);
-    return service.cancelCode(codeId as string);
+    const { codeId } = parseCancelCodeParams(params);
+    return service.cancelCode(codeId);
   });
 
   method("pairing.list", "operator.pairing", async ({ params, context }) => {
-    closedParams(params, {});
+    parseNoParams(params);
     return service.list((id) => context.hasConnectedClientsForDevice?.(id) ?? false);
   });
 
   method("pairing.revokeDevice", "operator.pairing", async ({ params }) => {
-    const { deviceId, reason } = closedParams(params, { deviceId: "deviceId", reason: "reason" }, ["deviceId"]) as {
-      deviceId: string;
-      reason?: string;
-    };
+    const { deviceId, reason } = parseRevokeDeviceParams(params);
     return service.revokeDevice(deviceId, "operator", reason, async () => {
       // The caller's own authority: the gateway's ownership rules still decide.
       const r = await dispatchGatewayMethod("device.pair.remove", { deviceId });
@@ -110,7 +109,7 @@ export function registerPairingMethods(api: Api, service: PairingService, hooks:
     "pairing.forgetSelf",
     "operator.read",
     async ({ params, client }) => {
-      closedParams(params, {});
+      parseNoParams(params);
       const deviceId = client?.connect?.device?.id;
       if (!deviceId || !service.isActiveDevice(deviceId))
         throw fail("INVALID_REQUEST", "caller is not a device paired through a code");
@@ -119,34 +118,4 @@ export function registerPairingMethods(api: Api, service: PairingService, hooks:
     // Answer first: the removal closes the caller's own socket.
     async (_a, result: { deviceId: string }) => hooks.removeSelf(result.deviceId),
   );
-}
-
-type Rule = "int:120:300" | "access" | "label" | "id" | "deviceId" | "reason";
-function closedParams(params: unknown, rules: Record<string, Rule>, required: string[] = []): Record<string, unknown> {
-  if (!params || typeof params !== "object" || Array.isArray(params))
-    throw fail("INVALID_REQUEST", "params must be an object");
-  for (const [k, v] of Object.entries(params)) {
-    const rule = rules[k];
-    if (!rule) throw fail("INVALID_REQUEST", `unknown param ${k.slice(0, 32)}`);
-    if (!valid(rule, v)) throw fail("INVALID_REQUEST", `invalid ${k}`);
-  }
-  for (const k of required) if (!(k in params)) throw fail("INVALID_REQUEST", `missing ${k}`);
-  return params as Record<string, unknown>;
-}
-
-function valid(rule: Rule, v: unknown): boolean {
-  switch (rule) {
-    case "int:120:300":
-      return Number.isInteger(v) && (v as number) >= 120 && (v as number) <= 300;
-    case "access":
-      return v === "standard" || v === "read-only" || v === "full";
-    case "label":
-      return typeof v === "string" && v.trim().length >= 1 && v.length <= 64 && !/[\u0000-\u001f\u007f]/.test(v);
-    case "id":
-      return typeof v === "string" && /^[0-9a-f-]{36}$/.test(v);
-    case "deviceId":
-      return typeof v === "string" && /^[0-9a-f]{64}$/.test(v);
-    case "reason":
-      return typeof v === "string" && v.length >= 1 && v.length <= 200;
-  }
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import {
   approveDevicePairing,
@@ -39,6 +40,7 @@ export default definePluginEntry({
 
     const service = new PairingService(store, cfg, {
       now: () => Date.now(),
+      randomBytes: (size) => randomBytes(size),
       issueBootstrapToken: (access, scopes) =>
         issueDeviceBootstrapToken({
           profile: { roles: ["operator"], scopes, ...(access === "full" ? { purpose: "mobile-full" as const } : {}) },
@@ -48,13 +50,8 @@ export default definePluginEntry({
       approve: async (requestId, scopes) =>
         (await approveDevicePairing(requestId, { callerScopes: scopes }))?.status === "approved",
       broadcastResolved: (payload) => broadcast?.("device.pair.resolved", payload),
-      changed: (reason) => {
-        try {
-          emitter?.emit("changed", { reason }, { scope: "operator.read" });
-        } catch (err) {
-          api.logger.warn(`ocmap-pairing: change event not sent: ${(err as Error).message}`);
-        }
-      },
+      // A throw here is logged by the service and never fails the answer (see PairingService.announce).
+      changed: (reason) => emitter?.emit("changed", { reason }, { scope: "operator.read" }),
       publicUrl: () => cfg.publicUrl ?? `ws://127.0.0.1:${port}`,
       log: api.logger,
     });

@@ -55,7 +55,8 @@ export function rawHttp(port: number, pieces: Array<string | Buffer>, o: RawOpti
 
 /** One request's head: method, path, then header lines exactly as given (repeats allowed). */
 export function head(method: string, path: string, headers: Array<[string, string | number]>): string {
-  return `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${headers.map(([k, v]) => `${k}: ${v}\r\n`).join("")}Connection: close\r\n\r\n`;
+  const headerLines = headers.map(([name, value]) => `${name}: ${value}\r\n`).join("");
+  return `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${headerLines}Connection: close\r\n\r\n`;
 }
 
 function parseReply(text: string, ms: number): RawReply {

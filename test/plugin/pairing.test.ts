@@ -84,6 +84,9 @@ describe("ocmap-pairing against a real gateway", () => {
       deviceId: device.id,
       label: "laptop",
     });
+    // Success is success: the committed exchange (and its broadcast) counted no failure against the code.
+    expect(list.events.filter((e: any) => e.type === "code.failed" && e.codeId === created.codeId)).toEqual([]);
+    expect(g.logs()).not.toMatch(/ocmap-pairing: .* not sent/);
     expect(list.devices.find((d: any) => d.deviceId === device.id)).toMatchObject({
       fingerprint: device.id
         .slice(0, 12)
@@ -112,7 +115,7 @@ describe("ocmap-pairing against a real gateway", () => {
     expect(ex.body.error.code).toBe("CODE_ALREADY_USED");
   });
 
-  it("refuses unknown codes, foreign signatures, mismatched keys and other devices' requests (CODE_INVALID)", async () => {
+  it("refuses unknown codes, foreign signatures, mismatched keys, other devices' requests (CODE_INVALID)", async () => {
     const unknown = await redeem(g, "0000-0000"); // a well-formed code nobody issued
     expect(unknown.status).toBe(403);
     expect(unknown.body.error.code).toBe("CODE_INVALID");

@@ -1,0 +1,103 @@
+// Every request the plugin accepts is validated here, into closed, typed objects: the bodies of the
+// unauthenticated HTTP routes and the params of the WS methods. Anything else is INVALID_REQUEST.
+import type { Access, ExchangeRequest } from "@ocmap/protocol/pairing-protocol";
+import { fail } from "./errors.ts";
+
+const MAX_STRING = 256;
+
+export function parseRedeemBody(body: unknown): { code: string } {
+  const { code } = closedStrings(body, ["code"], []);
+  return { code: code! };
+}
+
+export function parseExchangeBody(body: unknown): ExchangeRequest {
+  const { device, ...rest } = asObject(body, "body is not an object");
+  const top = closedStrings(rest, ["code"], ["requestId"]);
+  const { signedAt, ...strings } = asObject(device, "device missing");
+  const dev = closedStrings(strings, ["id", "publicKey", "signature", "nonce"], []);
+  if (typeof signedAt !== "number" || !Number.isSafeInteger(signedAt) || signedAt < 0)
+    throw fail("INVALID_REQUEST", "bad signedAt");
+  return {
+    code: top.code!,
+    ...(top.requestId ? { requestId: top.requestId } : {}),
+    device: { id: dev.id!, publicKey: dev.publicKey!, signature: dev.signature!, nonce: dev.nonce!, signedAt },
+  };
+}
+
+export interface CreateCodeParams {
+  ttlSeconds?: number;
+  access?: Access;
+  label?: string;
+}
+
+export function parseCreateCodeParams(params: unknown): CreateCodeParams {
+  return closedParams(params, { ttlSeconds: "ttlSeconds", access: "access", label: "label" }) as CreateCodeParams;
+}
+
+export function parseCancelCodeParams(params: unknown): { codeId: string } {
+  return closedParams(params, { codeId: "codeId" }, ["codeId"]) as { codeId: string };
+}
+
+export function parseRevokeDeviceParams(params: unknown): { deviceId: string; reason?: string } {
+  return closedParams(params, { deviceId: "deviceId", reason: "reason" }, ["deviceId"]) as {
+    deviceId: string;
+    reason?: string;
+  };
+}
+
+/** pairing.list and pairing.forgetSelf take no params: a closed empty object. */
+export function parseNoParams(params: unknown): void {
+  closedParams(params, {});
+}
+
+function asObject(value: unknown, reason: string): Record<string, unknown> {
+  if (!value || typeof value !== "object" || Array.isArray(value)) throw fail("INVALID_REQUEST", reason);
+  return value as Record<string, unknown>;
+}
+
+/** A closed object: exactly the allowed keys, string values (bounded). */
+function closedStrings(body: unknown, required: string[], optional: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(asObject(body, "body is not an object"))) {
+    if (![...required, ...optional].includes(key)) throw fail("INVALID_REQUEST", `unknown key ${key.slice(0, 32)}`);
+    if (typeof value !== "string" || value.length > MAX_STRING) throw fail("INVALID_REQUEST", `bad ${key}`);
+    out[key] = value;
+  }
+  for (const key of required) if (!(key in out)) throw fail("INVALID_REQUEST", `missing ${key}`);
+  return out;
+}
+
+type Rule = "ttlSeconds" | "access" | "label" | "codeId" | "deviceId" | "reason";
+
+function closedParams(params: unknown, rules: Record<string, Rule>, required: string[] = []): Record<string, unknown> {
+  const object = asObject(params, "params must be an object");
+  for (const [key, value] of Object.entries(object)) {
+    const rule = rules[key];
+    if (!rule) throw fail("INVALID_REQUEST", `unknown param ${key.slice(0, 32)}`);
+    if (!satisfies(rule, value)) throw fail("INVALID_REQUEST", `invalid ${key}`);
+  }
+  for (const key of required) if (!(key in object)) throw fail("INVALID_REQUEST", `missing ${key}`);
+  return object;
+}
+
+function satisfies(rule: Rule, value: unknown): boolean {
+  switch (rule) {
+    case "ttlSeconds":
+      return Number.isInteger(value) && (value as number) >= 120 && (value as number) <= 300;
+    case "access":
+      return value === "standard" || value === "read-only" || value === "full";
+    case "label":
+      return (
+        typeof value === "string" &&
+        value.trim().length >= 1 &&
+        value.length <= 64 &&
+        !/[\u0000-\u001f\u007f]/.test(value)
+      );
+    case "codeId":
+      return typeof value === "string" && /^[0-9a-f-]{36}$/.test(value);
+    case "deviceId":
+      return typeof value === "string" && /^[0-9a-f]{64}$/.test(value);
+    case "reason":
+      return typeof value === "string" && value.length >= 1 && value.length <= 200;
+  }
+}

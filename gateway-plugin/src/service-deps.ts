@@ -1,0 +1,45 @@
+// What the pairing service needs from the gateway. Passed in (index.ts wires the SDK) so that the
+// service and its checks can be unit-tested with fakes.
+import type { Access } from "@ocmap/protocol/pairing-protocol";
+
+/** A device's request waiting in the gateway's own pairing store. */
+export interface PendingRequest {
+  requestId: string;
+  deviceId: string;
+  publicKey: string;
+  displayName?: string;
+  platform?: string;
+  role?: string;
+  roles?: string[];
+  scopes?: string[];
+}
+
+export interface PairedDeviceInfo {
+  deviceId: string;
+  publicKey: string;
+  displayName?: string;
+  platform?: string;
+  lastSeenAtMs?: number;
+}
+
+export interface GatewayPairing {
+  pending: PendingRequest[];
+  paired: PairedDeviceInfo[];
+}
+
+export interface ServiceDeps {
+  now(): number;
+  /** CSPRNG bytes (node:crypto randomBytes in production). */
+  randomBytes(size: number): Buffer;
+  issueBootstrapToken(access: Access, scopes: string[]): Promise<{ token: string; expiresAtMs: number }>;
+  revokeBootstrapToken(token: string): Promise<void>;
+  listPairing(): Promise<GatewayPairing>;
+  /** approveDevicePairing with exactly the code's scopes; false when the request is gone or forbidden. */
+  approve(requestId: string, scopes: string[]): Promise<boolean>;
+  /** The gateway's own `device.pair.resolved`, which approveDevicePairing does not send. */
+  broadcastResolved(payload: Record<string, unknown>): void;
+  /** An invalidation for Clawpodz and other operator screens. */
+  changed(reason: string): void;
+  publicUrl(): string;
+  log: { info(msg: string): void; warn(msg: string): void };
+}

@@ -1,0 +1,215 @@
+// The exchange's checks run in the contract's order: each failing check (with every later one
+// broken too) yields its own error, nothing after it runs, and approval is asked only when all pass.
+import { describe, expect, it, vi } from "vitest";
+import { PairingError } from "../../../gateway-plugin/src/errors.ts";
+import { ADMIN, body, exchangeBody, newDevice, pendingFor, startFakeService, type TestDevice } from "./fake-gateway.ts";
+
+vi.mock("openclaw/plugin-sdk/json-store", () => import("./fake-json-store.ts"));
+
+const ADDRESS = "203.0.113.7";
+const REQUEST_ID = "11111111-1111-4111-8111-111111111111";
+
+async function scenario() {
+  const setup = startFakeService();
+  const created = await setup.service.createCode({}, ADMIN);
+  const device = newDevice();
+  setup.fake.pending.push(pendingFor(device, REQUEST_ID));
+  const request = {
+    code: created.code,
+    nonce: created.nonce,
+    requestId: REQUEST_ID,
+    device,
+    id: undefined as string | undefined,
+    signer: undefined as TestDevice | undefined,
+    signedAt: setup.fake.nowMs,
+  };
+  const setStatus = (status: "expired" | "used") =>
+    setup.store.mutate((state) => void (state.codes.find((c) => c.codeId === created.codeId)!.status = status));
+  return { ...setup, created, device, request, setStatus };
+}
+type Scenario = Awaited<ReturnType<typeof scenario>>;
+
+interface Check {
+  name: string;
+  code: string;
+  reason: string;
+  /** Whether the check runs after the gateway's pending list was fetched. */
+  afterListing: boolean;
+  breakIt(s: Scenario): void | Promise<void>;
+}
+
+// In the contract's order (pairing-protocol.md, "The plugin checks, in this order").
+const CHECKS: Check[] = [
+  {
+    name: "enabled",
+    code: "PAIRING_DISABLED",
+    reason: "PAIRING_DISABLED",
+    afterListing: false,
+    breakIt: (s) => {
+      s.cfg.enabled = false;
+    },
+  },
+  {
+    name: "code known",
+    code: "CODE_INVALID",
+    reason: "unknown code",
+    afterListing: false,
+    breakIt: (s) => {
+      s.request.code = "0000-0000";
+    },
+  },
+  {
+    name: "not expired",
+    code: "CODE_EXPIRED",
+    reason: "CODE_EXPIRED",
+    afterListing: false,
+    breakIt: (s) => {
+      s.fake.nowMs = s.created.expiresAtMs + 1;
+      return s.setStatus("expired"); // as the sweep marks it; overrides a later check's "used"
+    },
+  },
+  {
+    name: "not used",
+    code: "CODE_ALREADY_USED",
+    reason: "code used",
+    afterListing: false,
+    breakIt: (s) => s.setStatus("used"),
+  },
+  {
+    name: "nonce",
+    code: "CODE_INVALID",
+    reason: "nonce mismatch",
+    afterListing: false,
+    breakIt: (s) => {
+      s.request.nonce = "AAAA";
+    },
+  },
+  {
+    name: "id matches key",
+    code: "CODE_INVALID",
+    reason: "device id does not match public key",
+    afterListing: false,
+    breakIt: (s) => {
+      s.request.id = newDevice().id;
+    },
+  },
+  {
+    name: "signature",
+    code: "CODE_INVALID",
+    reason: "bad signature",
+    afterListing: false,
+    breakIt: (s) => {
+      s.request.signer = newDevice();
+    },
+  },
+  {
+    name: "signedAt",
+    code: "CODE_INVALID",
+    reason: "signedAt outside ±120 s",
+    afterListing: false,
+    breakIt: (s) => {
+      s.request.signedAt = s.fake.nowMs - 10 * 60_000;
+    },
+  },
+  {
+    name: "pending request is this device's",
+    code: "CODE_INVALID",
+    reason: "pending request missing or not this device's",
+    afterListing: true,
+    breakIt: (s) => {
+      s.fake.pending = [pendingFor(newDevice(), REQUEST_ID)];
+    },
+  },
+  {
+    name: "role and scopes within the code's",
+    code: "CODE_INVALID",
+    reason: "requested role or scopes exceed the code's",
+    afterListing: true,
+    breakIt: (s) => {
+      for (const pending of s.fake.pending) pending.scopes = ["operator.admin"];
+    },
+  },
+  {
+    name: "not revoked",
+    code: "DEVICE_REVOKED",
+    reason: "DEVICE_REVOKED",
+    afterListing: true,
+    breakIt: (s) =>
+      s.store.mutate((state) => {
+        state.devices.push({
+          deviceId: s.device.id,
+          publicKey: s.device.publicKey,
+          access: "standard",
+          scopes: ["operator.read"],
+          pairedAtMs: 1,
+          codeId: "earlier",
+          revokedAtMs: 2,
+        });
+      }),
+  },
+];
+
+async function failureOf(run: Promise<unknown>): Promise<PairingError> {
+  const error = await run.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(error).toBeInstanceOf(PairingError);
+  return error as PairingError;
+}
+
+describe("exchange check order (real service and store, fake gateway SDK, fake JSON disk)", () => {
+  it.each(CHECKS.map((check, index) => [check.name, index] as const))(
+    "check '%s' failing (and every later one broken too) yields its own error and runs nothing after it",
+    async (_name, index) => {
+      const s = await scenario();
+      // Break the later checks first, so that where two share a field the earlier check's breakage holds.
+      for (const check of CHECKS.slice(index).reverse()) await check.breakIt(s);
+      const expected = CHECKS[index]!;
+      const error = await failureOf(s.service.exchange(body(exchangeBody(s.request)), ADDRESS));
+      expect({ code: error.code, reason: error.reason }).toEqual({ code: expected.code, reason: expected.reason });
+      expect(s.fake.approved).toEqual([]);
+      expect(s.fake.listPairingCalls).toBe(expected.afterListing ? 1 : 0);
+      expect(s.fake.resolved).toEqual([]);
+      const stored = s.store.read().codes.find((c) => c.codeId === s.created.codeId)!;
+      if (expected.name !== "not used") expect(stored.status).not.toBe("used");
+      expect(stored.deviceId).toBeUndefined();
+      expect(s.store.read().devices.some((d) => d.deviceId === s.device.id && !d.revokedAtMs)).toBe(false);
+    },
+  );
+
+  it("asks the fake gateway to approve only when every check passes, with exactly the code's scopes", async () => {
+    const s = await scenario();
+    const answer = await s.service.exchange(body(exchangeBody(s.request)), ADDRESS);
+    expect(answer).toMatchObject({ ok: true, deviceId: s.device.id, role: "operator", scopes: s.created.scopes });
+    expect(s.fake.approved).toEqual([{ requestId: REQUEST_ID, scopes: ["operator.read", "operator.write"] }]);
+    expect(s.fake.resolved).toEqual([
+      { requestId: REQUEST_ID, deviceId: s.device.id, decision: "approved", ts: s.fake.nowMs },
+    ]);
+    expect(s.store.read().codes.find((c) => c.codeId === s.created.codeId)).toMatchObject({
+      status: "used",
+      deviceId: s.device.id,
+    });
+  });
+
+  it("a refusal by the fake gateway's approval fails the exchange and leaves the code unused", async () => {
+    const s = await scenario();
+    s.fake.approveAnswer = false;
+    const error = await failureOf(s.service.exchange(body(exchangeBody(s.request)), ADDRESS));
+    expect(error.reason).toBe("approval refused by the gateway");
+    expect(s.store.read().codes.find((c) => c.codeId === s.created.codeId)!.status).toBe("active");
+    expect(s.fake.resolved).toEqual([]);
+  });
+
+  it("without requestId, only a device the fake gateway already paired with this id and key passes", async () => {
+    const s = await scenario();
+    const { requestId: _none, ...withoutRequest } = s.request;
+    const stranger = await failureOf(s.service.exchange(body(exchangeBody(withoutRequest)), ADDRESS));
+    expect(stranger.reason).toBe("no requestId and the device is not paired");
+    s.fake.paired.push({ deviceId: s.device.id, publicKey: s.device.publicKey });
+    const answer = await s.service.exchange(body(exchangeBody(withoutRequest)), ADDRESS);
+    expect(answer.ok).toBe(true);
+    expect(s.fake.approved).toEqual([]); // the gateway approved it by itself: nothing to approve
+    expect(s.fake.resolved).toEqual([]);
+  });
+});

@@ -1,0 +1,141 @@
+// A service under test: the real PairingService and PairingStore (on the fake JSON disk), with the
+// gateway's SDK calls replaced by a recording fake. Nothing here talks to a gateway.
+import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { exchangeSignaturePayload } from "@ocmap/protocol/pairing-protocol";
+import { resolveConfig, type PairingConfig } from "../../../gateway-plugin/src/config.ts";
+import { PairingService } from "../../../gateway-plugin/src/service.ts";
+import type { PendingRequest, PairedDeviceInfo, ServiceDeps } from "../../../gateway-plugin/src/service-deps.ts";
+import { PairingStore } from "../../../gateway-plugin/src/store.ts";
+
+export const ADMIN = ["operator.admin"];
+export const START_MS = Date.UTC(2026, 10, 30, 9, 0, 0);
+
+export interface FakeGateway {
+  nowMs: number;
+  /** Byte strings randomBytes(size) hands out first (for code collisions); then real random bytes. */
+  scriptedRandom: Buffer[];
+  pending: PendingRequest[];
+  paired: PairedDeviceInfo[];
+  approveAnswer: boolean;
+  approved: Array<{ requestId: string; scopes: string[] }>;
+  listPairingCalls: number;
+  issuedTokens: string[];
+  revokedTokens: string[];
+  resolved: Array<Record<string, unknown>>;
+  changes: string[];
+  warnings: string[];
+  /** When set, the named notification throws (after the change it announces was committed). */
+  throwOn: { broadcastResolved?: boolean; changed?: boolean };
+}
+
+export function startFakeService(config: Partial<PairingConfig> = {}) {
+  const fake: FakeGateway = {
+    nowMs: START_MS,
+    scriptedRandom: [],
+    pending: [],
+    paired: [],
+    approveAnswer: true,
+    approved: [],
+    listPairingCalls: 0,
+    issuedTokens: [],
+    revokedTokens: [],
+    resolved: [],
+    changes: [],
+    warnings: [],
+    throwOn: {},
+  };
+  const deps: ServiceDeps = {
+    now: () => fake.nowMs,
+    randomBytes: (size) => {
+      const scripted = fake.scriptedRandom.find((bytes) => bytes.length === size);
+      if (!scripted) return randomBytes(size);
+      fake.scriptedRandom.splice(fake.scriptedRandom.indexOf(scripted), 1);
+      return scripted;
+    },
+    issueBootstrapToken: async () => {
+      const token = `bootstrap-${fake.issuedTokens.length + 1}-${randomBytes(8).toString("hex")}`;
+      fake.issuedTokens.push(token);
+      return { token, expiresAtMs: fake.nowMs + 3_600_000 };
+    },
+    revokeBootstrapToken: async (token) => void fake.revokedTokens.push(token),
+    listPairing: async () => {
+      fake.listPairingCalls += 1;
+      return { pending: structuredClone(fake.pending), paired: structuredClone(fake.paired) };
+    },
+    approve: async (requestId, scopes) => {
+      fake.approved.push({ requestId, scopes });
+      return fake.approveAnswer;
+    },
+    broadcastResolved: (payload) => {
+      if (fake.throwOn.broadcastResolved) throw new Error("broadcast socket gone");
+      fake.resolved.push(payload);
+    },
+    changed: (reason) => {
+      if (fake.throwOn.changed) throw new Error("event bus gone");
+      fake.changes.push(reason);
+    },
+    publicUrl: () => "ws://127.0.0.1:18789",
+    log: { info: () => undefined, warn: (msg) => void fake.warnings.push(msg) },
+  };
+  const cfg = resolveConfig(config);
+  const store = new PairingStore(mkdtempSync(join(tmpdir(), "ocmap-plugin-unit-")));
+  const service = new PairingService(store, cfg, deps);
+  return { service, store, cfg, fake };
+}
+
+export interface TestDevice {
+  id: string;
+  publicKey: string;
+  privateKey: KeyObject;
+}
+
+export function newDevice(): TestDevice {
+  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+  const raw = Buffer.from(publicKey.export({ format: "jwk" }).x!, "base64url");
+  return { id: createHash("sha256").update(raw).digest("hex"), publicKey: raw.toString("base64url"), privateKey };
+}
+
+/** An exchange body; every field can be made wrong on purpose. */
+export function exchangeBody(o: {
+  code: string;
+  nonce: string;
+  requestId?: string;
+  device: TestDevice;
+  id?: string;
+  signer?: TestDevice;
+  signedAt: number;
+}) {
+  const id = o.id ?? o.device.id;
+  const payload = exchangeSignaturePayload({
+    nonce: o.nonce,
+    requestId: o.requestId ?? "",
+    id,
+    publicKey: o.device.publicKey,
+    signedAt: o.signedAt,
+  });
+  const signature = sign(null, Buffer.from(payload, "utf8"), (o.signer ?? o.device).privateKey).toString("base64url");
+  return {
+    code: o.code,
+    ...(o.requestId ? { requestId: o.requestId } : {}),
+    device: { id, publicKey: o.device.publicKey, signature, signedAt: o.signedAt, nonce: o.nonce },
+  };
+}
+
+/** A pending request in the fake gateway, made by `device` for the standard scopes. */
+export function pendingFor(device: TestDevice, requestId: string): PendingRequest {
+  return {
+    requestId,
+    deviceId: device.id,
+    publicKey: device.publicKey,
+    displayName: "OCMAP on unit",
+    platform: "linux",
+    role: "operator",
+    scopes: ["operator.read", "operator.write"],
+  };
+}
+
+/** The body as the HTTP route would hand it over. */
+export const body = (value: unknown) => async () => value;
