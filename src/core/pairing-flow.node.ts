@@ -7,8 +7,8 @@ import { ClientError, type ClientErrorCode } from "./client-errors.std.ts";
 import { parseGatewayUrl } from "./gateway-url.std.ts";
 import { openSession, type GatewaySession, type HelloOk, type WireError } from "./gateway-session.node.ts";
 import { exchangeProof, type DeviceIdentity } from "./identity.node.ts";
+import type { PairingStep } from "./lifecycle-types.std.ts";
 
-export type PairingStep = "redeeming" | "requesting-approval" | "approving" | "connecting";
 
 export interface PairOptions {
   gatewayUrl: string;
