@@ -9,7 +9,6 @@ import { openSession, type GatewaySession, type HelloOk, type WireError } from "
 import { exchangeProof, type DeviceIdentity } from "./identity.node.ts";
 import type { PairingStep } from "./lifecycle-types.std.ts";
 
-
 export interface PairOptions {
   gatewayUrl: string;
   code: string;
@@ -71,7 +70,8 @@ export async function pairWithCode(o: PairOptions): Promise<PairResult> {
   }
   try {
     step("approving");
-    const gatewayNow = first.challengeTs + (Date.now() - first.challengeAt); // our clock may be off; the gateway's is not
+    // Our clock may be off; the gateway's is not.
+    const gatewayNow = first.challengeTs + (Date.now() - first.challengeAt);
     const device = exchangeProof(o.identity, {
       nonce: redeemed.nonce,
       ...(requestId ? { requestId } : {}),
