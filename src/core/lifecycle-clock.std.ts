@@ -40,8 +40,8 @@ export function clockActions(clock: Clock) {
     markConnected: assignCore<{ reason: Reason }>(({ event }, params: { reason: Reason }) => {
       const { session, trust } = (event as unknown as { output: { session: LiveSession; trust: TrustSummary } }).output;
       return {
-        session,
         trust,
+        tickIntervalMs: session.tickIntervalMs,
         connectedSince: clock.now(),
         attempt: 0,
         fastPollUntil: 0,

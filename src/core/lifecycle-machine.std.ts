@@ -1,7 +1,7 @@
 // The client's lifecycle: UNPAIRED, PAIRING_IN_PROGRESS, PAIRED_CONNECTED, PAIRED_DISCONNECTED,
 // REVOKED. Side effects are actors supplied by the caller (core.node.ts; fakes in unit tests).
 // The token never enters this context: the actors read it from the keychain when they need it.
-import { assign, fromCallback, fromPromise, setup } from "xstate";
+import { assign, fromCallback, fromPromise, setup, type AnyActorRef, type AnyMachineSnapshot } from "xstate";
 import type { ClientErrorCode } from "./client-errors.std.ts";
 import { clockActions, SYSTEM_CLOCK } from "./lifecycle-clock.std.ts";
 import {
@@ -26,13 +26,17 @@ const notProvided = (name: string) => () => {
 /** The error carried by an `xstate.error.actor.*` event (named actions see the machine's event union). */
 const errorIn = (event: unknown) => errorOf((event as { error: unknown }).error);
 
+/** The session the socket actor owns, while PAIRED_CONNECTED has one (its callback snapshot keeps its input). */
+const openSession = (self: AnyActorRef): LiveSession | null =>
+  (self.getSnapshot() as AnyMachineSnapshot).children.socket?.getSnapshot().input.session ?? null;
+
 // One definition for forgetting from either paired state. While connected, the socket actor
 // (invoked on PAIRED_CONNECTED) keeps the session open, so the forget actor can use it; while
-// disconnected the context has no session and the actor opens its own.
+// disconnected there is none and the actor opens its own.
 const FORGETTING = {
   invoke: {
     src: "forget",
-    input: ({ context }: { context: CoreContext }) => ({ session: context.session }),
+    input: ({ self }: { self: AnyActorRef }) => ({ session: openSession(self) }),
     onDone: { target: "#core.UNPAIRED", actions: ["clearTrust", "reportForgotten"] },
     onError: { target: "#core.UNPAIRED", actions: ["clearTrust", "recordError"] },
   },
@@ -67,7 +71,7 @@ export const lifecycleMachine = setup({
   delays: {
     reconnectDelay: ({ context }) => context.nextDelayMs,
     // Ticks come every tickIntervalMs; silence for more than two of them means a dead socket.
-    tickTimeout: ({ context }) => 2 * (context.session?.tickIntervalMs ?? 30_000) + 2_000,
+    tickTimeout: ({ context }) => 2 * context.tickIntervalMs + 2_000,
   },
   guards: {
     hasStoredTrust: ({ event }) => !!(event as unknown as { output: TrustSummary | null }).output,
@@ -113,7 +117,6 @@ export const lifecycleMachine = setup({
     }),
     clearTrust: assign({
       trust: null,
-      session: null,
       connectedSince: null,
       attempt: 0,
       nextRetryAt: null,
@@ -124,7 +127,7 @@ export const lifecycleMachine = setup({
   id: "core",
   context: {
     trust: null,
-    session: null,
+    tickIntervalMs: 30_000,
     reason: STATUS.starting,
     lastError: null,
     attempt: 0,
@@ -193,8 +196,13 @@ export const lifecycleMachine = setup({
       },
     },
     PAIRED_CONNECTED: {
-      invoke: { src: "socket", input: ({ context }) => ({ session: context.session! }) },
-      exit: assign({ session: null, connectedSince: null }),
+      // Entered only from the pair or connect actor's done event, which carries the new session.
+      invoke: {
+        id: "socket",
+        src: "socket",
+        input: ({ event }) => ({ session: (event as unknown as { output: SessionAndTrust }).output.session }),
+      },
+      exit: assign({ connectedSince: null }),
       initial: "live",
       states: {
         live: {

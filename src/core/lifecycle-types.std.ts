@@ -37,8 +37,8 @@ export type CoreEvent =
 
 export interface CoreContext {
   trust: TrustSummary | null;
-  /** Handed to the forget actor so it can tell the gateway over the open socket. */
-  session: LiveSession | null;
+  /** Of the open session (the socket actor owns the session itself); sets the dead-socket timeout. */
+  tickIntervalMs: number;
   reason: Reason;
   lastError: ClientErrorInfo | null;
   attempt: number;
