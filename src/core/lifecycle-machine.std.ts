@@ -98,7 +98,8 @@ export const lifecycleMachine = setup({
       attempt: context.attempt + 1,
       retryAfterMs: errorIn(event).retryAfterMs ?? null,
     })),
-    setReason: assign((_, params: { reason: Reason }) => ({ reason: params.reason, lastError: null })),
+    /** A status sentence as the headline; it replaces any error. */
+    showStatus: assign((_, params: { reason: Reason }) => ({ reason: params.reason, lastError: null })),
     startPairing: assign(({ event }) => ({
       reason: STATUS.pairing,
       lastError: null,
@@ -160,7 +161,7 @@ export const lifecycleMachine = setup({
     UNPAIRED: {
       on: {
         PAIR: { target: "PAIRING_IN_PROGRESS" },
-        RETRY_NOW: { target: "STARTING", actions: { type: "setReason", params: { reason: STATUS.starting } } },
+        RETRY_NOW: { target: "STARTING", actions: { type: "showStatus", params: { reason: STATUS.starting } } },
         FORGET: { target: "WIPING" },
       },
     },
@@ -283,7 +284,7 @@ export const lifecycleMachine = setup({
         src: "wipe",
         onDone: {
           target: "UNPAIRED",
-          actions: ["clearTrust", { type: "setReason", params: { reason: STATUS.forgotten } }],
+          actions: ["clearTrust", { type: "showStatus", params: { reason: STATUS.forgotten } }],
         },
         onError: { target: "UNPAIRED", actions: "recordError" },
       },
