@@ -81,17 +81,22 @@ export async function benchLaunch(g: Gateway, runs = 10): Promise<Row[]> {
     {
       measure: "Launch → connected: `ocmap status` process, wall time",
       value: fmt(o, "ms"),
-      reference: `\`openclaw gateway call health\` ${fmt(c, "ms")}; bare \`node -e 0\` ${fmt(summarize(nodeFloor), "ms")}`,
+      reference:
+        `\`openclaw gateway call health\` ${fmt(c, "ms")}; ` + `bare \`node -e 0\` ${fmt(summarize(nodeFloor), "ms")}`,
       ratio: r,
       goal: "≤ 0.5× the gateway CLI",
       met: r <= 0.5,
-      how: "spawn → exit of `node bin/ocmap.mjs status --json` with a stored token (exit 0 = PAIRED_CONNECTED) vs the gateway's own CLI's smallest authenticated call, alternating",
+      how:
+        "spawn → exit of `node bin/ocmap.mjs status --json` with a stored token (exit 0 = PAIRED_CONNECTED) " +
+        "vs the gateway's own CLI's smallest authenticated call, alternating",
     },
     {
       measure: "Keychain read (Keystore.loadTrust), warm in-process",
       value: fmt(summarize(warm), "ms"),
       reference: `first read in a fresh process (keytar load + D-Bus session) ${fmt(summarize(cold), "ms")}`,
-      how: "loadTrust from gnome-keyring over the Secret Service; the cold figure is importing keytar plus its first getPassword, timed inside a new node process",
+      how:
+        "loadTrust from gnome-keyring over the Secret Service; the cold figure is importing keytar plus its " +
+        "first getPassword, timed inside a new node process",
     },
   ];
 }

@@ -11,9 +11,12 @@ import type { Row } from "./lib/row.ts";
 import { fmt, ratio, summarize } from "./lib/stats.ts";
 
 const PAIR_WHY =
-  "the core's extra time over the bare script is mostly its keychain work, by its own pairing steps (timed separately): a write probe plus identity " +
-  "creation before the redeem (≈ 9 ms, so a locked keychain fails before a code is spent) and saving identity and trust with read-back after the final " +
-  "connect (≈ 11 ms); the probe only has to finish before the exchange spends the code, so running it alongside the redeem and bootstrap connect " +
+  "the core's extra time over the bare script is mostly its keychain work, by its own pairing steps (timed " +
+  "separately): a write probe plus identity " +
+  "creation before the redeem (≈ 9 ms, so a locked keychain fails before a code is spent) and saving identity " +
+  "and trust with read-back after the final " +
+  "connect (≈ 11 ms); the probe only has to finish before the exchange spends the code, so running it alongside " +
+  "the redeem and bootstrap connect " +
   "would win back most of the first part";
 
 async function corePairOnce(g: Gateway): Promise<number> {
@@ -83,7 +86,10 @@ export async function benchPair(g: Gateway, runs = 15): Promise<Row[]> {
       goal: "≤ 1.5× floor",
       met: r <= 1.5,
       why: PAIR_WHY,
-      how: "in-process createCore + core.pair + waitFor (code check, redeem, bootstrap connect, exchange, final connect, keychain probe, save and read-back) vs the same four round trips by plain http + ws + Node crypto; alternating runs after one warm-up each",
+      how:
+        "in-process createCore + core.pair + waitFor (code check, redeem, bootstrap connect, exchange, final " +
+        "connect, keychain probe, save and read-back) vs the same four round trips by plain http + ws + Node " +
+        "crypto; alternating runs after one warm-up each",
     },
   ];
 }

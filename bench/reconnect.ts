@@ -13,10 +13,14 @@ import type { Row } from "./lib/row.ts";
 import { fmt, summarize } from "./lib/stats.ts";
 
 const CRASH_WHY =
-  "after a plain connection loss the core follows the contract's backoff (0.5 s doubling to 30 s, jitter only lengthening), so once the gateway serves again " +
-  "the core connects at its next scheduled attempt, which on this machine (gateway start ≈ 6–9 s) falls 0–5 s later; only a restart the gateway announces " +
-  "(close 1012/1013 or UNAVAILABLE) switches the core to polling once a second, which meets the goal (graceful-restart row). Meeting it after a crash too " +
-  "would mean polling about once a second for a while after any loss (still ≤ 1 attempt/s): a change to the contract's backoff, not made here";
+  "after a plain connection loss the core follows the contract's backoff (0.5 s doubling to 30 s, jitter only " +
+  "lengthening), so once the gateway serves again " +
+  "the core connects at its next scheduled attempt, which on this machine (gateway start ≈ 6–9 s) falls 0–5 s " +
+  "later; only a restart the gateway announces " +
+  "(close 1012/1013 or UNAVAILABLE) switches the core to polling once a second, which meets the goal " +
+  "(graceful-restart row). Meeting it after a crash too " +
+  "would mean polling about once a second for a while after any loss (still ≤ 1 attempt/s): a change to the " +
+  "contract's backoff, not made here";
 
 const portClosed = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -81,7 +85,9 @@ export async function benchReconnect(g: Gateway, runs = 5): Promise<Row[]> {
         value: fmt(lat, "ms"),
         goal: "< 1 s",
         met: lat.median < 1000,
-        how: "g.start() resolves on the first admin hello-ok; timed until the in-process core's view is PAIRED_CONNECTED (negative: the core was back first)",
+        how:
+          "g.start() resolves on the first admin hello-ok; timed until the in-process core's view is " +
+          "PAIRED_CONNECTED (negative: the core was back first)",
         ...(mode === "crash" ? { why: CRASH_WHY } : {}),
       },
       {
@@ -89,7 +95,9 @@ export async function benchReconnect(g: Gateway, runs = 5): Promise<Row[]> {
         value: `${fmt(rate, "/s")}, max ${rate.max.toFixed(2)}/s`,
         goal: "≤ 1 /s",
         met: rate.max <= 1,
-        how: "entries into PAIRED_DISCONNECTED/connecting in the core's views, from going down to the gateway serving again, over that time",
+        how:
+          "entries into PAIRED_DISCONNECTED/connecting in the core's views, from going down to the gateway " +
+          "serving again, over that time",
       },
     );
   }

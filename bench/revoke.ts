@@ -52,7 +52,9 @@ export async function benchRevoke(g: Gateway, runs = 10): Promise<Row[]> {
       ratio: s.median / summarize(bare).median,
       goal: "< 100 ms",
       met: s.median < 100,
-      how: "an operator's pre-opened admin socket sends pairing.revokeDevice; timed until the in-process core's view is REVOKED (the keychain wipe follows, untimed)",
+      how:
+        "an operator's pre-opened admin socket sends pairing.revokeDevice; timed until the in-process core's " +
+        "view is REVOKED (the keychain wipe follows, untimed)",
     },
   ];
 }

@@ -5,10 +5,13 @@ import { CliProcess, newKeychainService, runCli } from "../test/harness/cli.ts";
 import { startGateway } from "../test/harness/gateway.ts";
 
 const say = (s: string) => process.stdout.write(`\n\x1b[1m» ${s}\x1b[0m\n`);
-const show = (line: any) =>
+const show = (line: any) => {
+  const activity = line.activity && line.activity !== "idle" ? ` (${line.activity})` : "";
+  const step = line.pairingStep ? `[${line.pairingStep}] ` : "";
   process.stdout.write(
-    `  ocmap: ${line.state ?? line.type}${line.activity && line.activity !== "idle" ? ` (${line.activity})` : ""} ${line.pairingStep ? `[${line.pairingStep}] ` : ""}— ${line.reason?.message ?? line.message ?? ""}\n`,
+    `  ocmap: ${line.state ?? line.type}${activity} ${step}— ${line.reason?.message ?? line.message ?? ""}\n`,
   );
+};
 
 say("Starting a local OpenClaw gateway with the ocmap-pairing plugin (about 10 s)…");
 const g = await startGateway();
@@ -17,7 +20,8 @@ try {
   say(`Gateway ready at ${g.url}. As its operator: pairing.createCode`);
   const code = await g.call("pairing.createCode", { access: "standard", label: "demo" });
   process.stdout.write(
-    `  code ${code.code}, expires in ${Math.round((code.expiresAtMs - Date.now()) / 1000)} s, link ${code.pairingLink}\n`,
+    `  code ${code.code}, expires in ${Math.round((code.expiresAtMs - Date.now()) / 1000)} s, ` +
+      `link ${code.pairingLink}\n`,
   );
 
   say(`On the client: ocmap pair ${g.url} ${code.code}`);
@@ -41,7 +45,8 @@ try {
   const revoked = await client.waitForLine((l) => l.state === "REVOKED", "revoked");
   show(revoked);
   process.stdout.write(
-    `  revoked → client REVOKED in ${(performance.now() - t0).toFixed(0)} ms; ocmap connect exited ${await client.exited}\n`,
+    `  revoked → client REVOKED in ${(performance.now() - t0).toFixed(0)} ms; ` +
+      `ocmap connect exited ${await client.exited}\n`,
   );
   const status = await runCli(service, ["status"]);
   say(`ocmap status now: exit ${status.code} (3 = not paired: the keychain entry was wiped)`);

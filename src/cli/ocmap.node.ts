@@ -63,13 +63,12 @@ type Out = {
 
 function reporter(json: boolean): Out {
   const write = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
+  const activity = (v: CoreView) => (v.activity === "idle" || v.activity === "connected" ? "" : ` (${v.activity})`);
   return {
     view: (v) =>
       json
         ? write({ type: "state", ...v })
-        : process.stdout.write(
-            `${v.state}${v.activity === "idle" || v.activity === "connected" ? "" : ` (${v.activity})`}: ${v.reason.message}${describe(v)}\n`,
-          ),
+        : process.stdout.write(`${v.state}${activity(v)}: ${v.reason.message}${describe(v)}\n`),
     fail: (code, message) =>
       json ? write({ type: "error", code, message }) : process.stderr.write(`ocmap: ${message} [${code}]\n`),
     info: (text, data) => (json ? write({ type: "info", message: text, ...data }) : process.stdout.write(`${text}\n`)),

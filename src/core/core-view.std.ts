@@ -2,7 +2,7 @@
 // fields, so nothing secret can reach it even by accident; a test checks every view of a run.
 import { fingerprint } from "@ocmap/protocol/pairing-protocol";
 import type { ClientErrorInfo } from "./client-errors.std.ts";
-import type { CoreContext, PairingStep, Reason } from "./lifecycle-machine.std.ts";
+import type { CoreContext, PairingStep, Reason } from "./lifecycle-types.std.ts";
 
 export type CoreState = "UNPAIRED" | "PAIRING_IN_PROGRESS" | "PAIRED_CONNECTED" | "PAIRED_DISCONNECTED" | "REVOKED";
 export type CoreActivity = "starting" | "idle" | "pairing" | "connected" | "waiting" | "connecting" | "forgetting";

@@ -8,7 +8,7 @@ import { createViewStore } from "./view-store.std.ts";
 import { openSession, type GatewaySession } from "./gateway-session.node.ts";
 import { createIdentity } from "./identity.node.ts";
 import type { Keystore, TrustRecord } from "./keystore.node.ts";
-import { lifecycleMachine, type LiveSession, type TrustSummary } from "./lifecycle-machine.std.ts";
+import { clockActions, lifecycleMachine, type LiveSession, type TrustSummary } from "./lifecycle-machine.std.ts";
 import { connectError, pairWithCode } from "./pairing-flow.node.ts";
 
 export const OCMAP_VERSION = "0.1.0";
@@ -55,6 +55,7 @@ export function createCore(o: CoreOptions): OcmapCore {
   const platform = o.platform ?? process.platform;
 
   const machine = lifecycleMachine.provide({
+    actions: clockActions({ now: o.now ?? Date.now, random: o.random ?? Math.random }),
     actors: {
       loadTrust: fromPromise(async () => {
         const trust = await ks.loadTrust();
@@ -162,7 +163,7 @@ export function createCore(o: CoreOptions): OcmapCore {
     },
   });
 
-  const actor = createActor(machine, { input: { now: o.now, random: o.random } });
+  const actor = createActor(machine);
   const views = createViewStore<CoreView>(coreView(actor.getSnapshot()), (v) => `${v.state}/${v.activity}`);
   actor.subscribe((snap) => {
     const next = coreView(snap);

@@ -105,15 +105,11 @@ export class GatewaySession {
   readonly closed: Promise<CloseInfo>;
   private readonly pending = new Map<string, Pending>();
   private nextId = 0;
-  private lastSeq: number | undefined;
   private challengeWaiter: ((c: { nonce: string; ts: number }) => void) | undefined;
-  private eventListeners = new Set<(event: string, payload: unknown) => void>();
   private activityListeners = new Set<() => void>();
   private closeInfo: CloseInfo | undefined;
   private failure: ClientError | undefined;
   tickIntervalMs = DEFAULT_TICK_INTERVAL_MS;
-  /** Events lost in transit (gaps in `seq`); the caller refreshes what it shows. */
-  seqGaps = 0;
 
   constructor(private readonly ws: WebSocket) {
     this.closed = new Promise((resolve) => {
@@ -131,15 +127,6 @@ export class GatewaySession {
       this.failure ??= classifySocketError(err);
     });
     ws.on("message", (data, isBinary) => this.onMessage(data as Buffer, isBinary));
-  }
-
-  get isOpen() {
-    return this.ws.readyState === WebSocket.OPEN;
-  }
-
-  onEvent(cb: (event: string, payload: unknown) => void): () => void {
-    this.eventListeners.add(cb);
-    return () => this.eventListeners.delete(cb);
   }
 
   /** Any frame from the gateway proves the socket is alive (ticks come every `tickIntervalMs`). */
@@ -235,13 +222,7 @@ export class GatewaySession {
       if (typeof c?.nonce === "string" && typeof c.ts === "number")
         this.challengeWaiter?.({ nonce: c.nonce, ts: c.ts });
       this.challengeWaiter = undefined;
-      return;
     }
-    if (typeof f.seq === "number") {
-      if (this.lastSeq !== undefined && f.seq > this.lastSeq + 1) this.seqGaps += f.seq - this.lastSeq - 1;
-      this.lastSeq = f.seq;
-    }
-    for (const cb of this.eventListeners) cb(f.event, f.payload);
   }
 }
 

@@ -81,7 +81,10 @@ export interface DeviceAuthPayloadV3Params {
   deviceFamily: string;
 }
 
-/** The bytes the gateway verifies in `connect.device.signature` (conformance-tested against @openclaw/gateway-client). */
+/**
+ * The bytes the gateway verifies in `connect.device.signature`
+ * (conformance-tested against @openclaw/gateway-client).
+ */
 export function buildDeviceAuthPayloadV3(p: DeviceAuthPayloadV3Params): string {
   return [
     "v3",
@@ -135,7 +138,10 @@ export function signConnectProof(identity: DeviceIdentity, p: ConnectProofParams
   };
 }
 
-/** The `device` object of `POST /ocmap-pairing/exchange`; `requestId` is absent when the gateway already approved the device. */
+/**
+ * The `device` object of `POST /ocmap-pairing/exchange`;
+ * `requestId` is absent when the gateway already approved the device.
+ */
 export function exchangeProof(
   identity: DeviceIdentity,
   p: { nonce: string; requestId?: string; signedAt: number },

@@ -15,9 +15,12 @@ export class KeystoreError extends Error {
 
 export const KEYSTORE_MESSAGES = {
   KEYCHAIN_UNAVAILABLE:
-    "OCMAP cannot reach the system keychain. Run it in a desktop session with a keyring (GNOME Keyring, KWallet, macOS Keychain or Windows Credential Manager) and try again; OCMAP never keeps credentials in plain files.",
+    "OCMAP cannot reach the system keychain. Run it in a desktop session with a keyring (GNOME Keyring, " +
+    "KWallet, macOS Keychain or Windows Credential Manager) and try again; OCMAP never keeps credentials in " +
+    "plain files.",
   KEYCHAIN_LOCKED:
-    "The system keychain is locked. Unlock it (for example in your keyring manager, or by logging in again) and try again.",
+    "The system keychain is locked. Unlock it (for example in your keyring manager, or by logging in again) and " +
+    "try again.",
 } as const;
 
 export function corruptEntry(what: string): KeystoreError {

@@ -1,123 +1,69 @@
 // The client's lifecycle: UNPAIRED, PAIRING_IN_PROGRESS, PAIRED_CONNECTED, PAIRED_DISCONNECTED,
 // REVOKED. Side effects are actors supplied by the caller (core.node.ts; fakes in unit tests).
 // The token never enters this context: the actors read it from the keychain when they need it.
-import { assign, fromCallback, fromPromise, setup } from "xstate";
-import { CLIENT_ERROR_MESSAGES, type ClientErrorCode, type ClientErrorInfo } from "./client-errors.std.ts";
-import { FAST_POLL_WINDOW_MS, reconnectDelay } from "./backoff.std.ts";
+import { assign, fromCallback, fromPromise, setup, type AnyActorRef, type AnyMachineSnapshot } from "xstate";
+import type { ClientErrorCode } from "./client-errors.std.ts";
+import { clockActions, SYSTEM_CLOCK } from "./lifecycle-clock.std.ts";
+import {
+  asReason,
+  closeCodeError,
+  errorOf,
+  FORGET_NOTICES,
+  isRevocation,
+  retryableError,
+  REVOKED_BY_CLOSE,
+  STATUS,
+} from "./lifecycle-reasons.std.ts";
+import type { CoreContext, CoreEvent, LiveSession, PairingStep, Reason, TrustSummary } from "./lifecycle-types.std.ts";
 
-export type PairingStep = "redeeming" | "requesting-approval" | "approving" | "connecting" | "saving";
-
-/** What the machine knows about the trusted gateway: never the token. */
-export interface TrustSummary {
-  gatewayUrl: string;
-  deviceId: string;
-  displayName: string;
-  scopes: string[];
-  pairedAtMs: number;
-}
-
-/** The live socket as the machine sees it. */
-export interface LiveSession {
-  tickIntervalMs: number;
-  onActivity(cb: () => void): () => void;
-  closed: Promise<{ code: number; reason: string }>;
-  close(): void;
-}
-
-export interface Reason {
-  code: string;
-  message: string;
-}
-
-export type CoreEvent =
-  | { type: "PAIR"; gatewayUrl: string; code: string }
-  | { type: "PAIR_STEP"; step: PairingStep }
-  | { type: "CANCEL_PAIRING" }
-  | { type: "RETRY_NOW" }
-  | { type: "FORGET" }
-  | { type: "SOCKET_ACTIVITY" }
-  | { type: "SOCKET_CLOSED"; code: number; reason: string };
-
-export interface CoreContext {
-  trust: TrustSummary | null;
-  session: LiveSession | null;
-  reason: Reason;
-  lastError: ClientErrorInfo | null;
-  attempt: number;
-  nextDelayMs: number;
-  nextRetryAt: number | null;
-  /** Until when a lost session is retried about once a second (see backoff.std.ts). */
-  fastPollUntil: number;
-  retryAfterMs: number | null;
-  connectedSince: number | null;
-  pairingStep: PairingStep | null;
-  pairingGateway: string | null;
-  notice: Reason | null;
-  /** In REVOKED: the keychain wipe has not finished yet (a process must not exit before it has). */
-  wiping: boolean;
-  now: () => number;
-  random: () => number;
-}
-
-export interface CoreInput {
-  now?: () => number;
-  random?: () => number;
-}
+export type { CoreContext, CoreEvent, LiveSession, PairingStep, Reason, TrustSummary } from "./lifecycle-types.std.ts";
+export { clockActions, type Clock } from "./lifecycle-clock.std.ts";
 
 const notProvided = (name: string) => () => {
   throw new Error(`actor ${name} not provided`);
 };
 
-const R = {
-  starting: { code: "STARTING", message: "Reading this device's trust from the keychain." },
-  unpaired: { code: "UNPAIRED", message: "Not paired with a gateway yet." },
-  pairing: { code: "PAIRING", message: "Pairing with the gateway." },
-  paired: { code: "PAIRED", message: "Paired and connected." },
-  reconnected: { code: "RECONNECTED", message: "Connected to the gateway." },
-  launch: { code: "RECONNECTING", message: "Connecting to the trusted gateway." },
-  forgotten: { code: "FORGOTTEN", message: "This device was forgotten. Pair again to use a gateway." },
-  revoked: {
-    code: "REVOKED",
-    message: "This device was revoked on the gateway. Pair again to create a new device identity.",
+/** The error carried by an `xstate.error.actor.*` event (named actions see the machine's event union). */
+const errorIn = (event: unknown) => errorOf((event as { error: unknown }).error);
+
+/** The session the socket actor owns, while PAIRED_CONNECTED has one (its callback snapshot keeps its input). */
+const openSession = (self: AnyActorRef): LiveSession | null =>
+  (self.getSnapshot() as AnyMachineSnapshot).children.socket?.getSnapshot().input.session ?? null;
+
+// One definition for forgetting from either paired state. While connected, the socket actor
+// (invoked on PAIRED_CONNECTED) keeps the session open, so the forget actor can use it; while
+// disconnected there is none and the actor opens its own.
+const FORGETTING = {
+  invoke: {
+    src: "forget",
+    input: ({ self }: { self: AnyActorRef }) => ({ session: openSession(self) }),
+    onDone: { target: "#core.UNPAIRED", actions: ["clearTrust", "reportForgotten"] },
+    onError: { target: "#core.UNPAIRED", actions: ["clearTrust", "recordError"] },
   },
-  cancelled: { code: "CANCELLED", message: "Pairing was cancelled." },
 } as const;
 
-const asReason = (e: ClientErrorInfo): Reason => ({ code: e.code, message: e.message });
-/** Only our own error types pass their message on; anything else becomes INTERNAL (its text could hold anything). */
-const errorOf = (e: unknown): ClientErrorInfo => {
-  const x = e as { code?: unknown; message?: unknown; name?: unknown; retryable?: unknown; retryAfterMs?: unknown };
-  const code =
-    typeof x?.code === "string" && x.code in CLIENT_ERROR_MESSAGES ? (x.code as ClientErrorCode) : "INTERNAL";
-  const ours =
-    code !== "INTERNAL" && (x.name === "ClientError" || x.name === "KeystoreError") && typeof x.message === "string";
-  return {
-    code,
-    message: ours ? (x.message as string) : CLIENT_ERROR_MESSAGES[code],
-    retryable: x?.retryable === true,
-    ...(typeof x?.retryAfterMs === "number" ? { retryAfterMs: x.retryAfterMs } : {}),
-  };
-};
-const isRevocation = (e: ClientErrorInfo) => e.code === "TOKEN_REJECTED" || e.code === "DEVICE_REVOKED";
+type SessionAndTrust = { session: LiveSession; trust: TrustSummary };
 
 export const lifecycleMachine = setup({
-  types: {} as { context: CoreContext; events: CoreEvent; input: CoreInput },
+  types: {} as { context: CoreContext; events: CoreEvent },
   actors: {
     loadTrust: fromPromise<TrustSummary | null>(notProvided("loadTrust")),
-    pair: fromPromise<
-      { session: LiveSession; trust: TrustSummary },
-      { gatewayUrl: string; code: string; onStep: (s: PairingStep) => void }
-    >(notProvided("pair")),
-    connect: fromPromise<{ session: LiveSession; trust: TrustSummary }>(notProvided("connect")),
+    pair: fromPromise<SessionAndTrust, { gatewayUrl: string; code: string; onStep: (step: PairingStep) => void }>(
+      notProvided("pair"),
+    ),
+    connect: fromPromise<SessionAndTrust>(notProvided("connect")),
     forget: fromPromise<{ toldGateway: boolean }, { session: LiveSession | null }>(notProvided("forget")),
     wipe: fromPromise<void>(notProvided("wipe")),
+    /** Owns the session's listeners while connected, and closes the session when stopped. */
     socket: fromCallback<CoreEvent, { session: LiveSession }>(({ input, sendBack }) => {
-      const off = input.session.onActivity(() => sendBack({ type: "SOCKET_ACTIVITY" }));
+      const stopListening = input.session.onActivity(() => sendBack({ type: "SOCKET_ACTIVITY" }));
       let live = true;
-      input.session.closed.then((c) => live && sendBack({ type: "SOCKET_CLOSED", code: c.code, reason: c.reason }));
+      input.session.closed.then(
+        (close) => live && sendBack({ type: "SOCKET_CLOSED", code: close.code, reason: close.reason }),
+      );
       return () => {
         live = false;
-        off();
+        stopListening();
         input.session.close();
       };
     }),
@@ -125,22 +71,53 @@ export const lifecycleMachine = setup({
   delays: {
     reconnectDelay: ({ context }) => context.nextDelayMs,
     // Ticks come every tickIntervalMs; silence for more than two of them means a dead socket.
-    tickTimeout: ({ context }) => 2 * (context.session?.tickIntervalMs ?? 30_000) + 2_000,
+    tickTimeout: ({ context }) => 2 * context.tickIntervalMs + 2_000,
+  },
+  guards: {
+    hasStoredTrust: ({ event }) => !!(event as unknown as { output: TrustSummary | null }).output,
+    pairingRevoked: ({ event }) => errorIn(event).code === "DEVICE_REVOKED",
+    connectRevoked: ({ event }) => isRevocation(errorIn(event)),
+    gatewayStarting: ({ event }) => errorIn(event).code === "GATEWAY_STARTING",
+    closedAsRevoked: ({ event }) => event.type === "SOCKET_CLOSED" && closeCodeError(event.code) === "TOKEN_REJECTED",
   },
   actions: {
-    scheduleRetry: assign(({ context }) => {
-      const now = context.now();
-      const nextDelayMs = reconnectDelay({
-        attempt: Math.max(0, context.attempt - 1), // `attempt` counts failures; the first retry waits the minimum
-        retryAfterMs: context.retryAfterMs,
-        fastPoll: now < context.fastPollUntil,
-        random: context.random,
-      });
-      return { nextDelayMs, nextRetryAt: now + nextDelayMs, retryAfterMs: null };
+    ...clockActions(SYSTEM_CLOCK),
+    /** From an actor's error event; `reason` overrides the error as the headline, `keepReason` leaves it. */
+    recordError: assign(({ event }, params: { reason?: Reason; keepReason?: boolean } | undefined) => {
+      const lastError = errorIn(event);
+      if (params?.keepReason) return { lastError };
+      return { lastError, reason: params?.reason ?? asReason(lastError) };
+    }),
+    /** A live session ended without a revocation: retry soon. */
+    recordLoss: assign((_, params: { code: ClientErrorCode }) => {
+      const lastError = retryableError(params.code);
+      return { attempt: 1, lastError, reason: asReason(lastError) };
+    }),
+    recordRevokedClose: assign({ lastError: REVOKED_BY_CLOSE, reason: STATUS.revoked }),
+    countFailure: assign(({ event, context }) => ({
+      attempt: context.attempt + 1,
+      retryAfterMs: errorIn(event).retryAfterMs ?? null,
+    })),
+    /** A status sentence as the headline; it replaces any error. */
+    showStatus: assign((_, params: { reason: Reason }) => ({ reason: params.reason, lastError: null })),
+    startPairing: assign(({ event }) => ({
+      reason: STATUS.pairing,
+      lastError: null,
+      notice: null,
+      pairingStep: null,
+      pairingGateway: event.type === "PAIR" ? event.gatewayUrl : null,
+    })),
+    clearPairingGateway: assign({ pairingGateway: null }),
+    reportForgotten: assign(({ event }) => {
+      const { toldGateway } = (event as unknown as { output: { toldGateway: boolean } }).output;
+      return {
+        reason: STATUS.forgotten,
+        lastError: null,
+        notice: toldGateway ? FORGET_NOTICES.toldGateway : FORGET_NOTICES.offline,
+      };
     }),
     clearTrust: assign({
       trust: null,
-      session: null,
       connectedSince: null,
       attempt: 0,
       nextRetryAt: null,
@@ -149,10 +126,10 @@ export const lifecycleMachine = setup({
   },
 }).createMachine({
   id: "core",
-  context: ({ input }) => ({
+  context: {
     trust: null,
-    session: null,
-    reason: R.starting,
+    tickIntervalMs: 30_000,
+    reason: STATUS.starting,
     lastError: null,
     attempt: 0,
     nextDelayMs: 0,
@@ -164,9 +141,7 @@ export const lifecycleMachine = setup({
     pairingGateway: null,
     notice: null,
     wiping: false,
-    now: input.now ?? Date.now,
-    random: input.random ?? Math.random,
-  }),
+  },
   initial: "STARTING",
   states: {
     STARTING: {
@@ -174,162 +149,91 @@ export const lifecycleMachine = setup({
         src: "loadTrust",
         onDone: [
           {
-            guard: ({ event }) => !!event.output,
+            guard: "hasStoredTrust",
             target: "PAIRED_DISCONNECTED.connecting",
-            actions: assign({ trust: ({ event }) => event.output, reason: R.launch }),
+            actions: assign({ trust: ({ event }) => event.output, reason: STATUS.launch }),
           },
-          { target: "UNPAIRED", actions: assign({ reason: R.unpaired }) },
+          { target: "UNPAIRED", actions: assign({ reason: STATUS.unpaired }) },
         ],
-        onError: {
-          target: "UNPAIRED",
-          actions: assign(({ event }) => ({ lastError: errorOf(event.error), reason: asReason(errorOf(event.error)) })),
-        },
+        onError: { target: "UNPAIRED", actions: "recordError" },
       },
     },
     UNPAIRED: {
       on: {
         PAIR: { target: "PAIRING_IN_PROGRESS" },
-        RETRY_NOW: { target: "STARTING", actions: assign({ reason: R.starting, lastError: null }) },
+        RETRY_NOW: { target: "STARTING", actions: { type: "showStatus", params: { reason: STATUS.starting } } },
         FORGET: { target: "WIPING" },
       },
     },
     PAIRING_IN_PROGRESS: {
-      entry: assign(({ event }) => ({
-        reason: R.pairing,
-        lastError: null,
-        notice: null,
-        pairingStep: null,
-        pairingGateway: event.type === "PAIR" ? event.gatewayUrl : null,
-      })),
+      entry: "startPairing",
       exit: assign({ pairingStep: null }),
       invoke: {
         src: "pair",
         input: ({ event, self }) => {
-          const e = event as Extract<CoreEvent, { type: "PAIR" }>;
+          const pair = event as Extract<CoreEvent, { type: "PAIR" }>;
           return {
-            gatewayUrl: e.gatewayUrl,
-            code: e.code,
+            gatewayUrl: pair.gatewayUrl,
+            code: pair.code,
             onStep: (step: PairingStep) => self.send({ type: "PAIR_STEP", step }),
           };
         },
         onDone: {
           target: "PAIRED_CONNECTED",
-          actions: assign(({ event, context }) => ({
-            trust: event.output.trust,
-            session: event.output.session,
-            connectedSince: context.now(),
-            attempt: 0,
-            reason: R.paired,
-            pairingGateway: null,
-          })),
+          actions: [{ type: "markConnected", params: { reason: STATUS.paired } }, "clearPairingGateway"],
         },
         onError: [
-          {
-            guard: ({ event }) => errorOf(event.error).code === "DEVICE_REVOKED",
-            target: "REVOKED",
-            actions: assign(({ event }) => ({
-              lastError: errorOf(event.error),
-              reason: asReason(errorOf(event.error)),
-            })),
-          },
-          {
-            target: "UNPAIRED",
-            actions: assign(({ event }) => ({
-              lastError: errorOf(event.error),
-              reason: asReason(errorOf(event.error)),
-            })),
-          },
+          { guard: "pairingRevoked", target: "REVOKED", actions: "recordError" },
+          { target: "UNPAIRED", actions: "recordError" },
         ],
       },
       on: {
         PAIR_STEP: { actions: assign({ pairingStep: ({ event }) => event.step }) },
-        CANCEL_PAIRING: { target: "UNPAIRED", actions: assign({ reason: R.cancelled, pairingGateway: null }) },
-        FORGET: { target: "WIPING", actions: assign({ pairingGateway: null }) },
+        CANCEL_PAIRING: {
+          target: "UNPAIRED",
+          actions: [assign({ reason: STATUS.cancelled }), "clearPairingGateway"],
+        },
+        FORGET: { target: "WIPING", actions: "clearPairingGateway" },
       },
     },
     PAIRED_CONNECTED: {
-      invoke: { src: "socket", input: ({ context }) => ({ session: context.session! }) },
-      exit: assign({ session: null, connectedSince: null }),
+      // Entered only from the pair or connect actor's done event, which carries the new session.
+      invoke: {
+        id: "socket",
+        src: "socket",
+        input: ({ event }) => ({ session: (event as unknown as { output: SessionAndTrust }).output.session }),
+      },
+      exit: assign({ connectedSince: null }),
       initial: "live",
       states: {
         live: {
           after: {
             tickTimeout: {
               target: "#core.PAIRED_DISCONNECTED",
-              actions: assign(({ context }) => ({
-                attempt: 1,
-                lastError: {
-                  code: "DEAD_SOCKET",
-                  message: "The connection went silent. Reconnecting.",
-                  retryable: true,
-                },
-                reason: { code: "DEAD_SOCKET", message: "The connection went silent. Reconnecting." },
-                fastPollUntil: context.now() + FAST_POLL_WINDOW_MS,
-              })),
+              actions: [{ type: "recordLoss", params: { code: "DEAD_SOCKET" } }, "startFastPollWindow"],
             },
           },
           on: {
             SOCKET_ACTIVITY: { target: "live", reenter: true },
             SOCKET_CLOSED: [
-              {
-                guard: ({ event }) => event.code === 4001,
-                target: "#core.REVOKED",
-                actions: assign({
-                  reason: R.revoked,
-                  lastError: { code: "TOKEN_REJECTED", message: R.revoked.message, retryable: false },
-                }),
-              },
+              { guard: "closedAsRevoked", target: "#core.REVOKED", actions: "recordRevokedClose" },
               {
                 target: "#core.PAIRED_DISCONNECTED",
-                actions: assign(({ event, context }) => {
-                  const restarting = event.code === 1012 || event.code === 1013;
-                  const info: ClientErrorInfo = restarting
-                    ? {
-                        code: "GATEWAY_STARTING",
-                        message: "The gateway is starting or restarting. OCMAP will reconnect by itself.",
-                        retryable: true,
-                      }
-                    : {
-                        code: "CONNECTION_LOST",
-                        message: "The connection to the gateway was lost. Reconnecting.",
-                        retryable: true,
-                      };
-                  return {
-                    attempt: 1,
-                    lastError: info,
-                    reason: asReason(info),
-                    fastPollUntil: context.now() + FAST_POLL_WINDOW_MS,
-                  };
-                }),
+                actions: [
+                  { type: "recordLoss", params: ({ event }) => ({ code: closeCodeError(event.code) }) },
+                  "startFastPollWindow",
+                ],
               },
             ],
             FORGET: { target: "forgetting" },
           },
         },
-        forgetting: {
-          invoke: {
-            src: "forget",
-            input: ({ context }) => ({ session: context.session }),
-            onDone: {
-              target: "#core.UNPAIRED",
-              actions: ["clearTrust", assign(({ event }) => forgetResult(event.output.toldGateway))],
-            },
-            onError: {
-              target: "#core.UNPAIRED",
-              actions: [
-                "clearTrust",
-                assign(({ event }) => ({ lastError: errorOf(event.error), reason: asReason(errorOf(event.error)) })),
-              ],
-            },
-          },
-        },
+        forgetting: FORGETTING,
       },
     },
     PAIRED_DISCONNECTED: {
       initial: "waiting",
-      on: {
-        FORGET: { target: ".forgetting" },
-      },
+      on: { FORGET: { target: ".forgetting" } },
       states: {
         waiting: {
           entry: "scheduleRetry",
@@ -342,59 +246,24 @@ export const lifecycleMachine = setup({
             src: "connect",
             onDone: {
               target: "#core.PAIRED_CONNECTED",
-              actions: assign(({ event, context }) => ({
-                session: event.output.session,
-                trust: event.output.trust,
-                connectedSince: context.now(),
-                attempt: 0,
-                fastPollUntil: 0,
-                lastError: null,
-                reason: R.reconnected,
-              })),
+              actions: { type: "markConnected", params: { reason: STATUS.reconnected } },
             },
             onError: [
               {
-                guard: ({ event }) => isRevocation(errorOf(event.error)),
+                guard: "connectRevoked",
                 target: "#core.REVOKED",
-                actions: assign(({ event }) => ({ lastError: errorOf(event.error), reason: R.revoked })),
+                actions: { type: "recordError", params: { reason: STATUS.revoked } },
               },
               {
+                guard: "gatewayStarting",
                 target: "waiting",
-                actions: assign(({ event, context }) => {
-                  const e = errorOf(event.error);
-                  const restarting = e.code === "GATEWAY_STARTING";
-                  return {
-                    attempt: context.attempt + 1,
-                    lastError: e,
-                    reason: asReason(e),
-                    retryAfterMs: e.retryAfterMs ?? null,
-                    fastPollUntil:
-                      restarting && context.now() >= context.fastPollUntil
-                        ? context.now() + FAST_POLL_WINDOW_MS
-                        : context.fastPollUntil,
-                  };
-                }),
+                actions: ["recordError", "countFailure", "startFastPollWindow"],
               },
+              { target: "waiting", actions: ["recordError", "countFailure"] },
             ],
           },
         },
-        forgetting: {
-          invoke: {
-            src: "forget",
-            input: () => ({ session: null }),
-            onDone: {
-              target: "#core.UNPAIRED",
-              actions: ["clearTrust", assign(({ event }) => forgetResult(event.output.toldGateway))],
-            },
-            onError: {
-              target: "#core.UNPAIRED",
-              actions: [
-                "clearTrust",
-                assign(({ event }) => ({ lastError: errorOf(event.error), reason: asReason(errorOf(event.error)) })),
-              ],
-            },
-          },
-        },
+        forgetting: FORGETTING,
       },
     },
     REVOKED: {
@@ -403,7 +272,7 @@ export const lifecycleMachine = setup({
       invoke: {
         src: "wipe",
         onDone: { actions: assign({ wiping: false }) },
-        onError: { actions: assign(({ event }) => ({ lastError: errorOf(event.error), wiping: false })) },
+        onError: { actions: [{ type: "recordError", params: { keepReason: true } }, assign({ wiping: false })] },
       },
       on: {
         PAIR: { target: "PAIRING_IN_PROGRESS" },
@@ -413,30 +282,12 @@ export const lifecycleMachine = setup({
     WIPING: {
       invoke: {
         src: "wipe",
-        onDone: { target: "UNPAIRED", actions: ["clearTrust", assign({ reason: R.forgotten, lastError: null })] },
-        onError: {
+        onDone: {
           target: "UNPAIRED",
-          actions: assign(({ event }) => ({ lastError: errorOf(event.error), reason: asReason(errorOf(event.error)) })),
+          actions: ["clearTrust", { type: "showStatus", params: { reason: STATUS.forgotten } }],
         },
+        onError: { target: "UNPAIRED", actions: "recordError" },
       },
     },
   },
 });
-
-function forgetResult(toldGateway: boolean): Partial<CoreContext> {
-  return toldGateway
-    ? {
-        reason: R.forgotten,
-        lastError: null,
-        notice: { code: "FORGOTTEN", message: "This device was removed from this computer and from the gateway." },
-      }
-    : {
-        reason: R.forgotten,
-        lastError: null,
-        notice: {
-          code: "FORGET_OFFLINE",
-          message:
-            "Removed from this computer. The gateway was not reachable: ask its operator to revoke this device in Clawpodz.",
-        },
-      };
-}

@@ -7,8 +7,7 @@ import { ClientError, type ClientErrorCode } from "./client-errors.std.ts";
 import { parseGatewayUrl } from "./gateway-url.std.ts";
 import { openSession, type GatewaySession, type HelloOk, type WireError } from "./gateway-session.node.ts";
 import { exchangeProof, type DeviceIdentity } from "./identity.node.ts";
-
-export type PairingStep = "redeeming" | "requesting-approval" | "approving" | "connecting";
+import type { PairingStep } from "./lifecycle-types.std.ts";
 
 export interface PairOptions {
   gatewayUrl: string;
@@ -71,7 +70,8 @@ export async function pairWithCode(o: PairOptions): Promise<PairResult> {
   }
   try {
     step("approving");
-    const gatewayNow = first.challengeTs + (Date.now() - first.challengeAt); // our clock may be off; the gateway's is not
+    // Our clock may be off; the gateway's is not.
+    const gatewayNow = first.challengeTs + (Date.now() - first.challengeAt);
     const device = exchangeProof(o.identity, {
       nonce: redeemed.nonce,
       ...(requestId ? { requestId } : {}),

@@ -28,7 +28,8 @@ export function parsePairingLink(input: unknown): PairingLink {
     const key = eq === -1 ? part : part.slice(0, eq);
     if ((key !== "gateway" && key !== "code") || eq === -1 || params.has(key)) {
       return invalid(
-        `This pairing link is damaged: it must name the gateway and the code exactly once each, and nothing else. ${ASK_AGAIN}`,
+        "This pairing link is damaged: it must name the gateway and the code exactly once each, and nothing else. " +
+          ASK_AGAIN,
       );
     }
     const value = decode(part.slice(eq + 1));

@@ -62,7 +62,8 @@ describe("buildDeviceAuthPayloadV3 conformance with @openclaw/gateway-client", (
 
   it("writes the documented layout", () => {
     expect(buildDeviceAuthPayloadV3({ ...base, platform: " LINUX ", token: undefined })).toBe(
-      `v3|${"a".repeat(64)}|gateway-client|ui|operator|operator.read,operator.write|1795259036228||nonce-123|linux|desktop`,
+      `v3|${"a".repeat(64)}|gateway-client|ui|operator|operator.read,operator.write|` +
+        "1795259036228||nonce-123|linux|desktop",
     );
   });
 

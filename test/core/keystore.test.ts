@@ -169,32 +169,35 @@ describe("Keystore against the real gnome-keyring", () => {
     expect(await keytar.getPassword(ks.service, "identity")).toBeNull();
   });
 
-  it("a locked keyring is KEYCHAIN_LOCKED for saves, for loads with and without an entry, for wipe and probe", async () => {
-    const ks = newKeystore();
-    const identity = createIdentity();
-    await ks.saveIdentity(identity);
-    const trust = trustFor(identity);
+  it(
+    "a locked keyring is KEYCHAIN_LOCKED for saves, for loads with and without an entry, for wipe and " + "probe",
+    async () => {
+      const ks = newKeystore();
+      const identity = createIdentity();
+      await ks.saveIdentity(identity);
+      const trust = trustFor(identity);
 
-    await lock(collection);
-    const errors = [
-      await rejection(ks.saveTrust(trust)),
-      await rejection(ks.saveIdentity(createIdentity())),
-      await rejection(ks.loadTrust()), // nothing stored: a locked keyring must not read as "not paired"
-      await rejection(ks.loadIdentity()), // stored but hidden while locked
-      await rejection(ks.wipe()), // the identity cannot be deleted while locked: wipe must not claim it was
-      await rejection(ks.probe()),
-    ];
-    for (const err of errors) {
-      expect(err.code).toBe("KEYCHAIN_LOCKED");
-      expect(err.message).toMatch(/locked\. Unlock it/);
-      expectNoSecret(err, [trust.deviceToken, identity.privateKey]);
-    }
-    expect(await isLocked(collection)).toBe(true);
+      await lock(collection);
+      const errors = [
+        await rejection(ks.saveTrust(trust)),
+        await rejection(ks.saveIdentity(createIdentity())),
+        await rejection(ks.loadTrust()), // nothing stored: a locked keyring must not read as "not paired"
+        await rejection(ks.loadIdentity()), // stored but hidden while locked
+        await rejection(ks.wipe()), // the identity cannot be deleted while locked: wipe must not claim it was
+        await rejection(ks.probe()),
+      ];
+      for (const err of errors) {
+        expect(err.code).toBe("KEYCHAIN_LOCKED");
+        expect(err.message).toMatch(/locked\. Unlock it/);
+        expectNoSecret(err, [trust.deviceToken, identity.privateKey]);
+      }
+      expect(await isLocked(collection)).toBe(true);
 
-    expect(await unlockLoginKeyring(password)).toBe("ok");
-    expect(await ks.loadIdentity()).toEqual(identity);
-    expect(await ks.loadTrust()).toBeNull();
-  });
+      expect(await unlockLoginKeyring(password)).toBe("ok");
+      expect(await ks.loadIdentity()).toEqual(identity);
+      expect(await ks.loadTrust()).toBeNull();
+    },
+  );
 
   it("the unlock helper really needs the password (so the locked test is not a no-op)", async () => {
     await lock(collection);
@@ -226,7 +229,9 @@ describe("Keystore without a usable Secret Service (child processes)", () => {
   <type>session</type>
   <listen>unix:tmpdir=${dir}</listen>
   <servicedir>${join(dir, "services")}</servicedir>
-  <policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/>
+  </policy>
 </busconfig>
 `,
     );
@@ -314,7 +319,8 @@ describe("fromKeytarError", () => {
     const err = fromKeytarError(new Error(`failed storing ${secret}`), [secret]);
     expect(err.code).toBe("KEYCHAIN_FAILED");
     expect(err.message).toBe(
-      "The system keychain refused the request (failed storing [redacted]). Try again; if it keeps failing, check your keyring.",
+      "The system keychain refused the request (failed storing [redacted]). Try again; if it keeps failing, " +
+        "check your keyring.",
     );
   });
 

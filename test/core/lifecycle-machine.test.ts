@@ -3,7 +3,12 @@
 import { describe, expect, it } from "vitest";
 import { createActor, fromPromise, SimulatedClock } from "xstate";
 import { coreView } from "../../src/core/core-view.std.ts";
-import { lifecycleMachine, type LiveSession, type TrustSummary } from "../../src/core/lifecycle-machine.std.ts";
+import {
+  clockActions,
+  lifecycleMachine,
+  type LiveSession,
+  type TrustSummary,
+} from "../../src/core/lifecycle-machine.std.ts";
 
 const trust: TrustSummary = {
   gatewayUrl: "wss://gw.example",
@@ -40,6 +45,7 @@ function harness(o: { stored?: boolean; connects?: Outcome[]; pair?: Outcome } =
   const fail = (x: Extract<Outcome, { ok: false }>) =>
     Object.assign(new Error(x.code), { code: x.code, message: x.code, retryable: true, retryAfterMs: x.retryAfterMs });
   const machine = lifecycleMachine.provide({
+    actions: clockActions({ now: () => clock.now(), random: () => 0 }),
     actors: {
       loadTrust: fromPromise(async () => (o.stored ? trust : null)), // fake
       connect: fromPromise(async () => {
@@ -59,11 +65,12 @@ function harness(o: { stored?: boolean; connects?: Outcome[]; pair?: Outcome } =
         sessions.push(s);
         return { session: s as LiveSession, trust };
       }),
-      forget: fromPromise(async ({ input }) => (calls.forget.push(input.session), { toldGateway: !!input.session })), // fake
+      // fake
+      forget: fromPromise(async ({ input }) => (calls.forget.push(input.session), { toldGateway: !!input.session })),
       wipe: fromPromise<void>(async () => void calls.wipe++), // fake
     },
   });
-  const actor = createActor(machine, { clock, input: { now: () => clock.now(), random: () => 0 } });
+  const actor = createActor(machine, { clock });
   const settle = () => new Promise((r) => setImmediate(r));
   return {
     clock,

@@ -54,39 +54,43 @@ it.each([
   expect(status.lines.at(-1)).toMatchObject({ state: "PAIRED_CONNECTED", device: { id: trust.deviceId } });
 });
 
-it("an exchange signed more than 120 s off the gateway's clock is CODE_INVALID, counted once; within the window it succeeds", async () => {
-  const created = await g.call("pairing.createCode", {});
-  const device = newWireDevice();
-  const r = await redeem(g, created.code);
-  expect(r.status).toBe(200);
-  const first = await bootstrapConnect(g, device, r.body.bootstrapToken, r.body.scopes);
-  expect(first.helloOk).toBe(false);
-  const attempt = (skewMs: number) =>
-    exchange(
-      g,
-      exchangeBody({
-        code: created.code,
-        nonce: r.body.nonce,
-        requestId: first.requestId,
-        device,
-        signedAt: Date.now() + skewMs,
-      }),
-    );
-  const failuresOf = async () =>
-    (await g.call("pairing.list", {})).events.filter(
-      (e: any) => e.type === "code.failed" && e.codeId === created.codeId,
-    ).length;
+it(
+  "an exchange signed more than 120 s off the gateway's clock is CODE_INVALID, counted once; within the window " +
+    "it succeeds",
+  async () => {
+    const created = await g.call("pairing.createCode", {});
+    const device = newWireDevice();
+    const r = await redeem(g, created.code);
+    expect(r.status).toBe(200);
+    const first = await bootstrapConnect(g, device, r.body.bootstrapToken, r.body.scopes);
+    expect(first.helloOk).toBe(false);
+    const attempt = (skewMs: number) =>
+      exchange(
+        g,
+        exchangeBody({
+          code: created.code,
+          nonce: r.body.nonce,
+          requestId: first.requestId,
+          device,
+          signedAt: Date.now() + skewMs,
+        }),
+      );
+    const failuresOf = async () =>
+      (await g.call("pairing.list", {})).events.filter(
+        (e: any) => e.type === "code.failed" && e.codeId === created.codeId,
+      ).length;
 
-  for (const skew of [+130_000, -130_000, +86_400_000]) {
-    const res = await attempt(skew);
-    expect(res.status).toBe(403);
-    expect(res.body).toEqual({ ok: false, error: { code: "CODE_INVALID", message: expect.any(String) } });
-  }
-  expect(await failuresOf()).toBe(3); // one per attempt: no retries behind the caller's back
-  const code = (await g.call("pairing.list", {})).codes.find((c: any) => c.codeId === created.codeId);
-  expect(code.status).toBe("active"); // 3 < 5 failures: not locked
+    for (const skew of [+130_000, -130_000, +86_400_000]) {
+      const res = await attempt(skew);
+      expect(res.status).toBe(403);
+      expect(res.body).toEqual({ ok: false, error: { code: "CODE_INVALID", message: expect.any(String) } });
+    }
+    expect(await failuresOf()).toBe(3); // one per attempt: no retries behind the caller's back
+    const code = (await g.call("pairing.list", {})).codes.find((c: any) => c.codeId === created.codeId);
+    expect(code.status).toBe("active"); // 3 < 5 failures: not locked
 
-  const ok = await attempt(+100_000); // inside ±120 s
-  expect(ok.status, JSON.stringify(ok.body)).toBe(200);
-  expect(ok.body).toMatchObject({ ok: true, deviceId: device.id });
-});
+    const ok = await attempt(+100_000); // inside ±120 s
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    expect(ok.body).toMatchObject({ ok: true, deviceId: device.id });
+  },
+);

@@ -18,53 +18,61 @@ afterAll(async () => {
   await g?.dispose();
 });
 
-it("a gateway killed while connected, restarted during the backoff: the core reconnects by itself, still trusted", async () => {
-  const downAt = Date.now();
-  await g.kill();
-  const lost = await p.core.waitFor((v) => v.state === "PAIRED_DISCONNECTED", 10_000);
-  expect(lost.lastError?.code).toBe("CONNECTION_LOST");
-  expect(await p.keystore.loadTrust()).not.toBeNull();
+it(
+  "a gateway killed while connected, restarted during the backoff: the core reconnects by itself, still " + "trusted",
+  async () => {
+    const downAt = Date.now();
+    await g.kill();
+    const lost = await p.core.waitFor((v) => v.state === "PAIRED_DISCONNECTED", 10_000);
+    expect(lost.lastError?.code).toBe("CONNECTION_LOST");
+    expect(await p.keystore.loadTrust()).not.toBeNull();
 
-  // Let two attempts fail against the dead port, then bring the gateway back while the core waits.
-  const waiting = await p.core.waitFor((v) => v.activity === "waiting" && (v.reconnect?.attempt ?? 0) >= 3, 20_000);
-  expect(waiting.lastError?.code).toBe("GATEWAY_UNREACHABLE");
-  await g.start();
-  const upAt = Date.now();
-  const back = await p.core.waitFor((v) => v.state === "PAIRED_CONNECTED", 60_000);
-  expect(back.reason.code).toBe("RECONNECTED");
-  expect(back.lastError).toBeNull();
-
-  // While it was down: at most one attempt a second, none closer than the 0.5 s minimum.
-  const attempts = attemptTimes(p, downAt, upAt);
-  expect(attempts.length).toBeGreaterThanOrEqual(2);
-  expect(attempts.length).toBeLessThanOrEqual((upAt - downAt) / 1000 + 1);
-  for (let i = 1; i < attempts.length; i++) expect(attempts[i]! - attempts[i - 1]!).toBeGreaterThanOrEqual(480);
-
-  await expectTrustKept(p);
-  await expectGatewayTrusts(g, p.trust.deviceId);
-});
-
-it("a launch against a hung gateway (SIGSTOP) fails the attempt on its timeout; once replaced, the core connects with nothing lost", async () => {
-  p.core.stop();
-  g.signal("SIGSTOP"); // the kernel still accepts the TCP connection; nothing answers on it
-  const core = createCore({ keystore: p.keystore, timeoutMs: 5_000 });
-  const startedAt = Date.now();
-  core.start();
-  try {
-    const failed = await core.waitFor((v) => v.activity === "waiting", 30_000);
-    expect(failed.state).toBe("PAIRED_DISCONNECTED");
-    expect(["TIMEOUT", "GATEWAY_UNREACHABLE"]).toContain(failed.lastError?.code);
-    expect(failed.lastError?.retryable).toBe(true);
-    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(4_900); // it waited for its timeout, not for a reset
-    await expectTrustKept(p);
-
-    await g.kill(); // SIGKILL ends a stopped process too
+    // Let two attempts fail against the dead port, then bring the gateway back while the core waits.
+    const waiting = await p.core.waitFor((v) => v.activity === "waiting" && (v.reconnect?.attempt ?? 0) >= 3, 20_000);
+    expect(waiting.lastError?.code).toBe("GATEWAY_UNREACHABLE");
     await g.start();
-    const back = await core.waitFor((v) => v.state === "PAIRED_CONNECTED", 60_000);
-    expect(back.device?.id).toBe(p.trust.deviceId);
+    const upAt = Date.now();
+    const back = await p.core.waitFor((v) => v.state === "PAIRED_CONNECTED", 60_000);
+    expect(back.reason.code).toBe("RECONNECTED");
+    expect(back.lastError).toBeNull();
+
+    // While it was down: at most one attempt a second, none closer than the 0.5 s minimum.
+    const attempts = attemptTimes(p, downAt, upAt);
+    expect(attempts.length).toBeGreaterThanOrEqual(2);
+    expect(attempts.length).toBeLessThanOrEqual((upAt - downAt) / 1000 + 1);
+    for (let i = 1; i < attempts.length; i++) expect(attempts[i]! - attempts[i - 1]!).toBeGreaterThanOrEqual(480);
+
     await expectTrustKept(p);
     await expectGatewayTrusts(g, p.trust.deviceId);
-  } finally {
-    core.stop();
-  }
-}, 120_000);
+  },
+);
+
+it(
+  "a launch against a hung gateway (SIGSTOP) fails the attempt on its timeout; once replaced, the core " +
+    "connects with nothing lost",
+  async () => {
+    p.core.stop();
+    g.signal("SIGSTOP"); // the kernel still accepts the TCP connection; nothing answers on it
+    const core = createCore({ keystore: p.keystore, timeoutMs: 5_000 });
+    const startedAt = Date.now();
+    core.start();
+    try {
+      const failed = await core.waitFor((v) => v.activity === "waiting", 30_000);
+      expect(failed.state).toBe("PAIRED_DISCONNECTED");
+      expect(["TIMEOUT", "GATEWAY_UNREACHABLE"]).toContain(failed.lastError?.code);
+      expect(failed.lastError?.retryable).toBe(true);
+      expect(Date.now() - startedAt).toBeGreaterThanOrEqual(4_900); // it waited for its timeout, not for a reset
+      await expectTrustKept(p);
+
+      await g.kill(); // SIGKILL ends a stopped process too
+      await g.start();
+      const back = await core.waitFor((v) => v.state === "PAIRED_CONNECTED", 60_000);
+      expect(back.device?.id).toBe(p.trust.deviceId);
+      await expectTrustKept(p);
+      await expectGatewayTrusts(g, p.trust.deviceId);
+    } finally {
+      core.stop();
+    }
+  },
+  120_000,
+);

@@ -36,66 +36,75 @@ async function revoked(deviceId: string) {
   return (await g.call("pairing.list", {})).devices.find((d: any) => d.deviceId === deviceId)?.revokedAtMs;
 }
 
-it("locked between pairing and launch: status and connect exit 7 KEYCHAIN_LOCKED and wipe nothing; unlocked, status connects", async () => {
-  const { service, ks, stored } = await pairWithCli(g.url);
-  await lockKeyring();
-  let status, connect;
-  try {
-    status = await runCli(service, ["status", "--json"]);
-    connect = await runCli(service, ["connect", "--json"]);
-  } finally {
-    await unlockKeyring();
-  }
-  for (const r of [status, connect]) {
-    expect(r.code, r.stdout + r.stderr).toBe(7);
-    const last = r.lines.at(-1);
-    expect(last).toMatchObject({ type: "state", state: "UNPAIRED", lastError: { code: "KEYCHAIN_LOCKED" } });
-    expect(r.lines.some((l) => l.state === "REVOKED")).toBe(false);
-  }
-  // Nothing was wiped or rewritten, and the gateway still trusts the device.
-  expect(await ks.loadTrust()).toEqual(stored.trust);
-  expect(await ks.loadIdentity()).toEqual(stored.identity);
-  expect(await revoked(stored.trust!.deviceId)).toBeUndefined();
-
-  const again = await runCli(service, ["status", "--json"]);
-  expect(again.code, again.stdout + again.stderr).toBe(0);
-  expect(again.lines.at(-1)).toMatchObject({ state: "PAIRED_CONNECTED", device: { id: stored.trust!.deviceId } });
-});
-
-it("locked while a running client must reconnect: it keeps retrying with KEYCHAIN_LOCKED, wipes nothing, and reconnects once unlocked", async () => {
-  const { service, ks, stored } = await pairWithCli(proxy.url);
-  const p = new CliProcess(service, ["connect", "--json"]);
-  try {
-    await p.waitForLine((l) => l.state === "PAIRED_CONNECTED", "connected");
-    const mark = p.lines.length;
+it(
+  "locked between pairing and launch: status and connect exit 7 KEYCHAIN_LOCKED and wipe nothing; unlocked, " +
+    "status connects",
+  async () => {
+    const { service, ks, stored } = await pairWithCli(g.url);
     await lockKeyring();
+    let status, connect;
     try {
-      proxy.drop(); // the connection is lost; the proxy still accepts, so only the keychain stands in the way
-      await p.waitForLine(
-        (l) => l.state === "PAIRED_DISCONNECTED" && l.lastError?.code === "KEYCHAIN_LOCKED",
-        "a reconnect attempt refused by the locked keychain",
-        30_000,
-        mark,
-      );
-      // Still retrying: a second locked attempt, and the process is alive and never REVOKED.
-      const first = p.lines.findIndex((l, i) => i >= mark && l.lastError?.code === "KEYCHAIN_LOCKED");
-      await p.waitForLine((l) => l.activity === "connecting", "another attempt", 30_000, first + 1);
-      await p.waitForLine(
-        (l) => l.lastError?.code === "KEYCHAIN_LOCKED" && l.activity === "waiting",
-        "refused again",
-        30_000,
-        first + 1,
-      );
-      expect(p.child.exitCode).toBeNull();
+      status = await runCli(service, ["status", "--json"]);
+      connect = await runCli(service, ["connect", "--json"]);
     } finally {
       await unlockKeyring();
     }
-    await p.waitForLine((l) => l.state === "PAIRED_CONNECTED", "reconnected after the unlock", 60_000, mark);
-    expect(p.lines.slice(mark).some((l) => l.state === "REVOKED" || l.state === "UNPAIRED")).toBe(false);
+    for (const r of [status, connect]) {
+      expect(r.code, r.stdout + r.stderr).toBe(7);
+      const last = r.lines.at(-1);
+      expect(last).toMatchObject({ type: "state", state: "UNPAIRED", lastError: { code: "KEYCHAIN_LOCKED" } });
+      expect(r.lines.some((l) => l.state === "REVOKED")).toBe(false);
+    }
+    // Nothing was wiped or rewritten, and the gateway still trusts the device.
     expect(await ks.loadTrust()).toEqual(stored.trust);
     expect(await ks.loadIdentity()).toEqual(stored.identity);
     expect(await revoked(stored.trust!.deviceId)).toBeUndefined();
-  } finally {
-    expect(await p.stop()).toBe(0);
-  }
-}, 120_000);
+
+    const again = await runCli(service, ["status", "--json"]);
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    expect(again.lines.at(-1)).toMatchObject({ state: "PAIRED_CONNECTED", device: { id: stored.trust!.deviceId } });
+  },
+);
+
+it(
+  "locked while a running client must reconnect: it keeps retrying with KEYCHAIN_LOCKED, wipes nothing, and " +
+    "reconnects once unlocked",
+  async () => {
+    const { service, ks, stored } = await pairWithCli(proxy.url);
+    const p = new CliProcess(service, ["connect", "--json"]);
+    try {
+      await p.waitForLine((l) => l.state === "PAIRED_CONNECTED", "connected");
+      const mark = p.lines.length;
+      await lockKeyring();
+      try {
+        proxy.drop(); // the connection is lost; the proxy still accepts, so only the keychain stands in the way
+        await p.waitForLine(
+          (l) => l.state === "PAIRED_DISCONNECTED" && l.lastError?.code === "KEYCHAIN_LOCKED",
+          "a reconnect attempt refused by the locked keychain",
+          30_000,
+          mark,
+        );
+        // Still retrying: a second locked attempt, and the process is alive and never REVOKED.
+        const first = p.lines.findIndex((l, i) => i >= mark && l.lastError?.code === "KEYCHAIN_LOCKED");
+        await p.waitForLine((l) => l.activity === "connecting", "another attempt", 30_000, first + 1);
+        await p.waitForLine(
+          (l) => l.lastError?.code === "KEYCHAIN_LOCKED" && l.activity === "waiting",
+          "refused again",
+          30_000,
+          first + 1,
+        );
+        expect(p.child.exitCode).toBeNull();
+      } finally {
+        await unlockKeyring();
+      }
+      await p.waitForLine((l) => l.state === "PAIRED_CONNECTED", "reconnected after the unlock", 60_000, mark);
+      expect(p.lines.slice(mark).some((l) => l.state === "REVOKED" || l.state === "UNPAIRED")).toBe(false);
+      expect(await ks.loadTrust()).toEqual(stored.trust);
+      expect(await ks.loadIdentity()).toEqual(stored.identity);
+      expect(await revoked(stored.trust!.deviceId)).toBeUndefined();
+    } finally {
+      expect(await p.stop()).toBe(0);
+    }
+  },
+  120_000,
+);

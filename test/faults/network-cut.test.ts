@@ -31,38 +31,40 @@ afterAll(async () => {
 });
 
 describe.concurrent("network cuts", () => {
-  it("a hard cut (sockets reset, no close frame) → PAIRED_DISCONNECTED/CONNECTION_LOST; reconnects once the network is back", async ({
-    expect,
-  }) => {
-    const { proxy, p } = await throughProxy();
-    expect(p.trust.gatewayUrl).toBe(proxy.url);
-    await waitFor(
-      () => proxy.open() === 1,
-      "only the live WebSocket left on the proxy (pairing's HTTP keep-alive closed)",
-      15_000,
-    );
+  it(
+    "a hard cut (sockets reset, no close frame) → PAIRED_DISCONNECTED/CONNECTION_LOST; reconnects once the " +
+      "network is back",
+    async ({ expect }) => {
+      const { proxy, p } = await throughProxy();
+      expect(p.trust.gatewayUrl).toBe(proxy.url);
+      await waitFor(
+        () => proxy.open() === 1,
+        "only the live WebSocket left on the proxy (pairing's HTTP keep-alive closed)",
+        15_000,
+      );
 
-    const cutAt = Date.now();
-    proxy.cut();
-    const lost = await p.core.waitFor((v) => v.state === "PAIRED_DISCONNECTED", 5_000);
-    expect(lost.lastError?.code).toBe("CONNECTION_LOST");
-    expect(Date.now() - cutAt).toBeLessThan(2_000);
+      const cutAt = Date.now();
+      proxy.cut();
+      const lost = await p.core.waitFor((v) => v.state === "PAIRED_DISCONNECTED", 5_000);
+      expect(lost.lastError?.code).toBe("CONNECTION_LOST");
+      expect(Date.now() - cutAt).toBeLessThan(2_000);
 
-    // It keeps trying (refused at the proxy) without losing anything, at most once a second.
-    await waitFor(() => proxy.refused() >= 3, "three refused reconnect attempts", 30_000);
-    const restoredAt = Date.now();
-    expect(p.core.view().state).toBe("PAIRED_DISCONNECTED");
-    const attempts = attemptTimes(p, cutAt, restoredAt);
-    expect(attempts.length).toBeLessThanOrEqual((restoredAt - cutAt) / 1000 + 1);
-    await expectTrustKept(p);
+      // It keeps trying (refused at the proxy) without losing anything, at most once a second.
+      await waitFor(() => proxy.refused() >= 3, "three refused reconnect attempts", 30_000);
+      const restoredAt = Date.now();
+      expect(p.core.view().state).toBe("PAIRED_DISCONNECTED");
+      const attempts = attemptTimes(p, cutAt, restoredAt);
+      expect(attempts.length).toBeLessThanOrEqual((restoredAt - cutAt) / 1000 + 1);
+      await expectTrustKept(p);
 
-    proxy.restore();
-    const back = await p.core.waitFor((v) => v.state === "PAIRED_CONNECTED", 30_000);
-    expect(back.reason.code).toBe("RECONNECTED");
-    expect(proxy.open()).toBe(1);
-    await expectTrustKept(p);
-    await expectGatewayTrusts(g, p.trust.deviceId);
-  });
+      proxy.restore();
+      const back = await p.core.waitFor((v) => v.state === "PAIRED_CONNECTED", 30_000);
+      expect(back.reason.code).toBe("RECONNECTED");
+      expect(proxy.open()).toBe(1);
+      await expectTrustKept(p);
+      await expectGatewayTrusts(g, p.trust.deviceId);
+    },
+  );
 
   it("a silent cut (connection open, nothing forwarded) → DEAD_SOCKET after two missed ticks; reconnects", async ({
     expect,

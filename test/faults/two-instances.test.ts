@@ -92,14 +92,18 @@ async function revokeBoth() {
   expect(status.lines.at(-1)).toMatchObject({ state: "UNPAIRED", lastError: null });
 }
 
-it("a revoke drops both to REVOKED (exit 4) and wipes the shared trust once, without a keychain error in either", async () => {
-  await revokeBoth();
-  // The two wipes race each other inside the Secret Service: repeat, pairing the same service again.
-  for (let round = 0; round < 3; round++) {
-    await pairService();
-    a = new CliProcess(service, ["connect", "--json"]);
-    b = new CliProcess(service, ["connect", "--json"]);
-    await Promise.all([a.waitForLine(connected, "A connected"), b.waitForLine(connected, "B connected")]);
+it(
+  "a revoke drops both to REVOKED (exit 4) and wipes the shared trust once, without a keychain error in " + "either",
+  async () => {
     await revokeBoth();
-  }
-}, 60_000);
+    // The two wipes race each other inside the Secret Service: repeat, pairing the same service again.
+    for (let round = 0; round < 3; round++) {
+      await pairService();
+      a = new CliProcess(service, ["connect", "--json"]);
+      b = new CliProcess(service, ["connect", "--json"]);
+      await Promise.all([a.waitForLine(connected, "A connected"), b.waitForLine(connected, "B connected")]);
+      await revokeBoth();
+    }
+  },
+  60_000,
+);

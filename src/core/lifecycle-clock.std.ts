@@ -1,0 +1,53 @@
+// The machine's actions that read the clock or roll dice. They close over a Clock instead of
+// keeping functions in the context; tests provide a SimulatedClock's time through `.provide()`.
+import { assign } from "xstate";
+import { FAST_POLL_WINDOW_MS, reconnectDelay } from "./backoff.std.ts";
+import type { CoreContext, CoreEvent, LiveSession, Reason, TrustSummary } from "./lifecycle-types.std.ts";
+
+export interface Clock {
+  now(): number;
+  random(): number;
+}
+
+export const SYSTEM_CLOCK: Clock = { now: () => Date.now(), random: () => Math.random() };
+
+// assign() typed for this machine, so the actions fit setup() and .provide() alike.
+const assignCore = <Params extends object | undefined = undefined>(
+  ...args: Parameters<typeof assign<CoreContext, CoreEvent, Params, CoreEvent, never>>
+) => assign<CoreContext, CoreEvent, Params, CoreEvent, never>(...args);
+
+export function clockActions(clock: Clock) {
+  return {
+    /** Waits the next backoff delay; `attempt` counts failures, so the first retry waits the minimum. */
+    scheduleRetry: assignCore(({ context }) => {
+      const now = clock.now();
+      const nextDelayMs = reconnectDelay({
+        attempt: Math.max(0, context.attempt - 1),
+        retryAfterMs: context.retryAfterMs,
+        fastPoll: now < context.fastPollUntil,
+        random: clock.random,
+      });
+      return { nextDelayMs, nextRetryAt: now + nextDelayMs, retryAfterMs: null };
+    }),
+    /** Unless a window is running: a lost session is polled about once a second for a while (backoff.std.ts). */
+    startFastPollWindow: assignCore({
+      fastPollUntil: ({ context }) => {
+        const now = clock.now();
+        return now >= context.fastPollUntil ? now + FAST_POLL_WINDOW_MS : context.fastPollUntil;
+      },
+    }),
+    /** A session is open: from `xstate.done.actor.pair` or `.connect`. */
+    markConnected: assignCore<{ reason: Reason }>(({ event }, params: { reason: Reason }) => {
+      const { session, trust } = (event as unknown as { output: { session: LiveSession; trust: TrustSummary } }).output;
+      return {
+        trust,
+        tickIntervalMs: session.tickIntervalMs,
+        connectedSince: clock.now(),
+        attempt: 0,
+        fastPollUntil: 0,
+        lastError: null,
+        reason: params.reason,
+      };
+    }),
+  };
+}

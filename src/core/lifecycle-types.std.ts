@@ -1,0 +1,56 @@
+// The vocabulary the lifecycle machine, its actors and the core view share.
+import type { ClientErrorInfo } from "./client-errors.std.ts";
+
+/** Where a pairing is; the flow reports the wire steps, the core adds "saving" (keychain write). */
+export type PairingStep = "redeeming" | "requesting-approval" | "approving" | "connecting" | "saving";
+
+/** What the machine knows about the trusted gateway: never the token. */
+export interface TrustSummary {
+  gatewayUrl: string;
+  deviceId: string;
+  displayName: string;
+  scopes: string[];
+  pairedAtMs: number;
+}
+
+/** The live socket as the machine sees it. */
+export interface LiveSession {
+  tickIntervalMs: number;
+  onActivity(cb: () => void): () => void;
+  closed: Promise<{ code: number; reason: string }>;
+  close(): void;
+}
+
+export interface Reason {
+  code: string;
+  message: string;
+}
+
+export type CoreEvent =
+  | { type: "PAIR"; gatewayUrl: string; code: string }
+  | { type: "PAIR_STEP"; step: PairingStep }
+  | { type: "CANCEL_PAIRING" }
+  | { type: "RETRY_NOW" }
+  | { type: "FORGET" }
+  | { type: "SOCKET_ACTIVITY" }
+  | { type: "SOCKET_CLOSED"; code: number; reason: string };
+
+export interface CoreContext {
+  trust: TrustSummary | null;
+  /** Of the open session (the socket actor owns the session itself); sets the dead-socket timeout. */
+  tickIntervalMs: number;
+  reason: Reason;
+  lastError: ClientErrorInfo | null;
+  attempt: number;
+  nextDelayMs: number;
+  nextRetryAt: number | null;
+  /** Until when a lost session is retried about once a second (see backoff.std.ts). */
+  fastPollUntil: number;
+  retryAfterMs: number | null;
+  connectedSince: number | null;
+  pairingStep: PairingStep | null;
+  pairingGateway: string | null;
+  notice: Reason | null;
+  /** In REVOKED: the keychain wipe has not finished yet (a process must not exit before it has). */
+  wiping: boolean;
+}
