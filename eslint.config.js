@@ -2,6 +2,7 @@ import js from "@eslint/js";
 import globals from "globals";
 import { builtinModules } from "node:module";
 import tseslint from "typescript-eslint";
+import oneLetterNames from "./eslint-rules/one-letter-names.js";
 
 // The file-name rule (README, "Where code may run"): the suffix says where a file may run, and these
 // restrictions make a wrong import an error at lint time instead of a crash in the other process.
@@ -20,7 +21,9 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   { languageOptions: { globals: { ...globals.node } } },
   {
+    plugins: { ocmap: { rules: { "one-letter-names": oneLetterNames } } },
     rules: {
+      "ocmap/one-letter-names": "warn",
       "@typescript-eslint/no-explicit-any": "off",
       "@typescript-eslint/no-unused-vars": [
         "error",
