@@ -13,9 +13,9 @@ import { fmt, summarize } from "./lib/stats.ts";
 const CLK_TCK = 100; // Linux USER_HZ: /proc/<pid>/stat counts CPU time in these ticks
 
 function rssKiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  if (!m) throw new Error(`no VmRSS for ${pid}`);
-  return Number(m[1]);
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  if (!match) throw new Error(`no VmRSS for ${pid}`);
+  return Number(match[1]);
 }
 
 function cpuMs(pid: number): number {
@@ -41,8 +41,8 @@ function waitForLine(child: ChildProcess, match: RegExp, timeoutMs = 30_000): Pr
   return new Promise((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => reject(new Error(`no ${match} within ${timeoutMs} ms: ${out}`)), timeoutMs);
-    child.stdout!.on("data", (d) => {
-      out += d;
+    child.stdout!.on("data", (chunk) => {
+      out += chunk;
       if (match.test(out)) {
         clearTimeout(timer);
         resolve();
@@ -51,12 +51,12 @@ function waitForLine(child: ChildProcess, match: RegExp, timeoutMs = 30_000): Pr
   });
 }
 
-export async function benchCost(g: Gateway, windowMs = 32_000): Promise<Row[]> {
+export async function benchCost(gateway: Gateway, windowMs = 32_000): Promise<Row[]> {
   const service = newKeychainService();
   const core = createCore({ keystore: new Keystore({ service }) });
   core.start();
   await core.waitFor((v) => v.activity === "idle");
-  core.pair(g.url, (await g.call("pairing.createCode", {})).code);
+  core.pair(gateway.url, (await gateway.call("pairing.createCode", {})).code);
   if ((await core.waitFor((v) => v.state !== "PAIRING_IN_PROGRESS")).state !== "PAIRED_CONNECTED")
     throw new Error("pairing for the cost bench failed");
   core.stop();
@@ -69,21 +69,25 @@ export async function benchCost(g: Gateway, windowMs = 32_000): Promise<Row[]> {
   try {
     await waitForLine(client, /"state":"PAIRED_CONNECTED"/);
     await new Promise((r) => setTimeout(r, 2_000)); // let start-up garbage settle before "idle" begins
-    const [c, f] = await Promise.all([sampleIdle(client, windowMs), sampleIdle(floor, windowMs)]);
-    const rss = summarize(c.rss);
+    const [clientSample, floorSample] = await Promise.all([sampleIdle(client, windowMs), sampleIdle(floor, windowMs)]);
+    const rss = summarize(clientSample.rss);
     const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${client.pid}/status`, "utf8"))![1]) / 1024;
     return [
       {
         measure: "Client RSS, connected and idle (`ocmap connect`)",
         value: `${fmt(rss, "MiB")}, peak ${hwm.toFixed(1)} MiB`,
-        reference: `bare idle node ${fmt(summarize(f.rss), "MiB")}`,
-        ratio: rss.median / summarize(f.rss).median,
-        how: `VmRSS from /proc/<pid>/status once a second over ${windowMs / 1000} s of idle (one gateway tick included)`,
+        reference: `bare idle node ${fmt(summarize(floorSample.rss), "MiB")}`,
+        ratio: rss.median / summarize(floorSample.rss).median,
+        how:
+          `VmRSS from /proc/<pid>/status once a second over ${windowMs / 1000} s of idle ` +
+          "(one gateway tick included)",
       },
       {
         measure: "Client CPU, connected and idle",
-        value: `${c.cpuPercent.toFixed(3)} % of one core (${c.cpuMs.toFixed(0)} ms CPU in ${windowMs / 1000} s)`,
-        reference: `bare idle node ${f.cpuPercent.toFixed(3)} %`,
+        value:
+          `${clientSample.cpuPercent.toFixed(3)} % of one core ` +
+          `(${clientSample.cpuMs.toFixed(0)} ms CPU in ${windowMs / 1000} s)`,
+        reference: `bare idle node ${floorSample.cpuPercent.toFixed(3)} %`,
         how: "utime + stime from /proc/<pid>/stat over the same window (10 ms resolution)",
       },
     ];

@@ -22,15 +22,15 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<
   });
 }
 
-async function pairedService(g: Gateway): Promise<string> {
+async function pairedService(gateway: Gateway): Promise<string> {
   const service = newKeychainService();
   const core = createCore({ keystore: new Keystore({ service }) });
   core.start();
   await core.waitFor((v) => v.activity === "idle");
-  core.pair(g.url, (await g.call("pairing.createCode", {})).code);
-  const v = await core.waitFor((x) => x.state !== "PAIRING_IN_PROGRESS");
+  core.pair(gateway.url, (await gateway.call("pairing.createCode", {})).code);
+  const view = await core.waitFor((x) => x.state !== "PAIRING_IN_PROGRESS");
   core.stop();
-  if (v.state !== "PAIRED_CONNECTED") throw new Error("pairing for the launch bench failed");
+  if (view.state !== "PAIRED_CONNECTED") throw new Error("pairing for the launch bench failed");
   return service;
 }
 
@@ -39,21 +39,21 @@ const { default: keytar } = await import("keytar");
 await keytar.getPassword(process.env.SVC, "trust");
 process.stdout.write(String(performance.now() - t));`;
 
-export async function benchLaunch(g: Gateway, runs = 10): Promise<Row[]> {
-  const service = await pairedService(g);
+export async function benchLaunch(gateway: Gateway, runs = 10): Promise<Row[]> {
+  const service = await pairedService(gateway);
   const env = { OCMAP_KEYCHAIN_SERVICE: service };
   const ocmap: number[] = [];
   const openclaw: number[] = [];
   const nodeFloor: number[] = [];
-  const check = async (what: string, p: Promise<{ code: number }>) => {
-    const r = await timed(() => p);
-    if (r.value.code !== 0) throw new Error(`${what} exited ${r.value.code}`);
-    return r.ms;
+  const check = async (what: string, finished: Promise<{ code: number }>) => {
+    const timing = await timed(() => finished);
+    if (timing.value.code !== 0) throw new Error(`${what} exited ${timing.value.code}`);
+    return timing.ms;
   };
   await check("ocmap status", run(process.execPath, [ocmapBin, "status", "--json"], env)); // warm the file cache
   for (let i = 0; i < runs; i++) {
     ocmap.push(await check("ocmap status", run(process.execPath, [ocmapBin, "status", "--json"], env)));
-    openclaw.push(await check("openclaw gateway call health", g.cli(["gateway", "call", "health"])));
+    openclaw.push(await check("openclaw gateway call health", gateway.cli(["gateway", "call", "health"])));
     nodeFloor.push(await check("node -e 0", run(process.execPath, ["-e", "0"])));
   }
 
@@ -63,7 +63,7 @@ export async function benchLaunch(g: Gateway, runs = 10): Promise<Row[]> {
   for (let i = 0; i < 30; i++) warm.push((await timed(() => ks.loadTrust())).ms);
   const cold: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const r = await new Promise<string>((resolve, reject) =>
+    const output = await new Promise<string>((resolve, reject) =>
       execFile(
         process.execPath,
         ["--input-type=module", "-e", COLD_READ],
@@ -71,21 +71,22 @@ export async function benchLaunch(g: Gateway, runs = 10): Promise<Row[]> {
         (err, out) => (err ? reject(err) : resolve(out)),
       ),
     );
-    cold.push(Number(r));
+    cold.push(Number(output));
   }
 
-  const o = summarize(ocmap);
-  const c = summarize(openclaw);
-  const r = ratio(o, c);
+  const ocmapSummary = summarize(ocmap);
+  const openclawSummary = summarize(openclaw);
+  const launchRatio = ratio(ocmapSummary, openclawSummary);
   return [
     {
       measure: "Launch → connected: `ocmap status` process, wall time",
-      value: fmt(o, "ms"),
+      value: fmt(ocmapSummary, "ms"),
       reference:
-        `\`openclaw gateway call health\` ${fmt(c, "ms")}; ` + `bare \`node -e 0\` ${fmt(summarize(nodeFloor), "ms")}`,
-      ratio: r,
+        `\`openclaw gateway call health\` ${fmt(openclawSummary, "ms")}; ` +
+        `bare \`node -e 0\` ${fmt(summarize(nodeFloor), "ms")}`,
+      ratio: launchRatio,
       goal: "≤ 0.5× the gateway CLI",
-      met: r <= 0.5,
+      met: launchRatio <= 0.5,
       how:
         "spawn → exit of `node bin/ocmap.mjs status --json` with a stored token (exit 0 = PAIRED_CONNECTED) " +
         "vs the gateway's own CLI's smallest authenticated call, alternating",

@@ -1,4 +1,4 @@
-// Reconnect: the gateway back and serving (g.start() resolves on the first admin hello-ok) → the
+// Reconnect: the gateway back and serving (gateway.start() resolves on the first admin hello-ok) → the
 // in-process core PAIRED_CONNECTED again; and how often the core tried while the gateway was down.
 // Two ways down: a crash (SIGKILL: the socket just drops, the core backs off 0.5 s → 30 s) and a
 // graceful restart (SIGTERM: the gateway closes with 1012, the core polls once a second).
@@ -24,19 +24,19 @@ const CRASH_WHY =
 
 const portClosed = (port: number) =>
   new Promise<boolean>((resolve) => {
-    const s = net.connect(port, "127.0.0.1");
-    s.once("connect", () => (s.destroy(), resolve(false)));
-    s.once("error", () => resolve(true));
+    const socket = net.connect(port, "127.0.0.1");
+    socket.once("connect", () => (socket.destroy(), resolve(false)));
+    socket.once("error", () => resolve(true));
   });
 
-export async function benchReconnect(g: Gateway, runs = 5): Promise<Row[]> {
+export async function benchReconnect(gateway: Gateway, runs = 5): Promise<Row[]> {
   const keystore = new Keystore({ service: newKeychainService() });
   const core = createCore({ keystore });
   const seen: Array<{ at: number; view: CoreView }> = [];
   core.subscribe((view) => seen.push({ at: performance.now(), view }));
   core.start();
   await core.waitFor((v) => v.activity === "idle");
-  core.pair(g.url, (await g.call("pairing.createCode", {})).code);
+  core.pair(gateway.url, (await gateway.call("pairing.createCode", {})).code);
   if ((await core.waitFor((v) => v.state !== "PAIRING_IN_PROGRESS")).state !== "PAIRED_CONNECTED")
     throw new Error("pairing for the reconnect bench failed");
 
@@ -50,14 +50,14 @@ export async function benchReconnect(g: Gateway, runs = 5): Promise<Row[]> {
       const mark = seen.length;
       const downAt = performance.now();
       if (mode === "crash") {
-        await g.kill();
+        await gateway.kill();
       } else {
-        g.signal("SIGTERM");
+        gateway.signal("SIGTERM");
         await core.waitFor((v) => v.state === "PAIRED_DISCONNECTED", 30_000);
-        await waitFor(() => portClosed(g.port), "the gateway to stop listening", 60_000, 100);
-        await g.kill(); // reap it (a no-op when it has exited by itself)
+        await waitFor(() => portClosed(gateway.port), "the gateway to stop listening", 60_000, 100);
+        await gateway.kill(); // reap it (a no-op when it has exited by itself)
       }
-      await g.start();
+      await gateway.start();
       const readyAt = performance.now();
       await core.waitFor((v) => v.state === "PAIRED_CONNECTED", 90_000);
       const after = seen.slice(mark);

@@ -36,10 +36,11 @@ function table(rows: Row[]): string {
     "| Measure | Median (spread) | Peer / floor, same run | Ratio | Goal | Met |",
     "|---|---|---|---|---|---|",
   ];
-  for (const r of rows) {
-    const met = r.met === undefined ? "" : r.met ? "yes" : "**no**";
+  for (const row of rows) {
+    const met = row.met === undefined ? "" : row.met ? "yes" : "**no**";
+    const ratio = row.ratio === undefined ? "" : `${row.ratio.toFixed(2)}×`;
     lines.push(
-      `| ${cell(r.measure)} | ${cell(r.value)} | ${cell(r.reference)} | ${r.ratio === undefined ? "" : `${r.ratio.toFixed(2)}×`} | ${cell(r.goal)} | ${met} |`,
+      `| ${cell(row.measure)} | ${cell(row.value)} | ${cell(row.reference)} | ${ratio} | ${cell(row.goal)} | ${met} |`,
     );
   }
   return lines.join("\n");
@@ -49,31 +50,34 @@ async function main() {
   const started = new Date();
   const info = machine();
   const rows: Row[] = [];
-  const g = await startGateway();
+  const gateway = await startGateway();
   try {
     const step = async (name: string, run: () => Promise<Row[]>) => {
-      const t = performance.now();
+      const stepStart = performance.now();
       rows.push(...(await run()));
-      process.stderr.write(`bench: ${name} done in ${((performance.now() - t) / 1000).toFixed(0)} s\n`);
+      process.stderr.write(`bench: ${name} done in ${((performance.now() - stepStart) / 1000).toFixed(0)} s\n`);
     };
-    await step("pair", () => benchPair(g));
-    await step("launch", () => benchLaunch(g));
-    await step("revoke", () => benchRevoke(g));
-    await step("cost", () => benchCost(g));
+    await step("pair", () => benchPair(gateway));
+    await step("launch", () => benchLaunch(gateway));
+    await step("revoke", () => benchRevoke(gateway));
+    await step("cost", () => benchCost(gateway));
     await step("renderer", () => benchRenderer());
-    await step("reconnect", () => benchReconnect(g));
-    await step("guessing", () => benchGuessing(g));
+    await step("reconnect", () => benchReconnect(gateway));
+    await step("guessing", () => benchGuessing(gateway));
   } finally {
-    await g.dispose();
+    await gateway.dispose();
   }
   const minutes = ((Date.now() - started.getTime()) / 60_000).toFixed(1);
   const short = rows.filter((r) => r.met === false);
   const doc = [
     "# Benchmarks",
     "",
-    "Measured by `npm run bench` (bench/run.ts): one run against one real gateway with the `ocmap-pairing` plugin on loopback,",
-    "inside the same loopback-only sandbox and throwaway gnome-keyring as the tests. Every figure is the median of repeated runs",
-    "with its p10–p90 spread; where a goal is a ratio, the peer or floor was measured in the same run, alternating with it,",
+    "Measured by `npm run bench` (bench/run.ts): one run against one real gateway with the `ocmap-pairing` plugin " +
+      "on loopback,",
+    "inside the same loopback-only sandbox and throwaway gnome-keyring as the tests. Every figure is the median of " +
+      "repeated runs",
+    "with its p10–p90 spread; where a goal is a ratio, the peer or floor was measured in the same run, " +
+      "alternating with it,",
     "so the ratio holds on a noisy machine even when the absolute numbers move. Regenerate with `npm run bench`.",
     "",
     `Run: ${started.toISOString()} (${minutes} min)`,

@@ -9,9 +9,9 @@ export interface Summary {
   max: number;
 }
 
-/** Linear-interpolated quantile of sorted values (q in 0..1). */
-function quantile(sorted: number[], q: number): number {
-  const pos = (sorted.length - 1) * q;
+/** Linear-interpolated quantile of sorted values (fraction in 0..1). */
+function quantile(sorted: number[], fraction: number): number {
+  const pos = (sorted.length - 1) * fraction;
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
@@ -19,29 +19,29 @@ function quantile(sorted: number[], q: number): number {
 
 export function summarize(values: number[]): Summary {
   if (values.length === 0) throw new Error("no samples");
-  const s = [...values].sort((a, b) => a - b);
+  const sorted = [...values].sort((a, b) => a - b);
   return {
-    n: s.length,
-    median: quantile(s, 0.5),
-    p10: quantile(s, 0.1),
-    p90: quantile(s, 0.9),
-    min: s[0]!,
-    max: s.at(-1)!,
+    n: sorted.length,
+    median: quantile(sorted, 0.5),
+    p10: quantile(sorted, 0.1),
+    p90: quantile(sorted, 0.9),
+    min: sorted[0]!,
+    max: sorted.at(-1)!,
   };
 }
 
 const round = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2));
 
 /** "123 ms (p10–p90 110–140, n=15)" */
-export function fmt(s: Summary, unit: string): string {
-  return `${round(s.median)} ${unit} (p10–p90 ${round(s.p10)}–${round(s.p90)}, n=${s.n})`;
+export function fmt(summary: Summary, unit: string): string {
+  return `${round(summary.median)} ${unit} (p10–p90 ${round(summary.p10)}–${round(summary.p90)}, n=${summary.n})`;
 }
 
 /** Wall time of an async step, in ms. */
 export async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const t = performance.now();
+  const start = performance.now();
   const value = await run();
-  return { ms: performance.now() - t, value };
+  return { ms: performance.now() - start, value };
 }
 
 export const ratio = (a: Summary, b: Summary) => a.median / b.median;
