@@ -5,26 +5,26 @@ type AttrValue = string | number | boolean | null | undefined;
 export type Attrs = Record<string, AttrValue | ((ev: Event) => void)>;
 export type Child = Node | string | number | null | undefined | false;
 
-export function h<K extends keyof HTMLElementTagNameMap>(
+export function element<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   attrs?: Attrs | null,
   ...children: Child[]
 ): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs ?? {})) {
-    if (typeof v === "function") el.addEventListener(k.slice(2).toLowerCase(), v as EventListener);
-    else if (k === "style") throw new Error("inline styles are not allowed (CSP)");
-    else if (v === true) el.setAttribute(k, "");
-    else if (v !== false && v !== null && v !== undefined) el.setAttribute(k, String(v));
+  for (const [name, value] of Object.entries(attrs ?? {})) {
+    if (typeof value === "function") el.addEventListener(name.slice(2).toLowerCase(), value as EventListener);
+    else if (name === "style") throw new Error("inline styles are not allowed (CSP)");
+    else if (value === true) el.setAttribute(name, "");
+    else if (value !== false && value !== null && value !== undefined) el.setAttribute(name, String(value));
   }
   append(el, children);
   return el;
 }
 
 export function append(el: Element, children: Child[]) {
-  for (const c of children) {
-    if (c === null || c === undefined || c === false) continue;
-    el.append(typeof c === "number" ? String(c) : c);
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(typeof child === "number" ? String(child) : child);
   }
 }
 

@@ -32,9 +32,9 @@ export function countdown(expiresAtMs: number, nowMs: number): string {
 
 /** The gateway URL a user types, read back from the pairing link (`ocmap://pair?gateway=…&code=…`). */
 export function gatewayFromLink(link: string): string | undefined {
-  const q = link.indexOf("?");
-  if (!link.startsWith("ocmap://pair?") || q < 0) return undefined;
-  const gateway = new URLSearchParams(link.slice(q + 1)).get("gateway");
+  const queryStart = link.indexOf("?");
+  if (!link.startsWith("ocmap://pair?") || queryStart < 0) return undefined;
+  const gateway = new URLSearchParams(link.slice(queryStart + 1)).get("gateway");
   return gateway && /^wss?:\/\//i.test(gateway) ? gateway : undefined;
 }
 
@@ -91,8 +91,13 @@ export function auditTone(type: AuditEvent["type"]): AuditTone {
 
 /** Turns a failed request into one sentence for the operator; never echoes params. */
 export function describeError(err: unknown): string {
-  const e = err as { details?: { code?: unknown }; gatewayCode?: unknown; code?: unknown; message?: unknown } | null;
-  const code = typeof e?.details?.code === "string" ? e.details.code : undefined;
+  const failure = err as {
+    details?: { code?: unknown };
+    gatewayCode?: unknown;
+    code?: unknown;
+    message?: unknown;
+  } | null;
+  const code = typeof failure?.details?.code === "string" ? failure.details.code : undefined;
   switch (code) {
     case "PAIRING_DISABLED":
       return "Pairing is turned off in the ocmap-pairing plugin config (enabled: false).";
@@ -105,7 +110,7 @@ export function describeError(err: unknown): string {
     case "DEVICE_REVOKED":
       return "That device was already revoked.";
   }
-  const message = typeof e?.message === "string" ? e.message : String(err);
+  const message = typeof failure?.message === "string" ? failure.message : String(err);
   if (/missing scope|scope/i.test(message)) return `This Control UI connection is not allowed to do that (${message}).`;
   return message || "The request failed.";
 }

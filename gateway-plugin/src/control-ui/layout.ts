@@ -1,6 +1,6 @@
 // The page's frame: header with the sync line, alert and paused banners, the five sections' cards, the
 // dialog and the screen-reader announcer. The controller fills the sections' bodies.
-import { h, uid } from "./dom.ts";
+import { element, uid } from "./dom.ts";
 import { clockTime } from "./format.ts";
 import type { ViewState } from "./model.ts";
 
@@ -28,55 +28,60 @@ export interface LayoutParts {
 
 export function pageLayout({ createHeadingId, form, dialog, onRefresh }: LayoutParts): Layout {
   const ids = { live: uid("live"), devices: uid("devices"), codes: uid("codes"), audit: uid("audit") };
-  const announcer = h("div", { class: "ocmap-cp-sr", "aria-live": "polite", "aria-atomic": "true" });
-  const alertBox = h("div", { class: "ocmap-cp-alert", role: "alert", hidden: true });
-  const pausedBox = h("div", { class: "ocmap-cp-paused", role: "status", hidden: true, "data-testid": "ocmap-paused" });
-  const syncLine = h("span", { class: "ocmap-cp-sync", "data-testid": "ocmap-sync" }, "Loading…");
-  const refreshButton = h(
+  const announcer = element("div", { class: "ocmap-cp-sr", "aria-live": "polite", "aria-atomic": "true" });
+  const alertBox = element("div", { class: "ocmap-cp-alert", role: "alert", hidden: true });
+  const pausedBox = element("div", {
+    class: "ocmap-cp-paused",
+    role: "status",
+    hidden: true,
+    "data-testid": "ocmap-paused",
+  });
+  const syncLine = element("span", { class: "ocmap-cp-sync", "data-testid": "ocmap-sync" }, "Loading…");
+  const refreshButton = element(
     "button",
     { type: "button", class: "ocmap-cp-btn ocmap-cp-btn--ghost", onclick: () => onRefresh() },
     "Refresh",
   );
-  const liveHeading = h("h2", { id: ids.live, tabindex: -1 }, "Pairing code");
-  const liveBody = h("div", { class: "ocmap-cp-live__body", "data-testid": "ocmap-live" });
-  const devicesBody = h("div", { "data-testid": "ocmap-devices" });
-  const codesBody = h("div", { "data-testid": "ocmap-codes" });
-  const auditBody = h("div", { "data-testid": "ocmap-audit" });
-  const devicesCount = h("span", { class: "ocmap-cp-count" });
-  const devicesHeading = h("h2", { id: ids.devices, tabindex: -1 }, "Trusted desktop clients ", devicesCount);
+  const liveHeading = element("h2", { id: ids.live, tabindex: -1 }, "Pairing code");
+  const liveBody = element("div", { class: "ocmap-cp-live__body", "data-testid": "ocmap-live" });
+  const devicesBody = element("div", { "data-testid": "ocmap-devices" });
+  const codesBody = element("div", { "data-testid": "ocmap-codes" });
+  const auditBody = element("div", { "data-testid": "ocmap-audit" });
+  const devicesCount = element("span", { class: "ocmap-cp-count" });
+  const devicesHeading = element("h2", { id: ids.devices, tabindex: -1 }, "Trusted desktop clients ", devicesCount);
   const card = (headingId: string, ...children: HTMLElement[]) =>
-    h("section", { class: "ocmap-cp-card", "aria-labelledby": headingId }, ...children);
+    element("section", { class: "ocmap-cp-card", "aria-labelledby": headingId }, ...children);
 
-  const root = h(
+  const root = element(
     "div",
     { class: "ocmap-cp" },
-    h(
+    element(
       "header",
       { class: "ocmap-cp-header" },
-      h(
+      element(
         "div",
         null,
-        h("h1", null, "Clawpodz"),
-        h(
+        element("h1", null, "Clawpodz"),
+        element(
           "p",
           { class: "ocmap-cp-muted" },
           "Pair OCMAP desktop clients with this gateway using one-time codes. " +
             "A code is single use and expires within minutes.",
         ),
       ),
-      h("div", { class: "ocmap-cp-header__side" }, syncLine, refreshButton),
+      element("div", { class: "ocmap-cp-header__side" }, syncLine, refreshButton),
     ),
     alertBox,
     pausedBox,
-    h(
+    element(
       "div",
       { class: "ocmap-cp-top" },
-      card(createHeadingId, h("h2", { id: createHeadingId }, "New pairing code"), form),
-      h("section", { class: "ocmap-cp-card ocmap-cp-live", "aria-labelledby": ids.live }, liveHeading, liveBody),
+      card(createHeadingId, element("h2", { id: createHeadingId }, "New pairing code"), form),
+      element("section", { class: "ocmap-cp-card ocmap-cp-live", "aria-labelledby": ids.live }, liveHeading, liveBody),
     ),
     card(ids.devices, devicesHeading, devicesBody),
-    card(ids.codes, h("h2", { id: ids.codes }, "Recent pairings"), codesBody),
-    card(ids.audit, h("h2", { id: ids.audit }, "Audit log"), auditBody),
+    card(ids.codes, element("h2", { id: ids.codes }, "Recent pairings"), codesBody),
+    card(ids.audit, element("h2", { id: ids.audit }, "Audit log"), auditBody),
     dialog,
     announcer,
   );

@@ -1,6 +1,6 @@
 // Recent pairings: the newest codes with their status, who used them, and a cancel button while active.
 import { fingerprint, type CodeSummary } from "@ocmap/protocol/pairing-protocol";
-import { h } from "./dom.ts";
+import { element } from "./dom.ts";
 import { ACCESS_LABEL, clockTime, relativeTime, STATUS_LABEL } from "./format.ts";
 import { deviceName, type ViewState } from "./model.ts";
 import { muted, placeholder, table, time } from "./parts.ts";
@@ -22,28 +22,28 @@ export function codesView(state: ViewState, actions: CodesActions): HTMLElement 
 function codeRow(code: CodeSummary, state: ViewState, actions: CodesActions): HTMLTableRowElement {
   const { list, nowMs, locale } = state;
   const status = code.status;
-  return h(
+  return element(
     "tr",
     { "data-code": code.codeId, "data-status": status },
-    h("th", { scope: "row" }, code.label ?? muted("No label")),
-    h("td", null, ACCESS_LABEL[code.access] ?? code.access),
-    h("td", null, time(code.createdAtMs, locale, relativeTime(code.createdAtMs, nowMs, locale))),
-    h(
+    element("th", { scope: "row" }, code.label ?? muted("No label")),
+    element("td", null, ACCESS_LABEL[code.access] ?? code.access),
+    element("td", null, time(code.createdAtMs, locale, relativeTime(code.createdAtMs, nowMs, locale))),
+    element(
       "td",
       null,
-      h("span", { class: `ocmap-cp-badge ocmap-cp-badge--${status}` }, STATUS_LABEL[status] ?? status),
+      element("span", { class: `ocmap-cp-badge ocmap-cp-badge--${status}` }, STATUS_LABEL[status] ?? status),
       status === "active"
         ? muted(" until ", time(code.expiresAtMs, locale, clockTime(code.expiresAtMs, locale)))
         : null,
     ),
-    h(
+    element(
       "td",
       null,
       code.deviceId
-        ? h("span", { class: "ocmap-cp-fp", title: deviceName(list, code.deviceId) }, fingerprint(code.deviceId))
+        ? element("span", { class: "ocmap-cp-fp", title: deviceName(list, code.deviceId) }, fingerprint(code.deviceId))
         : muted("—"),
     ),
-    h(
+    element(
       "td",
       { class: "ocmap-cp-cell--action" },
       status === "active" && state.canAdmin ? cancelButton(code, state, actions) : null,
@@ -52,7 +52,7 @@ function codeRow(code: CodeSummary, state: ViewState, actions: CodesActions): HT
 }
 
 function cancelButton(code: CodeSummary, { locale }: ViewState, actions: CodesActions): HTMLElement {
-  return h(
+  return element(
     "button",
     {
       type: "button",

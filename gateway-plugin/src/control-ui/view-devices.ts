@@ -1,6 +1,6 @@
 // Trusted desktop clients: every device paired through a code, active ones first, with a revoke button.
 import type { TrustedClient } from "@ocmap/protocol/pairing-protocol";
-import { h } from "./dom.ts";
+import { element } from "./dom.ts";
 import { ACCESS_LABEL, relativeTime } from "./format.ts";
 import type { ViewState } from "./model.ts";
 import { muted, placeholder, table, time } from "./parts.ts";
@@ -31,7 +31,7 @@ function deviceRow(device: TrustedClient, state: ViewState, actions: DevicesActi
     : device.lastSeenAtMs
       ? time(device.lastSeenAtMs, locale, relativeTime(device.lastSeenAtMs, nowMs, locale))
       : "—";
-  return h(
+  return element(
     "tr",
     {
       "data-device": device.deviceId,
@@ -39,35 +39,39 @@ function deviceRow(device: TrustedClient, state: ViewState, actions: DevicesActi
       "data-revoked": String(Boolean(device.revokedAtMs)),
       class: device.revokedAtMs ? "ocmap-cp-row--revoked" : null,
     },
-    h("th", { scope: "row" }, device.displayName ?? "Unnamed client"),
-    h("td", null, device.platform ?? "—"),
-    h("td", null, h("span", { class: "ocmap-cp-fp", "data-testid": "ocmap-fingerprint" }, device.fingerprint)),
-    h("td", null, ACCESS_LABEL[device.access] ?? device.access),
-    h("td", null, time(device.pairedAtMs, locale)),
-    h("td", null, lastSeen),
-    h("td", null, statusBadge(device, state)),
-    h("td", { class: "ocmap-cp-cell--action" }, revokeAction(device, actions)),
+    element("th", { scope: "row" }, device.displayName ?? "Unnamed client"),
+    element("td", null, device.platform ?? "—"),
+    element(
+      "td",
+      null,
+      element("span", { class: "ocmap-cp-fp", "data-testid": "ocmap-fingerprint" }, device.fingerprint),
+    ),
+    element("td", null, ACCESS_LABEL[device.access] ?? device.access),
+    element("td", null, time(device.pairedAtMs, locale)),
+    element("td", null, lastSeen),
+    element("td", null, statusBadge(device, state)),
+    element("td", { class: "ocmap-cp-cell--action" }, revokeAction(device, actions)),
   );
 }
 
 function statusBadge(device: TrustedClient, { nowMs, locale }: ViewState): HTMLElement {
   if (device.revokedAtMs)
-    return h(
+    return element(
       "span",
       { class: "ocmap-cp-badge ocmap-cp-badge--revoked" },
       device.revokedBy === "self" ? "Forgot itself " : "Revoked ",
       time(device.revokedAtMs, locale, relativeTime(device.revokedAtMs, nowMs, locale)),
     );
   const dotClass = device.connected ? "ocmap-cp-dot" : "ocmap-cp-dot ocmap-cp-dot--off";
-  const dot = h("span", { class: dotClass, "aria-hidden": "true" });
+  const dot = element("span", { class: dotClass, "aria-hidden": "true" });
   return device.connected
-    ? h("span", { class: "ocmap-cp-badge ocmap-cp-badge--ok" }, dot, "Connected now")
-    : h("span", { class: "ocmap-cp-badge" }, dot, "Offline");
+    ? element("span", { class: "ocmap-cp-badge ocmap-cp-badge--ok" }, dot, "Connected now")
+    : element("span", { class: "ocmap-cp-badge" }, dot, "Offline");
 }
 
 function revokeAction(device: TrustedClient, actions: DevicesActions): HTMLElement {
   if (device.revokedAtMs) return muted("—");
-  return h(
+  return element(
     "button",
     {
       type: "button",

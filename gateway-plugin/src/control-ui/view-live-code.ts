@@ -1,7 +1,7 @@
 // The live code: the code in big type with its countdown, the facts a user types (gateway URL, access,
 // label), the pairing link and copy/cancel buttons; or, once the code is over, what became of it.
 import { fingerprint, type PairingList } from "@ocmap/protocol/pairing-protocol";
-import { h, type Child } from "./dom.ts";
+import { element, type Child } from "./dom.ts";
 import { ACCESS_LABEL, countdown } from "./format.ts";
 import { deviceName, type LiveCode } from "./model.ts";
 
@@ -27,7 +27,7 @@ export function liveCodeView(
   if (!live)
     return {
       children: [
-        h(
+        element(
           "p",
           { class: "ocmap-cp-empty" },
           "No live code. Create one, then read it out to the person pairing OCMAP together with the gateway URL, " +
@@ -41,14 +41,14 @@ export function liveCodeView(
 /** Term/description pairs under the code: add a row here to show another fact beside it. */
 function liveFacts(live: LiveCode): Array<[term: string, description: Child]> {
   return [
-    ["Gateway URL", h("code", { "data-testid": "ocmap-gateway-url" }, live.gatewayUrl ?? "(see pairing link)")],
+    ["Gateway URL", element("code", { "data-testid": "ocmap-gateway-url" }, live.gatewayUrl ?? "(see pairing link)")],
     ["Access", ACCESS_LABEL[live.access]],
     ...(live.label ? [["Label", live.label] as [string, Child]] : []),
   ];
 }
 
 function activeView(live: LiveCode, actions: LiveCodeActions): LiveCodeView {
-  const linkInput = h("input", {
+  const linkInput = element("input", {
     class: "ocmap-cp-input ocmap-cp-link",
     type: "text",
     readonly: true,
@@ -56,11 +56,11 @@ function activeView(live: LiveCode, actions: LiveCodeActions): LiveCodeView {
     "aria-label": "Pairing link",
     "data-testid": "ocmap-link",
   });
-  const flash = h("span", { class: "ocmap-cp-flash", "aria-hidden": "true" });
+  const flash = element("span", { class: "ocmap-cp-flash", "aria-hidden": "true" });
   const copy = (text: string, what: string, fallback?: HTMLInputElement) =>
     void copyToClipboard(text, what, flash, actions, fallback);
-  const progress = h("progress", { class: "ocmap-cp-progress", max: 1000, value: 1000, "aria-hidden": "true" });
-  const left = h("span", { "data-testid": "ocmap-countdown" });
+  const progress = element("progress", { class: "ocmap-cp-progress", max: 1000, value: 1000, "aria-hidden": "true" });
+  const left = element("span", { "data-testid": "ocmap-countdown" });
   const tick = (nowMs: number) => {
     const leftMs = live.expiresAtMs - nowMs;
     left.textContent = countdown(live.expiresAtMs, nowMs);
@@ -69,22 +69,25 @@ function activeView(live: LiveCode, actions: LiveCodeActions): LiveCodeView {
     return leftMs;
   };
   const button = (key: string, variant: string, label: string, onclick: () => void) =>
-    h("button", { type: "button", class: `ocmap-cp-btn${variant}`, "data-key": key, onclick }, label);
+    element("button", { type: "button", class: `ocmap-cp-btn${variant}`, "data-key": key, onclick }, label);
   const children = [
-    h(
+    element(
       "p",
       { class: "ocmap-cp-code", "data-testid": "ocmap-code", "aria-label": `Pairing code ${spelled(live.code)}` },
       live.code,
     ),
-    h("p", { class: "ocmap-cp-timer", role: "timer", "aria-live": "off" }, "Expires in ", left),
+    element("p", { class: "ocmap-cp-timer", role: "timer", "aria-live": "off" }, "Expires in ", left),
     progress,
-    h(
+    element(
       "dl",
       { class: "ocmap-cp-facts" },
-      ...liveFacts(live).flatMap(([term, description]) => [h("dt", null, term), h("dd", null, description)]),
+      ...liveFacts(live).flatMap(([term, description]) => [
+        element("dt", null, term),
+        element("dd", null, description),
+      ]),
     ),
     linkInput,
-    h(
+    element(
       "div",
       { class: "ocmap-cp-actions" },
       button("copy-link", " ocmap-cp-btn--primary", "Copy pairing link", () =>
@@ -105,13 +108,13 @@ function endedView(live: LiveCode, list: PairingList | undefined, actions: LiveC
     ended.status === "used"
       ? [
           "Used: ",
-          h("strong", null, deviceName(list, ended.deviceId)),
-          ended.deviceId ? h("span", { class: "ocmap-cp-fp" }, ` ${fingerprint(ended.deviceId)}`) : null,
+          element("strong", null, deviceName(list, ended.deviceId)),
+          ended.deviceId ? element("span", { class: "ocmap-cp-fp" }, ` ${fingerprint(ended.deviceId)}`) : null,
           revoked ? " was paired, and has since been revoked." : " is paired.",
         ]
       : [ENDED_TEXT[ended.status] ?? ENDED_TEXT.locked];
   return [
-    h(
+    element(
       "p",
       {
         class: `ocmap-cp-ended ocmap-cp-ended--${ended.status}`,
@@ -120,10 +123,10 @@ function endedView(live: LiveCode, list: PairingList | undefined, actions: LiveC
       },
       ...text,
     ),
-    h(
+    element(
       "div",
       { class: "ocmap-cp-actions" },
-      h(
+      element(
         "button",
         { type: "button", class: "ocmap-cp-btn", "data-key": "dismiss", onclick: actions.dismiss },
         "Dismiss",

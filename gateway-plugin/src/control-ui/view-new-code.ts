@@ -1,7 +1,7 @@
 // New pairing code: access level, lifetime and an optional label. Built once per mount so the inputs
 // keep what the operator typed; `update` follows the connection's rights.
 import type { Access } from "@ocmap/protocol/pairing-protocol";
-import { h, uid } from "./dom.ts";
+import { element, uid } from "./dom.ts";
 import { ACCESS_HINT, ACCESS_LABEL, LIFETIMES } from "./format.ts";
 import type { Shared } from "./model.ts";
 
@@ -16,7 +16,7 @@ export function newCodeForm(headingId: string, shared: Shared, onCreate: () => v
   const ttlId = uid("ttl");
   const labelId = uid("label");
   const accessInputs = (Object.keys(ACCESS_LABEL) as Access[]).map((access) =>
-    h("input", {
+    element("input", {
       type: "radio",
       name: headingId + "-access",
       value: access,
@@ -24,30 +24,30 @@ export function newCodeForm(headingId: string, shared: Shared, onCreate: () => v
       onchange: () => (shared.access = access),
     }),
   );
-  const accessField = h(
+  const accessField = element(
     "fieldset",
     { class: "ocmap-cp-access" },
-    h("legend", null, "Access level"),
+    element("legend", null, "Access level"),
     ...accessInputs.map((input) =>
-      h(
+      element(
         "label",
         { class: "ocmap-cp-choice" },
         input,
-        h(
+        element(
           "span",
           { class: "ocmap-cp-choice__text" },
-          h("strong", null, ACCESS_LABEL[input.value as Access]),
-          h("span", { class: "ocmap-cp-muted" }, ACCESS_HINT[input.value as Access]),
+          element("strong", null, ACCESS_LABEL[input.value as Access]),
+          element("span", { class: "ocmap-cp-muted" }, ACCESS_HINT[input.value as Access]),
         ),
       ),
     ),
   );
-  const ttlSelect = h(
+  const ttlSelect = element(
     "select",
     { id: ttlId, class: "ocmap-cp-input", onchange: () => (shared.ttlSeconds = Number(ttlSelect.value)) },
-    ...LIFETIMES.map((s) => h("option", { value: s, selected: s === shared.ttlSeconds }, `${s / 60} minutes`)),
+    ...LIFETIMES.map((s) => element("option", { value: s, selected: s === shared.ttlSeconds }, `${s / 60} minutes`)),
   );
-  const labelInput = h("input", {
+  const labelInput = element("input", {
     id: labelId,
     class: "ocmap-cp-input",
     type: "text",
@@ -56,13 +56,13 @@ export function newCodeForm(headingId: string, shared: Shared, onCreate: () => v
     spellcheck: "false",
     placeholder: "e.g. Ana's laptop",
   });
-  const createButton = h(
+  const createButton = element(
     "button",
     { type: "submit", class: "ocmap-cp-btn ocmap-cp-btn--primary" },
     "Create pairing code",
   );
-  const note = h("p", { class: "ocmap-cp-note" });
-  const element = h(
+  const note = element("p", { class: "ocmap-cp-note" });
+  const form = element(
     "form",
     {
       class: "ocmap-cp-form",
@@ -70,23 +70,23 @@ export function newCodeForm(headingId: string, shared: Shared, onCreate: () => v
       onsubmit: (ev: Event) => (ev.preventDefault(), onCreate()),
     },
     accessField,
-    h(
+    element(
       "div",
       { class: "ocmap-cp-row" },
-      h("div", { class: "ocmap-cp-field" }, h("label", { for: ttlId }, "Lifetime"), ttlSelect),
-      h(
+      element("div", { class: "ocmap-cp-field" }, element("label", { for: ttlId }, "Lifetime"), ttlSelect),
+      element(
         "div",
         { class: "ocmap-cp-field ocmap-cp-field--grow" },
-        h("label", { for: labelId }, "Label ", h("span", { class: "ocmap-cp-muted" }, "(optional)")),
+        element("label", { for: labelId }, "Label ", element("span", { class: "ocmap-cp-muted" }, "(optional)")),
         labelInput,
       ),
     ),
-    h("div", { class: "ocmap-cp-actions" }, createButton),
+    element("div", { class: "ocmap-cp-actions" }, createButton),
     note,
   );
 
   return {
-    element,
+    element: form,
     createButton,
     labelInput,
     update(canAdmin, connected) {

@@ -1,7 +1,7 @@
 // The revoke confirmation: a native modal dialog (focus trap, Escape to cancel) that hands focus back
 // to the button that opened it, unless the revoke went through (that row is gone then).
 import type { TrustedClient } from "@ocmap/protocol/pairing-protocol";
-import { h, uid } from "./dom.ts";
+import { element, uid } from "./dom.ts";
 
 export interface RevokeDialogActions {
   /** Revoke the device; reports its own errors. */
@@ -19,19 +19,19 @@ export interface RevokeDialog {
 export function revokeDialog(actions: RevokeDialogActions): RevokeDialog {
   const titleId = uid("dlg");
   const textId = uid("dlgtext");
-  const text = h("p", { id: textId });
-  const confirm = h(
+  const text = element("p", { id: textId });
+  const confirm = element(
     "button",
     { type: "button", class: "ocmap-cp-btn ocmap-cp-btn--danger", "data-testid": "ocmap-confirm-revoke" },
     "Revoke device",
   );
-  const cancel = h("button", { type: "button", class: "ocmap-cp-btn", autofocus: true }, "Keep it");
-  const dialog = h(
+  const cancel = element("button", { type: "button", class: "ocmap-cp-btn", autofocus: true }, "Keep it");
+  const dialog = element(
     "dialog",
     { class: "ocmap-cp-dialog", "aria-labelledby": titleId, "aria-describedby": textId },
-    h("h2", { id: titleId }, "Revoke this desktop client?"),
+    element("h2", { id: titleId }, "Revoke this desktop client?"),
     text,
-    h("div", { class: "ocmap-cp-actions ocmap-cp-actions--end" }, cancel, confirm),
+    element("div", { class: "ocmap-cp-actions ocmap-cp-actions--end" }, cancel, confirm),
   );
   let pending: { device: TrustedClient; returnTo: HTMLElement | null } | undefined;
 
