@@ -14,18 +14,18 @@ const show = (line: any) => {
 };
 
 say("Starting a local OpenClaw gateway with the ocmap-pairing plugin (about 10 s)…");
-const g = await startGateway();
+const gateway = await startGateway();
 const service = newKeychainService();
 try {
-  say(`Gateway ready at ${g.url}. As its operator: pairing.createCode`);
-  const code = await g.call("pairing.createCode", { access: "standard", label: "demo" });
+  say(`Gateway ready at ${gateway.url}. As its operator: pairing.createCode`);
+  const code = await gateway.call("pairing.createCode", { access: "standard", label: "demo" });
   process.stdout.write(
     `  code ${code.code}, expires in ${Math.round((code.expiresAtMs - Date.now()) / 1000)} s, ` +
       `link ${code.pairingLink}\n`,
   );
 
-  say(`On the client: ocmap pair ${g.url} ${code.code}`);
-  const paired = await runCli(service, ["pair", g.url, code.code, "--json"]);
+  say(`On the client: ocmap pair ${gateway.url} ${code.code}`);
+  const paired = await runCli(service, ["pair", gateway.url, code.code, "--json"]);
   paired.lines.forEach(show);
   if (paired.code !== 0) throw new Error(`pairing failed (exit ${paired.code})`);
 
@@ -33,7 +33,7 @@ try {
   const client = new CliProcess(service, ["connect", "--json"]);
   const connected = await client.waitForLine((l) => l.state === "PAIRED_CONNECTED", "connected");
   show(connected);
-  const list = await g.call("pairing.list", {});
+  const list = await gateway.call("pairing.list", {});
   const device = list.devices.find((d: any) => d.deviceId === connected.device.id);
   process.stdout.write(
     `  Clawpodz sees: ${device.displayName}, fingerprint ${device.fingerprint}, connected: ${device.connected}\n`,
@@ -41,7 +41,7 @@ try {
 
   say("As the operator: pairing.revokeDevice");
   const t0 = performance.now();
-  await g.call("pairing.revokeDevice", { deviceId: device.deviceId, reason: "demo" });
+  await gateway.call("pairing.revokeDevice", { deviceId: device.deviceId, reason: "demo" });
   const revoked = await client.waitForLine((l) => l.state === "REVOKED", "revoked");
   show(revoked);
   process.stdout.write(
@@ -51,5 +51,5 @@ try {
   const status = await runCli(service, ["status"]);
   say(`ocmap status now: exit ${status.code} (3 = not paired: the keychain entry was wiped)`);
 } finally {
-  await g.dispose();
+  await gateway.dispose();
 }

@@ -2,15 +2,15 @@
 // Shared by the plugin (issue, verify) and the client (reject typos before any request).
 
 export const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-const N = CROCKFORD.length;
+const BASE = CROCKFORD.length;
 
-/** Luhn mod N sum, doubling every second symbol from the right (from the first when `doubleFirst`). */
+/** Luhn mod 32 sum, doubling every second symbol from the right (from the first when `doubleFirst`). */
 function luhnSum(symbols: string, doubleFirst: boolean): number {
   let factor = doubleFirst ? 2 : 1;
   let sum = 0;
   for (let i = symbols.length - 1; i >= 0; i--) {
     const addend = factor * CROCKFORD.indexOf(symbols[i]!);
-    sum += Math.floor(addend / N) + (addend % N);
+    sum += Math.floor(addend / BASE) + (addend % BASE);
     factor = factor === 2 ? 1 : 2;
   }
   return sum;
@@ -18,10 +18,10 @@ function luhnSum(symbols: string, doubleFirst: boolean): number {
 
 /** The check symbol that makes the whole string validate to 0. */
 export function checkSymbol(payload: string): string {
-  return CROCKFORD[(N - (luhnSum(payload, true) % N)) % N]!;
+  return CROCKFORD[(BASE - (luhnSum(payload, true) % BASE)) % BASE]!;
 }
 
-const luhnValid = (code: string) => luhnSum(code, false) % N === 0;
+const luhnValid = (code: string) => luhnSum(code, false) % BASE === 0;
 
 export const CODE_PARSE_MESSAGES = {
   CODE_EMPTY: "Enter the pairing code shown in Clawpodz.",

@@ -63,14 +63,21 @@ export interface PairingFailure {
 }
 
 /** The exact bytes a device signs to prove it holds the key during exchange. */
-export function exchangeSignaturePayload(p: {
+export function exchangeSignaturePayload(fields: {
   nonce: string;
   requestId: string;
   id: string;
   publicKey: string;
   signedAt: number;
 }): string {
-  return JSON.stringify(["ocmap-exchange-v1", p.nonce, p.requestId, p.id, p.publicKey, p.signedAt]);
+  return JSON.stringify([
+    "ocmap-exchange-v1",
+    fields.nonce,
+    fields.requestId,
+    fields.id,
+    fields.publicKey,
+    fields.signedAt,
+  ]);
 }
 
 /** First 12 hex characters of the deviceId, upper case, groups of 4: `A1B2 C3D4 E5F6`. */
