@@ -22,11 +22,11 @@ export function newKeychainService(): string {
 export function runCli(
   service: string,
   args: string[],
-  o: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [ocmapBin, ...args], {
-      env: { ...process.env, OCMAP_KEYCHAIN_SERVICE: service, ...o.env },
+      env: { ...process.env, OCMAP_KEYCHAIN_SERVICE: service, ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -36,9 +36,11 @@ export function runCli(
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
       reject(
-        new Error(`ocmap ${args.join(" ")} did not exit within ${o.timeoutMs ?? 60_000} ms\n${stdout}\n${stderr}`),
+        new Error(
+          `ocmap ${args.join(" ")} did not exit within ${options.timeoutMs ?? 60_000} ms\n${stdout}\n${stderr}`,
+        ),
       );
-    }, o.timeoutMs ?? 60_000);
+    }, options.timeoutMs ?? 60_000);
     child.on("exit", (code) => {
       clearTimeout(timer);
       resolve({ code: code ?? -1, stdout, stderr, lines: parseLines(stdout) });
@@ -61,13 +63,13 @@ export class CliProcess {
       stdio: ["ignore", "pipe", "pipe"],
     });
     let buf = "";
-    this.child.stdout!.on("data", (d) => {
-      this.stdout += d;
-      buf += d;
-      let i: number;
-      while ((i = buf.indexOf("\n")) >= 0) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
+    this.child.stdout!.on("data", (chunk) => {
+      this.stdout += chunk;
+      buf += chunk;
+      let newline: number;
+      while ((newline = buf.indexOf("\n")) >= 0) {
+        const line = buf.slice(0, newline);
+        buf = buf.slice(newline + 1);
         try {
           this.lines.push(JSON.parse(line));
         } catch {
@@ -115,11 +117,11 @@ function parseLines(text: string): any[] {
   return text
     .split("\n")
     .filter(Boolean)
-    .map((l) => {
+    .map((line) => {
       try {
-        return JSON.parse(l);
+        return JSON.parse(line);
       } catch {
-        return { text: l };
+        return { text: line };
       }
     });
 }

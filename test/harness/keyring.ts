@@ -13,7 +13,8 @@ export function testKeyringPassword(): string {
   const password = process.env.OCMAP_TEST_KEYRING_PASSWORD;
   if (!process.env.OCMAP_TEST_KEYRING || !password) {
     throw new Error(
-      "The keychain tests need the throwaway keyring: run them with `bash scripts/with-sandbox.sh npx vitest run test/core`.",
+      "The keychain tests need the throwaway keyring: run them with " +
+        "`bash scripts/with-sandbox.sh npx vitest run test/core`.",
     );
   }
   return password;
@@ -45,9 +46,9 @@ export async function isLocked(collection: string): Promise<boolean> {
     "string:org.freedesktop.Secret.Collection",
     "string:Locked",
   );
-  const m = /boolean (true|false)/.exec(out);
-  if (!m) throw new Error(`Unexpected Locked property: ${out}`);
-  return m[1] === "true";
+  const match = /boolean (true|false)/.exec(out);
+  if (!match) throw new Error(`Unexpected Locked property: ${out}`);
+  return match[1] === "true";
 }
 
 export async function lock(collection: string): Promise<void> {

@@ -6,16 +6,16 @@ export default class SummaryReporter implements Reporter {
     let passed = 0;
     let failed = 0;
     let skipped = 0;
-    for (const m of modules) {
+    for (const testModule of modules) {
       let moduleFailures = 0;
-      for (const t of m.children.allTests()) {
-        const s = t.result().state;
-        if (s === "passed") passed++;
-        else if (s === "failed") moduleFailures++;
+      for (const test of testModule.children.allTests()) {
+        const state = test.result().state;
+        if (state === "passed") passed++;
+        else if (state === "failed") moduleFailures++;
         else skipped++;
       }
       // A failed file with no failed test (a throwing beforeAll, an import error) is a failure too.
-      failed += m.state() === "failed" && moduleFailures === 0 ? 1 : moduleFailures;
+      failed += testModule.state() === "failed" && moduleFailures === 0 ? 1 : moduleFailures;
     }
     process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }

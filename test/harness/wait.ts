@@ -9,8 +9,8 @@ export async function waitFor<T>(
   let last: unknown;
   for (;;) {
     try {
-      const v = await probe();
-      if (v) return v as NonNullable<T>;
+      const value = await probe();
+      if (value) return value as NonNullable<T>;
     } catch (err) {
       last = err;
     }
