@@ -24,7 +24,7 @@ const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 
-let g: Gateway;
+let gateway: Gateway;
 let browser: Browser;
 const cliProcesses: CliProcess[] = [];
 
@@ -40,23 +40,23 @@ const cspViolations: string[] = [];
 const bodies: Promise<void>[] = [];
 
 beforeAll(async () => {
-  g = await startGateway({ pluginConfig: { maxFailuresGlobal: 3 } });
+  gateway = await startGateway({ pluginConfig: { maxFailuresGlobal: 3 } });
   mkdirSync(SHOTS, { recursive: true });
   // launch() runs Chromium on a fresh temporary profile (user-data-dir) that it deletes on close.
   browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
 });
 
 afterAll(async () => {
-  for (const p of cliProcesses) if (p.child.exitCode === null) await p.stop();
+  for (const client of cliProcesses) if (client.child.exitCode === null) await client.stop();
   await browser?.close();
-  await g?.dispose();
+  await gateway?.dispose();
 });
 
 async function setCustomPluginUi(on: boolean) {
-  await g.updateConfig((c) => {
-    c.gateway.controlUi = {
-      ...c.gateway.controlUi,
-      experimental: { ...c.gateway.controlUi?.experimental, customPlugins: on },
+  await gateway.updateConfig((config) => {
+    config.gateway.controlUi = {
+      ...config.gateway.controlUi,
+      experimental: { ...config.gateway.controlUi?.experimental, customPlugins: on },
     };
   });
 }
@@ -64,10 +64,10 @@ async function setCustomPluginUi(on: boolean) {
 /** A fresh browser context (own storage, so its own Control UI device) with traffic recording. */
 async function openContext(): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1 });
-  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: g.httpUrl });
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: gateway.httpUrl });
   const page = await context.newPage();
-  page.on("console", (m) => {
-    if (/Content.Security.Policy/i.test(m.text())) cspViolations.push(m.text());
+  page.on("console", (message) => {
+    if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text());
   });
   // Bodies of finished requests (a slow one, like the gateway owner's avatar, is read once it finishes).
   page.on("requestfinished", (req) => {
@@ -109,18 +109,18 @@ async function closeContext(context: BrowserContext) {
 
 /** Open the Control UI at the tab's own address and approve this browser's device, as an admin would. */
 async function login(page: Page) {
-  const seen = new Set((await g.call("device.pair.list", {})).pending?.map((p: any) => p.requestId) ?? []);
-  await page.goto(`${g.httpUrl}/clawpodz#token=${encodeURIComponent(g.token)}`);
+  const seen = new Set((await gateway.call("device.pair.list", {})).pending?.map((p: any) => p.requestId) ?? []);
+  await page.goto(`${gateway.httpUrl}/clawpodz#token=${encodeURIComponent(gateway.token)}`);
   const req = await waitFor(
     async () =>
-      ((await g.call("device.pair.list", {})).pending ?? []).find(
+      ((await gateway.call("device.pair.list", {})).pending ?? []).find(
         (p: any) => p.clientId === "openclaw-control-ui" && !seen.has(p.requestId),
       ),
     "the browser's pending openclaw-control-ui pairing request",
     30_000,
     200,
   );
-  await g.call("device.pair.approve", { requestId: req.requestId });
+  await gateway.call("device.pair.approve", { requestId: req.requestId });
 }
 
 /** Screenshot, plus the live DOM and the page's web storage for the secret scan. */
@@ -150,7 +150,7 @@ describe("Clawpodz tab in the real Control UI", () => {
   });
 
   it("creates a code, sees the CLI pair and connect, revokes it, and never shows a secret", async () => {
-    if (g.readConfig().gateway.controlUi?.experimental?.customPlugins !== true) await setCustomPluginUi(true);
+    if (gateway.readConfig().gateway.controlUi?.experimental?.customPlugins !== true) await setCustomPluginUi(true);
     const { context, page } = await openContext();
     try {
       await login(page);
@@ -169,8 +169,8 @@ describe("Clawpodz tab in the real Control UI", () => {
       await codeEl.waitFor();
       const code = (await codeEl.textContent())!.trim();
       expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
-      expect(await page.getByTestId("ocmap-gateway-url").textContent()).toBe(g.url);
-      const link = `ocmap://pair?gateway=${encodeURIComponent(g.url)}&code=${code}`;
+      expect(await page.getByTestId("ocmap-gateway-url").textContent()).toBe(gateway.url);
+      const link = `ocmap://pair?gateway=${encodeURIComponent(gateway.url)}&code=${code}`;
       expect(await page.getByTestId("ocmap-link").inputValue()).toBe(link);
       await page.getByRole("button", { name: "Copy pairing link" }).click();
       await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(link);
@@ -184,7 +184,7 @@ describe("Clawpodz tab in the real Control UI", () => {
 
       // The OCMAP CLI pairs with the code read from the page, then stays connected.
       const svc = newKeychainService();
-      const pair = await runCli(svc, ["pair", g.url, code, "--json"]);
+      const pair = await runCli(svc, ["pair", gateway.url, code, "--json"]);
       expect(pair.code, pair.stdout + pair.stderr).toBe(0);
       const ks = new Keystore({ service: svc });
       const trust = await ks.loadTrust();
@@ -193,9 +193,9 @@ describe("Clawpodz tab in the real Control UI", () => {
       clientSecrets.add(trust!.deviceToken);
       if (identity?.privateKey) clientSecrets.add(identity.privateKey);
       const fp = fingerprint(trust!.deviceId);
-      const p = new CliProcess(svc, ["connect", "--json"]);
-      cliProcesses.push(p);
-      await p.waitForLine((l) => l.state === "PAIRED_CONNECTED", "ocmap connect: PAIRED_CONNECTED");
+      const client = new CliProcess(svc, ["connect", "--json"]);
+      cliProcesses.push(client);
+      await client.waitForLine((l) => l.state === "PAIRED_CONNECTED", "ocmap connect: PAIRED_CONNECTED");
 
       // The tab updates by itself: code used by this device, device connected now.
       await page
@@ -226,9 +226,9 @@ describe("Clawpodz tab in the real Control UI", () => {
       await dialog.getByRole("button", { name: "Revoke device" }).click();
       await dialog.waitFor({ state: "hidden" });
 
-      const line = await p.waitForLine((l) => l.state === "REVOKED", "ocmap connect: REVOKED", 20_000);
+      const line = await client.waitForLine((l) => l.state === "REVOKED", "ocmap connect: REVOKED", 20_000);
       expect(line.reason.code).toBe("REVOKED");
-      expect(await p.exited).toBe(4);
+      expect(await client.exited).toBe(4);
       await row.and(page.locator("[data-revoked=true]")).waitFor({ timeout: 20_000 });
       expect(await row.textContent()).toContain("Revoked");
       expect(await row.getByRole("button").count()).toBe(0);
@@ -246,13 +246,13 @@ describe("Clawpodz tab in the real Control UI", () => {
       await page.getByTestId("ocmap-live-ended").and(page.locator("[data-status=cancelled]")).waitFor();
       await page.locator("[data-testid=ocmap-codes] tr[data-status=cancelled]", { hasText: "to cancel" }).waitFor();
       expect(await page.getByTestId("ocmap-code").count()).toBe(0);
-      const late = await runCli(newKeychainService(), ["pair", g.url, second, "--json"]);
+      const late = await runCli(newKeychainService(), ["pair", gateway.url, second, "--json"]);
       expect(late.code).toBe(6);
       expect(late.lines.at(-1)).toMatchObject({ type: "error", code: "CODE_ALREADY_USED" });
 
       // Guessing trips the gateway-wide cap (3 in this file): the tab says pairing is paused, and until when.
       await waitFor(
-        async () => (await redeem(g, "0000-0000")).status === 429,
+        async () => (await redeem(gateway, "0000-0000")).status === 429,
         "the gateway-wide failure cap",
         10_000,
         0,
@@ -276,24 +276,25 @@ describe("Clawpodz tab in the real Control UI", () => {
     expect(htmlSnapshots.length).toBeGreaterThanOrEqual(10);
     expect(received.length).toBeGreaterThan(20);
     const all = [...htmlSnapshots, ...received].join("\n");
-    for (const s of bootstrapTokens) expect(all.includes(s), "a bootstrap token reached the page").toBe(false);
-    for (const s of clientSecrets)
-      expect(all.includes(s), "the client's device token or key reached the page").toBe(false);
+    for (const secret of bootstrapTokens)
+      expect(all.includes(secret), "a bootstrap token reached the page").toBe(false);
+    for (const secret of clientSecrets)
+      expect(all.includes(secret), "the client's device token or key reached the page").toBe(false);
   });
 });
 
 describe("headless operator with the openclaw CLI", () => {
   /** `openclaw gateway call <method> --json [--params <json>]`, exactly as the README shows it. */
   const call = async (method: string, params?: unknown) => {
-    const r = await g.cli([
+    const result = await gateway.cli([
       "gateway",
       "call",
       method,
       "--json",
       ...(params === undefined ? [] : ["--params", JSON.stringify(params)]),
     ]);
-    expect(r.code, `${method}: ${r.stdout}\n${r.stderr}`).toBe(0);
-    return JSON.parse(r.stdout);
+    expect(result.code, `${method}: ${result.stdout}\n${result.stderr}`).toBe(0);
+    return JSON.parse(result.stdout);
   };
 
   it("createCode → ocmap pair → pairing.list shows it → revokeDevice → the client is REVOKED", async () => {
@@ -304,17 +305,17 @@ describe("headless operator with the openclaw CLI", () => {
       code: expect.stringMatching(/^\w{4}-\w{4}$/),
     });
     const svc = newKeychainService();
-    const pair = await runCli(svc, ["pair", g.url, created.code, "--json"]);
+    const pair = await runCli(svc, ["pair", gateway.url, created.code, "--json"]);
     expect(pair.code, pair.stdout + pair.stderr).toBe(0);
     const trust = (await new Keystore({ service: svc }).loadTrust())!;
     expect(trust.scopes).toEqual(["operator.read"]);
-    const p = new CliProcess(svc, ["connect", "--json"]);
-    cliProcesses.push(p);
-    await p.waitForLine((l) => l.state === "PAIRED_CONNECTED", "ocmap connect: PAIRED_CONNECTED");
+    const client = new CliProcess(svc, ["connect", "--json"]);
+    cliProcesses.push(client);
+    await client.waitForLine((l) => l.state === "PAIRED_CONNECTED", "ocmap connect: PAIRED_CONNECTED");
 
     const list = await waitFor(async () => {
-      const l = await call("pairing.list");
-      return l.devices.find((d: any) => d.deviceId === trust.deviceId)?.connected ? l : undefined;
+      const listing = await call("pairing.list");
+      return listing.devices.find((d: any) => d.deviceId === trust.deviceId)?.connected ? listing : undefined;
     }, "pairing.list to show the device connected");
     expect(list.codes.find((c: any) => c.codeId === created.codeId)).toMatchObject({
       status: "used",
@@ -328,7 +329,7 @@ describe("headless operator with the openclaw CLI", () => {
     expect(JSON.stringify(list)).not.toContain(trust.deviceToken);
 
     // Without --json, as an operator would type it.
-    const revoked = await g.cli([
+    const revoked = await gateway.cli([
       "gateway",
       "call",
       "pairing.revokeDevice",
@@ -337,8 +338,8 @@ describe("headless operator with the openclaw CLI", () => {
     ]);
     expect(revoked.code, revoked.stdout + revoked.stderr).toBe(0);
     expect(revoked.stdout).toContain(trust.deviceId);
-    await p.waitForLine((l) => l.state === "REVOKED", "ocmap connect: REVOKED", 20_000);
-    expect(await p.exited).toBe(4);
+    await client.waitForLine((l) => l.state === "REVOKED", "ocmap connect: REVOKED", 20_000);
+    expect(await client.exited).toBe(4);
     const after = await call("pairing.list");
     expect(after.devices.find((d: any) => d.deviceId === trust.deviceId)).toMatchObject({
       revokedBy: "operator",
