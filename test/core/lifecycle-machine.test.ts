@@ -6,6 +6,7 @@ import { coreView } from "../../src/core/core-view.std.ts";
 import {
   clockActions,
   lifecycleMachine,
+  type ForgetOutcome,
   type LiveSession,
   type TrustSummary,
 } from "../../src/core/lifecycle-machine.std.ts";
@@ -21,23 +22,23 @@ const trust: TrustSummary = {
 function fakeSession(tickIntervalMs = 30_000) {
   let close!: (c: { code: number; reason: string }) => void;
   const activity = new Set<() => void>();
-  const s: LiveSession & { drop(code: number): void; ping(): void; closedByClient: boolean } = {
+  const s: LiveSession & { drop(code: number, reason?: string): void; ping(): void; closedByClient: boolean } = {
     tickIntervalMs,
     closed: new Promise((r) => (close = r)),
     onActivity: (cb) => (activity.add(cb), () => activity.delete(cb)),
     close() {
       s.closedByClient = true;
     },
-    drop: (code) => close({ code, reason: "" }),
+    drop: (code, reason = "") => close({ code, reason }),
     ping: () => activity.forEach((cb) => cb()),
     closedByClient: false,
   };
   return s;
 }
 
-type Outcome = { ok: true } | { ok: false; code: string; retryAfterMs?: number };
+type Outcome = { ok: true } | { ok: false; code: string; retryAfterMs?: number } | "hold";
 
-function harness(o: { stored?: boolean; connects?: Outcome[]; pair?: Outcome } = {}) {
+function harness(o: { stored?: boolean; connects?: Outcome[]; pair?: Outcome; forget?: ForgetOutcome } = {}) {
   const clock = new SimulatedClock();
   const calls = { connect: 0, wipe: 0, forget: [] as Array<LiveSession | null> };
   const sessions: ReturnType<typeof fakeSession>[] = [];
@@ -52,6 +53,7 @@ function harness(o: { stored?: boolean; connects?: Outcome[]; pair?: Outcome } =
         // fake
         calls.connect++;
         const next = connects.shift() ?? { ok: false, code: "GATEWAY_UNREACHABLE" };
+        if (next === "hold") return new Promise<never>(() => undefined); // an attempt that has not settled yet
         if (!next.ok) throw fail(next);
         const s = fakeSession();
         sessions.push(s);
@@ -60,13 +62,17 @@ function harness(o: { stored?: boolean; connects?: Outcome[]; pair?: Outcome } =
       pair: fromPromise(async () => {
         // fake
         const r = o.pair ?? { ok: true };
+        if (r === "hold") return new Promise<never>(() => undefined);
         if (!r.ok) throw fail(r);
         const s = fakeSession();
         sessions.push(s);
         return { session: s as LiveSession, trust };
       }),
       // fake
-      forget: fromPromise(async ({ input }) => (calls.forget.push(input.session), { toldGateway: !!input.session })),
+      forget: fromPromise(async ({ input }) => {
+        calls.forget.push(input.session);
+        return { outcome: o.forget ?? (input.session ? "told" : "offline") };
+      }),
       wipe: fromPromise<void>(async () => void calls.wipe++), // fake
     },
   });
@@ -225,13 +231,14 @@ describe("lifecycle machine (SimulatedClock, fake actors)", () => {
     expect(h.calls.wipe).toBe(1);
   });
 
-  it("a 4001 close or a rejected token means REVOKED; pairing again is allowed", async () => {
-    const h = harness({ stored: true, connects: [{ ok: true }, { ok: false, code: "TOKEN_REJECTED" }] });
+  it("a 4001 'device removed' close or a rejected token means REVOKED; pairing again is allowed", async () => {
+    const h = harness({ stored: true, connects: [{ ok: true }, { ok: true }] });
     await h.start();
-    h.sessions[0]!.drop(4001);
+    h.sessions[0]!.drop(4001, "device removed");
     await h.settle();
     expect(h.view()).toMatchObject({ state: "REVOKED", device: null, reconnect: null });
     expect(h.calls.wipe).toBe(1);
+    expect(h.calls.connect).toBe(1); // at once: no confirming reconnect for a removal
     h.actor.send({ type: "PAIR", gatewayUrl: "wss://gw.example", code: "ABCD-EFGH" });
     await h.settle();
     expect(h.view().state).toBe("PAIRED_CONNECTED");
@@ -251,5 +258,85 @@ describe("lifecycle machine (SimulatedClock, fake actors)", () => {
       lastError: { code: "CODE_EXPIRED" },
       reason: { code: "CODE_EXPIRED" },
     });
+  });
+});
+
+// The gateway's own 4001 reasons (openclaw 2026.9.6 dist): only a removal says the device is gone.
+const NOT_A_REMOVAL = [
+  "gateway auth changed",
+  "gateway policy changed",
+  "operator role changed",
+  "Gateway access is no longer active; ask a Gateway administrator to restore it.",
+  "client invalidated: gateway-policy-changed",
+  "agent runtime authority closed",
+];
+
+describe("a 4001 close is judged by its reason (SimulatedClock, fake actors)", () => {
+  it.each(NOT_A_REMOVAL)("'%s': trust kept, one reconnect at once, connected again", async (reason) => {
+    const h = harness({ stored: true, connects: [{ ok: true }, { ok: true }] });
+    await h.start();
+    h.sessions[0]!.drop(4001, reason);
+    await h.settle();
+    // No clock advance: the confirming reconnect does not wait for a backoff delay.
+    expect(h.calls.connect).toBe(2);
+    expect(h.calls.wipe).toBe(0);
+    expect(h.view()).toMatchObject({ state: "PAIRED_CONNECTED", device: { id: trust.deviceId } });
+  });
+
+  it("an access change, then the stored token refused (mismatch or NOT_PAIRED) → REVOKED", async () => {
+    const h = harness({ stored: true, connects: [{ ok: true }, { ok: false, code: "TOKEN_REJECTED" }] });
+    await h.start();
+    h.sessions[0]!.drop(4001, "gateway auth changed");
+    await h.settle();
+    expect(h.calls.connect).toBe(2);
+    expect(h.view()).toMatchObject({ state: "REVOKED", reason: { code: "REVOKED" }, device: null });
+    expect(h.calls.wipe).toBe(1);
+  });
+
+  it("an access change with the gateway unreachable keeps the trust and keeps retrying", async () => {
+    const h = harness({
+      stored: true,
+      connects: [{ ok: true }, { ok: false, code: "GATEWAY_UNREACHABLE" }, { ok: true }],
+    });
+    await h.start();
+    h.sessions[0]!.drop(4001, "operator role changed");
+    await h.settle();
+    expect(h.view()).toMatchObject({
+      state: "PAIRED_DISCONNECTED",
+      activity: "waiting",
+      device: { id: trust.deviceId },
+    });
+    expect(h.calls.wipe).toBe(0);
+    await h.advance(h.view().reconnect!.nextRetryAt! - h.clock.now());
+    expect(h.view().state).toBe("PAIRED_CONNECTED");
+  });
+
+  it("ACCESS_CHANGED is what the view says while it checks", async () => {
+    const h = harness({ stored: true, connects: [{ ok: true }, "hold"] });
+    await h.start();
+    h.sessions[0]!.drop(4001, "gateway policy changed");
+    await h.settle();
+    expect(h.view()).toMatchObject({
+      state: "PAIRED_DISCONNECTED",
+      activity: "connecting",
+      lastError: { code: "ACCESS_CHANGED" },
+      device: { id: trust.deviceId },
+    });
+  });
+});
+
+describe("forget says what the gateway did (SimulatedClock, fake actors)", () => {
+  it.each([
+    ["told", "FORGOTTEN"],
+    ["refused", "FORGET_REFUSED"],
+    ["unconfirmed", "FORGET_UNCONFIRMED"],
+    ["offline", "FORGET_OFFLINE"],
+  ] as const)("outcome %s → notice %s, trust cleared either way", async (outcome, code) => {
+    const h = harness({ stored: true, connects: [{ ok: true }], forget: outcome });
+    await h.start();
+    h.actor.send({ type: "FORGET" });
+    await h.settle();
+    expect(h.view()).toMatchObject({ state: "UNPAIRED", device: null, notice: { code } });
+    expect(h.view().notice!.message.length).toBeGreaterThan(20);
   });
 });
