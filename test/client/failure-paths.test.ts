@@ -81,7 +81,7 @@ describe("no keychain race", () => {
   it("pairing again while the REVOKED wipe is still running on a slow keychain keeps the new trust", async () => {
     const keystore = new Keystore({ service: newKeychainService() });
     const p = await pairedCore(keystore);
-    const keychain = slowDeletes(keystore, 1_500);
+    const keychain = slowKeychain(keystore, { deleteMs: 1_500 });
     await g.call("pairing.revokeDevice", { deviceId: p.deviceId });
     await p.core.waitFor((v) => v.state === "REVOKED");
     expect(keychain.deleting()).toBe(true); // the wipe is running: pair again right now
@@ -89,6 +89,7 @@ describe("no keychain race", () => {
     const again = await p.core.waitFor((v) => v.state !== "PAIRING_IN_PROGRESS" && v.state !== "REVOKED", 30_000);
     expect(again.state, JSON.stringify(again.lastError)).toBe("PAIRED_CONNECTED");
     expect(keychain.writesDuringDelete()).toBe(0);
+    await waitFor(() => keychain.idle(), "no keychain write or delete still running");
     const [trust, identity] = [await keystore.loadTrust(), await keystore.loadIdentity()];
     expect(identity?.deviceId).toBe(again.device!.id);
     expect(trust?.deviceId).toBe(again.device!.id);
@@ -96,10 +97,47 @@ describe("no keychain race", () => {
   });
 });
 
-/** The real keychain, with every delete taking `ms` longer (a slow Secret Service); counts writes that overlap one. */
-function slowDeletes(keystore: Keystore, ms: number) {
+describe("no keychain race (cancel)", () => {
+  it("cancel while a pairing saves, then pair again at once: only the new pairing is kept", async () => {
+    const keystore = new Keystore({ service: newKeychainService() });
+    const core = createCore({ keystore, timeoutMs: 5_000 });
+    cores.push(core);
+    core.start();
+    await core.waitFor((v) => v.state === "UNPAIRED" && v.activity === "idle");
+    const keychain = slowKeychain(keystore, { writeMs: 500, deleteMs: 1_500 });
+    const [first, second] = [await g.call("pairing.createCode", {}), await g.call("pairing.createCode", {})];
+    let cancelled = false;
+    const off = core.subscribe((v) => {
+      if (v.pairingStep !== "saving" || cancelled) return;
+      cancelled = true; // the first pairing is saving: cancel it and start another one right away
+      core.cancelPairing();
+      core.pair(g.url, second.code);
+    });
+    core.pair(g.url, first.code);
+    await waitFor(() => cancelled, "the first pairing to reach its save");
+    off();
+    const end = await core.waitFor((v) => v.state !== "PAIRING_IN_PROGRESS", 30_000);
+    expect(end.state, JSON.stringify(end.lastError)).toBe("PAIRED_CONNECTED");
+    await waitFor(() => keychain.idle(), "no keychain write or delete still running");
+    const [trust, identity] = [await keystore.loadTrust(), await keystore.loadIdentity()];
+    expect(identity?.deviceId).toBe(end.device!.id);
+    expect(trust?.deviceId).toBe(end.device!.id);
+    const codes = (await g.call("pairing.list", {})).codes;
+    const usedBy = (codeId: string) => codes.find((c: any) => c.codeId === codeId)?.deviceId;
+    expect(end.device!.id).toBe(usedBy(second.codeId));
+    // The cancelled pairing's session was closed: its device is not connected.
+    const firstDevice = usedBy(first.codeId);
+    if (firstDevice)
+      await waitFor(async () => (await gatewayDevice(firstDevice))?.connected === false, "no session left open");
+  });
+});
+
+/** The real keychain, slower (a sluggish Secret Service); counts writes that overlap a delete. */
+function slowKeychain(keystore: Keystore, o: { deleteMs?: number; writeMs?: number }) {
   let inDelete = 0;
+  let inWrite = 0;
   let overlapping = 0;
+  const pause = (ms = 0) => new Promise((r) => setTimeout(r, ms));
   const target = keystore as unknown as { call(op: (k: any) => Promise<unknown>, secrets?: unknown): Promise<unknown> };
   const call = target.call.bind(keystore);
   target.call = (op, secrets) =>
@@ -107,14 +145,20 @@ function slowDeletes(keystore: Keystore, ms: number) {
       (k) =>
         op({
           getPassword: (s: string, a: string) => k.getPassword(s, a),
-          setPassword: (s: string, a: string, v: string) => {
+          setPassword: async (s: string, a: string, v: string) => {
             if (inDelete > 0) overlapping++;
-            return k.setPassword(s, a, v);
+            inWrite++;
+            try {
+              await pause(o.writeMs);
+              return await k.setPassword(s, a, v);
+            } finally {
+              inWrite--;
+            }
           },
           deletePassword: async (s: string, a: string) => {
             inDelete++;
             try {
-              await new Promise((r) => setTimeout(r, ms));
+              await pause(o.deleteMs);
               return await k.deletePassword(s, a);
             } finally {
               inDelete--;
@@ -123,7 +167,11 @@ function slowDeletes(keystore: Keystore, ms: number) {
         }),
       secrets,
     );
-  return { deleting: () => inDelete > 0, writesDuringDelete: () => overlapping };
+  return {
+    deleting: () => inDelete > 0,
+    idle: () => inDelete === 0 && inWrite === 0,
+    writesDuringDelete: () => overlapping,
+  };
 }
 
 describe("scopes", () => {
