@@ -19,7 +19,6 @@ import type { CoreContext, CoreEvent, LiveSession, PairingStep, Reason, TrustSum
 
 export type { CoreContext, CoreEvent, LiveSession, PairingStep, Reason, TrustSummary } from "./lifecycle-types.std.ts";
 export { clockActions, type Clock } from "./lifecycle-clock.std.ts";
-export type { ForgetOutcome } from "./lifecycle-reasons.std.ts";
 
 const notProvided = (name: string) => () => {
   throw new Error(`actor ${name} not provided`);
