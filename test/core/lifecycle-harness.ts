@@ -39,7 +39,7 @@ type Outcome = { ok: true } | { ok: false; code: string; retryAfterMs?: number }
 
 export function harness(o: { stored?: boolean; connects?: Outcome[]; pair?: Outcome; forget?: ForgetOutcome } = {}) {
   const clock = new SimulatedClock();
-  const calls = { connect: 0, wipe: 0, forget: [] as Array<LiveSession | null> };
+  const calls = { connect: 0, wipe: 0, forget: [] as Array<LiveSession | null>, signals: [] as AbortSignal[] };
   const sessions: ReturnType<typeof fakeSession>[] = [];
   const connects = [...(o.connects ?? [])];
   const fail = (x: Extract<Outcome, { ok: false }>) =>
@@ -48,7 +48,8 @@ export function harness(o: { stored?: boolean; connects?: Outcome[]; pair?: Outc
     actions: clockActions({ now: () => clock.now(), random: () => 0 }),
     actors: {
       loadTrust: fromPromise(async () => (o.stored ? trust : null)), // fake
-      connect: fromPromise(async () => {
+      connect: fromPromise(async ({ signal }) => {
+        calls.signals.push(signal); // what the real actor closes a late session by
         // fake
         calls.connect++;
         const next = connects.shift() ?? { ok: false, code: "GATEWAY_UNREACHABLE" };
@@ -58,7 +59,8 @@ export function harness(o: { stored?: boolean; connects?: Outcome[]; pair?: Outc
         sessions.push(s);
         return { session: s as LiveSession, trust };
       }),
-      pair: fromPromise(async () => {
+      pair: fromPromise(async ({ signal }) => {
+        calls.signals.push(signal);
         // fake
         const r = o.pair ?? { ok: true };
         if (r === "hold") return new Promise<never>(() => undefined);

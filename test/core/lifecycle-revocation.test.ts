@@ -82,3 +82,38 @@ describe("forget says what the gateway did (SimulatedClock, fake actors)", () =>
     expect(h.view().notice!.message.length).toBeGreaterThan(20);
   });
 });
+
+describe("leaving an attempt aborts it (SimulatedClock, fake actors that never settle)", () => {
+  it("forget or stop while a reconnect is opening: the attempt's signal is aborted, nothing is borrowed", async () => {
+    const h = harness({ stored: true, connects: ["hold"] });
+    await h.start();
+    expect(h.view().activity).toBe("connecting");
+    h.actor.send({ type: "FORGET" });
+    await h.settle();
+    expect(h.calls.signals[0]!.aborted).toBe(true);
+    expect(h.calls.forget).toEqual([null]); // forget opens its own session; the held one is not reused
+    expect(h.view().state).toBe("UNPAIRED");
+
+    const stopped = harness({ stored: true, connects: ["hold"] });
+    await stopped.start();
+    stopped.actor.stop();
+    expect(stopped.calls.signals[0]!.aborted).toBe(true);
+  });
+
+  it("cancel or forget during pairing aborts the pairing; pairing again starts a fresh one", async () => {
+    for (const leave of ["CANCEL_PAIRING", "FORGET"] as const) {
+      const h = harness({ pair: "hold" });
+      await h.start();
+      h.actor.send({ type: "PAIR", gatewayUrl: "wss://gw.example", code: "ABCD-EFGH" });
+      await h.settle();
+      h.actor.send({ type: leave });
+      await h.settle();
+      expect(h.calls.signals[0]!.aborted).toBe(true);
+      expect(h.view()).toMatchObject({ state: "UNPAIRED", activity: "idle" });
+      h.actor.send({ type: "PAIR", gatewayUrl: "wss://gw.example", code: "ABCD-EFGH" });
+      await h.settle();
+      expect(h.calls.signals).toHaveLength(2);
+      expect(h.calls.signals[1]!.aborted).toBe(false);
+    }
+  });
+});
