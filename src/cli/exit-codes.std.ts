@@ -35,7 +35,9 @@ export function exitCodeFor(code: ClientErrorCode | string): number {
     case "GATEWAY_STARTING":
     case "CONNECTION_LOST":
     case "DEAD_SOCKET":
+    case "ACCESS_CHANGED":
     case "TIMEOUT":
+    case "FORGET_OFFLINE":
       return EXIT.UNREACHABLE;
     case "KEYCHAIN_UNAVAILABLE":
     case "KEYCHAIN_LOCKED":
@@ -50,6 +52,8 @@ export function exitCodeFor(code: ClientErrorCode | string): number {
     case "INVALID_REQUEST":
     case "CLOCK_SKEW":
     case "PROTOCOL_ERROR":
+    case "FORGET_REFUSED":
+    case "FORGET_UNCONFIRMED":
       return EXIT.REFUSED;
     default:
       return EXIT.INTERNAL;

@@ -12,9 +12,10 @@ const USAGE = `usage:
   ocmap pair '<ocmap://pair?...>'      pair from a pairing link (asks to confirm the gateway; --yes to skip)
   ocmap status                         connect once with the stored trust and report
   ocmap connect                        stay connected; one line per state change; exits 4 when revoked
-  ocmap forget                         revoke this device on the gateway (when reachable) and wipe local trust
+  ocmap forget                         remove this device from the gateway, and wipe local trust in any case
 options: --json (JSON lines), --yes (confirm a link's gateway), --timeout <ms>
-exit codes: 0 ok, 1 internal, 2 usage, 3 not paired, 4 revoked, 5 unreachable, 6 code rejected, 7 keychain, 8 refused`;
+exit codes: 0 ok, 1 internal, 2 usage, 3 not paired, 4 revoked, 5 unreachable, 6 code rejected, 7 keychain, 8 refused
+  (forget: 0 only when the gateway removed the device; 5 gateway offline, 8 refused or not confirmed)`;
 
 interface Flags {
   json: boolean;
@@ -179,7 +180,10 @@ async function forget(core: OcmapCore, flags: Flags, out: Out): Promise<number> 
   core.forget();
   const end = await core.waitFor((x) => x.state === "UNPAIRED" && x.activity === "idle", flags.timeoutMs);
   if (end.lastError) return fail(out, end.lastError.code, end.lastError.message);
-  out.info(end.notice?.message ?? end.reason.message, { notice: end.notice?.code ?? "FORGOTTEN" });
+  // Only a gateway that removed this device is a success; refused, unconfirmed and offline each say so.
+  const notice = end.notice ?? { code: "FORGOTTEN", message: end.reason.message };
+  if (notice.code !== "FORGOTTEN") return fail(out, notice.code, notice.message);
+  out.info(notice.message, { notice: notice.code });
   return EXIT.OK;
 }
 

@@ -22,6 +22,8 @@ export const CLIENT_ERROR_MESSAGES = {
   AUTH_RATE_LIMITED: "The gateway is rate limiting sign-ins from this address. OCMAP will retry later.",
   DEAD_SOCKET: "The connection went silent. Reconnecting.",
   CONNECTION_LOST: "The connection to the gateway was lost. Reconnecting.",
+  ACCESS_CHANGED:
+    "The gateway closed the connection after a change to its access settings. Checking this device is still trusted.",
   PROTOCOL_ERROR: "The gateway sent something OCMAP does not understand. Update OCMAP.",
   TIMEOUT: "The gateway did not answer in time. Check your network, then try again.",
   CLOCK_SKEW: "This computer's clock is far off from the gateway's. Set the correct time, then try again.",
@@ -31,6 +33,11 @@ export const CLIENT_ERROR_MESSAGES = {
   KEYCHAIN_FAILED: "The keychain refused to store OCMAP's credentials. Check your keyring, then try again.",
   FORGET_OFFLINE:
     "Removed from this computer. The gateway was not reachable: ask its operator to revoke this device in Clawpodz.",
+  FORGET_REFUSED:
+    "Removed from this computer. The gateway refused to remove this device: ask its operator to revoke it in Clawpodz.",
+  FORGET_UNCONFIRMED:
+    "Removed from this computer. The gateway did not confirm that it removed this device: ask its operator to " +
+    "revoke it in Clawpodz.",
   INTERNAL: "Something went wrong inside OCMAP. Try again.",
 } as const;
 

@@ -6,7 +6,8 @@ import { ClientError } from "./client-errors.std.ts";
 import { coreView, type CoreView } from "./core-view.std.ts";
 import { createViewStore } from "./view-store.std.ts";
 import { openSession, type GatewaySession } from "./gateway-session.node.ts";
-import { createIdentity } from "./identity.node.ts";
+import { forgetOnGateway, deviceUnknown } from "./forget-on-gateway.std.ts";
+import { createIdentity, type DeviceIdentity } from "./identity.node.ts";
 import type { Keystore, TrustRecord } from "./keystore.node.ts";
 import { clockActions, lifecycleMachine, type LiveSession, type TrustSummary } from "./lifecycle-machine.std.ts";
 import { connectError, pairWithCode } from "./pairing-flow.node.ts";
@@ -54,6 +55,54 @@ export function createCore(o: CoreOptions): OcmapCore {
   const timeoutMs = o.timeoutMs ?? 15_000;
   const platform = o.platform ?? process.platform;
 
+  // ---- issue 9: keychain writes that must not outlive their pairing or cross a newer one ----
+
+  /** Saves a pairing, unless it was cancelled; a cancel during the save undoes it (one keychain job). */
+  const savePairing = (signal: AbortSignal, identity: DeviceIdentity, trust: TrustRecord) =>
+    ks.exclusive(async (keychain) => {
+      if (signal.aborted) throw new ClientError("INTERNAL"); // a newer pairing or a forget owns the keychain
+      try {
+        await keychain.saveIdentity(identity);
+        await keychain.saveTrust(trust);
+        if (signal.aborted) throw new ClientError("INTERNAL");
+      } catch (err) {
+        await keychain.wipe().catch(() => undefined);
+        throw err;
+      }
+    });
+
+  /** A token the gateway reissued replaces the stored one only if that is still this device's record. */
+  const saveReissuedToken = (trust: TrustRecord, deviceToken: string) =>
+    ks.exclusive(async (keychain) => {
+      const stored = await keychain.loadTrust();
+      if (stored?.deviceId === trust.deviceId && stored.deviceToken === trust.deviceToken)
+        await keychain.saveTrust({ ...stored, deviceToken });
+    });
+
+  /** A connect with the stored trust; one that opens after `signal` aborted (stop, forget) is closed. */
+  const openStored = async (sessionTimeoutMs: number, signal?: AbortSignal) => {
+    const [trust, identity] = [await ks.loadTrust(), await ks.loadIdentity()];
+    if (!trust || !identity || identity.deviceId !== trust.deviceId) throw new ClientError("TOKEN_REJECTED");
+    if (signal?.aborted) throw new ClientError("INTERNAL");
+    const result = await openSession({
+      url: trust.gatewayUrl,
+      identity,
+      auth: { deviceToken: trust.deviceToken },
+      scopes: trust.scopes,
+      displayName,
+      version: OCMAP_VERSION,
+      platform,
+      timeoutMs: sessionTimeoutMs,
+    });
+    if (signal?.aborted) {
+      if (result.ok) result.session.close();
+      throw new ClientError("INTERNAL");
+    }
+    return { trust, result };
+  };
+
+  // ---- end of issue 9 helpers ----
+
   const machine = lifecycleMachine.provide({
     actions: clockActions({ now: o.now ?? Date.now, random: o.random ?? Math.random }),
     actors: {
@@ -91,72 +140,28 @@ export function createCore(o: CoreOptions): OcmapCore {
         };
         try {
           input.onStep("saving");
-          await ks.saveIdentity(identity);
-          await ks.saveTrust(trust); // written (and read back) before success is reported
-          if (signal.aborted) throw new ClientError("INTERNAL");
+          await savePairing(signal, identity, trust); // written (and read back) before success is reported
         } catch (err) {
           r.session.close();
-          await ks.wipe().catch(() => undefined);
           throw err;
         }
         return { session: r.session as LiveSession, trust: summary(trust) };
       }),
 
-      connect: fromPromise(async () => {
-        const [trust, identity] = [await ks.loadTrust(), await ks.loadIdentity()];
-        if (!trust || !identity || identity.deviceId !== trust.deviceId) throw new ClientError("TOKEN_REJECTED");
-        const r = await openSession({
-          url: trust.gatewayUrl,
-          identity,
-          auth: { deviceToken: trust.deviceToken },
-          scopes: trust.scopes,
-          displayName,
-          version: OCMAP_VERSION,
-          platform,
-          timeoutMs,
-        });
-        if (!r.ok) throw connectError(r.error);
+      connect: fromPromise(async ({ signal }) => {
+        const { trust, result: r } = await openStored(timeoutMs, signal);
+        if (!r.ok) throw deviceUnknown(r.error) ? new ClientError("TOKEN_REJECTED") : connectError(r.error);
         const reissued = r.hello.auth?.deviceToken;
-        if (reissued && reissued !== trust.deviceToken) await ks.saveTrust({ ...trust, deviceToken: reissued });
+        if (reissued && reissued !== trust.deviceToken) await saveReissuedToken(trust, reissued);
         return { session: r.session as LiveSession, trust: summary(trust) };
       }),
 
       forget: fromPromise(async ({ input }) => {
-        let session = input.session as GatewaySession | null;
-        let opened = false;
-        let toldGateway = false;
-        try {
-          if (!session) {
-            // Not connected: one short best-effort attempt to tell the gateway.
-            const [trust, identity] = [await ks.loadTrust(), await ks.loadIdentity()];
-            if (trust && identity) {
-              const r = await openSession({
-                url: trust.gatewayUrl,
-                identity,
-                auth: { deviceToken: trust.deviceToken },
-                scopes: trust.scopes,
-                displayName,
-                version: OCMAP_VERSION,
-                platform,
-                timeoutMs: 3_000,
-              });
-              if (r.ok) {
-                session = r.session;
-                opened = true;
-              }
-            }
-          }
-          if (session) {
-            await session.request("pairing.forgetSelf", {}, 5_000);
-            toldGateway = true;
-          }
-        } catch {
-          // best effort: the local wipe below happens either way, and the view says which
-        } finally {
-          if (opened) session?.close();
-        }
-        await ks.wipe();
-        return { toldGateway };
+        const outcome = await forgetOnGateway(input.session as GatewaySession | null, async () => {
+          return (await openStored(3_000)).result;
+        });
+        await ks.wipe(); // whatever the gateway said: the user asked to forget
+        return { outcome };
       }),
 
       wipe: fromPromise(() => ks.wipe()),

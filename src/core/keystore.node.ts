@@ -34,6 +34,28 @@ function loadKeytar(): Promise<Keytar> {
   return keytarModule;
 }
 
+/** The keychain operations, unqueued: what a job given to `Keystore.exclusive` may call. */
+export interface KeychainOps {
+  probe(): Promise<void>;
+  loadIdentity(): Promise<DeviceIdentity | null>;
+  saveIdentity(identity: DeviceIdentity): Promise<void>;
+  loadTrust(): Promise<TrustRecord | null>;
+  saveTrust(record: TrustRecord): Promise<void>;
+  wipe(): Promise<void>;
+}
+
+// One queue per keychain service in this process: a wipe that is still running can never delete what
+// a newer pairing saves after it, and a pairing that was cancelled cannot write over a newer one.
+const queues = new Map<string, Promise<unknown>>();
+
+function serialized<T>(service: string, job: () => Promise<T>): Promise<T> {
+  const run = (queues.get(service) ?? Promise.resolve()).then(job);
+  const tail = run.catch(() => undefined);
+  queues.set(service, tail);
+  void tail.then(() => queues.get(service) === tail && queues.delete(service));
+  return run;
+}
+
 export interface KeystoreOptions {
   /** Keychain service name; tests use a unique one. Default "ocmap". */
   service?: string;
@@ -48,37 +70,48 @@ export class Keystore {
     this.service = service;
   }
 
+  // ---- issue 9: every operation goes through one queue per service (see `serialized`) ----
+
   /** Resolves only if the keychain can store, return and delete an entry right now. */
-  async probe(): Promise<void> {
-    await this.writeProbe();
-  }
-
-  async loadIdentity(): Promise<DeviceIdentity | null> {
-    return this.load(IDENTITY, "device identity", parseIdentity);
-  }
-
-  async saveIdentity(identity: DeviceIdentity): Promise<void> {
-    const valid = parseIdentity(identity);
-    await this.save(IDENTITY, valid, [valid.privateKey]);
-  }
-
-  async loadTrust(): Promise<TrustRecord | null> {
-    return this.load(TRUST, "pairing record", parseTrustRecord);
-  }
-
+  probe = (): Promise<void> => this.exclusive((k) => k.probe());
+  loadIdentity = (): Promise<DeviceIdentity | null> => this.exclusive((k) => k.loadIdentity());
+  saveIdentity = (identity: DeviceIdentity): Promise<void> => this.exclusive((k) => k.saveIdentity(identity));
+  loadTrust = (): Promise<TrustRecord | null> => this.exclusive((k) => k.loadTrust());
   /** Resolves only once the record has been written and read back unchanged. */
-  async saveTrust(record: TrustRecord): Promise<void> {
-    const valid = parseTrustRecord(record);
-    await this.save(TRUST, valid, [valid.deviceToken]);
+  saveTrust = (record: TrustRecord): Promise<void> => this.exclusive((k) => k.saveTrust(record));
+  /** Deletes the pairing record and the identity; resolves when both are gone (also when they never existed). */
+  wipe = (): Promise<void> => this.exclusive((k) => k.wipe());
+
+  /**
+   * Runs `job` alone: no other operation on this keychain service (from this process) starts before it
+   * settles, and it starts after every one asked for earlier. Inside, use only the `keychain` it is given
+   * (this Keystore's own methods would wait for the job itself).
+   */
+  exclusive<T>(job: (keychain: KeychainOps) => Promise<T>): Promise<T> {
+    return serialized(this.service, () => job(this.direct));
   }
 
-  /** Deletes the pairing record and the identity; resolves when both are gone (also when they never existed). */
-  async wipe(): Promise<void> {
-    const trustDeleted = await this.remove(TRUST);
-    const identityDeleted = await this.remove(IDENTITY);
-    // false means "there was nothing", or "the keyring is locked" (and the entry is still there).
-    if (!trustDeleted || !identityDeleted) await this.writeProbe();
-  }
+  private readonly direct: KeychainOps = {
+    probe: () => this.writeProbe(),
+    loadIdentity: () => this.load(IDENTITY, "device identity", parseIdentity),
+    saveIdentity: async (identity) => {
+      const valid = parseIdentity(identity);
+      await this.save(IDENTITY, valid, [valid.privateKey]);
+    },
+    loadTrust: () => this.load(TRUST, "pairing record", parseTrustRecord),
+    saveTrust: async (record) => {
+      const valid = parseTrustRecord(record);
+      await this.save(TRUST, valid, [valid.deviceToken]);
+    },
+    wipe: async () => {
+      const trustDeleted = await this.remove(TRUST);
+      const identityDeleted = await this.remove(IDENTITY);
+      // false means "there was nothing", or "the keyring is locked" (and the entry is still there).
+      if (!trustDeleted || !identityDeleted) await this.writeProbe();
+    },
+  };
+
+  // ---- end of the queue ----
 
   /**
    * deletePassword. An entry that vanished between libsecret's lookup and its delete (a second OCMAP

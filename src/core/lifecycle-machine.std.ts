@@ -10,6 +10,7 @@ import {
   errorOf,
   FORGET_NOTICES,
   isRevocation,
+  type ForgetOutcome,
   retryableError,
   REVOKED_BY_CLOSE,
   STATUS,
@@ -52,7 +53,7 @@ export const lifecycleMachine = setup({
       notProvided("pair"),
     ),
     connect: fromPromise<SessionAndTrust>(notProvided("connect")),
-    forget: fromPromise<{ toldGateway: boolean }, { session: LiveSession | null }>(notProvided("forget")),
+    forget: fromPromise<{ outcome: ForgetOutcome }, { session: LiveSession | null }>(notProvided("forget")),
     wipe: fromPromise<void>(notProvided("wipe")),
     /** Owns the session's listeners while connected, and closes the session when stopped. */
     socket: fromCallback<CoreEvent, { session: LiveSession }>(({ input, sendBack }) => {
@@ -78,7 +79,10 @@ export const lifecycleMachine = setup({
     pairingRevoked: ({ event }) => errorIn(event).code === "DEVICE_REVOKED",
     connectRevoked: ({ event }) => isRevocation(errorIn(event)),
     gatewayStarting: ({ event }) => errorIn(event).code === "GATEWAY_STARTING",
-    closedAsRevoked: ({ event }) => event.type === "SOCKET_CLOSED" && closeCodeError(event.code) === "TOKEN_REJECTED",
+    closedAsRevoked: ({ event }) =>
+      event.type === "SOCKET_CLOSED" && closeCodeError(event.code, event.reason) === "TOKEN_REJECTED",
+    closedByAccessChange: ({ event }) =>
+      event.type === "SOCKET_CLOSED" && closeCodeError(event.code, event.reason) === "ACCESS_CHANGED",
   },
   actions: {
     ...clockActions(SYSTEM_CLOCK),
@@ -109,12 +113,8 @@ export const lifecycleMachine = setup({
     })),
     clearPairingGateway: assign({ pairingGateway: null }),
     reportForgotten: assign(({ event }) => {
-      const { toldGateway } = (event as unknown as { output: { toldGateway: boolean } }).output;
-      return {
-        reason: STATUS.forgotten,
-        lastError: null,
-        notice: toldGateway ? FORGET_NOTICES.toldGateway : FORGET_NOTICES.offline,
-      };
+      const { outcome } = (event as unknown as { output: { outcome: ForgetOutcome } }).output;
+      return { reason: STATUS.forgotten, lastError: null, notice: FORGET_NOTICES[outcome] };
     }),
     clearTrust: assign({
       trust: null,
@@ -218,9 +218,15 @@ export const lifecycleMachine = setup({
             SOCKET_CLOSED: [
               { guard: "closedAsRevoked", target: "#core.REVOKED", actions: "recordRevokedClose" },
               {
+                // Not a removal: one reconnect with the stored token, now, tells whether the device is still trusted.
+                guard: "closedByAccessChange",
+                target: "#core.PAIRED_DISCONNECTED.connecting",
+                actions: [{ type: "recordLoss", params: { code: "ACCESS_CHANGED" } }, "startFastPollWindow"],
+              },
+              {
                 target: "#core.PAIRED_DISCONNECTED",
                 actions: [
-                  { type: "recordLoss", params: ({ event }) => ({ code: closeCodeError(event.code) }) },
+                  { type: "recordLoss", params: ({ event }) => ({ code: closeCodeError(event.code, event.reason) }) },
                   "startFastPollWindow",
                 ],
               },

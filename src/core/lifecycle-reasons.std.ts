@@ -17,10 +17,15 @@ export const STATUS = {
   cancelled: { code: "CANCELLED", message: "Pairing was cancelled." },
 } as const satisfies Record<string, Reason>;
 
+/** What forgetting achieved on the gateway; the local trust is wiped in every case. */
+export type ForgetOutcome = "told" | "refused" | "unconfirmed" | "offline";
+
 export const FORGET_NOTICES = {
-  toldGateway: { code: "FORGOTTEN", message: "This device was removed from this computer and from the gateway." },
+  told: { code: "FORGOTTEN", message: "This device was removed from this computer and from the gateway." },
+  refused: { code: "FORGET_REFUSED", message: CLIENT_ERROR_MESSAGES.FORGET_REFUSED },
+  unconfirmed: { code: "FORGET_UNCONFIRMED", message: CLIENT_ERROR_MESSAGES.FORGET_UNCONFIRMED },
   offline: { code: "FORGET_OFFLINE", message: CLIENT_ERROR_MESSAGES.FORGET_OFFLINE },
-} as const satisfies Record<string, Reason>;
+} as const satisfies Record<ForgetOutcome, Reason>;
 
 export const asReason = (error: ClientErrorInfo): Reason => ({ code: error.code, message: error.message });
 
@@ -31,15 +36,30 @@ export const retryableError = (code: ClientErrorCode): ClientErrorInfo => ({
   retryable: true,
 });
 
-/** A 4001 close: the gateway no longer accepts this device. */
+/** A 4001 "device removed" close: the gateway no longer accepts this device. */
 export const REVOKED_BY_CLOSE: ClientErrorInfo = { code: "TOKEN_REJECTED", message: REVOKED_MESSAGE, retryable: false };
 
-/** What a socket close code means for this device. */
-export function closeCodeError(code: number): "TOKEN_REJECTED" | "GATEWAY_STARTING" | "CONNECTION_LOST" {
-  if (code === 4001) return "TOKEN_REJECTED";
+/**
+ * The gateway closes with 4001 for more than a removal ("gateway auth changed", "gateway policy changed",
+ * "operator role changed", operator access closed): only these reasons say the device itself is gone
+ * (`device.pair.remove`, `device.token.revoke`/`rotate`; the second form is a request on an already
+ * invalidated socket). Any other 4001 keeps the trust until a reconnect with the stored token is refused.
+ */
+const REMOVAL_REASONS = new Set(["device removed", "client invalidated: device-removed"]);
+
+/** What a socket close means for this device. */
+export function closeCodeError(
+  code: number,
+  reason = "",
+): "TOKEN_REJECTED" | "ACCESS_CHANGED" | "GATEWAY_STARTING" | "CONNECTION_LOST" {
+  if (code === 4001) return REMOVAL_REASONS.has(reason) ? "TOKEN_REJECTED" : "ACCESS_CHANGED";
   if (code === 1012 || code === 1013) return "GATEWAY_STARTING"; // service restart / try again later
   return "CONNECTION_LOST";
 }
+
+/** A close whose reason says this device was removed from the gateway (pairing.forgetSelf's confirmation). */
+export const isRemovalClose = (close: { code: number; reason: string }) =>
+  closeCodeError(close.code, close.reason) === "TOKEN_REJECTED";
 
 /** Only our own error types pass their message on; anything else becomes INTERNAL (its text could hold anything). */
 export function errorOf(error: unknown): ClientErrorInfo {

@@ -1,97 +1,7 @@
 // Unit tests of the lifecycle machine alone, on XState's SimulatedClock. The actors here are FAKES
 // (named fake*): the real ones are proven end to end against the gateway in test/client/.
 import { describe, expect, it } from "vitest";
-import { createActor, fromPromise, SimulatedClock } from "xstate";
-import { coreView } from "../../src/core/core-view.std.ts";
-import {
-  clockActions,
-  lifecycleMachine,
-  type LiveSession,
-  type TrustSummary,
-} from "../../src/core/lifecycle-machine.std.ts";
-
-const trust: TrustSummary = {
-  gatewayUrl: "wss://gw.example",
-  deviceId: "ab".repeat(32),
-  displayName: "OCMAP on test",
-  scopes: ["operator.read"],
-  pairedAtMs: 1,
-};
-
-function fakeSession(tickIntervalMs = 30_000) {
-  let close!: (c: { code: number; reason: string }) => void;
-  const activity = new Set<() => void>();
-  const s: LiveSession & { drop(code: number): void; ping(): void; closedByClient: boolean } = {
-    tickIntervalMs,
-    closed: new Promise((r) => (close = r)),
-    onActivity: (cb) => (activity.add(cb), () => activity.delete(cb)),
-    close() {
-      s.closedByClient = true;
-    },
-    drop: (code) => close({ code, reason: "" }),
-    ping: () => activity.forEach((cb) => cb()),
-    closedByClient: false,
-  };
-  return s;
-}
-
-type Outcome = { ok: true } | { ok: false; code: string; retryAfterMs?: number };
-
-function harness(o: { stored?: boolean; connects?: Outcome[]; pair?: Outcome } = {}) {
-  const clock = new SimulatedClock();
-  const calls = { connect: 0, wipe: 0, forget: [] as Array<LiveSession | null> };
-  const sessions: ReturnType<typeof fakeSession>[] = [];
-  const connects = [...(o.connects ?? [])];
-  const fail = (x: Extract<Outcome, { ok: false }>) =>
-    Object.assign(new Error(x.code), { code: x.code, message: x.code, retryable: true, retryAfterMs: x.retryAfterMs });
-  const machine = lifecycleMachine.provide({
-    actions: clockActions({ now: () => clock.now(), random: () => 0 }),
-    actors: {
-      loadTrust: fromPromise(async () => (o.stored ? trust : null)), // fake
-      connect: fromPromise(async () => {
-        // fake
-        calls.connect++;
-        const next = connects.shift() ?? { ok: false, code: "GATEWAY_UNREACHABLE" };
-        if (!next.ok) throw fail(next);
-        const s = fakeSession();
-        sessions.push(s);
-        return { session: s as LiveSession, trust };
-      }),
-      pair: fromPromise(async () => {
-        // fake
-        const r = o.pair ?? { ok: true };
-        if (!r.ok) throw fail(r);
-        const s = fakeSession();
-        sessions.push(s);
-        return { session: s as LiveSession, trust };
-      }),
-      // fake
-      forget: fromPromise(async ({ input }) => (calls.forget.push(input.session), { toldGateway: !!input.session })),
-      wipe: fromPromise<void>(async () => void calls.wipe++), // fake
-    },
-  });
-  const actor = createActor(machine, { clock });
-  const settle = () => new Promise((r) => setImmediate(r));
-  return {
-    clock,
-    actor,
-    calls,
-    sessions,
-    view: () => coreView(actor.getSnapshot()),
-    value: () => actor.getSnapshot().value,
-    async advance(ms: number) {
-      clock.increment(ms);
-      await settle();
-      await settle();
-    },
-    settle,
-    start: async () => {
-      actor.start();
-      await settle();
-      await settle();
-    },
-  };
-}
+import { harness } from "./lifecycle-harness.ts";
 
 describe("lifecycle machine (SimulatedClock, fake actors)", () => {
   it("reconnects from stored trust at launch, with no input", async () => {
@@ -225,13 +135,14 @@ describe("lifecycle machine (SimulatedClock, fake actors)", () => {
     expect(h.calls.wipe).toBe(1);
   });
 
-  it("a 4001 close or a rejected token means REVOKED; pairing again is allowed", async () => {
-    const h = harness({ stored: true, connects: [{ ok: true }, { ok: false, code: "TOKEN_REJECTED" }] });
+  it("a 4001 'device removed' close or a rejected token means REVOKED; pairing again is allowed", async () => {
+    const h = harness({ stored: true, connects: [{ ok: true }, { ok: true }] });
     await h.start();
-    h.sessions[0]!.drop(4001);
+    h.sessions[0]!.drop(4001, "device removed");
     await h.settle();
     expect(h.view()).toMatchObject({ state: "REVOKED", device: null, reconnect: null });
     expect(h.calls.wipe).toBe(1);
+    expect(h.calls.connect).toBe(1); // at once: no confirming reconnect for a removal
     h.actor.send({ type: "PAIR", gatewayUrl: "wss://gw.example", code: "ABCD-EFGH" });
     await h.settle();
     expect(h.view().state).toBe("PAIRED_CONNECTED");

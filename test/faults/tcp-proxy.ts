@@ -1,7 +1,8 @@
 // A loopback TCP proxy between a client and the gateway, to break the network on purpose:
 // `drop` resets every proxied connection (RST, no WebSocket close frame), `cut` also refuses new
 // ones until `restore`, and `stall` stops forwarding on the open connections while keeping them
-// open (a black hole: no FIN, no RST), as a dead NAT mapping or a pulled cable would.
+// open (a black hole: no FIN, no RST), as a dead NAT mapping or a pulled cable would. `hold` accepts new
+// connections but forwards nothing of them until `release`: a connect that is still opening.
 import net from "node:net";
 
 export interface TcpProxy {
@@ -19,6 +20,11 @@ export interface TcpProxy {
   cut(): void;
   restore(): void;
   stall(): void;
+  /** New connections are accepted; their bytes wait (buffered) until `release`. */
+  hold(): void;
+  /** Connections accepted while holding. */
+  held(): number;
+  release(): void;
   close(): Promise<void>;
 }
 
@@ -28,6 +34,9 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   const stalled = new Set<Pair>();
   let refused = 0;
   let refusing = false;
+  let holding = false;
+  let heldCount = 0;
+  const waiting: Array<() => void> = [];
   let lastForwardedAt = 0;
   const recording: Array<{ fromClient: Buffer[]; fromServer: Buffer[] }> = [];
 
@@ -55,8 +64,15 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
       if (pairs.has(pair)) lastForwardedAt = Date.now();
     });
     client.on("data", (chunk: Buffer) => recorded.fromClient.push(chunk));
-    client.pipe(upstream);
-    upstream.pipe(client);
+    const connect = () => {
+      client.pipe(upstream);
+      upstream.pipe(client);
+    };
+    if (holding) {
+      heldCount++;
+      client.pause();
+      waiting.push(connect);
+    } else connect();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as net.AddressInfo).port;
@@ -95,6 +111,14 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
         pairs.delete(pair); // no longer proxied; both sockets stay open until the client gives up
         stalled.add(pair);
       }
+    },
+    hold() {
+      holding = true;
+    },
+    held: () => heldCount,
+    release() {
+      holding = false;
+      for (const connect of waiting.splice(0)) connect();
     },
     close() {
       drop();

@@ -1,0 +1,101 @@
+// The lifecycle machine on XState's SimulatedClock with FAKE actors (named fake*), for its unit tests;
+// the real actors are proven end to end against the gateway in test/client/.
+import { createActor, fromPromise, SimulatedClock } from "xstate";
+import { coreView } from "../../src/core/core-view.std.ts";
+import type { ForgetOutcome } from "../../src/core/lifecycle-reasons.std.ts";
+import {
+  clockActions,
+  lifecycleMachine,
+  type LiveSession,
+  type TrustSummary,
+} from "../../src/core/lifecycle-machine.std.ts";
+
+export const trust: TrustSummary = {
+  gatewayUrl: "wss://gw.example",
+  deviceId: "ab".repeat(32),
+  displayName: "OCMAP on test",
+  scopes: ["operator.read"],
+  pairedAtMs: 1,
+};
+
+function fakeSession(tickIntervalMs = 30_000) {
+  let close!: (c: { code: number; reason: string }) => void;
+  const activity = new Set<() => void>();
+  const s: LiveSession & { drop(code: number, reason?: string): void; ping(): void; closedByClient: boolean } = {
+    tickIntervalMs,
+    closed: new Promise((r) => (close = r)),
+    onActivity: (cb) => (activity.add(cb), () => activity.delete(cb)),
+    close() {
+      s.closedByClient = true;
+    },
+    drop: (code, reason = "") => close({ code, reason }),
+    ping: () => activity.forEach((cb) => cb()),
+    closedByClient: false,
+  };
+  return s;
+}
+
+type Outcome = { ok: true } | { ok: false; code: string; retryAfterMs?: number } | "hold";
+
+export function harness(o: { stored?: boolean; connects?: Outcome[]; pair?: Outcome; forget?: ForgetOutcome } = {}) {
+  const clock = new SimulatedClock();
+  const calls = { connect: 0, wipe: 0, forget: [] as Array<LiveSession | null>, signals: [] as AbortSignal[] };
+  const sessions: ReturnType<typeof fakeSession>[] = [];
+  const connects = [...(o.connects ?? [])];
+  const fail = (x: Extract<Outcome, { ok: false }>) =>
+    Object.assign(new Error(x.code), { code: x.code, message: x.code, retryable: true, retryAfterMs: x.retryAfterMs });
+  const machine = lifecycleMachine.provide({
+    actions: clockActions({ now: () => clock.now(), random: () => 0 }),
+    actors: {
+      loadTrust: fromPromise(async () => (o.stored ? trust : null)), // fake
+      connect: fromPromise(async ({ signal }) => {
+        calls.signals.push(signal); // what the real actor closes a late session by
+        // fake
+        calls.connect++;
+        const next = connects.shift() ?? { ok: false, code: "GATEWAY_UNREACHABLE" };
+        if (next === "hold") return new Promise<never>(() => undefined); // an attempt that has not settled yet
+        if (!next.ok) throw fail(next);
+        const s = fakeSession();
+        sessions.push(s);
+        return { session: s as LiveSession, trust };
+      }),
+      pair: fromPromise(async ({ signal }) => {
+        calls.signals.push(signal);
+        // fake
+        const r = o.pair ?? { ok: true };
+        if (r === "hold") return new Promise<never>(() => undefined);
+        if (!r.ok) throw fail(r);
+        const s = fakeSession();
+        sessions.push(s);
+        return { session: s as LiveSession, trust };
+      }),
+      // fake
+      forget: fromPromise(async ({ input }) => {
+        calls.forget.push(input.session);
+        return { outcome: o.forget ?? (input.session ? "told" : "offline") };
+      }),
+      wipe: fromPromise<void>(async () => void calls.wipe++), // fake
+    },
+  });
+  const actor = createActor(machine, { clock });
+  const settle = () => new Promise((r) => setImmediate(r));
+  return {
+    clock,
+    actor,
+    calls,
+    sessions,
+    view: () => coreView(actor.getSnapshot()),
+    value: () => actor.getSnapshot().value,
+    async advance(ms: number) {
+      clock.increment(ms);
+      await settle();
+      await settle();
+    },
+    settle,
+    start: async () => {
+      actor.start();
+      await settle();
+      await settle();
+    },
+  };
+}
