@@ -1,0 +1,75 @@
+// pairing.forgetSelf on gateways that run differently from the default: the port from `--port` or
+// the environment instead of the config file, the gateway's own TLS, a bind that is not loopback,
+// and auth without a shared secret. Where the plugin can remove the caller, the gateway must really
+// have removed it (4001, token refused) before the device is listed as forgotten; where it cannot,
+// the answer is FORGET_UNAVAILABLE and nothing changed. One gateway per test (they differ in how
+// they start), stopped at the end of the test.
+import { afterEach, expect, it } from "vitest";
+import { startGateway, type Gateway, type StartOptions } from "../harness/gateway.ts";
+import { wireConnect } from "../harness/wire-client.ts";
+import { pairNewDevice } from "../harness/wire-pairing.ts";
+
+let g: Gateway | undefined;
+afterEach(async () => {
+  await g?.dispose();
+  g = undefined;
+});
+
+async function expectForgetRemovesFromGateway(opts: StartOptions) {
+  g = await startGateway(opts);
+  const me = await pairNewDevice(g, "read-only");
+  const res = await me.session.request("pairing.forgetSelf", {});
+  expect(res).toMatchObject({ ok: true, payload: { deviceId: me.device.id } });
+  expect((await me.session.closed).code).toBe(4001);
+  const retry = await wireConnect({
+    url: g.url,
+    device: me.device,
+    auth: { deviceToken: me.deviceToken },
+    scopes: me.scopes,
+    wsOptions: g.tlsOptions(),
+  });
+  expect(retry.ok).toBe(false);
+  if (!retry.ok) expect(retry.error.details).toMatchObject({ code: "AUTH_DEVICE_TOKEN_MISMATCH" });
+  const list = await g.call("pairing.list", {});
+  expect(list.devices.find((d: any) => d.deviceId === me.device.id)).toMatchObject({ revokedBy: "self" });
+  expect(list.events.some((e: any) => e.type === "device.forgotten" && e.deviceId === me.device.id)).toBe(true);
+}
+
+it("forgets on a gateway whose port comes from --port (not the config file)", async () => {
+  await expectForgetRemovesFromGateway({ portFrom: "flag" });
+});
+
+it("forgets on a gateway whose port comes from OPENCLAW_GATEWAY_PORT, bound to a custom address", async () => {
+  await expectForgetRemovesFromGateway({
+    portFrom: "env",
+    gateway: { bind: "custom", customBindHost: "127.0.0.2" },
+  });
+});
+
+it("forgets on a gateway with its own TLS on, bound to all interfaces (lan)", async () => {
+  await expectForgetRemovesFromGateway({ tls: true, gateway: { bind: "lan" } });
+});
+
+it("refuses with FORGET_UNAVAILABLE before changing anything when the gateway has no shared secret", async () => {
+  g = await startGateway({ gateway: { auth: { mode: "none" } } });
+  const me = await pairNewDevice(g, "read-only");
+  const res = await me.session.request("pairing.forgetSelf", {});
+  expect(res.ok).toBe(false);
+  expect(res.error).toMatchObject({ code: "UNAVAILABLE", details: { code: "FORGET_UNAVAILABLE" } });
+  // Nothing changed: the session is still open, the device still active and listed as such.
+  expect((await me.session.request("health", {})).ok).toBe(true);
+  const list = await g.call("pairing.list", {});
+  const listed = list.devices.find((d: any) => d.deviceId === me.device.id);
+  expect(listed).toMatchObject({ connected: true });
+  expect(listed.revokedAtMs).toBeUndefined();
+  expect(list.events.some((e: any) => e.deviceId === me.device.id && e.type.startsWith("device."))).toBe(false);
+  me.session.close();
+  const again = await wireConnect({
+    url: g.url,
+    device: me.device,
+    auth: { deviceToken: me.deviceToken },
+    scopes: me.scopes,
+  });
+  expect(again.ok).toBe(true);
+  if (again.ok) again.session.close();
+});
