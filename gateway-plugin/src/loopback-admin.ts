@@ -44,7 +44,8 @@ export function planLoopbackDial(config: GatewayConfigView, env: NodeJS.ProcessE
   try {
     certPem = readFileSync(certPath, "utf8");
   } catch (err) {
-    throw new Error(`gateway TLS certificate not readable (${(err as NodeJS.ErrnoException).code ?? "error"})`);
+    const code = (err as NodeJS.ErrnoException).code ?? "error";
+    throw new Error(`gateway TLS certificate not readable (${code})`, { cause: err });
   }
   return { url: `wss://127.0.0.1:${port}`, credential, wsOptions: trustExactly(certPem) };
 }
@@ -90,7 +91,9 @@ export class LoopbackAdminSession {
       );
       ws.once("close", (code) => reject(new Error(`loopback socket closed (${code}) before the challenge`)));
       ws.on("message", function onChallenge(data) {
-        if (/"connect\.challenge"/.test(String(data))) (ws.off("message", onChallenge), resolve());
+        if (!/"connect\.challenge"/.test(String(data))) return;
+        ws.off("message", onChallenge);
+        resolve();
       });
     });
     const session = new LoopbackAdminSession(ws);
