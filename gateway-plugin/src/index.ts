@@ -18,11 +18,15 @@ import { openRemovalSession } from "./self-remove.ts";
 import { PairingService } from "./service.ts";
 import { PairingStore } from "./store.ts";
 
-// The gateway registers a plugin more than once (metadata passes, config reloads): one store and
-// one limiter per state directory keep a single lock, a single in-memory copy of the state, and
-// the failures counted so far (a config reload must not reset the limits).
-const stores = new Map<string, PairingStore>();
-const limiters = new Map<string, FailureLimiter>();
+// The gateway registers a plugin more than once (metadata passes, config reloads), and a reload
+// imports this module afresh: one store and one limiter per state directory, kept on globalThis,
+// keep a single lock, a single in-memory copy of the state, and the failures counted so far (a
+// config reload must not reset the limits).
+const shared = ((globalThis as Record<symbol, unknown>)[Symbol.for("ocmap-pairing.shared")] ??= {
+  stores: new Map<string, PairingStore>(),
+  limiters: new Map<string, FailureLimiter>(),
+}) as { stores: Map<string, PairingStore>; limiters: Map<string, FailureLimiter> };
+const { stores, limiters } = shared;
 type Broadcast = (event: string, payload: unknown) => void;
 // emit("changed") reaches clients as CHANGED_EVENT (`plugin.ocmap-pairing.changed`).
 type Emitter = { emit(event: string, payload: unknown, opts: { scope: "operator.read" }): void };
