@@ -6,7 +6,8 @@
 // - address: 127.0.0.1, which every bind mode listens on (loopback; lan = 0.0.0.0; tailnet and
 //   custom add 127.0.0.1 to their own address);
 // - transport: the gateway's own TLS when on (wss://, trusting exactly its certificate file);
-// - credential: its shared token or password (`resolveGatewayAuth`, env and SecretRefs included).
+// - credential: its shared token or password (`resolveGatewayAuth`, env and SecretRefs included;
+//   with trusted-proxy auth the password the gateway accepts from same-host callers, if set).
 // The secret never leaves the process and is never logged.
 import { createPublicKey, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -30,10 +31,11 @@ interface DialPlan {
 export function planLoopbackDial(config: GatewayConfigView, env: NodeJS.ProcessEnv, stateDir: string): DialPlan {
   const gateway = config.gateway ?? {};
   const auth = resolveGatewayAuth({ authConfig: gateway.auth as never, env });
+  // trusted-proxy mode lets same-host callers use `gateway.auth.password` as a direct fallback.
   const credential =
     auth.mode === "token" && auth.token
       ? { token: auth.token }
-      : auth.mode === "password" && auth.password
+      : (auth.mode === "password" || auth.mode === "trusted-proxy") && auth.password
         ? { password: auth.password }
         : null;
   if (!credential) throw new Error(`gateway auth mode ${auth.mode} has no shared secret the plugin can present`);

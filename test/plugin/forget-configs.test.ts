@@ -51,15 +51,20 @@ it("forgets on a gateway with its own TLS on, bound to all interfaces (lan)", as
   await expectForgetRemovesFromGateway({ tls: true, gateway: { bind: "lan" } });
 });
 
-// Auth "none" needs a device identity even for the harness's admin, so the gateway starts with a
-// token (to pair a device), switches to "none" by hot reload for the forget, and back to check.
-it("refuses with FORGET_UNAVAILABLE before changing anything when the gateway has no shared secret", async () => {
+// Auth without a shared secret needs a device identity (or a proxy) even for the harness's admin, so
+// the gateway starts with a token (to pair a device), switches auth by hot reload (a restart) for the
+// forget, and back to check.
+const PROXY = { trustedProxies: ["10.255.0.1"], trustedProxy: { userHeader: "x-forwarded-user" } };
+async function pairThenSwitchAuth(auth: Record<string, unknown>) {
   g = await startGateway();
   const gw = g;
   const me = await pairNewDevice(gw, "read-only");
   me.session.close();
-  const token = gw.readConfig().gateway.auth;
-  await gw.updateConfig((c) => void (c.gateway.auth = { mode: "none" }));
+  const tokenAuth = gw.readConfig().gateway.auth;
+  await gw.updateConfig((c) => {
+    c.gateway.auth = auth;
+    if (auth.mode === "trusted-proxy") c.gateway.trustedProxies = PROXY.trustedProxies;
+  });
   const connectAsMe = async () => {
     const r = await wireConnect({
       url: gw.url,
@@ -70,16 +75,40 @@ it("refuses with FORGET_UNAVAILABLE before changing anything when the gateway ha
     return r.ok ? r.session : undefined;
   };
   const session = await waitFor(connectAsMe, "the device connecting after the reload");
-  const res = await session.request("pairing.forgetSelf", {});
-  expect(res.ok).toBe(false);
-  expect(res.error).toMatchObject({ code: "UNAVAILABLE", details: { code: "FORGET_UNAVAILABLE" } });
-  expect((await session.request("health", {})).ok).toBe(true); // its socket was not closed
-  session.close();
-  await gw.updateConfig((c) => void (c.gateway.auth = token));
-  const list = await waitFor(() => gw.call("pairing.list", {}), "admin access after switching back");
-  const listed = list.devices.find((d: any) => d.deviceId === me.device.id);
-  expect(listed.revokedAtMs).toBeUndefined();
-  expect(list.events.some((e: any) => e.deviceId === me.device.id && e.type.startsWith("device."))).toBe(false);
-  const again = await waitFor(connectAsMe, "the device connecting again");
-  again.close();
-});
+  const switchBack = async () => {
+    await gw.updateConfig((c) => {
+      c.gateway.auth = tokenAuth;
+      delete c.gateway.trustedProxies;
+    });
+    return waitFor(() => gw.call("pairing.list", {}), "admin access after switching back");
+  };
+  return { gw, me, session, connectAsMe, switchBack };
+}
+
+for (const [name, auth] of [
+  ["none", { mode: "none" }],
+  ["trusted-proxy without a password", { mode: "trusted-proxy", trustedProxy: PROXY.trustedProxy }],
+  // The plugin presents the password, and the gateway closes that deviceless session (4001): the
+  // preflight is the real connect, so this is refused too, before anything changed.
+  [
+    "trusted-proxy with a password",
+    { mode: "trusted-proxy", trustedProxy: PROXY.trustedProxy, password: "same-host-fallback-password" },
+  ],
+] as const) {
+  it(
+    `refuses with FORGET_UNAVAILABLE before changing anything when auth is ${name}`,
+    { timeout: 180_000 },
+    async () => {
+      const { me, session, connectAsMe, switchBack } = await pairThenSwitchAuth(auth);
+      const res = await session.request("pairing.forgetSelf", {});
+      expect(res.ok).toBe(false);
+      expect(res.error).toMatchObject({ code: "UNAVAILABLE", details: { code: "FORGET_UNAVAILABLE" } });
+      expect((await session.request("health", {})).ok).toBe(true); // its socket was not closed
+      session.close();
+      const list = await switchBack();
+      expect(list.devices.find((d: any) => d.deviceId === me.device.id).revokedAtMs).toBeUndefined();
+      expect(list.events.some((e: any) => e.deviceId === me.device.id && e.type.startsWith("device."))).toBe(false);
+      (await waitFor(connectAsMe, "the device connecting again")).close();
+    },
+  );
+}
