@@ -7,7 +7,8 @@
 //   custom add 127.0.0.1 to their own address);
 // - transport: the gateway's own TLS when on (wss://, trusting exactly its certificate file);
 // - credential: its shared token or password (`resolveGatewayAuth`, env and SecretRefs included;
-//   with trusted-proxy auth the password the gateway accepts from same-host callers, if set).
+//   with trusted-proxy auth a configured password is tried, though 2026.9.6 closes that deviceless
+//   session with 4001, so forget is refused there: the preflight is the real connect).
 // The secret never leaves the process and is never logged.
 import { createPublicKey, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -31,7 +32,7 @@ interface DialPlan {
 export function planLoopbackDial(config: GatewayConfigView, env: NodeJS.ProcessEnv, stateDir: string): DialPlan {
   const gateway = config.gateway ?? {};
   const auth = resolveGatewayAuth({ authConfig: gateway.auth as never, env });
-  // trusted-proxy mode lets same-host callers use `gateway.auth.password` as a direct fallback.
+  // trusted-proxy mode documents `gateway.auth.password` as a same-host direct fallback.
   const credential =
     auth.mode === "token" && auth.token
       ? { token: auth.token }

@@ -78,7 +78,8 @@ for (const [index, [what, damage]] of (
     ["short", () => writeFileSync(join(dir, "secret.key"), Buffer.alloc(16, 7).toString("base64"))],
   ] as const
 ).entries()) {
-  it(`${what === "empty" ? "an" : "a"} ${what} secret.key: STATE_DAMAGED, pairing refused, revocations listed, revoke still works`, async () => {
+  const article = what === "empty" ? "an" : "a";
+  it(`${article} ${what} secret.key: STATE_DAMAGED, pairing refused, revocations listed, revoke works`, async () => {
     const before = await startDamaged(damage);
     await expectListStillShowsRevocation();
     const spare = spares[index]!.device.id;
