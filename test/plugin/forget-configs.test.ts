@@ -10,6 +10,8 @@ import { waitFor } from "../harness/wait.ts";
 import { wireConnect } from "../harness/wire-client.ts";
 import { pairNewDevice } from "../harness/wire-pairing.ts";
 
+// A gateway start alone may take up to 60 s on a loaded machine.
+const SLOW = { timeout: 180_000 };
 let g: Gateway | undefined;
 afterEach(async () => {
   await g?.dispose();
@@ -36,18 +38,18 @@ async function expectForgetRemovesFromGateway(opts: StartOptions) {
   expect(list.events.some((e: any) => e.type === "device.forgotten" && e.deviceId === me.device.id)).toBe(true);
 }
 
-it("forgets on a gateway whose port comes from --port (not the config file)", async () => {
+it("forgets on a gateway whose port comes from --port (not the config file)", SLOW, async () => {
   await expectForgetRemovesFromGateway({ portFrom: "flag" });
 });
 
-it("forgets on a gateway whose port comes from OPENCLAW_GATEWAY_PORT, bound to a custom address", async () => {
+it("forgets on a gateway whose port comes from OPENCLAW_GATEWAY_PORT, bound to a custom address", SLOW, async () => {
   await expectForgetRemovesFromGateway({
     portFrom: "env",
     gateway: { bind: "custom", customBindHost: "127.0.0.2" },
   });
 });
 
-it("forgets on a gateway with its own TLS on, bound to all interfaces (lan)", async () => {
+it("forgets on a gateway with its own TLS on, bound to all interfaces (lan)", SLOW, async () => {
   await expectForgetRemovesFromGateway({ tls: true, gateway: { bind: "lan" } });
 });
 
