@@ -4,7 +4,9 @@ import { rmSync } from "node:fs";
 
 const common = { bundle: true, platform: "node", logLevel: "warning", sourcemap: false, legalComments: "none" };
 
-// The plugin: `openclaw/*` imports are provided by the gateway's loader at run time.
+// The plugin: `openclaw/*` imports are provided by the gateway's loader at run time; `ws` (its
+// loopback admin session needs TLS options Node's own WebSocket lacks) is bundled, and the CJS it
+// is written in gets a real `require` for Node's built-ins.
 rmSync("gateway-plugin/dist", { recursive: true, force: true });
 await build({
   ...common,
@@ -12,7 +14,8 @@ await build({
   outfile: "gateway-plugin/dist/index.js",
   format: "esm",
   target: "node24",
-  external: ["openclaw", "openclaw/*"],
+  external: ["openclaw", "openclaw/*", "bufferutil", "utf-8-validate"],
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
 console.log("built gateway-plugin/dist");
 

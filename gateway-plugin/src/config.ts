@@ -1,3 +1,5 @@
+import type { Limits } from "./limiter.ts";
+
 export interface PairingConfig {
   enabled: boolean;
   codeTtlSeconds: number;
@@ -22,4 +24,13 @@ const DEFAULTS: PairingConfig = {
 /** The gateway validates against the manifest's closed schema first; this only fills defaults. */
 export function resolveConfig(raw: Record<string, unknown> | undefined): PairingConfig {
   return { ...DEFAULTS, ...(raw as Partial<PairingConfig>) };
+}
+
+export function failureLimits(cfg: PairingConfig): Limits {
+  return {
+    maxGlobal: cfg.maxFailuresGlobal,
+    globalWindowMs: cfg.globalWindowSeconds * 1000,
+    maxPerAddress: cfg.maxFailuresPerAddress,
+    addressWindowMs: cfg.addressWindowSeconds * 1000,
+  };
 }

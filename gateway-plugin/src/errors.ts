@@ -24,6 +24,8 @@ const MESSAGES: Record<PairingErrorCode, string> = {
   DEVICE_REVOKED: "This device identity was revoked; pair again with a new identity.",
   RATE_LIMITED: "Too many failed pairing attempts; try again later.",
   INVALID_REQUEST: "The request was malformed.",
+  FORGET_UNAVAILABLE: "This gateway cannot remove the device for the plugin; nothing was changed.",
+  STATE_DAMAGED: "Pairing is unavailable: the plugin's state on the gateway is damaged; see the gateway log.",
 };
 
 export const fail = (code: PairingErrorCode, reason?: string, retryAfterMs?: number) =>

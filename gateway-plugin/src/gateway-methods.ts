@@ -8,6 +8,7 @@ import {
   parseNoParams,
   parseRevokeDeviceParams,
 } from "./request-validation.ts";
+import type { RemovalSession } from "./self-remove.ts";
 import type { PairingService } from "./service.ts";
 
 type Respond = (ok: boolean, payload?: unknown, error?: unknown) => void;
@@ -37,12 +38,15 @@ const WIRE_CODE: Record<PairingErrorCode, keyof typeof ErrorCodes> = {
   DEVICE_REVOKED: "FORBIDDEN",
   RATE_LIMITED: "UNAVAILABLE",
   INVALID_REQUEST: "INVALID_REQUEST",
+  FORGET_UNAVAILABLE: "UNAVAILABLE",
+  STATE_DAMAGED: "UNAVAILABLE",
 };
 
 export interface MethodHooks {
   /** The gateway's request context is process-wide; its broadcast is kept for the HTTP routes. */
   sawContext(ctx: Ctx): void;
-  removeSelf(deviceId: string): Promise<void>;
+  /** Proves, before forgetSelf answers, that the plugin can remove a device (self-remove.ts). */
+  openRemovalSession(): Promise<RemovalSession>;
   log: { warn(msg: string): void };
 }
 
@@ -105,17 +109,36 @@ export function registerPairingMethods(api: Api, service: PairingService, hooks:
     });
   });
 
+  // Preflight, answer, remove, record: the answer is sent only once the removal session is open
+  // (else FORGET_UNAVAILABLE, nothing changed), and the device is marked revoked only after the
+  // gateway removed it; a failed removal is audited and the device stays active and revocable.
+  const removals = new WeakMap<HandlerArgs, RemovalSession>();
   method(
     "pairing.forgetSelf",
     "operator.read",
-    async ({ params, client }) => {
-      parseNoParams(params);
-      const deviceId = client?.connect?.device?.id;
+    async (a) => {
+      parseNoParams(a.params);
+      const deviceId = a.client?.connect?.device?.id;
       if (!deviceId || !service.isActiveDevice(deviceId))
         throw fail("INVALID_REQUEST", "caller is not a device paired through a code");
-      return service.revokeDevice(deviceId, "self", undefined, async () => undefined);
+      const session = await hooks.openRemovalSession().catch((err) => {
+        hooks.log.warn(`ocmap-pairing: forgetSelf unavailable: ${(err as Error).message}`);
+        throw fail("FORGET_UNAVAILABLE", (err as Error).message);
+      });
+      removals.set(a, session);
+      return { deviceId, revokedAtMs: Date.now() };
     },
-    // Answer first: the removal closes the caller's own socket.
-    async (_a, result: { deviceId: string }) => hooks.removeSelf(result.deviceId),
+    // After the answer: the removal closes the caller's own socket.
+    async (a, result: { deviceId: string }) => {
+      const session = removals.get(a)!;
+      try {
+        await service.revokeDevice(result.deviceId, "self", undefined, () => session.remove(result.deviceId));
+      } catch (err) {
+        hooks.log.warn(`ocmap-pairing: forgetSelf removal failed: ${(err as Error).message}`);
+        await service.auditForgetFailure(result.deviceId, `gateway removal failed: ${(err as Error).message}`);
+      } finally {
+        session.close();
+      }
+    },
   );
 }

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { resolveRequestClientIp } from "openclaw/plugin-sdk/webhook-ingress";
-import { readJsonBodyWithLimit, sendHttpRequestRejection } from "openclaw/plugin-sdk/webhook-request-guards";
-import { EXCHANGE_PATH, MAX_BODY_BYTES, REDEEM_PATH } from "@ocmap/protocol/pairing-protocol";
+import { sendHttpRequestRejection } from "openclaw/plugin-sdk/webhook-request-guards";
+import { EXCHANGE_PATH, REDEEM_PATH } from "@ocmap/protocol/pairing-protocol";
 import { fail, PairingError } from "./errors.ts";
+import { assertPlausibleRequest, readJsonBody } from "./request-guard.ts";
 import type { PairingService } from "./service.ts";
 
 type Api = {
@@ -25,7 +26,8 @@ export function registerPairingRoutes(api: Api, service: PairingService, trusted
         res.setHeader("Cache-Control", "no-store");
         res.setHeader("X-Content-Type-Options", "nosniff");
         try {
-          const body = await run(() => readBody(req), address);
+          assertPlausibleRequest(req); // before the limiter: these cannot be guesses and do not count
+          const body = await run(() => readJsonBody(req), address);
           res.statusCode = 200;
           res.setHeader("Content-Type", "application/json; charset=utf-8");
           res.end(JSON.stringify(body));
@@ -50,29 +52,4 @@ export function registerPairingRoutes(api: Api, service: PairingService, trusted
     });
   route(REDEEM_PATH, (read, address) => service.redeem(read, address));
   route(EXCHANGE_PATH, (read, address) => service.exchange(read, address));
-}
-
-async function readBody(req: IncomingMessage): Promise<unknown> {
-  if (req.method !== "POST") throw fail("INVALID_REQUEST", `method ${String(req.method).slice(0, 16)}`);
-  if (!isPlainJson(req.headers["content-type"])) throw fail("INVALID_REQUEST", "content type");
-  const declared = Number(req.headers["content-length"] ?? 0);
-  if (declared > MAX_BODY_BYTES) throw fail("INVALID_REQUEST", "body too large");
-  // 5 s like the SDK's own pre-auth profile: a stalled unauthenticated body must not hold a socket long.
-  const r = await readJsonBodyWithLimit(req, {
-    maxBytes: MAX_BODY_BYTES,
-    timeoutMs: 5_000,
-    destroyOnLimit: false,
-    emptyObjectOnEmpty: false,
-  });
-  if (!r.ok) throw fail("INVALID_REQUEST", `body: ${r.code}`);
-  return r.value;
-}
-
-/**
- * The contract's `Content-Type: application/json`, optionally `; charset=utf-8`, and nothing else:
- * the body is always read as UTF-8, so another declared charset (or a `+json` type) is refused
- * rather than read as something the client did not say it sent.
- */
-function isPlainJson(header: string | undefined): boolean {
-  return /^\s*application\/json\s*(?:;\s*charset\s*=\s*(?:"utf-8"|utf-8)\s*)?$/i.test(header ?? "");
 }

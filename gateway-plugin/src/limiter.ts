@@ -1,21 +1,27 @@
 // Failure counting for the unauthenticated routes: a gateway-wide window (what bounds guessing,
-// since a wrong guess cannot be tied to a code) and a per-address window.
+// since a wrong guess cannot be tied to a code) and a per-address window. An IPv6 client is
+// counted per /64 (one host usually holds a whole /64), an IPv4-mapped IPv6 address as its IPv4.
+import { isIPv4, isIPv6 } from "node:net";
 
 export interface LimitVerdict {
   limited: boolean;
   retryAfterMs: number;
 }
 
+export interface Limits {
+  maxGlobal: number;
+  globalWindowMs: number;
+  maxPerAddress: number;
+  addressWindowMs: number;
+}
+
+/** Failure times; the window's size and cap are passed in, so a config reload applies at once. */
 class Window {
   private hits: number[] = [];
-  constructor(
-    private readonly max: number,
-    private readonly windowMs: number,
-  ) {}
-  check(now: number): LimitVerdict {
-    this.hits = this.hits.filter((t) => t > now - this.windowMs);
-    if (this.hits.length < this.max) return { limited: false, retryAfterMs: 0 };
-    return { limited: true, retryAfterMs: this.hits[this.hits.length - this.max]! + this.windowMs - now };
+  check(now: number, max: number, windowMs: number): LimitVerdict {
+    this.hits = this.hits.filter((t) => t > now - windowMs);
+    if (this.hits.length < max) return { limited: false, retryAfterMs: 0 };
+    return { limited: true, retryAfterMs: this.hits[this.hits.length - max]! + windowMs - now };
   }
   add(now: number) {
     this.hits.push(now);
@@ -23,35 +29,37 @@ class Window {
   clear() {
     this.hits = [];
   }
-  pausedUntil(now: number): number | undefined {
-    const v = this.check(now);
-    return v.limited ? now + v.retryAfterMs : undefined;
-  }
 }
 
 export class FailureLimiter {
-  private readonly global: Window;
+  private readonly global = new Window();
   private readonly perAddress = new Map<string, Window>();
 
-  constructor(
-    private readonly o: { maxGlobal: number; globalWindowMs: number; maxPerAddress: number; addressWindowMs: number },
-  ) {
-    this.global = new Window(o.maxGlobal, o.globalWindowMs);
+  constructor(private limits: Limits) {}
+
+  /** New limits from a config reload; the failures counted so far stay. */
+  configure(limits: Limits) {
+    this.limits = limits;
   }
 
   check(address: string, now: number): LimitVerdict {
-    const g = this.global.check(now);
-    const a = this.perAddress.get(address)?.check(now) ?? { limited: false, retryAfterMs: 0 };
+    const { maxGlobal, globalWindowMs, maxPerAddress, addressWindowMs } = this.limits;
+    const g = this.global.check(now, maxGlobal, globalWindowMs);
+    const a = this.perAddress.get(limitKey(address))?.check(now, maxPerAddress, addressWindowMs) ?? {
+      limited: false,
+      retryAfterMs: 0,
+    };
     return { limited: g.limited || a.limited, retryAfterMs: Math.max(g.retryAfterMs, a.retryAfterMs) };
   }
 
   fail(address: string, now: number) {
     this.global.add(now);
-    let w = this.perAddress.get(address);
+    const key = limitKey(address);
+    let w = this.perAddress.get(key);
     if (!w) {
       if (this.perAddress.size > 10_000) this.perAddress.clear(); // bounded memory under address spraying
-      w = new Window(this.o.maxPerAddress, this.o.addressWindowMs);
-      this.perAddress.set(address, w);
+      w = new Window();
+      this.perAddress.set(key, w);
     }
     w.add(now);
   }
@@ -62,6 +70,31 @@ export class FailureLimiter {
   }
 
   pausedUntil(now: number): number | undefined {
-    return this.global.pausedUntil(now);
+    const v = this.global.check(now, this.limits.maxGlobal, this.limits.globalWindowMs);
+    return v.limited ? now + v.retryAfterMs : undefined;
   }
+}
+
+/** What one client is counted as: an IPv4 address, or an IPv6 /64 prefix; anything else as it is. */
+export function limitKey(address: string): string {
+  const bare = address.replace(/^\[|\]$/g, "").replace(/%.*$/, "");
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare);
+  if (mapped && isIPv4(mapped[1]!)) return mapped[1]!;
+  if (!isIPv6(bare)) return address;
+  return `${expandIPv6(bare).slice(0, 4).join(":")}::/64`;
+}
+
+/** The eight 16-bit groups of an IPv6 address, as lowercase hex without leading zeros. */
+function expandIPv6(address: string): string[] {
+  let text = address.toLowerCase();
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted[1]!.split(".").map(Number) as [number, number, number, number];
+    text = text.slice(0, -dotted[1]!.length) + `${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.includes("::") ? text.split("::") : [text, undefined];
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const zeros = tail === undefined ? [] : Array(8 - left.length - right.length).fill("0");
+  return [...left, ...zeros, ...right].map((group) => parseInt(group, 16).toString(16));
 }

@@ -11,7 +11,7 @@ import {
   type PairingList,
   type RedeemResponse,
 } from "@ocmap/protocol/pairing-protocol";
-import type { PairingConfig } from "./config.ts";
+import { failureLimits, type PairingConfig } from "./config.ts";
 import { hmacHex, seal, unseal } from "./crypto.ts";
 import { fail, PairingError } from "./errors.ts";
 import { assertCodeUsable, checkExchange, findCode } from "./exchange-checks.ts";
@@ -26,20 +26,13 @@ import type { CodeRecord, PairingStore } from "./store.ts";
 type NamedCode = { codeId?: string };
 
 export class PairingService {
-  private readonly limiter: FailureLimiter;
-
+  /** Passed in by index.ts so that it outlives a re-registration on config reload (one per state dir). */
   constructor(
     private readonly store: PairingStore,
     private readonly cfg: PairingConfig,
     private readonly deps: ServiceDeps,
-  ) {
-    this.limiter = new FailureLimiter({
-      maxGlobal: cfg.maxFailuresGlobal,
-      globalWindowMs: cfg.globalWindowSeconds * 1000,
-      maxPerAddress: cfg.maxFailuresPerAddress,
-      addressWindowMs: cfg.addressWindowSeconds * 1000,
-    });
-  }
+    private readonly limiter = new FailureLimiter(failureLimits(cfg)),
+  ) {}
 
   // ---------- operator methods ----------
 
@@ -125,7 +118,7 @@ export class PairingService {
     const now = this.deps.now();
     if (!this.store.read().devices.some((device) => device.deviceId === deviceId))
       throw fail("INVALID_REQUEST", "not a device paired through a code");
-    if (by === "operator") await remove();
+    await remove(); // only a device the gateway removed is marked revoked
     const type = by === "self" ? "device.forgotten" : "device.revoked";
     await commitChange(this.store, this.deps.log, (state) => {
       const device = state.devices.find((candidate) => candidate.deviceId === deviceId)!;
@@ -135,6 +128,15 @@ export class PairingService {
     });
     this.announceChange(type);
     return { deviceId, revokedAtMs: now };
+  }
+
+  /** forgetSelf was answered but the gateway did not remove the device: it stays active, revocable. */
+  async auditForgetFailure(deviceId: string, reason: string) {
+    const now = this.deps.now();
+    await commitChange(this.store, this.deps.log, (state) =>
+      audit(state, { atMs: now, type: "device.forget-failed", deviceId, reason: reason.slice(0, 200) }),
+    );
+    this.announceChange("device.forget-failed");
   }
 
   /** Devices this plugin paired and has not revoked: the only ones forgetSelf may remove. */
@@ -205,7 +207,7 @@ export class PairingService {
   async sweep() {
     const now = this.deps.now();
     const lapsed = (code: CodeRecord) => code.status === "active" && code.expiresAtMs <= now;
-    if (!this.store.read().codes.some(lapsed)) return;
+    if (this.store.damage || !this.store.read().codes.some(lapsed)) return; // damaged: touch nothing
     const tokens = await commitChange(this.store, this.deps.log, (state) =>
       state.codes.filter(lapsed).map((code) => {
         code.status = "expired";
@@ -219,8 +221,10 @@ export class PairingService {
 
   // ---------- internals ----------
 
+  /** What `enabled: false` and damaged files refuse: creating codes and the pairing routes. */
   private assertEnabled() {
     if (!this.cfg.enabled) throw fail("PAIRING_DISABLED");
+    this.store.assertHealthy();
   }
 
   private findNamedCode(input: string, named: NamedCode): CodeRecord {

@@ -1,11 +1,14 @@
 // The plugin's own state, separate from the gateway's device records: codes (HMAC only), the
-// devices it paired, the revoked list and the audit log. One JSON file written atomically, plus
-// a per-install secret key in its own 0600 file. Every mutation runs under one lock.
+// devices it paired, the revoked list and the audit log. One JSON file written atomically and
+// durably, plus a per-install secret key in its own 0600 file. Every mutation runs under one lock.
+// Only a first start (neither file exists) creates them: a missing, empty or short key or a missing
+// or corrupt state file is damage, reported loudly and never papered over with a fresh start that
+// would forget the revoked list (see `damage`).
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadJsonFile, writeJsonFileAtomically } from "openclaw/plugin-sdk/json-store";
 import type { Access, AuditEvent, CodeStatus } from "@ocmap/protocol/pairing-protocol";
+import { ensureDir, readTextFile, writeFileDurably, writeFileDurablySync } from "./durable-file.ts";
+import { fail } from "./errors.ts";
 
 export interface CodeRecord {
   codeId: string;
@@ -45,40 +48,119 @@ export interface PluginState {
   events: AuditEvent[];
 }
 
+/** What is wrong with the plugin's files; pairing stays refused while there is any. */
+export interface StoreDamage {
+  problems: string[];
+  /** False when state.json could not be read: nothing may be written over it. */
+  stateReadable: boolean;
+}
+
 const MAX_EVENTS = 500;
 const MAX_CODES = 500;
+const KEY_BYTES = 32;
 
 export class PairingStore {
-  readonly secret: Buffer;
-  private state: PluginState;
+  readonly damage: StoreDamage | undefined;
+  private readonly key: Buffer | undefined;
+  private state: PluginState | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly file: string;
 
   constructor(dir: string) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    ensureDir(dir);
     this.file = join(dir, "state.json");
-    this.secret = loadOrCreateSecret(join(dir, "secret.key"));
-    this.state = loadJsonFile<PluginState>(this.file) ?? { version: 1, codes: [], devices: [], events: [] };
+    const keyFile = join(dir, "secret.key");
+    const keyText = readOrProblem(keyFile);
+    const stateText = readOrProblem(this.file);
+    if (keyText === undefined && stateText === undefined) {
+      // First start: the state first, so that a crash in between leaves a detectable missing key.
+      this.state = emptyState();
+      writeFileDurablySync(this.file, JSON.stringify(this.state));
+      this.key = randomBytes(KEY_BYTES);
+      writeFileDurablySync(keyFile, this.key.toString("base64"));
+      return;
+    }
+    const problems: string[] = [];
+    this.key = parseKey(keyText, problems);
+    this.state = parseState(stateText, problems);
+    if (problems.length) this.damage = { problems, stateReadable: this.state !== undefined };
+  }
+
+  /** The install secret; STATE_DAMAGED when the key file is missing or damaged. */
+  get secret(): Buffer {
+    if (!this.key) throw this.damaged();
+    return this.key;
+  }
+
+  /** Refuses (STATE_DAMAGED) while any file is damaged: what gates creating codes and pairing. */
+  assertHealthy(): void {
+    if (this.damage) throw this.damaged();
   }
 
   read(): Readonly<PluginState> {
+    if (!this.state) throw this.damaged();
     return this.state;
   }
 
   /** Run `fn` alone (no other mutation interleaves); the state is persisted before it resolves. */
   mutate<T>(fn: (s: PluginState) => T | Promise<T>): Promise<T> {
     const run = this.queue.then(async () => {
-      const draft = structuredClone(this.state);
+      const draft = structuredClone(this.read() as PluginState);
       const result = await fn(draft);
       draft.events = draft.events.slice(-MAX_EVENTS);
       draft.codes = prune(draft.codes);
-      await writeJsonFileAtomically(this.file, draft);
+      await writeFileDurably(this.file, JSON.stringify(draft));
       this.state = draft;
       return result;
     });
     this.queue = run.catch(() => undefined);
     return run;
   }
+
+  private damaged() {
+    return fail("STATE_DAMAGED", `state damaged: ${this.damage?.problems.join("; ") ?? "unknown"}`);
+  }
+}
+
+function emptyState(): PluginState {
+  return { version: 1, codes: [], devices: [], events: [] };
+}
+
+/** undefined when the file does not exist; a read error counts as "unreadable", not as missing. */
+function readOrProblem(path: string): string | undefined | Error {
+  try {
+    return readTextFile(path);
+  } catch (err) {
+    return err as Error;
+  }
+}
+
+function parseKey(text: string | undefined | Error, problems: string[]): Buffer | undefined {
+  if (text === undefined) return void problems.push("secret.key is missing");
+  if (text instanceof Error) return void problems.push(`secret.key is unreadable (${errorCode(text)})`);
+  const key = Buffer.from(text.trim(), "base64");
+  if (key.length !== KEY_BYTES || key.toString("base64") !== text.trim())
+    return void problems.push(`secret.key is damaged (${key.length} of ${KEY_BYTES} bytes)`);
+  return key;
+}
+
+function parseState(text: string | undefined | Error, problems: string[]): PluginState | undefined {
+  if (text === undefined) return void problems.push("state.json is missing");
+  if (text instanceof Error) return void problems.push(`state.json is unreadable (${errorCode(text)})`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return void problems.push("state.json is not valid JSON");
+  }
+  const state = value as PluginState;
+  const arrays = state && [state.codes, state.devices, state.events].every((list) => Array.isArray(list));
+  if (state?.version !== 1 || !arrays) return void problems.push("state.json has an unknown shape");
+  return state;
+}
+
+function errorCode(err: Error): string {
+  return (err as NodeJS.ErrnoException).code ?? "error";
 }
 
 function prune(codes: CodeRecord[]): CodeRecord[] {
@@ -86,15 +168,4 @@ function prune(codes: CodeRecord[]): CodeRecord[] {
   const active = codes.filter((c) => c.status === "active");
   const rest = codes.filter((c) => c.status !== "active").slice(-(MAX_CODES - active.length));
   return [...rest, ...active].sort((a, b) => a.createdAtMs - b.createdAtMs);
-}
-
-function loadOrCreateSecret(path: string): Buffer {
-  try {
-    return Buffer.from(readFileSync(path, "utf8").trim(), "base64");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
-    const key = randomBytes(32);
-    writeFileSync(path, key.toString("base64"), { mode: 0o600, flag: "wx" });
-    return key;
-  }
 }

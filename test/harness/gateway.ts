@@ -27,6 +27,10 @@ export interface StartOptions {
   loadPlugin?: boolean;
   /** Serve wss:// and https:// with the gateway's own auto-generated self-signed certificate. */
   tls?: boolean;
+  /** Where the gateway takes its port from: the config file (default), `--port`, or OPENCLAW_GATEWAY_PORT. */
+  portFrom?: "config" | "flag" | "env";
+  /** Merged into the config's `gateway` section (bind, customBindHost, auth, ...). */
+  gateway?: Record<string, unknown>;
 }
 
 export interface Gateway {
@@ -40,6 +44,8 @@ export interface Gateway {
   configPath: string;
   /** With `tls`: where the gateway keeps the certificate it generated and serves. */
   tlsCertPath?: string;
+  /** `ws`/`https` options that trust exactly the gateway's own certificate (with `tls`), else {}. */
+  tlsOptions(): WebSocket.ClientOptions;
   /** Everything the gateway process printed so far (all runs). */
   logs(): string;
   /** An admin WebSocket session (client `cli`, shared secret, no device). */
@@ -122,10 +128,11 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
     gateway: {
       mode: "local",
       bind: "loopback",
-      port,
+      ...(opts.portFrom === "flag" || opts.portFrom === "env" ? {} : { port }),
       auth: { mode: "token", token },
       nodes: { pairing: { autoApproveLocal: opts.autoApproveLocal ?? false } },
       ...(opts.tls ? { tls: { enabled: true, autoGenerate: true } } : {}),
+      ...opts.gateway,
     },
     update: { checkOnStart: false },
     discovery: { mdns: { mode: "off" } },
@@ -140,15 +147,20 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
     ...opts.extraConfig,
   };
   writeFileSync(configPath, JSON.stringify(config, null, 2));
-  const env = gatewayEnv({ home, stateDir, configPath });
+  const env = {
+    ...gatewayEnv({ home, stateDir, configPath }),
+    ...(opts.portFrom === "env" ? { OPENCLAW_GATEWAY_PORT: String(port) } : {}),
+  };
+  const adminAuth = (config.gateway.auth as { mode?: string }).mode === "none" ? undefined : { token };
   let log = "";
   let child: ChildProcess | undefined;
   const url = `${opts.tls ? "wss" : "ws"}://127.0.0.1:${port}`;
   const tlsCertPath = opts.tls ? join(stateDir, "gateway/tls/gateway-cert.pem") : undefined;
 
+  const tlsOptions = () => (tlsCertPath ? trustOnly(readFileSync(tlsCertPath, "utf8")) : {});
   const admin = async (scopes = ADMIN_SCOPES) => {
-    const wsOptions = tlsCertPath ? trustOnly(readFileSync(tlsCertPath, "utf8")) : undefined;
-    const r = await wireConnect({ url, auth: { token }, clientId: "cli", mode: "cli", scopes, wsOptions });
+    const wsOptions = tlsOptions();
+    const r = await wireConnect({ url, auth: adminAuth, clientId: "cli", mode: "cli", scopes, wsOptions });
     if (!r.ok)
       throw Object.assign(new Error(`admin connect failed: ${r.error.code} ${r.error.message}`), { wire: r.error });
     return r.session;
@@ -171,7 +183,8 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
   };
 
   const start = async () => {
-    child = spawn(gatewayNode, [openclawEntry, "gateway", "run"], {
+    const portFlag = opts.portFrom === "flag" ? ["--port", String(port)] : [];
+    child = spawn(gatewayNode, [openclawEntry, "gateway", "run", ...portFlag], {
       env,
       cwd: root,
       stdio: ["ignore", "pipe", "pipe"],
@@ -194,6 +207,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
     url,
     httpUrl: `${opts.tls ? "https" : "http"}://127.0.0.1:${port}`,
     tlsCertPath,
+    tlsOptions,
     token,
     home,
     stateDir,

@@ -1,5 +1,6 @@
 // The contract's pairing sequence done by hand over HTTP + the test wire client, for plugin tests.
-import { request } from "node:http";
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import type { Gateway } from "./gateway.ts";
 import { newWireDevice, signWith, wireConnect, type WireDevice, type WireSession } from "./wire-client.ts";
 
@@ -18,8 +19,10 @@ export function post(
 ): Promise<HttpReply> {
   const data = o.raw ?? JSON.stringify(body);
   return new Promise((resolve, reject) => {
+    const request = g.tlsCertPath ? httpsRequest : httpRequest;
     const req = request(
       {
+        ...(g.tlsCertPath ? (g.tlsOptions() as object) : {}),
         host: "127.0.0.1",
         port: g.port,
         path,
@@ -79,7 +82,14 @@ export const exchange = (g: Gateway, body: unknown, o?: Parameters<typeof post>[
 
 /** Bootstrap connect as the contract's client would; returns the requestId from NOT_PAIRED. */
 export async function bootstrapConnect(g: Gateway, device: WireDevice, bootstrapToken: string, scopes: string[]) {
-  const r = await wireConnect({ url: g.url, device, auth: { bootstrapToken }, scopes, displayName: "OCMAP on test" });
+  const r = await wireConnect({
+    url: g.url,
+    device,
+    auth: { bootstrapToken },
+    scopes,
+    displayName: "OCMAP on test",
+    wsOptions: g.tlsOptions(),
+  });
   if (r.ok) return { helloOk: true as const, session: r.session, hello: r.hello };
   await r.close;
   return {
@@ -121,6 +131,7 @@ export async function pairNewDevice(
     auth: { bootstrapToken: r.body.bootstrapToken },
     scopes: r.body.scopes,
     displayName: "OCMAP on test",
+    wsOptions: g.tlsOptions(),
   });
   if (!final.ok) throw new Error(`final connect ${final.error.code}`);
   const deviceToken = (final.hello as { auth?: { deviceToken?: string } }).auth?.deviceToken;

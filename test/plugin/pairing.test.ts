@@ -245,8 +245,11 @@ describe("ocmap-pairing against a real gateway", () => {
     const smuggled = await admin.request("pairing.forgetSelf", { deviceId: other.device.id });
     expect(smuggled.ok).toBe(false);
     admin.close();
-    const list = await g.call("pairing.list", {});
-    expect(list.devices.find((d: any) => d.deviceId === me.device.id)).toMatchObject({ revokedBy: "self" });
+    // Recorded once device.pair.remove has answered the plugin, which may be just after the 4001.
+    const list = await waitFor(async () => {
+      const current = await g.call("pairing.list", {});
+      return current.devices.find((d: any) => d.deviceId === me.device.id)?.revokedBy === "self" && current;
+    }, "the device listed as forgotten");
     expect(list.devices.find((d: any) => d.deviceId === other.device.id).revokedAtMs).toBeUndefined();
     expect(list.events.some((e: any) => e.type === "device.forgotten" && e.deviceId === me.device.id)).toBe(true);
   });

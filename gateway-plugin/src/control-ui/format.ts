@@ -66,6 +66,7 @@ const AUDIT_LABEL: Record<AuditEvent["type"], string> = {
   "code.expired": "Code expired",
   "device.revoked": "Device revoked",
   "device.forgotten": "Device forgot itself",
+  "device.forget-failed": "Forget not applied",
 };
 
 export function auditLabel(type: AuditEvent["type"]): string {
@@ -79,6 +80,7 @@ export function auditTone(type: AuditEvent["type"]): AuditTone {
       return "ok";
     case "code.failed":
     case "device.revoked":
+    case "device.forget-failed":
       return "danger";
     case "code.expired":
     case "code.cancelled":

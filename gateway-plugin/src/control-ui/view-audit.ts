@@ -30,7 +30,7 @@ export function auditView(state: ViewState): HTMLElement {
 function auditDetail(event: AuditEvent, { list }: ViewState): Child[] {
   const parts: Child[] = [];
   if (event.deviceId) parts.push(element("span", { class: "ocmap-cp-fp" }, fingerprint(event.deviceId)));
-  const aboutDevice = event.type === "device.revoked" || event.type === "device.forgotten";
+  const aboutDevice = event.type.startsWith("device.");
   if (event.codeId && !aboutDevice) parts.push(codeLabel(list, event.codeId));
   if (event.reason) parts.push(element("span", { class: "ocmap-cp-reason" }, event.reason));
   if (event.remoteAddress) parts.push(muted(`from ${event.remoteAddress}`));

@@ -8,6 +8,10 @@ export const PAIRING_ERROR_CODES = [
   "DEVICE_REVOKED",
   "RATE_LIMITED",
   "INVALID_REQUEST",
+  /** pairing.forgetSelf: the plugin cannot remove the caller from this gateway; nothing was changed. */
+  "FORGET_UNAVAILABLE",
+  /** The plugin's own files are missing or damaged: pairing is refused until an operator repairs them. */
+  "STATE_DAMAGED",
 ] as const;
 export type PairingErrorCode = (typeof PAIRING_ERROR_CODES)[number];
 
@@ -19,6 +23,8 @@ export const HTTP_STATUS: Record<PairingErrorCode, number> = {
   DEVICE_REVOKED: 403,
   RATE_LIMITED: 429,
   INVALID_REQUEST: 400,
+  FORGET_UNAVAILABLE: 503,
+  STATE_DAMAGED: 503,
 };
 
 export type Access = "standard" | "read-only" | "full";
@@ -121,7 +127,9 @@ export type AuditType =
   | "code.cancelled"
   | "code.expired"
   | "device.revoked"
-  | "device.forgotten";
+  | "device.forgotten"
+  /** forgetSelf answered, but the gateway did not remove the device: it stays active and revocable. */
+  | "device.forget-failed";
 export interface AuditEvent {
   atMs: number;
   type: AuditType;

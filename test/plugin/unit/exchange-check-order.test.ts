@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from "vitest";
 import { PairingError } from "../../../gateway-plugin/src/errors.ts";
 import { ADMIN, body, exchangeBody, newDevice, pendingFor, startFakeService, type TestDevice } from "./fake-gateway.ts";
 
-vi.mock("openclaw/plugin-sdk/json-store", () => import("./fake-json-store.ts"));
+vi.mock("../../../gateway-plugin/src/durable-file.ts", () => import("./fake-disk.ts"));
 
 const ADDRESS = "203.0.113.7";
 const REQUEST_ID = "11111111-1111-4111-8111-111111111111";

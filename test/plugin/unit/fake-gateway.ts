@@ -31,7 +31,8 @@ export interface FakeGateway {
   throwOn: { broadcastResolved?: boolean; changed?: boolean };
 }
 
-export function startFakeService(config: Partial<PairingConfig> = {}) {
+/** `dir`: where the store keeps its files (on the fake disk, when a test mocks it); a fresh one by default. */
+export function startFakeService(config: Partial<PairingConfig> = {}, dir?: string) {
   const fake: FakeGateway = {
     nowMs: START_MS,
     scriptedRandom: [],
@@ -81,7 +82,7 @@ export function startFakeService(config: Partial<PairingConfig> = {}) {
     log: { info: () => undefined, warn: (msg) => void fake.warnings.push(msg) },
   };
   const cfg = resolveConfig(config);
-  const store = new PairingStore(mkdtempSync(join(tmpdir(), "ocmap-plugin-unit-")));
+  const store = new PairingStore(dir ?? mkdtempSync(join(tmpdir(), "ocmap-plugin-unit-")));
   const service = new PairingService(store, cfg, deps);
   return { service, store, cfg, fake };
 }

@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from "vitest";
 import { FailureLimiter } from "../../../gateway-plugin/src/limiter.ts";
 import { ADMIN, body, exchangeBody, newDevice, startFakeService } from "./fake-gateway.ts";
 
-vi.mock("openclaw/plugin-sdk/json-store", () => import("./fake-json-store.ts"));
+vi.mock("../../../gateway-plugin/src/durable-file.ts", () => import("./fake-disk.ts"));
 
 const limits = { maxGlobal: 20, globalWindowMs: 600_000, maxPerAddress: 10, addressWindowMs: 60_000 };
 

@@ -3,9 +3,9 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { PairingError } from "../../../gateway-plugin/src/errors.ts";
 import { ADMIN, body, exchangeBody, newDevice, pendingFor, startFakeService } from "./fake-gateway.ts";
-import { fakeDisk } from "./fake-json-store.ts";
+import { fakeDisk } from "./fake-disk.ts";
 
-vi.mock("openclaw/plugin-sdk/json-store", () => import("./fake-json-store.ts"));
+vi.mock("../../../gateway-plugin/src/durable-file.ts", () => import("./fake-disk.ts"));
 
 const REQUEST_ID = "22222222-2222-4222-8222-222222222222";
 const STATE_NOT_SAVED = { code: "INVALID_REQUEST", reason: "internal: state not saved" };

@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from "vitest";
 import { CROCKFORD } from "@ocmap/protocol/pairing-code";
 import { ADMIN, body, exchangeBody, newDevice, pendingFor, startFakeService } from "./fake-gateway.ts";
 
-vi.mock("openclaw/plugin-sdk/json-store", () => import("./fake-json-store.ts"));
+vi.mock("../../../gateway-plugin/src/durable-file.ts", () => import("./fake-disk.ts"));
 
 const REQUEST_ID = "33333333-3333-4333-8333-333333333333";
 

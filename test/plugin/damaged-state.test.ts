@@ -1,0 +1,113 @@
+// The plugin's own files damaged on a real gateway, one way per restart: secret.key missing, empty
+// or short, state.json corrupt. Each is a loud STATE_DAMAGED at start (log), pairing is refused
+// (createCode and the routes), nothing is written over the damaged files (no silent fresh start
+// that forgets the revoked list), and list/revoke keep working where the state is still readable.
+import { existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { startGateway, type Gateway } from "../harness/gateway.ts";
+import { pairNewDevice, redeem, type Paired } from "../harness/wire-pairing.ts";
+
+let g: Gateway;
+let dir: string;
+let keep: Paired;
+let revoked: Paired;
+/** One active device per damaged-key restart, for an operator revoke while damaged. */
+const spares: Paired[] = [];
+const backup: Record<string, Buffer> = {};
+
+beforeAll(async () => {
+  g = await startGateway();
+  dir = join(g.stateDir, "plugins", "ocmap-pairing");
+  keep = await pairNewDevice(g, "standard");
+  keep.session.close();
+  revoked = await pairNewDevice(g, "read-only");
+  for (let i = 0; i < 3; i++) {
+    const spare = await pairNewDevice(g, "read-only");
+    spare.session.close();
+    spares.push(spare);
+  }
+  await g.call("pairing.revokeDevice", { deviceId: revoked.device.id });
+  await g.kill();
+  for (const name of ["secret.key", "state.json"]) backup[name] = readFileSync(join(dir, name));
+});
+afterAll(async () => {
+  await g?.dispose();
+});
+
+it("a first start creates both files (key 0600) before anything is paired", async () => {
+  const fresh = await startGateway();
+  try {
+    const freshDir = join(fresh.stateDir, "plugins", "ocmap-pairing");
+    expect(statSync(join(freshDir, "secret.key")).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(join(freshDir, "state.json"), "utf8"))).toMatchObject({ version: 1, devices: [] });
+  } finally {
+    await fresh.dispose();
+  }
+});
+
+/** Restore both files, damage one, start, and check what every damage has in common. */
+async function startDamaged(damage: () => void) {
+  for (const [name, bytes] of Object.entries(backup)) writeFileSync(join(dir, name), bytes, { mode: 0o600 });
+  damage();
+  const before = { key: readIfAny("secret.key"), state: readIfAny("state.json") };
+  const from = g.logs().length;
+  await g.start();
+  expect(g.logs().slice(from)).toMatch(/ocmap-pairing: STATE_DAMAGED/);
+  const create = await g.call("pairing.createCode", {}).catch((err) => err.wire);
+  expect(create).toMatchObject({ code: "UNAVAILABLE", details: { code: "STATE_DAMAGED" } });
+  const r = await redeem(g, "0000-0000");
+  expect(r.status).toBe(503);
+  expect(r.body.error.code).toBe("STATE_DAMAGED");
+  return before;
+}
+
+function readIfAny(name: string): Buffer | undefined {
+  return existsSync(join(dir, name)) ? readFileSync(join(dir, name)) : undefined;
+}
+
+async function expectListStillShowsRevocation() {
+  const list = await g.call("pairing.list", {});
+  expect(list.devices.find((d: any) => d.deviceId === revoked.device.id)).toMatchObject({ revokedBy: "operator" });
+}
+
+for (const [index, [what, damage]] of (
+  [
+    ["missing", () => unlinkSync(join(dir, "secret.key"))],
+    ["empty", () => writeFileSync(join(dir, "secret.key"), "")],
+    ["short", () => writeFileSync(join(dir, "secret.key"), Buffer.alloc(16, 7).toString("base64"))],
+  ] as const
+).entries()) {
+  const article = what === "empty" ? "an" : "a";
+  it(`${article} ${what} secret.key: STATE_DAMAGED, pairing refused, revocations listed, revoke works`, async () => {
+    const before = await startDamaged(damage);
+    await expectListStillShowsRevocation();
+    const spare = spares[index]!.device.id;
+    await g.call("pairing.revokeDevice", { deviceId: spare, reason: "while damaged" });
+    const list = await g.call("pairing.list", {});
+    expect(list.devices.find((d: any) => d.deviceId === spare).revokedAtMs).toBeGreaterThan(0);
+    expect(readIfAny("secret.key")).toEqual(before.key); // never replaced by a fresh key
+    await g.kill();
+  });
+}
+
+it("a corrupt state.json: STATE_DAMAGED everywhere, and the file is never written over", async () => {
+  const before = await startDamaged(() =>
+    writeFileSync(join(dir, "state.json"), backup["state.json"]!.subarray(0, 40)),
+  );
+  const list = await g.call("pairing.list", {}).catch((err) => err.wire);
+  expect(list).toMatchObject({ details: { code: "STATE_DAMAGED" } });
+  const revoke = await g.call("pairing.revokeDevice", { deviceId: keep.device.id }).catch((err) => err.wire);
+  expect(revoke).toMatchObject({ details: { code: "STATE_DAMAGED" } });
+  expect(readIfAny("state.json")).toEqual(before.state);
+  expect(readIfAny("secret.key")).toEqual(before.key);
+  await g.kill();
+});
+
+it("restored files: pairing works again and the revoked list survived", async () => {
+  for (const [name, bytes] of Object.entries(backup)) writeFileSync(join(dir, name), bytes, { mode: 0o600 });
+  await g.start();
+  await expectListStillShowsRevocation();
+  const fresh = await pairNewDevice(g, "read-only");
+  fresh.session.close();
+});
