@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { createOcmapApi, IpcError, isRequestChannel, type AppView } from "../../src/ipc/ipc-contract.std.ts";
 import type { AppController } from "../../src/main/app-controller.node.ts";
-import { checkedCall, sameDocument } from "../../src/main/ipc-guard.std.ts";
+import { checkedCall, isAppDocumentUrl } from "../../src/main/ipc-guard.std.ts";
 
 export const CHROMIUM = "/usr/bin/chromium";
 export const CHROMIUM_ARGS = [
@@ -73,7 +73,7 @@ export async function openRenderer(indexUrl: string, controller: AppController):
     crossings.push({ kind: "request", channel: name, args });
     // The Electron handler trusts only the app window's top frame at the app's URL; so does this.
     const trusted =
-      source.page === page && source.frame === page.mainFrame() && sameDocument(source.frame.url(), indexUrl);
+      source.page === page && source.frame === page.mainFrame() && isAppDocumentUrl(source.frame.url(), indexUrl);
     try {
       if (!isRequestChannel(name) || !Array.isArray(args)) throw new IpcError("IPC_INVALID_ARGS", name);
       const value = await checkedCall(name, trusted, args, current.handlers[name] as (...a: unknown[]) => unknown);

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { CLIENT_ERROR_MESSAGES } from "../../src/core/client-errors.std.ts";
 import { allowedExternalUrl } from "../../src/main/external-links.std.ts";
 import { linkFromArgv } from "../../src/main/protocol-link.std.ts";
+import { onRendererGone } from "../../src/main/renderer-recovery.std.ts";
 import { codeSymbolCount, formatCodeInput } from "../../src/renderer/code-input.std.ts";
 import { errorSentence } from "../../src/renderer/error-text.std.ts";
 
@@ -60,5 +61,17 @@ describe("external links and argv links", () => {
   it("finds the last ocmap: argument", () => {
     expect(linkFromArgv(["/usr/bin/ocmap", "--no-sandbox", "OCMAP://pair?x", "ocmap://pair?y"])).toBe("ocmap://pair?y");
     expect(linkFromArgv(["/usr/bin/ocmap", "."])).toBeNull();
+  });
+});
+
+describe("renderer crash recovery policy", () => {
+  it("ignores a clean exit, reloads up to three times a minute, then asks the user", () => {
+    expect(onRendererGone("clean-exit", [], 0)).toBe("ignore");
+    expect(onRendererGone("crashed", [], 100_000)).toBe("reload");
+    expect(onRendererGone("crashed", [50_000, 60_000], 100_000)).toBe("reload");
+    expect(onRendererGone("oom", [50_000, 60_000, 70_000], 100_000)).toBe("tell-user");
+    expect(onRendererGone("crashed", [10_000, 20_000, 70_000], 100_000), "older reloads no longer count").toBe(
+      "reload",
+    );
   });
 });
