@@ -111,23 +111,26 @@ const SPELLINGS: [string, boolean][] = [
 
 describe("the IPC sender check on the URLs Chromium reports", () => {
   it("accepts Chromium's canonical form of the app's document and refuses every other URL", async () => {
-    const parsed = await r.page.evaluate((spellings) => {
-      const href = (u: string) => {
-        try {
-          return new URL(u).href;
-        } catch {
-          return null;
-        }
-      };
-      return spellings.map((s) => {
-        const twin = /^app:/i.test(s) ? href(s.replace(/^app:/i, "https:")) : href(s);
-        return {
-          spelling: s,
-          standard: twin && /^https:/.test(twin) ? `app:${twin.slice("https:".length)}` : twin,
-          unregistered: href(s),
+    const parsed = await r.page.evaluate(
+      (spellings) => {
+        const href = (u: string) => {
+          try {
+            return new URL(u).href;
+          } catch {
+            return null;
+          }
         };
-      });
-    }, SPELLINGS.map(([s]) => s));
+        return spellings.map((s) => {
+          const twin = /^app:/i.test(s) ? href(s.replace(/^app:/i, "https:")) : href(s);
+          return {
+            spelling: s,
+            standard: twin && /^https:/.test(twin) ? `app:${twin.slice("https:".length)}` : twin,
+            unregistered: href(s),
+          };
+        });
+      },
+      SPELLINGS.map(([s]) => s),
+    );
     for (const [i, { spelling, standard, unregistered }] of parsed.entries()) {
       const want = SPELLINGS[i]![1];
       expect(standard !== null && isAppDocumentUrl(standard, APP_INDEX_URL), `${spelling} → ${standard}`).toBe(want);

@@ -39,7 +39,10 @@ describe("electron-builder.yml", () => {
   it("has the metadata a deb and an AppImage need (electron-builder 26 refuses a deb without them)", () => {
     const meta = { ...pkg, ...config.extraMetadata };
     expect(meta.homepage).toMatch(/^https:\/\//);
-    expect(meta.author).toEqual({ name: expect.any(String), email: expect.stringMatching(/^[^@\s]+@[^@\s]+\.[a-z]+$/) });
+    expect(meta.author).toEqual({
+      name: expect.any(String),
+      email: expect.stringMatching(/^[^@\s]+@[^@\s]+\.[a-z]+$/),
+    });
     expect(config.linux.maintainer).toMatch(/^[^<>]+ <[^@\s]+@[^@\s]+>$/);
     expect(config.linux.vendor).toEqual(expect.any(String));
     // Electron's Linux app_id / WM_CLASS is desktopName; the .desktop file carries the same name.

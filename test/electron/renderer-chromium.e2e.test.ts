@@ -222,7 +222,7 @@ describe("renderer in Chromium, bound to the real main-process handlers, core, g
     await shot("09-disconnected");
     const attempts = controller.view().core.reconnect!.attempt;
     await page.getByRole("button", { name: "Retry now" }).click();
-    await expect.poll(() => requests("ocmap:retry-now")).toBe(1);
+    await expect.poll(() => requests("ocmap:retry-now"), { timeout: 10_000 }).toBe(1);
     await controller.waitFor(
       (v) => (v.core.reconnect?.attempt ?? 0) > attempts && v.core.activity === "waiting",
       20_000,
