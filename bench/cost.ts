@@ -78,7 +78,9 @@ export async function benchCost(g: Gateway, windowMs = 32_000): Promise<Row[]> {
         value: `${fmt(rss, "MiB")}, peak ${hwm.toFixed(1)} MiB`,
         reference: `bare idle node ${fmt(summarize(f.rss), "MiB")}`,
         ratio: rss.median / summarize(f.rss).median,
-        how: `VmRSS from /proc/<pid>/status once a second over ${windowMs / 1000} s of idle (one gateway tick included)`,
+        how:
+          `VmRSS from /proc/<pid>/status once a second over ${windowMs / 1000} s of idle ` +
+          "(one gateway tick included)",
       },
       {
         measure: "Client CPU, connected and idle",

@@ -38,8 +38,9 @@ function table(rows: Row[]): string {
   ];
   for (const r of rows) {
     const met = r.met === undefined ? "" : r.met ? "yes" : "**no**";
+    const ratio = r.ratio === undefined ? "" : `${r.ratio.toFixed(2)}×`;
     lines.push(
-      `| ${cell(r.measure)} | ${cell(r.value)} | ${cell(r.reference)} | ${r.ratio === undefined ? "" : `${r.ratio.toFixed(2)}×`} | ${cell(r.goal)} | ${met} |`,
+      `| ${cell(r.measure)} | ${cell(r.value)} | ${cell(r.reference)} | ${ratio} | ${cell(r.goal)} | ${met} |`,
     );
   }
   return lines.join("\n");
@@ -71,9 +72,12 @@ async function main() {
   const doc = [
     "# Benchmarks",
     "",
-    "Measured by `npm run bench` (bench/run.ts): one run against one real gateway with the `ocmap-pairing` plugin on loopback,",
-    "inside the same loopback-only sandbox and throwaway gnome-keyring as the tests. Every figure is the median of repeated runs",
-    "with its p10–p90 spread; where a goal is a ratio, the peer or floor was measured in the same run, alternating with it,",
+    "Measured by `npm run bench` (bench/run.ts): one run against one real gateway with the `ocmap-pairing` " +
+      "plugin on loopback,",
+    "inside the same loopback-only sandbox and throwaway gnome-keyring as the tests. Every figure is the median " +
+      "of repeated runs",
+    "with its p10–p90 spread; where a goal is a ratio, the peer or floor was measured in the same run, " +
+      "alternating with it,",
     "so the ratio holds on a noisy machine even when the absolute numbers move. Regenerate with `npm run bench`.",
     "",
     `Run: ${started.toISOString()} (${minutes} min)`,

@@ -35,7 +35,8 @@ const FORGET_DIALOG: MessageBoxOptions = {
   title: "Forget this device",
   message: "Forget this device?",
   detail:
-    "OCMAP asks the gateway to revoke this device and deletes its credentials from this computer. To use the gateway again you need a new pairing code.",
+    "OCMAP asks the gateway to revoke this device and deletes its credentials from this computer. " +
+    "To use the gateway again you need a new pairing code.",
 };
 
 export function startMainProcess(options: MainProcessOptions): void {

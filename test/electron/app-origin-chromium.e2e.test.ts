@@ -66,7 +66,8 @@ describe("the renderer as the app:// handler serves it, in Chromium", () => {
     mkdirSync(join(dir, "assets"));
     writeFileSync(
       join(dir, "index.html"),
-      `<!doctype html><title>t</title><script>window.inline = 1</script><script type="module" src="./assets/ok.js"></script>`,
+      `<!doctype html><title>t</title><script>window.inline = 1</script>` +
+        `<script type="module" src="./assets/ok.js"></script>`,
     );
     writeFileSync(join(dir, "assets/ok.js"), `document.title = "module ran";`);
     const bare = await serveDirectory(dir);

@@ -123,7 +123,11 @@ describe("IPC handle() wrapper (electron stand-in)", () => {
 
 describe("preload (electron stand-in)", () => {
   it("exposes one frozen object of named functions over ipcRenderer, and no Electron object", async () => {
+    electron.ipcRenderer.invoke.mockResolvedValueOnce({ revision: 2, from: "early answer" });
     await import("../../src/preload/preload.preload.ts");
+    // It asks for the state at once, listening from the same moment (before the page's scripts load).
+    expect(electron.ipcRenderer.invoke.mock.calls[0]).toEqual(["ocmap:get-state"]);
+    expect(electron.rendererListeners.get(STATE_EVENT)!.size).toBe(1);
     expect(electron.contextBridge.exposeInMainWorld).toHaveBeenCalledTimes(1);
     const [name, api] = electron.contextBridge.exposeInMainWorld.mock.calls[0]! as [
       string,
@@ -152,17 +156,26 @@ describe("preload (electron stand-in)", () => {
     expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith("ocmap:retry-now");
 
     // Listeners get the view only, never the IpcRendererEvent; unsubscribing removes them.
+    const emit = (view: unknown) => {
+      for (const l of [...electron.rendererListeners.get(STATE_EVENT)!]) l({ sender: "ipcRenderer", ports: [] }, view);
+    };
     const seen: unknown[] = [];
     const off = api.onState!((...args: unknown[]) => seen.push(args));
-    const [listener] = [...electron.rendererListeners.get(STATE_EVENT)!];
-    listener!({ sender: "ipcRenderer", ports: [] }, { revision: 1 });
-    expect(seen).toEqual([[{ revision: 1 }]]);
+    emit({ revision: 5, from: "event" });
+    expect(seen).toEqual([[{ revision: 5, from: "event" }]]);
     off();
-    expect(electron.rendererListeners.get(STATE_EVENT)!.size).toBe(0);
+    expect(electron.rendererListeners.get(STATE_EVENT)!.size, "only the API's own listener is left").toBe(1);
+
+    // getState() answers the newest view it knows: here the event is newer than the early answer.
+    expect(await api.getState!()).toEqual({ revision: 5, from: "event" });
+    electron.ipcRenderer.invoke.mockResolvedValueOnce({ revision: 7, from: "second answer" });
+    expect(await api.getState!()).toEqual({ revision: 7, from: "second answer" });
+    expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith("ocmap:get-state");
 
     electron.ipcRenderer.invoke.mockRejectedValueOnce(
       new Error(
-        "Error invoking remote method 'ocmap:get-state': IpcError: IPC_FORBIDDEN: ocmap:get-state is only answered for the OCMAP window.",
+        "Error invoking remote method 'ocmap:get-state': " +
+          "IpcError: IPC_FORBIDDEN: ocmap:get-state is only answered for the OCMAP window.",
       ),
     );
     await expect(api.getState!()).rejects.toThrow(/^IPC_FORBIDDEN/);

@@ -56,7 +56,8 @@ describe("window, session and navigation rules (electron stand-in)", () => {
       responseHeaders: { "X-Other": ["kept"], "Content-Security-Policy": [CONTENT_SECURITY_POLICY] },
     });
     expect(CONTENT_SECURITY_POLICY).toBe(
-      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'none'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'none'; " +
+        "font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     );
     const html = readFileSync(join(repoRoot, "src/renderer/index.html"), "utf8");
     const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html);
@@ -190,7 +191,7 @@ describe("main process start-up, ocmap:// links and the menu (electron stand-in)
     expect((await refusal(getState(event(win, {}, 999)))).code).toBe("IPC_FORBIDDEN");
   });
 
-  it("turns a link from the first instance's argv, a second instance's argv and macOS open-url into a pending link, never a pairing", async () => {
+  it("turns a link from either instance's argv or macOS open-url into a pending link, never a pairing", async () => {
     const gw = encodeURIComponent("ws://127.0.0.1:18789");
     const { core, controller, win } = await start(`ocmap://pair?gateway=${gw}&code=ABCD-EFGG`);
     expect(controller.view().pendingLink).toEqual({

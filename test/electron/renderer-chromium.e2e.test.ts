@@ -184,7 +184,8 @@ describe("renderer in Chromium, bound to the real main-process handlers, core, g
     await shot("05-settings");
     await page.getByRole("button", { name: "Forget this device…" }).click();
     await page.getByRole("group", { name: /Forget this device\?/ }).waitFor();
-    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.textContent)).toBe("Cancel"); // the safe choice has focus
+    // The safe choice has focus.
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.textContent)).toBe("Cancel");
     await shot("06-settings-forget-confirm");
     await page.keyboard.press("Enter"); // Cancel, by keyboard
     await expect

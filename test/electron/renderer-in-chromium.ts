@@ -43,6 +43,7 @@ function initScript(): string {
   return `(() => {
   const listeners = new Set();
   Object.defineProperty(window, "__ocmapPush", { value: (view) => { for (const l of [...listeners]) l(view); } });
+  const __name = (f) => f; // tsx (esbuild keepNames) wraps named functions in __name(): the injected source needs one
   const createOcmapApi = (${createOcmapApi.toString()});
   const api = createOcmapApi({
     invoke: (channel, args) => window.__ocmapInvoke(channel, args),
@@ -50,7 +51,8 @@ function initScript(): string {
   });
   Object.defineProperty(window, "ocmap", { value: api, enumerable: true });
   window.__cspViolations = [];
-  document.addEventListener("securitypolicyviolation", (e) => window.__cspViolations.push(e.violatedDirective + " " + e.blockedURI));
+  document.addEventListener("securitypolicyviolation", (e) =>
+    window.__cspViolations.push(e.violatedDirective + " " + e.blockedURI));
 })();`;
 }
 
@@ -91,7 +93,8 @@ export async function openRenderer(indexUrl: string, controller: AppController):
     current = next;
     offState = next.subscribe((view) => {
       crossings.push({ kind: "event", view });
-      page.evaluate((v) => (globalThis as any).__ocmapPush?.(v), view).catch(() => undefined); // the page may be reloading
+      // The page may be reloading.
+      page.evaluate((v) => (globalThis as any).__ocmapPush?.(v), view).catch(() => undefined);
     });
   };
   attach(controller);

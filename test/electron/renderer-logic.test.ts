@@ -6,6 +6,8 @@ import { linkFromArgv } from "../../src/main/protocol-link.std.ts";
 import { onRendererGone } from "../../src/main/renderer-recovery.std.ts";
 import { codeSymbolCount, formatCodeInput } from "../../src/renderer/code-input.std.ts";
 import { errorSentence } from "../../src/renderer/error-text.std.ts";
+import { startAppViewSource } from "../../src/renderer/use-app-view.dom.ts";
+import type { AppView, OcmapApi } from "../../src/ipc/ipc-contract.std.ts";
 
 describe("pairing code field", () => {
   it.each([
@@ -73,5 +75,35 @@ describe("renderer crash recovery policy", () => {
     expect(onRendererGone("crashed", [10_000, 20_000, 70_000], 100_000), "older reloads no longer count").toBe(
       "reload",
     );
+  });
+});
+
+describe("the renderer's AppView source (started before React renders)", () => {
+  const view = (revision: number) => ({ revision }) as unknown as AppView;
+
+  it("listens before it asks and keeps the newest snapshot, whichever arrives first", async () => {
+    let push: (v: AppView) => void = () => {};
+    let answer: (v: AppView) => void = () => {};
+    const order: string[] = [];
+    const api = {
+      onState: (l: (v: AppView) => void) => (order.push("listen"), (push = l), () => {}),
+      getState: () => (order.push("ask"), new Promise<AppView>((r) => (answer = r))),
+    } as unknown as OcmapApi;
+    const source = startAppViewSource(api);
+    expect(order).toEqual(["listen", "ask"]);
+    const changes: number[] = [];
+    source.subscribe(() => changes.push(source.get().view!.revision));
+    push(view(4));
+    answer(view(3)); // an older answer does not overwrite the newer event
+    await source.ready;
+    expect(source.get()).toEqual({ view: view(4), failed: false });
+    expect(changes).toEqual([4]);
+  });
+
+  it("says failed when get-state fails (no main process, or no preload)", async () => {
+    const api = { onState: () => () => {}, getState: () => Promise.reject(new Error("x")) } as unknown as OcmapApi;
+    const source = startAppViewSource(api);
+    await source.ready;
+    expect(source.get()).toEqual({ view: null, failed: true });
   });
 });
