@@ -22,23 +22,32 @@ export interface LaunchOptions {
 
 /**
  * Runs in Electron's main process. `webContents.send` is the only way main talks to the renderer
- * in this app; `-ipc-invoke` is the event Electron's own ipcMain.handle dispatch listens to.
+ * in this app. Requests arrive as the internal `-ipc-invoke` event that ipcMain.handle's dispatch
+ * listens to: on the session in recent Electron (event, channel, args), on the web contents in
+ * older ones (event, internal, channel, args); both are recorded (a duplicate does no harm here).
  */
 function recordIpc({ BrowserWindow }: typeof import("electron")) {
   const g = globalThis as any;
   g.__ocmapIpcLog ??= [];
+  const record = (to: string, channel: unknown, args: unknown) =>
+    g.__ocmapIpcLog.push(JSON.stringify({ to, channel, args }));
   for (const win of BrowserWindow.getAllWindows()) {
     const contents = win.webContents as any;
     if (contents.__ocmapRecorded) continue;
     contents.__ocmapRecorded = true;
     const send = contents.send.bind(contents);
     contents.send = (channel: string, ...args: unknown[]) => {
-      g.__ocmapIpcLog.push(JSON.stringify({ to: "renderer", channel, args }));
+      record("renderer", channel, args);
       return send(channel, ...args);
     };
-    contents.on("-ipc-invoke", (_event: unknown, _internal: boolean, channel: string, args: unknown[]) => {
-      g.__ocmapIpcLog.push(JSON.stringify({ to: "main", channel, args }));
-    });
+    contents.on("-ipc-invoke", (_event: unknown, ...rest: unknown[]) =>
+      typeof rest[0] === "boolean" ? record("main", rest[1], rest[2]) : record("main", rest[0], rest[1]),
+    );
+    const session = contents.session as any;
+    if (!session.__ocmapRecorded) {
+      session.__ocmapRecorded = true;
+      session.on("-ipc-invoke", (_event: unknown, channel: unknown, args: unknown) => record("main", channel, args));
+    }
   }
 }
 
