@@ -10,6 +10,7 @@ import { newKeychainService } from "../harness/cli.ts";
 import { gatewayInstalled, repoRoot, startGateway, type Gateway } from "../harness/gateway.ts";
 import { launchApp, type RunningApp } from "./electron-app-driver.ts";
 import { findDisplay, findElectronBinary } from "./electron-binary.ts";
+import { secretScan } from "./secret-scan.ts";
 
 const electron = findElectronBinary();
 const display = electron.ok ? await findDisplay() : null;
@@ -24,7 +25,7 @@ const withGateway = (name: string) => (noGateway ? `${name} (SKIPPED: ${noGatewa
 
 const service = newKeychainService();
 const keystore = new Keystore({ service });
-const secrets = new Set<string>();
+const scan = secretScan(keystore);
 let g: Gateway;
 let run: RunningApp;
 
@@ -39,7 +40,7 @@ const heading = (name: string) => run.page.getByRole("heading", { level: 1, name
 
 async function newCode() {
   const c = await g.call("pairing.createCode", {});
-  secrets.add(c.bootstrapToken);
+  scan.add(c.bootstrapToken);
   return c as { code: string; codeId: string };
 }
 
@@ -54,18 +55,12 @@ async function pairFromForm() {
 
 /** No secret in the DOM, local storage, any IPC message the main process saw, or get-state's answer. */
 async function expectNoSecrets(step: string) {
-  const [trust, identity] = [await keystore.loadTrust(), await keystore.loadIdentity()];
-  if (trust) secrets.add(trust.deviceToken);
-  if (identity) secrets.add(identity.privateKey);
-  const dom = await run.page.content();
-  const storage = await run.page.evaluate(() => JSON.stringify({ ...(globalThis as any).localStorage }));
-  const ipc = (await run.ipcLog()).join("\n") + (await run.stateAnswer());
-  expect(secrets.size, "the test knows the secrets it looks for").toBeGreaterThan(0);
-  for (const secret of secrets) {
-    expect(dom.includes(secret), `${step}: a secret is in the DOM`).toBe(false);
-    expect(storage.includes(secret), `${step}: a secret is in localStorage`).toBe(false);
-    expect(ipc.includes(secret), `${step}: a secret crossed IPC`).toBe(false);
-  }
+  await scan.expectNoneIn(step, {
+    "the DOM": await run.page.content(),
+    localStorage: await run.page.evaluate(() => JSON.stringify({ ...(globalThis as any).localStorage })),
+    "an IPC message": (await run.ipcLog()).join("\n"),
+    "get-state's answer": await run.stateAnswer(),
+  });
 }
 
 const submits = async () => (await run.ipcLog()).filter((m) => m.includes('"ocmap:submit-code"')).length;
