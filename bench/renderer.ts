@@ -36,8 +36,12 @@ const TYPES: Record<string, string> = {
   ".svg": "image/svg+xml",
   ".png": "image/png",
 };
-const FLOOR_HTML = `<!doctype html><html><head><meta charset="utf-8"><title>floor</title></head><body><div id="root"></div><script type="module" src="./floor.js"></script></body></html>`;
-const FLOOR_JS = `const el = document.createElement("main"); el.dataset.screen = "floor"; el.textContent = "Floor"; document.getElementById("root").append(el);`;
+const FLOOR_HTML =
+  `<!doctype html><html><head><meta charset="utf-8"><title>floor</title></head>` +
+  `<body><div id="root"></div><script type="module" src="./floor.js"></script></body></html>`;
+const FLOOR_JS =
+  `const el = document.createElement("main"); el.dataset.screen = "floor"; el.textContent = "Floor"; ` +
+  `document.getElementById("root").append(el);`;
 
 /** Marks, in page time (ms since navigation start), the first frame with a meaningful screen on it. */
 const FIRST_SCREEN = `(() => {
@@ -124,7 +128,11 @@ async function firstScreen(browser: Browser, url: string, withApp: boolean): Pro
   Object.defineProperty(window, "__ocmapPush", { value: (view) => { for (const l of [...listeners]) l(view); } });
   const __name = (f) => f; // tsx (esbuild keepNames) wraps named functions in __name(): give the injected source one
   const createOcmapApi = (${createOcmapApi.toString()});
-  Object.defineProperty(window, "ocmap", { value: createOcmapApi({ invoke: (c, a) => window.__ocmapInvoke(c, a), listen: (l) => (listeners.add(l), () => listeners.delete(l)) }) });
+  const api = createOcmapApi({
+    invoke: (c, a) => window.__ocmapInvoke(c, a),
+    listen: (l) => (listeners.add(l), () => listeners.delete(l)),
+  });
+  Object.defineProperty(window, "ocmap", { value: api });
 })();`,
       });
     }
@@ -143,7 +151,8 @@ async function firstScreen(browser: Browser, url: string, withApp: boolean): Pro
 export async function benchRenderer(runs = 10): Promise<Row[]> {
   const bundle = bundleRow();
   const how =
-    "Chromium (playwright-core, /usr/bin/chromium, headless), a fresh context per run: performance.now() at the first animation frame after a screen other than 'starting' is in the DOM with a layout box";
+    "Chromium (playwright-core, /usr/bin/chromium, headless), a fresh context per run: performance.now() " +
+    "at the first animation frame after a screen other than 'starting' is in the DOM with a layout box";
   if (!existsSync(join(RENDERER, "index.html")))
     return [bundle, { measure: "Renderer: time to first screen", value: "n/a (dist/renderer not built)", how }];
   const server = await serve();

@@ -35,6 +35,20 @@ fi
 say "npm ci"
 npm ci --no-audit --no-fund --loglevel=error || die "npm ci failed"
 
+# 2b. Electron's own binary. Electron 45 downloads it from GitHub on first use (npm start, npm run
+#     dist, the Electron end-to-end test), not at install: fetch it now when the network allows.
+#     Without it everything else works, and that test reports itself skipped; never fatal here.
+electron_log=$(mktemp)
+if timeout 600 node node_modules/electron/install.js >"$electron_log" 2>&1; then
+  say "Electron binary present: node_modules/electron/dist/$(cat node_modules/electron/path.txt)"
+else
+  why=$(grep -m1 -E 'Error|ENOTFOUND|EAI_AGAIN|fetch failed|ETIMEDOUT' "$electron_log" || echo "timed out or failed")
+  printf '\033[33msetup: could not download the Electron binary (%s).\033[0m\n' "$why"
+  printf '\033[33msetup: npm start, npm run dist and the Electron end-to-end test need it (it comes from GitHub);\033[0m\n'
+  printf '\033[33msetup: everything else works. Run `npx install-electron` once the network allows.\033[0m\n'
+fi
+rm -f "$electron_log"
+
 # 3. A pinned OpenClaw gateway with its own Node 24, outside the app's dependency tree.
 # shellcheck source=gateway-runtime/versions.env
 . scripts/gateway-runtime/versions.env

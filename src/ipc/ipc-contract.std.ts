@@ -145,6 +145,10 @@ export interface OcmapTransport {
  * Builds the frozen `window.ocmap` object over a transport (ipcRenderer in the preload, a
  * Playwright binding in the Chromium test). Self-contained on purpose: the Chromium test injects
  * this function's source into the page, so it may use only its parameter and JS built-ins.
+ *
+ * It asks for the state at once (the preload runs before the page's scripts load, so the answer is
+ * usually there before the renderer asks) and listens from the same moment, so getState() always
+ * answers the newest view it knows: no update between the two is lost.
  */
 export function createOcmapApi(transport: OcmapTransport): OcmapApi {
   // Electron wraps a handler's error as "Error invoking remote method '…': IpcError: IPC_…".
@@ -157,8 +161,21 @@ export function createOcmapApi(transport: OcmapTransport): OcmapApi {
         throw new Error(code ? `${code[0]}: the request was refused.` : "The OCMAP main process did not answer.");
       },
     );
+  let latest: AppView | null = null;
+  transport.listen((view) => {
+    if (!latest || view.revision > latest.revision) latest = view;
+  });
+  const ask = () => call<AppView>("ocmap:get-state", []);
+  let early: Promise<AppView> | null = ask();
+  early.catch(() => undefined);
+  const newest = (view: AppView) => (latest && view && latest.revision > view.revision ? latest : view);
   return Object.freeze({
-    getState: () => call<AppView>("ocmap:get-state", []),
+    getState: () => {
+      // The early request is only a head start: if it failed, ask again now.
+      const answer = early ? early.catch(ask) : ask();
+      early = null;
+      return answer.then(newest);
+    },
     onState: (listener: (view: AppView) => void) => {
       if (typeof listener !== "function") throw new TypeError("onState needs a function");
       return transport.listen((view) => listener(view));

@@ -29,7 +29,10 @@ const isPaired = (v: CoreView) => v.state === "PAIRED_CONNECTED" || v.state === 
 
 function linkRefusal(v: CoreView): string | null {
   if (isPaired(v))
-    return `This device is already paired with ${v.gateway?.host || "a gateway"}. To pair with another gateway, forget this device in Settings first.`;
+    return (
+      `This device is already paired with ${v.gateway?.host || "a gateway"}. ` +
+      "To pair with another gateway, forget this device in Settings first."
+    );
   if (v.state === "PAIRING_IN_PROGRESS") return "OCMAP is pairing right now. Open the link again when it has finished.";
   return null;
 }

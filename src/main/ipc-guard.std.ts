@@ -18,7 +18,7 @@ export interface SenderLike {
 export interface AppWindowFrame {
   webContentsId: number;
   mainFrame: FrameLike;
-  /** The file:// URL of the app's index.html. */
+  /** The app's own document, app://ocmap/index.html (APP_INDEX_URL). */
   indexUrl: string;
 }
 
@@ -37,20 +37,17 @@ export function isAppSender(event: SenderLike, app: AppWindowFrame | null): bool
     frame.parent === null &&
     frame.processId === app.mainFrame.processId &&
     frame.routingId === app.mainFrame.routingId &&
-    sameDocument(frame.url, app.indexUrl)
+    isAppDocumentUrl(frame.url, app.indexUrl)
   );
 }
 
-/** Same URL apart from the fragment (the renderer may use #… for its own navigation). */
-export function sameDocument(a: string, b: string): boolean {
-  try {
-    const [x, y] = [new URL(a), new URL(b)];
-    x.hash = "";
-    y.hash = "";
-    return x.href === y.href;
-  } catch {
-    return false;
-  }
+/**
+ * Exactly the app's document, as Chromium reports it, apart from a fragment (the renderer's own
+ * business). Compared as strings, not re-parsed: the app's origin is one spelling, and anything
+ * else (another case, a port, user info, a query, another path) is not the app.
+ */
+export function isAppDocumentUrl(url: string, indexUrl: string): boolean {
+  return url === indexUrl || url.startsWith(`${indexUrl}#`);
 }
 
 /** Runs `handler` only for a trusted sender and valid arguments; otherwise throws an IpcError. */

@@ -2,8 +2,9 @@
 // and the IPC handlers of the Electron-free AppController.
 import { app, BrowserWindow, dialog, Menu, session, type MessageBoxOptions } from "electron";
 import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { AppController } from "./app-controller.node.ts";
+import { APP_INDEX_URL } from "./app-origin.std.ts";
+import { registerAppScheme, serveAppScheme } from "./app-protocol.main.ts";
 import { DOCS_URL } from "./external-links.std.ts";
 import { appSenderCheck, registerIpcHandlers, sendState } from "./ipc-main.main.ts";
 import { buildAppMenu } from "./menu.main.ts";
@@ -23,7 +24,7 @@ export interface MainProcessOptions {
 }
 
 export function appPaths(appDir: string): AppPaths {
-  return { preload: join(appDir, "../preload/preload.cjs"), indexHtml: join(appDir, "../renderer/index.html") };
+  return { preload: join(appDir, "../preload/preload.cjs"), rendererDir: join(appDir, "../renderer") };
 }
 
 const FORGET_DIALOG: MessageBoxOptions = {
@@ -34,7 +35,8 @@ const FORGET_DIALOG: MessageBoxOptions = {
   title: "Forget this device",
   message: "Forget this device?",
   detail:
-    "OCMAP asks the gateway to revoke this device and deletes its credentials from this computer. To use the gateway again you need a new pairing code.",
+    "OCMAP asks the gateway to revoke this device and deletes its credentials from this computer. " +
+    "To use the gateway again you need a new pairing code.",
 };
 
 export function startMainProcess(options: MainProcessOptions): void {
@@ -43,10 +45,10 @@ export function startMainProcess(options: MainProcessOptions): void {
     return;
   }
   registerProtocolClient();
+  registerAppScheme(); // before ready
 
   const controller = options.createController();
   const paths = appPaths(options.appDir);
-  const indexUrl = pathToFileURL(paths.indexHtml).href;
   let win: BrowserWindow | null = null;
 
   const showWindow = () => {
@@ -92,12 +94,13 @@ export function startMainProcess(options: MainProcessOptions): void {
   if (firstLink) controller.openLink(firstLink);
   registerIpcHandlers(
     controller.handlers,
-    appSenderCheck(() => win, indexUrl),
+    appSenderCheck(() => win, APP_INDEX_URL),
   );
   controller.subscribe((view) => sendState(win, view));
 
   void app.whenReady().then(() => {
     installSessionPolicy(session.defaultSession);
+    serveAppScheme(session.defaultSession, paths.rendererDir);
     Menu.setApplicationMenu(
       buildAppMenu(
         {

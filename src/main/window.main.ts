@@ -1,12 +1,23 @@
 // The app window and the rules every web contents lives under: sandboxed, isolated, no navigation,
 // no new windows, no webviews, no permissions, and the CSP on every response.
-import { BrowserWindow, shell, type BrowserWindowConstructorOptions, type Session, type WebContents } from "electron";
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  shell,
+  type BrowserWindowConstructorOptions,
+  type Session,
+  type WebContents,
+} from "electron";
+import { APP_INDEX_URL } from "./app-origin.std.ts";
 import { CONTENT_SECURITY_POLICY } from "./content-security-policy.std.ts";
 import { allowedExternalUrl } from "./external-links.std.ts";
+import { onRendererGone, PRELOAD_FAILED_MESSAGE, RENDERER_GONE_MESSAGE } from "./renderer-recovery.std.ts";
 
 export interface AppPaths {
   preload: string;
-  indexHtml: string;
+  /** The built renderer folder, served as app://ocmap/. */
+  rendererDir: string;
 }
 
 export function appWindowOptions(preload: string): BrowserWindowConstructorOptions {
@@ -27,6 +38,7 @@ export function appWindowOptions(preload: string): BrowserWindowConstructorOptio
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      spellcheck: false, // no dictionary downloads
     },
   };
 }
@@ -34,8 +46,32 @@ export function appWindowOptions(preload: string): BrowserWindowConstructorOptio
 export function createAppWindow(paths: AppPaths): BrowserWindow {
   const win = new BrowserWindow(appWindowOptions(paths.preload));
   win.once("ready-to-show", () => win.show());
-  void win.loadFile(paths.indexHtml);
+  watchRenderer(win);
+  void win.loadURL(APP_INDEX_URL);
   return win;
+}
+
+/** A crashed renderer is reloaded (a few times), a failed preload is reported: never a blank window. */
+function watchRenderer(win: BrowserWindow): void {
+  const reloads: number[] = [];
+  const ask = async (text: typeof RENDERER_GONE_MESSAGE | typeof PRELOAD_FAILED_MESSAGE) => {
+    if (win.isDestroyed()) return;
+    win.show();
+    const { response } = await dialog.showMessageBox(win, { type: "error", ...text, buttons: [...text.buttons] });
+    if (response === 1) app.quit();
+    else if (!win.isDestroyed()) win.webContents.reload();
+  };
+  win.webContents.on("render-process-gone", (_event, details) => {
+    const action = onRendererGone(details.reason, reloads, Date.now());
+    if (action === "reload") {
+      reloads.push(Date.now());
+      win.webContents.reload();
+    } else if (action === "tell-user") void ask(RENDERER_GONE_MESSAGE);
+  });
+  win.webContents.on("preload-error", (_event, preloadPath, error) => {
+    console.error(`OCMAP: the preload ${preloadPath} failed: ${error.message}`);
+    void ask(PRELOAD_FAILED_MESSAGE);
+  });
 }
 
 /** Session-wide: the CSP header on every response, and every permission denied. */

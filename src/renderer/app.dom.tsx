@@ -11,7 +11,7 @@ import { PairingProgressScreen } from "./screens/pairing-progress.dom.tsx";
 import { RevokedScreen } from "./screens/revoked.dom.tsx";
 import { SettingsPanel } from "./screens/settings-panel.dom.tsx";
 import { StartingScreen } from "./screens/starting.dom.tsx";
-import { useAppView } from "./use-app-view.dom.ts";
+import { useAppView, type AppViewSource } from "./use-app-view.dom.ts";
 
 /** Not a secret: the gateway address, so the form is filled next time. */
 export const GATEWAY_STORAGE_KEY = "ocmap.gatewayUrl";
@@ -39,8 +39,8 @@ function announcement(v: AppView): string {
   }
 }
 
-export function App({ api }: { api: OcmapApi }) {
-  const { view, failed } = useAppView(api);
+export function App({ api, source }: { api: OcmapApi; source: AppViewSource }) {
+  const { view, failed } = useAppView(source);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [pairAgain, setPairAgain] = useState(false);
   const [gateway, setGateway] = useState(() => localStorage.getItem(GATEWAY_STORAGE_KEY) ?? "");
@@ -64,7 +64,8 @@ export function App({ api }: { api: OcmapApi }) {
     }
     seenLink.current = linkKey;
     if (view.core.state !== "REVOKED") setPairAgain(false);
-    if (view.core.state === "PAIRED_CONNECTED") setCode(""); // used up; kept until then so a failed attempt can be retried
+    // The code is used up once connected; kept until then so a failed attempt can be retried.
+    if (view.core.state === "PAIRED_CONNECTED") setCode("");
   }, [view]);
 
   if (failed)

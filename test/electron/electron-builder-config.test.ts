@@ -1,5 +1,6 @@
 // Packaging cannot run here (no Electron binary), so the electron-builder config is checked by reading it.
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -7,6 +8,7 @@ import { repoRoot } from "../harness/gateway.ts";
 
 const config = parse(readFileSync(join(repoRoot, "electron-builder.yml"), "utf8"));
 const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8"));
+const require = createRequire(import.meta.url);
 
 function pngSize(path: string): { width: number; height: number } {
   const png = readFileSync(path);
@@ -15,10 +17,44 @@ function pngSize(path: string): { width: number; height: number } {
 }
 
 describe("electron-builder.yml", () => {
-  it("names the app and registers the ocmap:// protocol", () => {
+  it("is valid for electron-builder's own configuration schema", async () => {
+    const { validateConfiguration } = require("app-builder-lib/out/util/config/config.js");
+    const { DebugLogger } = require("builder-util");
+    await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined();
+    // The check can fail: a misspelt key is refused.
+    const misspelt = { ...config, linux: { ...config.linux, mimeType: ["x-scheme-handler/ocmap"] } };
+    await expect(validateConfiguration(misspelt, new DebugLogger(false))).rejects.toThrow(/configuration\.linux/);
+  });
+
+  it("names the app and registers the ocmap:// protocol on every OS", () => {
     expect(config.appId).toBe("ai.ocmap.desktop");
     expect(config.productName).toBe("OCMAP");
-    expect(config.protocols).toEqual([{ name: "OCMAP pairing link", schemes: ["ocmap"] }]);
+    expect(config.mac.protocols).toEqual([{ name: "OCMAP pairing link", schemes: ["ocmap"] }]);
+    // Linux: the .desktop file's MimeType (once: no top-level `protocols`, which would add it again).
+    expect(config.linux.mimeTypes).toEqual(["x-scheme-handler/ocmap"]);
+    expect(config.protocols).toBeUndefined();
+    expect(config.linux.protocols).toBeUndefined();
+  });
+
+  it("has the metadata a deb and an AppImage need (electron-builder 26 refuses a deb without them)", () => {
+    const meta = { ...pkg, ...config.extraMetadata };
+    expect(meta.homepage).toMatch(/^https:\/\//);
+    expect(meta.author).toEqual({
+      name: expect.any(String),
+      email: expect.stringMatching(/^[^@\s]+@[^@\s]+\.[a-z]+$/),
+    });
+    expect(config.linux.maintainer).toMatch(/^[^<>]+ <[^@\s]+@[^@\s]+>$/);
+    expect(config.linux.vendor).toEqual(expect.any(String));
+    // Electron's Linux app_id / WM_CLASS is desktopName; the .desktop file carries the same name.
+    expect(meta.desktopName).toBe("ocmap.desktop");
+    expect(config.linux.syncDesktopName).toBe(true);
+    expect(config.linux.executableName).toBe("ocmap");
+    expect(config.linux.category).toBe("Utility");
+    expect(config.linux.synopsis.length).toBeGreaterThan(0);
+    expect(config.linux.description.length).toBeGreaterThan(0);
+    expect(config.linux.desktop.entry.Exec, "electron-builder writes Exec itself (with %U)").toBeUndefined();
+    expect(config.deb.depends, "keep electron-builder's default depends (they include libsecret-1-0)").toBeUndefined();
+    expect(config.mac.category).toBe("public.app-category.utilities");
   });
 
   it("builds AppImage and deb, dmg, and nsis, with the icon from assets/", () => {
@@ -39,7 +75,7 @@ describe("electron-builder.yml", () => {
     expect(pkg.main.startsWith("dist/main/")).toBe(true);
   });
 
-  it("sets every Electron fuse the app relies on", () => {
+  it("sets every Electron fuse the app relies on (file:// gets no extra privileges: the app uses app://)", () => {
     expect(config.electronFuses).toEqual({
       runAsNode: false,
       enableCookieEncryption: true,
@@ -47,6 +83,7 @@ describe("electron-builder.yml", () => {
       enableNodeCliInspectArguments: false,
       enableEmbeddedAsarIntegrityValidation: true,
       onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
     });
   });
 });

@@ -17,6 +17,7 @@ export class FakeWebContents extends EventEmitter {
   readonly mainFrame: FakeFrame = { url: "about:blank", parent: null, processId: 11, routingId: 1 };
   windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null;
   readonly send = vi.fn();
+  readonly reload = vi.fn();
   setWindowOpenHandler(handler: (details: { url: string }) => { action: string }) {
     this.windowOpenHandler = handler;
   }
@@ -26,7 +27,7 @@ export class FakeBrowserWindow extends EventEmitter {
   static readonly all: FakeBrowserWindow[] = [];
   readonly webContents = new FakeWebContents();
   destroyed = false;
-  readonly loadFile = vi.fn(async (_path: string) => undefined);
+  readonly loadURL = vi.fn(async (_url: string) => undefined);
   readonly show = vi.fn();
   readonly focus = vi.fn();
   readonly restore = vi.fn();
@@ -63,8 +64,10 @@ export function createStandIn() {
         (channel: string, fn: (event: unknown, ...args: unknown[]) => unknown) => void ipcHandlers.set(channel, fn),
       ),
     },
+    protocol: { registerSchemesAsPrivileged: vi.fn() },
     session: {
       defaultSession: {
+        protocol: { handle: vi.fn() },
         webRequest: { onHeadersReceived: vi.fn() },
         setPermissionRequestHandler: vi.fn(),
         setPermissionCheckHandler: vi.fn(),

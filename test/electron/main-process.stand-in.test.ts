@@ -1,13 +1,11 @@
-// The Electron glue (IPC handle() wrapper, window, session, navigation, protocol, menu, preload)
-// with a STAND-IN for the `electron` module: importing the real one in plain Node throws.
+// The Electron glue (window, session, navigation, the app:// origin, crash recovery, start-up,
+// ocmap:// links, menu) with a STAND-IN for the `electron` module: importing the real one throws.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { REQUEST_CHANNELS, STATE_EVENT, type AppView } from "../../src/ipc/ipc-contract.std.ts";
+import { STATE_EVENT, type AppView } from "../../src/ipc/ipc-contract.std.ts";
 import { createAppController } from "../../src/main/app-controller.node.ts";
 import { CONTENT_SECURITY_POLICY } from "../../src/main/content-security-policy.std.ts";
-import { appSenderCheck, handle, registerIpcHandlers } from "../../src/main/ipc-main.main.ts";
 import { appPaths, startMainProcess } from "../../src/main/main-process.main.ts";
 import {
   appWindowOptions,
@@ -16,149 +14,20 @@ import {
   installSessionPolicy,
 } from "../../src/main/window.main.ts";
 import { repoRoot } from "../harness/gateway.ts";
-import {
-  electronStandIn as electron,
-  FakeBrowserWindow,
-  FakeWebContents,
-  type FakeFrame,
-} from "./electron-stand-in.ts";
+import { electronStandIn as electron, FakeBrowserWindow, FakeWebContents } from "./electron-stand-in.ts";
 import { fakeCore } from "./fake-core.ts";
+import { event, INDEX_URL, refusal, resetStandIn } from "./stand-in-helpers.ts";
 
 vi.mock("electron", async () => (await import("./electron-stand-in.ts")).electronStandIn);
 
-const INDEX_PATH = join(repoRoot, "dist/renderer/index.html");
-const INDEX_URL = pathToFileURL(INDEX_PATH).href;
+const RENDERER_DIR = join(repoRoot, "dist/renderer");
 
-beforeEach(() => {
-  vi.clearAllMocks();
-  electron.ipcHandlers.clear();
-  electron.app.removeAllListeners();
-  FakeBrowserWindow.all.length = 0;
-});
-
-/** A window whose main frame shows the app's index page. */
-function appWindow() {
-  const win = new FakeBrowserWindow({});
-  win.webContents.mainFrame.url = INDEX_URL;
-  return win;
-}
-
-function event(win: FakeBrowserWindow, frame: Partial<FakeFrame> | null = {}, senderId = win.webContents.id) {
-  return { sender: { id: senderId }, senderFrame: frame === null ? null : { ...win.webContents.mainFrame, ...frame } };
-}
-
-async function refusal(p: unknown): Promise<{ code: string; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    return { code: (err as { code: string }).code, message: (err as Error).message };
-  }
-  throw new Error("the request was not refused");
-}
-
-describe("IPC handle() wrapper (electron stand-in)", () => {
-  function setup() {
-    const win = appWindow();
-    const handler = vi.fn((_req: { gatewayUrl: string; code: string }) => undefined);
-    handle(
-      "ocmap:submit-code",
-      appSenderCheck(() => win as any, INDEX_URL),
-      handler,
-    );
-    const invoke = (e: unknown, ...args: unknown[]) => electron.ipcHandlers.get("ocmap:submit-code")!(e, ...args);
-    return { win, handler, invoke };
-  }
-
-  it("runs the handler for the app window's own top frame at the app's URL", async () => {
-    const { win, handler, invoke } = setup();
-    await invoke(event(win), { gatewayUrl: "wss://gw.example.com", code: "ABCD-EFGH" });
-    expect(handler).toHaveBeenCalledWith({ gatewayUrl: "wss://gw.example.com", code: "ABCD-EFGH" });
-    // A fragment is the renderer's own business.
-    await invoke(event(win, { url: `${INDEX_URL}#settings` }), {
-      gatewayUrl: "wss://gw.example.com",
-      code: "ABCD-EFGH",
-    });
-    expect(handler).toHaveBeenCalledTimes(2);
-  });
-
-  it.each([
-    ["a subframe", (w: FakeBrowserWindow) => event(w, { parent: w.webContents.mainFrame, routingId: 99 })],
-    ["a subframe that claims no parent", (w: FakeBrowserWindow) => event(w, { routingId: 99 })],
-    ["a frame in another process", (w: FakeBrowserWindow) => event(w, { processId: 12 })],
-    ["the wrong URL (web page)", (w: FakeBrowserWindow) => event(w, { url: "https://evil.example/index.html" })],
-    [
-      "the wrong URL (another local file)",
-      (w: FakeBrowserWindow) => event(w, { url: pathToFileURL("/tmp/index.html").href }),
-    ],
-    ["the wrong URL (query added)", (w: FakeBrowserWindow) => event(w, { url: `${INDEX_URL}?x=1` })],
-    ["another webContents", (w: FakeBrowserWindow) => event(w, {}, w.webContents.id + 1000)],
-    ["a frame that is gone", (w: FakeBrowserWindow) => event(w, null)],
-  ])("refuses %s with IPC_FORBIDDEN", async (_name, make) => {
-    const { win, handler, invoke } = setup();
-    const r = await refusal(invoke(make(win), { gatewayUrl: "wss://gw.example.com", code: "SECRET-CODE-VALUE" }));
-    expect(r.code).toBe("IPC_FORBIDDEN");
-    expect(r.message).not.toContain("SECRET-CODE-VALUE");
-    expect(handler).not.toHaveBeenCalled();
-  });
-
-  it("refuses everything once the window is destroyed", async () => {
-    const { win, handler, invoke } = setup();
-    win.destroyed = true;
-    expect((await refusal(invoke(event(win), { gatewayUrl: "wss://gw.example.com", code: "ABCD-EFGH" }))).code).toBe(
-      "IPC_FORBIDDEN",
-    );
-    expect(handler).not.toHaveBeenCalled();
-  });
-
-  const SECRET = "SECRET-VALUE-0123456789";
-  it.each([
-    ["an extra key", [{ gatewayUrl: "wss://gw.example.com", code: "ABCD-EFGH", token: SECRET }]],
-    ["a missing key", [{ gatewayUrl: SECRET }]],
-    ["a wrong type", [{ gatewayUrl: "wss://gw.example.com", code: 12345678, note: SECRET }]],
-    ["a too long gateway URL", [{ gatewayUrl: `wss://${SECRET}${"a".repeat(2100)}`, code: "ABCD-EFGH" }]],
-    ["a too long code", [{ gatewayUrl: "wss://gw.example.com", code: SECRET.repeat(4) }]],
-    ["an empty code", [{ gatewayUrl: "wss://gw.example.com", code: "" }]],
-    ["an extra argument", [{ gatewayUrl: "wss://gw.example.com", code: "ABCD-EFGH" }, SECRET]],
-    ["no argument", []],
-    ["an array", [[SECRET, "ABCD-EFGH"]]],
-    ["null", [null]],
-    [
-      "an object with a prototype",
-      [Object.assign(Object.create({ inherited: SECRET }), { gatewayUrl: "wss://gw.example.com", code: "ABCD-EFGH" })],
-    ],
-    ["a symbol key", [{ gatewayUrl: "wss://gw.example.com", code: "ABCD-EFGH", [Symbol(SECRET)]: 1 }]],
-  ])("refuses %s with IPC_INVALID_ARGS, without echoing the arguments", async (_name, args) => {
-    const { win, handler, invoke } = setup();
-    const r = await refusal(invoke(event(win), ...args));
-    expect(r.code).toBe("IPC_INVALID_ARGS");
-    expect(r.message).not.toContain(SECRET);
-    expect(r.message).not.toContain("ABCD");
-    expect(handler).not.toHaveBeenCalled();
-  });
-
-  it("validates every channel: no-argument channels take none, confirm-link takes {accept: boolean}", async () => {
-    const win = appWindow();
-    const controller = createAppController({ core: fakeCore() });
-    registerIpcHandlers(
-      controller.handlers,
-      appSenderCheck(() => win as any, INDEX_URL),
-    );
-    expect([...electron.ipcHandlers.keys()].sort()).toEqual([...REQUEST_CHANNELS].sort());
-    const call = (channel: string, ...args: unknown[]) => electron.ipcHandlers.get(channel)!(event(win), ...args);
-    expect(((await call("ocmap:get-state")) as AppView).core.state).toBe("UNPAIRED");
-    expect((await refusal(call("ocmap:get-state", { sneaky: true }))).code).toBe("IPC_INVALID_ARGS");
-    expect((await refusal(call("ocmap:retry-now", 1))).code).toBe("IPC_INVALID_ARGS");
-    expect((await refusal(call("ocmap:forget-device", {}))).code).toBe("IPC_INVALID_ARGS");
-    expect((await refusal(call("ocmap:confirm-link", { accept: "yes" }))).code).toBe("IPC_INVALID_ARGS");
-    expect((await refusal(call("ocmap:confirm-link", { accept: true, also: 1 }))).code).toBe("IPC_INVALID_ARGS");
-    await call("ocmap:confirm-link", { accept: false });
-  });
-});
+beforeEach(resetStandIn);
 
 describe("window, session and navigation rules (electron stand-in)", () => {
-  it("creates the window sandboxed and isolated, with the built preload, and loads index.html from a file", () => {
+  it("creates the window sandboxed and isolated, with the built preload, and loads the app's own origin", () => {
     const paths = appPaths(join(repoRoot, "dist/main"));
-    expect(paths).toEqual({ preload: join(repoRoot, "dist/preload/preload.cjs"), indexHtml: INDEX_PATH });
+    expect(paths).toEqual({ preload: join(repoRoot, "dist/preload/preload.cjs"), rendererDir: RENDERER_DIR });
     const win = createAppWindow(paths) as unknown as FakeBrowserWindow;
     expect(win.options.webPreferences).toMatchObject({
       preload: paths.preload,
@@ -169,8 +38,9 @@ describe("window, session and navigation rules (electron stand-in)", () => {
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      spellcheck: false,
     });
-    expect(win.loadFile).toHaveBeenCalledWith(INDEX_PATH);
+    expect(win.loadURL).toHaveBeenCalledWith("app://ocmap/index.html");
     expect(appWindowOptions("p").show).toBe(false);
   });
 
@@ -186,7 +56,8 @@ describe("window, session and navigation rules (electron stand-in)", () => {
       responseHeaders: { "X-Other": ["kept"], "Content-Security-Policy": [CONTENT_SECURITY_POLICY] },
     });
     expect(CONTENT_SECURITY_POLICY).toBe(
-      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'none'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'none'; " +
+        "font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     );
     const html = readFileSync(join(repoRoot, "src/renderer/index.html"), "utf8");
     const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html);
@@ -279,6 +150,29 @@ describe("main process start-up, ocmap:// links and the menu (electron stand-in)
     expect(electron.ipcMain.handle).not.toHaveBeenCalled();
   });
 
+  it("registers app:// as privileged before ready and serves only the renderer folder on it", async () => {
+    let readyCalledAt = -1;
+    electron.app.whenReady.mockImplementationOnce(() => {
+      readyCalledAt = electron.protocol.registerSchemesAsPrivileged.mock.calls.length;
+      return Promise.resolve();
+    });
+    await start();
+    expect(readyCalledAt, "registered before whenReady()").toBe(1);
+    expect(electron.protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([
+      { scheme: "app", privileges: { standard: true, secure: true, codeCache: true } },
+    ]);
+    const [scheme, handler] = electron.session.defaultSession.protocol.handle.mock.calls[0]! as [
+      string,
+      (r: Request) => Promise<Response>,
+    ];
+    expect(scheme).toBe("app");
+    const index = await handler(new Request(INDEX_URL));
+    expect(index.status).toBe(200);
+    expect(index.headers.get("content-security-policy")).toBe(CONTENT_SECURITY_POLICY);
+    expect(await index.text()).toBe(readFileSync(join(RENDERER_DIR, "index.html"), "utf8"));
+    expect((await handler({ method: "GET", url: "app://ocmap/../main/main.cjs" } as Request)).status).toBe(404);
+  });
+
   it("registers ocmap://, hardens every web contents, installs the session policy and starts the core", async () => {
     const { core, win } = await start();
     expect(electron.app.setAsDefaultProtocolClient).toHaveBeenCalledWith("ocmap");
@@ -286,7 +180,7 @@ describe("main process start-up, ocmap:// links and the menu (electron stand-in)
     expect(electron.session.defaultSession.setPermissionRequestHandler).toHaveBeenCalled();
     expect(electron.Menu.setApplicationMenu).toHaveBeenCalled();
     expect(core.start).toHaveBeenCalled();
-    expect(win.loadFile).toHaveBeenCalledWith(INDEX_PATH);
+    expect(win.loadURL).toHaveBeenCalledWith(INDEX_URL);
     expect(win.options.webPreferences.preload).toBe(join(repoRoot, "dist/preload/preload.cjs"));
     const contents = new FakeWebContents();
     electron.app.emit("web-contents-created", {}, contents);
@@ -297,7 +191,7 @@ describe("main process start-up, ocmap:// links and the menu (electron stand-in)
     expect((await refusal(getState(event(win, {}, 999)))).code).toBe("IPC_FORBIDDEN");
   });
 
-  it("turns a link from the first instance's argv, a second instance's argv and macOS open-url into a pending link, never a pairing", async () => {
+  it("turns a link from either instance's argv or macOS open-url into a pending link, never a pairing", async () => {
     const gw = encodeURIComponent("ws://127.0.0.1:18789");
     const { core, controller, win } = await start(`ocmap://pair?gateway=${gw}&code=ABCD-EFGG`);
     expect(controller.view().pendingLink).toEqual({
@@ -354,50 +248,36 @@ describe("main process start-up, ocmap:// links and the menu (electron stand-in)
   });
 });
 
-describe("preload (electron stand-in)", () => {
-  it("exposes one frozen object of named functions over ipcRenderer, and no Electron object", async () => {
-    await import("../../src/preload/preload.preload.ts");
-    expect(electron.contextBridge.exposeInMainWorld).toHaveBeenCalledTimes(1);
-    const [name, api] = electron.contextBridge.exposeInMainWorld.mock.calls[0]! as [
-      string,
-      Record<string, (...a: unknown[]) => any>,
-    ];
-    expect(name).toBe("ocmap");
-    expect(Object.isFrozen(api)).toBe(true);
-    expect(Object.keys(api).sort()).toEqual([
-      "confirmLink",
-      "forgetDevice",
-      "getState",
-      "onState",
-      "retryNow",
-      "submitCode",
-    ]);
-    for (const value of Object.values(api)) expect(typeof value).toBe("function");
+describe("a crashed renderer or a failed preload never leaves a blank window (electron stand-in)", () => {
+  const gone = (win: FakeBrowserWindow, reason: string) => win.webContents.emit("render-process-gone", {}, { reason });
 
-    await api.submitCode!("wss://gw.example.com", "ABCD-EFGH");
-    expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith("ocmap:submit-code", {
-      gatewayUrl: "wss://gw.example.com",
-      code: "ABCD-EFGH",
+  it("reloads a crashed renderer, and after three crashes within a minute asks the user", async () => {
+    const win = createAppWindow(appPaths(join(repoRoot, "dist/main"))) as unknown as FakeBrowserWindow;
+    gone(win, "clean-exit");
+    expect(win.webContents.reload).not.toHaveBeenCalled();
+    for (const reason of ["crashed", "oom", "killed"]) gone(win, reason);
+    expect(win.webContents.reload).toHaveBeenCalledTimes(3);
+    expect(electron.dialog.showMessageBox).not.toHaveBeenCalled();
+    electron.dialog.showMessageBox.mockResolvedValueOnce({ response: 0, checkboxChecked: false }); // Reload
+    gone(win, "crashed");
+    await vi.waitFor(() => expect(win.webContents.reload).toHaveBeenCalledTimes(4));
+    expect(electron.dialog.showMessageBox.mock.calls[0]![1]).toMatchObject({
+      type: "error",
+      message: "OCMAP's window stopped working.",
     });
-    await api.confirmLink!(true);
-    expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith("ocmap:confirm-link", { accept: true });
-    await api.retryNow!();
-    expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith("ocmap:retry-now");
+    expect(win.show).toHaveBeenCalled();
+  });
 
-    // Listeners get the view only, never the IpcRendererEvent; unsubscribing removes them.
-    const seen: unknown[] = [];
-    const off = api.onState!((...args: unknown[]) => seen.push(args));
-    const [listener] = [...electron.rendererListeners.get(STATE_EVENT)!];
-    listener!({ sender: "ipcRenderer", ports: [] }, { revision: 1 });
-    expect(seen).toEqual([[{ revision: 1 }]]);
-    off();
-    expect(electron.rendererListeners.get(STATE_EVENT)!.size).toBe(0);
-
-    electron.ipcRenderer.invoke.mockRejectedValueOnce(
-      new Error(
-        "Error invoking remote method 'ocmap:get-state': IpcError: IPC_FORBIDDEN: ocmap:get-state is only answered for the OCMAP window.",
-      ),
-    );
-    await expect(api.getState!()).rejects.toThrow(/^IPC_FORBIDDEN/);
+  it("tells the user when the preload failed, and quits when asked", async () => {
+    const win = createAppWindow(appPaths(join(repoRoot, "dist/main"))) as unknown as FakeBrowserWindow;
+    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    electron.dialog.showMessageBox.mockResolvedValueOnce({ response: 1, checkboxChecked: false }); // Quit
+    win.webContents.emit("preload-error", {}, "/app/dist/preload/preload.cjs", new Error("boom"));
+    await vi.waitFor(() => expect(electron.app.quit).toHaveBeenCalled());
+    expect(electron.dialog.showMessageBox.mock.calls[0]![1]).toMatchObject({
+      message: "OCMAP could not start its window.",
+    });
+    expect(logged).toHaveBeenCalledWith(expect.stringContaining("boom"));
+    logged.mockRestore();
   });
 });

@@ -12,6 +12,7 @@ import { createAppController, type AppController } from "../../src/main/app-cont
 import { newKeychainService } from "../harness/cli.ts";
 import { repoRoot, startGateway, type Gateway } from "../harness/gateway.ts";
 import { openRenderer, type RendererSession } from "./renderer-in-chromium.ts";
+import { secretScan } from "./secret-scan.ts";
 import { serveDirectory, type StaticServer } from "./static-server.ts";
 
 const SHOTS = join(repoRoot, "test-results/screenshots");
@@ -25,21 +26,13 @@ let page: Page;
 let controller: AppController;
 const service = newKeychainService();
 const keystore = new Keystore({ service });
-/** Never allowed in the DOM, in storage or across IPC. (The pairing code is: the user types it.) */
-const secrets = new Set<string>();
+const scan = secretScan(keystore);
 let deviceId = "";
 
 async function newCode(): Promise<{ code: string; codeId: string; bootstrapToken: string }> {
   const c = await g.call("pairing.createCode", {});
-  secrets.add(c.bootstrapToken);
+  scan.add(c.bootstrapToken);
   return c;
-}
-
-async function rememberKeychainSecrets() {
-  const [trust, identity] = [await keystore.loadTrust(), await keystore.loadIdentity()];
-  if (trust) secrets.add(trust.deviceToken);
-  if (identity) secrets.add(identity.privateKey);
-  return { trust, identity };
 }
 
 async function shot(name: string) {
@@ -47,21 +40,14 @@ async function shot(name: string) {
 }
 
 const heading = (name: string) => page.getByRole("heading", { level: 1, name, exact: true });
-const screen = (name: string) => page.locator(`[data-screen="${name}"]`).waitFor();
 
 /** The whole DOM, local storage and every IPC crossing so far: no secret anywhere. */
 async function expectNoSecrets(step: string) {
-  await rememberKeychainSecrets();
-  const dom = await page.content();
-  const storage = await page.evaluate(() => JSON.stringify({ ...(globalThis as any).localStorage }));
-  const ipc = JSON.stringify(r.crossings);
-  expect(secrets.size, "the test collected the secrets it looks for").toBeGreaterThan(0);
-  for (const s of secrets) {
-    expect(s.length).toBeGreaterThan(8);
-    expect(dom.includes(s), `${step}: a secret is in the DOM`).toBe(false);
-    expect(storage.includes(s), `${step}: a secret is in localStorage`).toBe(false);
-    expect(ipc.includes(s), `${step}: a secret crossed the IPC binding`).toBe(false);
-  }
+  await scan.expectNoneIn(step, {
+    "the DOM": await page.content(),
+    localStorage: await page.evaluate(() => JSON.stringify({ ...(globalThis as any).localStorage })),
+    "a message across the IPC binding": JSON.stringify(r.crossings),
+  });
   for (const c of r.crossings) {
     if (c.kind === "event")
       expect(Object.keys(c.view).sort(), "an event carries exactly AppView").toEqual(APP_VIEW_KEYS);
@@ -108,7 +94,7 @@ afterAll(async () => {
 
 describe("renderer in Chromium, bound to the real main-process handlers, core, gateway and keychain", () => {
   it("exposes one frozen window.ocmap and keeps to the CSP", async () => {
-    await screen("form");
+    await page.locator('[data-screen="form"]').waitFor();
     const api = await page.evaluate(() => {
       const o = (globalThis as any).ocmap;
       return {
@@ -128,10 +114,8 @@ describe("renderer in Chromium, bound to the real main-process handlers, core, g
     const refused = await page.evaluate(() =>
       (globalThis as any)
         .__ocmapInvoke("ocmap:submit-code", [{ gatewayUrl: "ws://x", code: "SECRET-ARG-VALUE", extra: 1 }])
-        .then(
-          () => "accepted",
-          (e: Error) => e.message,
-        ),
+        .then(() => "accepted")
+        .catch((e: Error) => e.message),
     );
     expect(refused).toMatch(/IPC_INVALID_ARGS/);
     expect(refused).not.toContain("SECRET-ARG-VALUE");
@@ -166,7 +150,7 @@ describe("renderer in Chromium, bound to the real main-process handlers, core, g
       g.signal("SIGCONT");
     }
     await heading("Connected").waitFor({ timeout: 30_000 });
-    const { identity } = await rememberKeychainSecrets();
+    const { identity } = await scan.remember();
     deviceId = identity!.deviceId;
     await page.getByText(fingerprint(deviceId), { exact: true }).waitFor();
     await page.getByText(`127.0.0.1:${g.port}`, { exact: true }).first().waitFor();
@@ -184,7 +168,8 @@ describe("renderer in Chromium, bound to the real main-process handlers, core, g
     await shot("05-settings");
     await page.getByRole("button", { name: "Forget this device…" }).click();
     await page.getByRole("group", { name: /Forget this device\?/ }).waitFor();
-    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.textContent)).toBe("Cancel"); // the safe choice has focus
+    // The safe choice has focus.
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.textContent)).toBe("Cancel");
     await shot("06-settings-forget-confirm");
     await page.keyboard.press("Enter"); // Cancel, by keyboard
     await expect
@@ -222,7 +207,7 @@ describe("renderer in Chromium, bound to the real main-process handlers, core, g
     await shot("09-disconnected");
     const attempts = controller.view().core.reconnect!.attempt;
     await page.getByRole("button", { name: "Retry now" }).click();
-    await expect.poll(() => requests("ocmap:retry-now")).toBe(1);
+    await expect.poll(() => requests("ocmap:retry-now"), { timeout: 10_000 }).toBe(1);
     await controller.waitFor(
       (v) => (v.core.reconnect?.attempt ?? 0) > attempts && v.core.activity === "waiting",
       20_000,
@@ -246,7 +231,7 @@ describe("renderer in Chromium, bound to the real main-process handlers, core, g
     await typeCode(c.code);
     await page.getByLabel("Pairing code").press("Enter");
     await heading("Connected").waitFor({ timeout: 30_000 });
-    const { identity } = await rememberKeychainSecrets();
+    const { identity } = await scan.remember();
     expect(identity!.deviceId, "pairing again makes a new identity").not.toBe(deviceId);
     deviceId = identity!.deviceId;
     await page.getByText(fingerprint(deviceId), { exact: true }).waitFor();

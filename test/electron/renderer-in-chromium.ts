@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { createOcmapApi, IpcError, isRequestChannel, type AppView } from "../../src/ipc/ipc-contract.std.ts";
 import type { AppController } from "../../src/main/app-controller.node.ts";
-import { checkedCall, sameDocument } from "../../src/main/ipc-guard.std.ts";
+import { checkedCall, isAppDocumentUrl } from "../../src/main/ipc-guard.std.ts";
 
 export const CHROMIUM = "/usr/bin/chromium";
 export const CHROMIUM_ARGS = [
@@ -43,6 +43,7 @@ function initScript(): string {
   return `(() => {
   const listeners = new Set();
   Object.defineProperty(window, "__ocmapPush", { value: (view) => { for (const l of [...listeners]) l(view); } });
+  const __name = (f) => f; // tsx (esbuild keepNames) wraps named functions in __name(): the injected source needs one
   const createOcmapApi = (${createOcmapApi.toString()});
   const api = createOcmapApi({
     invoke: (channel, args) => window.__ocmapInvoke(channel, args),
@@ -50,7 +51,8 @@ function initScript(): string {
   });
   Object.defineProperty(window, "ocmap", { value: api, enumerable: true });
   window.__cspViolations = [];
-  document.addEventListener("securitypolicyviolation", (e) => window.__cspViolations.push(e.violatedDirective + " " + e.blockedURI));
+  document.addEventListener("securitypolicyviolation", (e) =>
+    window.__cspViolations.push(e.violatedDirective + " " + e.blockedURI));
 })();`;
 }
 
@@ -73,7 +75,7 @@ export async function openRenderer(indexUrl: string, controller: AppController):
     crossings.push({ kind: "request", channel: name, args });
     // The Electron handler trusts only the app window's top frame at the app's URL; so does this.
     const trusted =
-      source.page === page && source.frame === page.mainFrame() && sameDocument(source.frame.url(), indexUrl);
+      source.page === page && source.frame === page.mainFrame() && isAppDocumentUrl(source.frame.url(), indexUrl);
     try {
       if (!isRequestChannel(name) || !Array.isArray(args)) throw new IpcError("IPC_INVALID_ARGS", name);
       const value = await checkedCall(name, trusted, args, current.handlers[name] as (...a: unknown[]) => unknown);
@@ -91,7 +93,8 @@ export async function openRenderer(indexUrl: string, controller: AppController):
     current = next;
     offState = next.subscribe((view) => {
       crossings.push({ kind: "event", view });
-      page.evaluate((v) => (globalThis as any).__ocmapPush?.(v), view).catch(() => undefined); // the page may be reloading
+      // The page may be reloading.
+      page.evaluate((v) => (globalThis as any).__ocmapPush?.(v), view).catch(() => undefined);
     });
   };
   attach(controller);

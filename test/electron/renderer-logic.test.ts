@@ -3,8 +3,11 @@ import { describe, expect, it } from "vitest";
 import { CLIENT_ERROR_MESSAGES } from "../../src/core/client-errors.std.ts";
 import { allowedExternalUrl } from "../../src/main/external-links.std.ts";
 import { linkFromArgv } from "../../src/main/protocol-link.std.ts";
+import { onRendererGone } from "../../src/main/renderer-recovery.std.ts";
 import { codeSymbolCount, formatCodeInput } from "../../src/renderer/code-input.std.ts";
 import { errorSentence } from "../../src/renderer/error-text.std.ts";
+import { startAppViewSource } from "../../src/renderer/use-app-view.dom.ts";
+import type { AppView, OcmapApi } from "../../src/ipc/ipc-contract.std.ts";
 
 describe("pairing code field", () => {
   it.each([
@@ -60,5 +63,47 @@ describe("external links and argv links", () => {
   it("finds the last ocmap: argument", () => {
     expect(linkFromArgv(["/usr/bin/ocmap", "--no-sandbox", "OCMAP://pair?x", "ocmap://pair?y"])).toBe("ocmap://pair?y");
     expect(linkFromArgv(["/usr/bin/ocmap", "."])).toBeNull();
+  });
+});
+
+describe("renderer crash recovery policy", () => {
+  it("ignores a clean exit, reloads up to three times a minute, then asks the user", () => {
+    expect(onRendererGone("clean-exit", [], 0)).toBe("ignore");
+    expect(onRendererGone("crashed", [], 100_000)).toBe("reload");
+    expect(onRendererGone("crashed", [50_000, 60_000], 100_000)).toBe("reload");
+    expect(onRendererGone("oom", [50_000, 60_000, 70_000], 100_000)).toBe("tell-user");
+    expect(onRendererGone("crashed", [10_000, 20_000, 70_000], 100_000), "older reloads no longer count").toBe(
+      "reload",
+    );
+  });
+});
+
+describe("the renderer's AppView source (started before React renders)", () => {
+  const view = (revision: number) => ({ revision }) as unknown as AppView;
+
+  it("listens before it asks and keeps the newest snapshot, whichever arrives first", async () => {
+    let push: (v: AppView) => void = () => {};
+    let answer: (v: AppView) => void = () => {};
+    const order: string[] = [];
+    const api = {
+      onState: (l: (v: AppView) => void) => (order.push("listen"), (push = l), () => {}),
+      getState: () => (order.push("ask"), new Promise<AppView>((r) => (answer = r))),
+    } as unknown as OcmapApi;
+    const source = startAppViewSource(api);
+    expect(order).toEqual(["listen", "ask"]);
+    const changes: number[] = [];
+    source.subscribe(() => changes.push(source.get().view!.revision));
+    push(view(4));
+    answer(view(3)); // an older answer does not overwrite the newer event
+    await source.ready;
+    expect(source.get()).toEqual({ view: view(4), failed: false });
+    expect(changes).toEqual([4]);
+  });
+
+  it("says failed when get-state fails (no main process, or no preload)", async () => {
+    const api = { onState: () => () => {}, getState: () => Promise.reject(new Error("x")) } as unknown as OcmapApi;
+    const source = startAppViewSource(api);
+    await source.ready;
+    expect(source.get()).toEqual({ view: null, failed: true });
   });
 });

@@ -1,16 +1,9 @@
-// Serves the built renderer on 127.0.0.1 with the same CSP header the main process installs.
-import { readFile } from "node:fs/promises";
+// Serves a built renderer folder on 127.0.0.1 through the app's own app:// handler
+// (createAppProtocolHandler), so Chromium gets exactly the bytes, MIME types and CSP header that
+// Electron's protocol.handle would give it. Only the origin differs: http://127.0.0.1:<port>.
 import { createServer, type Server } from "node:http";
-import { extname, join, normalize, sep } from "node:path";
-import { CONTENT_SECURITY_POLICY } from "../../src/main/content-security-policy.std.ts";
-
-const TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-};
+import { APP_ORIGIN } from "../../src/main/app-origin.std.ts";
+import { createAppProtocolHandler } from "../../src/main/app-protocol.node.ts";
 
 export interface StaticServer {
   origin: string;
@@ -18,23 +11,16 @@ export interface StaticServer {
 }
 
 export async function serveDirectory(root: string): Promise<StaticServer> {
+  const handle = createAppProtocolHandler(root);
   const server: Server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname));
-    const file = join(root, path);
-    if (!file.startsWith(root + sep)) {
-      res.writeHead(403).end();
-      return;
-    }
-    readFile(file).then(
-      (body) =>
-        res
-          .writeHead(200, {
-            "content-type": TYPES[extname(file)] ?? "application/octet-stream",
-            "content-security-policy": CONTENT_SECURITY_POLICY,
-            "cache-control": "no-store",
-          })
-          .end(body),
-      () => res.writeHead(404).end(),
+    // The raw request target, unparsed: the handler judges it exactly as it judges Chromium's URL.
+    const url = `${APP_ORIGIN}${req.url ?? "/"}`;
+    handle({ method: req.method ?? "GET", url } as Request).then(
+      async (response) => {
+        res.writeHead(response.status, Object.fromEntries(response.headers));
+        res.end(Buffer.from(await response.arrayBuffer()));
+      },
+      () => res.writeHead(500).end(),
     );
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
