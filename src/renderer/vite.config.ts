@@ -10,16 +10,6 @@ export default defineConfig({
   root: here,
   base: "./",
   plugins: [react()],
-  // The app is written against React's API and types; it ships Preact's compatible implementation
-  // (about a fifth of react-dom's size), which halves the time to the first screen.
-  resolve: {
-    alias: [
-      { find: /^react-dom\/client$/, replacement: "preact/compat/client" },
-      { find: /^react-dom$/, replacement: "preact/compat" },
-      { find: /^react\/jsx-(dev-)?runtime$/, replacement: "preact/jsx-runtime" },
-      { find: /^react$/, replacement: "preact/compat" },
-    ],
-  },
   logLevel: "warn",
   build: {
     outDir: fileURLToPath(new URL("../../dist/renderer", import.meta.url)),
