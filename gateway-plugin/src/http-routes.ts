@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { resolveRequestClientIp } from "openclaw/plugin-sdk/webhook-ingress";
 import { readJsonBodyWithLimit, sendHttpRequestRejection } from "openclaw/plugin-sdk/webhook-request-guards";
-import { EXCHANGE_PATH, MAX_BODY_BYTES, REDEEM_PATH } from "@ocmap/protocol/pairing-protocol";
+import { MAX_BODY_BYTES } from "@ocmap/protocol/pairing-protocol";
+import { V2_PATHS } from "@ocmap/protocol/pairing-v2";
 import { fail, PairingError } from "./errors.ts";
+import { parseIdentityBody } from "./request-validation.ts";
 import type { PairingService } from "./service.ts";
 
 type Api = {
@@ -14,8 +16,16 @@ type Api = {
   }): void;
 };
 
-export function registerPairingRoutes(api: Api, service: PairingService, trustedProxies: () => string[] | undefined) {
-  const route = (path: string, run: (read: () => Promise<unknown>, address: string) => Promise<object>) =>
+type Run = (read: () => Promise<unknown>, address: string, method: string | undefined) => Promise<object>;
+
+/** The v2 routes (docs/pairing-protocol.md). v1's /ocmap-pairing/redeem and /exchange are retired. */
+export function registerPairingRoutes(
+  api: Api,
+  service: PairingService,
+  trustedProxies: () => string[] | undefined,
+  identity: () => object,
+) {
+  const route = (path: string, run: Run) =>
     api.registerHttpRoute({
       path,
       auth: "plugin",
@@ -25,7 +35,7 @@ export function registerPairingRoutes(api: Api, service: PairingService, trusted
         res.setHeader("Cache-Control", "no-store");
         res.setHeader("X-Content-Type-Options", "nosniff");
         try {
-          const body = await run(() => readBody(req), address);
+          const body = await run(() => readBody(req), address, req.method);
           res.statusCode = 200;
           res.setHeader("Content-Type", "application/json; charset=utf-8");
           res.end(JSON.stringify(body));
@@ -48,8 +58,15 @@ export function registerPairingRoutes(api: Api, service: PairingService, trusted
         return true;
       },
     });
-  route(REDEEM_PATH, (read, address) => service.redeem(read, address));
-  route(EXCHANGE_PATH, (read, address) => service.exchange(read, address));
+  route(V2_PATHS.start, (read, address) => service.v2.start(read, address));
+  route(V2_PATHS.confirm, (read, address) => service.v2.confirm(read, address));
+  route(V2_PATHS.exchange, (read, address) => service.v2.exchange(read, address));
+  route(V2_PATHS.abandon, (read, address) => service.v2.abandon(read, address));
+  // Public and never counted: what the gateway identity key says of the certificate served now.
+  route(V2_PATHS.identity, async (read, _address, method) => {
+    if (method !== "GET") parseIdentityBody(await read());
+    return { ok: true, ...identity() };
+  });
 }
 
 async function readBody(req: IncomingMessage): Promise<unknown> {

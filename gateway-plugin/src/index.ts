@@ -9,6 +9,7 @@ import {
 import { definePluginEntry } from "openclaw/plugin-sdk/plugin-entry";
 import { resolveStateDir } from "openclaw/plugin-sdk/state-paths";
 import { resolveConfig } from "./config.ts";
+import { GatewayIdentity, servedCertPath, type GatewayTlsConfig } from "./gateway-identity.ts";
 import { registerPairingMethods } from "./gateway-methods.ts";
 import { registerPairingRoutes } from "./http-routes.ts";
 import { removeDeviceViaLoopback } from "./self-remove.ts";
@@ -18,7 +19,7 @@ import { PairingStore } from "./store.ts";
 const DEFAULT_PORT = 18789;
 // The gateway may register a plugin more than once (metadata passes, config reloads): one store per
 // state directory keeps a single lock and a single in-memory copy of the state.
-const stores = new Map<string, PairingStore>();
+const stores = new Map<string, { store: PairingStore; identity: GatewayIdentity }>();
 type Broadcast = (event: string, payload: unknown) => void;
 // emit("changed") reaches clients as CHANGED_EVENT (`plugin.ocmap-pairing.changed`).
 type Emitter = { emit(event: string, payload: unknown, opts: { scope: "operator.read" }): void };
@@ -29,11 +30,19 @@ export default definePluginEntry({
   description: "One-time pairing codes for OCMAP desktop clients, approved through OpenClaw's own device pairing.",
   register(api) {
     const cfg = resolveConfig(api.pluginConfig);
-    const dir = join(resolveStateDir(), "plugins", "ocmap-pairing");
-    let store = stores.get(dir);
-    if (!store) stores.set(dir, (store = new PairingStore(dir)));
+    const stateDir = resolveStateDir();
+    const dir = join(stateDir, "plugins", "ocmap-pairing");
     const gateway =
-      (api.config as { gateway?: { port?: number; auth?: unknown; trustedProxies?: string[] } }).gateway ?? {};
+      (api.config as { gateway?: { port?: number; auth?: unknown; trustedProxies?: string[]; tls?: GatewayTlsConfig } })
+        .gateway ?? {};
+    let kept = stores.get(dir);
+    if (!kept) {
+      const store = new PairingStore(dir);
+      stores.set(dir, (kept = { store, identity: new GatewayIdentity(dir, api.logger) }));
+    }
+    const { store, identity } = kept;
+    // Set at each registration: a config reload may change it (the file itself is read at each use).
+    identity.certPath = servedCertPath(gateway.tls, stateDir);
     const port = gateway.port ?? DEFAULT_PORT;
     let broadcast: Broadcast | undefined;
     let emitter: Emitter | undefined;
@@ -52,7 +61,9 @@ export default definePluginEntry({
       broadcastResolved: (payload) => broadcast?.("device.pair.resolved", payload),
       // A throw here is logged by the service and never fails the answer (see PairingService.announce).
       changed: (reason) => emitter?.emit("changed", { reason }, { scope: "operator.read" }),
-      publicUrl: () => cfg.publicUrl ?? `ws://127.0.0.1:${port}`,
+      publicUrl: () => cfg.publicUrl ?? `ws${gateway.tls?.enabled ? "s" : ""}://127.0.0.1:${port}`,
+      gatewayIdentity: () => identity.inGrant(),
+      removeDevice: (deviceId) => removeDeviceViaLoopback({ port, auth: gateway.auth }, deviceId),
       log: api.logger,
     });
 
@@ -63,7 +74,15 @@ export default definePluginEntry({
       removeSelf: (deviceId) => removeDeviceViaLoopback({ port, auth: gateway.auth }, deviceId),
       log: api.logger,
     });
-    registerPairingRoutes(api as never, service, () => gateway.trustedProxies);
+    registerPairingRoutes(
+      api as never,
+      service,
+      () => gateway.trustedProxies,
+      () => {
+        const statement = identity.statement();
+        return statement ?? { publicKey: identity.key.publicKey };
+      },
+    );
 
     // Clawpodz: a native Control UI tab (no `path`, so no iframe). Its page is the manifest's
     // `controlUi` entry and calls the methods above on the Control UI's own connection; the

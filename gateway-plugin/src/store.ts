@@ -11,8 +11,12 @@ export interface CodeRecord {
   codeId: string;
   /** HMAC-SHA-256 of the canonical code under the install secret. */
   hash: string;
+  /** The code's first two symbols, public on the wire (/v2/start); unique among active codes. */
+  discriminator: string;
+  /** The canonical code sealed under the install secret: the PAKE's password, needed at every /v2/start. */
+  sealedCode: string;
   nonce: string;
-  /** The bootstrap token, sealed under the install secret (needed to answer redeem and to revoke it). */
+  /** The bootstrap token, sealed under the install secret (sealed again to the client, and revoked). */
   sealedBootstrap: string;
   access: Access;
   scopes: string[];
