@@ -11,6 +11,7 @@ export const EXIT = {
   CODE_REJECTED: 6,
   KEYCHAIN: 7,
   REFUSED: 8,
+  GATEWAY_IDENTITY: 9,
 } as const;
 
 export function exitCodeFor(code: ClientErrorCode | string): number {
@@ -51,6 +52,9 @@ export function exitCodeFor(code: ClientErrorCode | string): number {
     case "CLOCK_SKEW":
     case "PROTOCOL_ERROR":
       return EXIT.REFUSED;
+    case "GATEWAY_IDENTITY_CHANGED":
+    case "GATEWAY_TLS_UNTRUSTED":
+      return EXIT.GATEWAY_IDENTITY;
     default:
       return EXIT.INTERNAL;
   }

@@ -1,15 +1,17 @@
 // The OCMAP client core: the lifecycle machine wired to the keychain, the pairing flow and the
 // gateway socket. Runs in plain Node (CLI, tests) and in Electron's main process alike.
 import { hostname } from "node:os";
+import { gatewayFingerprint } from "@ocmap/protocol/gateway-identity";
 import { createActor, fromPromise } from "xstate";
 import { ClientError } from "./client-errors.std.ts";
 import { coreView, type CoreView } from "./core-view.std.ts";
 import { createViewStore } from "./view-store.std.ts";
-import { openSession, type GatewaySession } from "./gateway-session.node.ts";
+import type { GatewaySession } from "./gateway-session.node.ts";
 import { createIdentity } from "./identity.node.ts";
 import type { Keystore, TrustRecord } from "./keystore.node.ts";
 import { clockActions, lifecycleMachine, type LiveSession, type TrustSummary } from "./lifecycle-machine.std.ts";
 import { connectError, pairWithCode } from "./pairing-flow.node.ts";
+import { openTrustedSession } from "./trusted-session.node.ts";
 
 export const OCMAP_VERSION = "0.1.0";
 
@@ -46,6 +48,7 @@ const summary = (t: TrustRecord): TrustSummary => ({
   displayName: t.displayName,
   scopes: [...t.scopes],
   pairedAtMs: t.pairedAtMs,
+  gatewayFingerprint: gatewayFingerprint(t.gatewayIdentity.publicKey),
 });
 
 export function createCore(o: CoreOptions): OcmapCore {
@@ -88,6 +91,7 @@ export function createCore(o: CoreOptions): OcmapCore {
           scopes: r.scopes,
           pairedAtMs: Date.now(),
           displayName,
+          gatewayIdentity: r.gatewayIdentity,
         };
         try {
           input.onStep("saving");
@@ -96,6 +100,7 @@ export function createCore(o: CoreOptions): OcmapCore {
           if (signal.aborted) throw new ClientError("INTERNAL");
         } catch (err) {
           r.session.close();
+          await r.abandon(); // no approved device left behind without its token here (issue 9)
           await ks.wipe().catch(() => undefined);
           throw err;
         }
@@ -105,20 +110,17 @@ export function createCore(o: CoreOptions): OcmapCore {
       connect: fromPromise(async () => {
         const [trust, identity] = [await ks.loadTrust(), await ks.loadIdentity()];
         if (!trust || !identity || identity.deviceId !== trust.deviceId) throw new ClientError("TOKEN_REJECTED");
-        const r = await openSession({
-          url: trust.gatewayUrl,
-          identity,
-          auth: { deviceToken: trust.deviceToken },
-          scopes: trust.scopes,
+        const opened = await openTrustedSession(ks, trust, identity, {
           displayName,
           version: OCMAP_VERSION,
           platform,
           timeoutMs,
         });
+        const r = opened.result;
         if (!r.ok) throw connectError(r.error);
         const reissued = r.hello.auth?.deviceToken;
-        if (reissued && reissued !== trust.deviceToken) await ks.saveTrust({ ...trust, deviceToken: reissued });
-        return { session: r.session as LiveSession, trust: summary(trust) };
+        if (reissued && reissued !== trust.deviceToken) await ks.saveTrust({ ...opened.trust, deviceToken: reissued });
+        return { session: r.session as LiveSession, trust: summary(opened.trust) };
       }),
 
       forget: fromPromise(async ({ input }) => {
@@ -130,11 +132,7 @@ export function createCore(o: CoreOptions): OcmapCore {
             // Not connected: one short best-effort attempt to tell the gateway.
             const [trust, identity] = [await ks.loadTrust(), await ks.loadIdentity()];
             if (trust && identity) {
-              const r = await openSession({
-                url: trust.gatewayUrl,
-                identity,
-                auth: { deviceToken: trust.deviceToken },
-                scopes: trust.scopes,
+              const { result: r } = await openTrustedSession(ks, trust, identity, {
                 displayName,
                 version: OCMAP_VERSION,
                 platform,
