@@ -42,13 +42,11 @@ export class PakeSessions {
     this.sessions.delete(sessionId);
   }
 
-  /** Only the session that exchanged stays; it may abandon until the window closes. */
+  /** The session that exchanged may abandon until the window closes (its code's other sessions now fail). */
   exchanged(session: PakeSession, deviceId: string, now: number) {
     session.stage = "exchanged";
     session.deviceId = deviceId;
     session.expiresAtMs = Math.max(session.expiresAtMs, now + ABANDON_WINDOW_MS);
-    for (const other of this.sessions.values())
-      if (other.codeId === session.codeId && other !== session) this.sessions.delete(other.sessionId);
   }
 
   get size() {
