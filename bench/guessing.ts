@@ -64,11 +64,18 @@ export async function benchGuessing(g: Gateway, total = 200, addresses = 8, conc
   const d = summarize(during);
   return [
     {
-      measure: `Guessing: ${total} wrong codes in ${(burstMs / 1000).toFixed(1)} s from ${addresses} loopback addresses (PAKE runs)`,
-      value: `${outcome.ok} accepted, ${outcome.invalid} CODE_INVALID, ${outcome.limited} RATE_LIMITED, ${outcome.other} other`,
+      measure:
+        `Guessing: ${total} wrong codes in ${(burstMs / 1000).toFixed(1)} s ` +
+        `from ${addresses} loopback addresses (PAKE runs)`,
+      value:
+        `${outcome.ok} accepted, ${outcome.invalid} CODE_INVALID, ` +
+        `${outcome.limited} RATE_LIMITED, ${outcome.other} other`,
       goal: "0 accepted; the rest limited",
       met: outcome.ok === 0 && outcome.other === 0 && outcome.invalid <= 20,
-      how: `default limits (20 failures / 10 min gateway-wide, 10 / min per address), ${concurrency} in flight; pairing paused afterwards: ${paused ? "yes" : "no"}, resumed after an operator created a code: ${resumed ? "yes" : "no"}`,
+      how:
+        `default limits (20 failures / 10 min gateway-wide, 10 / min per address), ${concurrency} in flight; ` +
+        `pairing paused afterwards: ${paused ? "yes" : "no"}, ` +
+        `resumed after an operator created a code: ${resumed ? "yes" : "no"}`,
     },
     {
       measure: "Gateway `health` latency during the burst",

@@ -63,8 +63,6 @@ async function expectNothingStored(since: number) {
   expect(events.filter((e: any) => e.codeId === live.codeId)).toEqual([]);
 }
 
-/** A /start body with `discriminator` and the rest of the live code's own /start. */
-const bodyOf = (discriminator: unknown) => JSON.stringify({ ...liveStart, discriminator });
 const unknownBody = () => JSON.stringify(unknownStart);
 const exchangeBody = (
   sessionId: unknown,
@@ -258,7 +256,7 @@ describe("unicode, duplicate keys and prototype pollution", () => {
     "0": "\u041e",
   };
 
-  it("look-alikes of the live code's discriminator (fullwidth, homoglyph, invisible, NUL, bad UTF-8) fail", async () => {
+  it("look-alikes of the live discriminator (fullwidth, homoglyph, invisible, NUL, bad UTF-8) fail", async () => {
     const since = Date.now();
     const d = liveStart.discriminator;
     const homoglyphs = d.replace(/[0ABCEHKMPTX]/g, (ch) => cyrillic[ch]!);
@@ -288,7 +286,7 @@ describe("unicode, duplicate keys and prototype pollution", () => {
     await expectNothingStored(since);
   });
 
-  it("duplicate keys: the last counts (as in JSON.parse): the live discriminator then another names no code", async () => {
+  it("duplicate keys: the last counts (as in JSON.parse): the live discriminator, then another", async () => {
     const since = Date.now();
     expectContractError(
       await post(g, START, null, {

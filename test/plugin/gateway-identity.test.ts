@@ -27,7 +27,7 @@ const pinOfPem = (pem: string) =>
 const identity = () => post(g, "/ocmap-pairing/v2/identity", null, { method: "GET", raw: "" });
 
 describe("gateway identity over the gateway's own TLS (real gateway, wss://)", () => {
-  it("the grant's tlsPin is the served certificate's pin, signed by the key operators see the fingerprint of", async () => {
+  it("the grant's tlsPin is the served certificate's pin, signed by the fingerprinted identity key", async () => {
     const created = await g.call("pairing.createCode", {});
     const granted = await pakeGrant(g, created.code);
     const served = granted.confirmReply.peerPin!;
@@ -64,7 +64,7 @@ describe("gateway identity over the gateway's own TLS (real gateway, wss://)", (
     expect((await post(g, "/ocmap-pairing/v2/identity", { pin: "x" })).status).toBe(400);
   });
 
-  it("after the certificate files are replaced with a new key, /identity signs the new pin with the same key", async () => {
+  it("after the certificate files are replaced with a new key, /identity signs the new pin, same key", async () => {
     const before = await identity();
     const renewed = makeSelfSignedCertificate();
     const newPin = pinOfPem(renewed.cert);

@@ -39,7 +39,7 @@ async function withCode(config = {}) {
 }
 
 describe("v2 routes (real service and store, fake gateway SDK, fake JSON disk)", () => {
-  it("createCode gives operators the code and the gateway fingerprint, never the bootstrap token or nonce", async () => {
+  it("createCode gives operators the code and the gateway fingerprint, never the bootstrap token", async () => {
     const { service, created, fake, store } = await withCode();
     expect(Object.keys(created).sort()).toEqual(
       ["access", "code", "codeId", "expiresAtMs", "gatewayFingerprint", "pairingLink", "scopes"].sort(),
@@ -138,7 +138,7 @@ describe("v2 routes (real service and store, fake gateway SDK, fake JSON disk)",
     expect(fake.approved).toHaveLength(1);
   });
 
-  it("/abandon with the session's MAC removes the device it approved, once; a wrong MAC or stage is refused", async () => {
+  it("/abandon with the session's MAC removes the device it approved, once; wrong MAC or stage refused", async () => {
     const { service, created, fake, store } = await withCode();
     const granted = await grantFor(service, created.code);
     const early = await failure(service.v2.abandon(body(abandonBody(granted)), ADDRESS));
