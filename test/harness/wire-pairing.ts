@@ -36,6 +36,8 @@ export function post(g: Pick<Gateway, "port" | "httpUrl">, path: string, body: u
       method: o.method ?? "POST",
       localAddress: o.localAddress,
       headers: { "content-type": "application/json", "content-length": Buffer.byteLength(data), ...o.headers },
+      // A fresh connection per request: a kept-alive TLS socket would show an earlier certificate.
+      agent: false,
       ...(tls ? { rejectUnauthorized: false } : {}),
     };
     const req = (tls ? httpsRequest : httpRequest)(options, (res) => {

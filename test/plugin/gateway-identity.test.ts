@@ -75,7 +75,13 @@ describe("gateway identity over the gateway's own TLS (real gateway, wss://)", (
     const after = await waitFor(async () => {
       const reply = await identity();
       return reply.peerPin === newPin ? reply : null;
-    }, "the gateway to serve the renewed certificate");
+    }, "the gateway to serve the renewed certificate").catch((err: Error) => {
+      const renewal = g
+        .logs()
+        .split("\n")
+        .filter((line) => /TLS/.test(line));
+      throw new Error(`${err.message}\n${renewal.slice(-5).join("\n")}`);
+    });
     expect(after.body.publicKey).toBe(before.body.publicKey);
     expect(after.body.tlsPin).toBe(newPin);
     expect(pinStatementValid(before.body.publicKey, newPin, after.body)).toBe(true);
