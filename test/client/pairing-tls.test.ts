@@ -10,7 +10,7 @@ import { createCore } from "../../src/core/core.node.ts";
 import type { CoreView } from "../../src/core/core-view.std.ts";
 import { Keystore, type TrustRecord } from "../../src/core/keystore.node.ts";
 import { spkiPinOfPem } from "../../src/core/tls-pin.node.ts";
-import { newKeychainService } from "../harness/cli.ts";
+import { newKeychainService, runCli } from "../harness/cli.ts";
 import { startGateway, type Gateway } from "../harness/gateway.ts";
 import { startTlsMitm } from "../harness/tls-mitm.ts";
 import { readFileSync } from "node:fs";
@@ -134,6 +134,19 @@ describe("pairing v2 over the gateway's own certificate (real gateway and keycha
     } finally {
       await mitm.close();
     }
+  });
+
+  it("the CLI pairs over self-signed wss:// and `ocmap status` prints the gateway identity", async () => {
+    const c = await newCode();
+    const cliService = newKeychainService();
+    const paired = await runCli(cliService, ["pair", g.url, c.code]);
+    expect(paired.code, paired.stderr).toBe(0);
+    const status = await runCli(cliService, ["status"]);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain(`gateway identity ${c.gatewayFingerprint}`);
+    const trust = await remember(new Keystore({ service: cliService }));
+    expect(trust!.gatewayIdentity.tlsPin).toBe(servedPin());
+    for (const secret of secrets) expect(paired.stdout + paired.stderr + status.stdout).not.toContain(secret);
   });
 
   it("no view carries a code, token or key", () => {
