@@ -78,6 +78,7 @@ export const lifecycleMachine = setup({
     pairingRevoked: ({ event }) => errorIn(event).code === "DEVICE_REVOKED",
     connectRevoked: ({ event }) => isRevocation(errorIn(event)),
     gatewayStarting: ({ event }) => errorIn(event).code === "GATEWAY_STARTING",
+    identityChanged: ({ event }) => errorIn(event).code === "GATEWAY_IDENTITY_CHANGED",
     closedAsRevoked: ({ event }) => event.type === "SOCKET_CLOSED" && closeCodeError(event.code) === "TOKEN_REJECTED",
   },
   actions: {
@@ -258,6 +259,12 @@ export const lifecycleMachine = setup({
                 guard: "gatewayStarting",
                 target: "waiting",
                 actions: ["recordError", "countFailure", "startFastPollWindow"],
+              },
+              // An impostor or a changed gateway does not go away in a second: back off, trust kept (issue 11).
+              {
+                guard: "identityChanged",
+                target: "waiting",
+                actions: ["recordError", "countFailure", assign({ fastPollUntil: 0 })],
               },
               { target: "waiting", actions: ["recordError", "countFailure"] },
             ],
