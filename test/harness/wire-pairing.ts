@@ -1,6 +1,6 @@
 // The contract's v2 pairing sequence done by hand over HTTP + the test wire client, for plugin tests
 // (docs/pairing-protocol.md): /start and /confirm run CPace with @ocmap/protocol, the grant is opened here.
-import { createHash } from "node:crypto";
+import { X509Certificate, createHash } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { TLSSocket } from "node:tls";
@@ -42,7 +42,9 @@ export function post(g: Pick<Gateway, "port" | "httpUrl">, path: string, body: u
     };
     const req = (tls ? httpsRequest : httpRequest)(options, (res) => {
       let text = "";
-      const spki = tls ? (res.socket as TLSSocket).getPeerCertificate().pubkey : undefined;
+      // From the DER certificate: `pubkey` is the SPKI only for some key types (a raw point for EC).
+      const raw = tls ? (res.socket as TLSSocket).getPeerCertificate().raw : undefined;
+      const spki = raw ? new X509Certificate(raw).publicKey.export({ type: "spki", format: "der" }) : undefined;
       res.on("data", (d) => (text += d));
       res.on("end", () => {
         let parsed: unknown = text;
