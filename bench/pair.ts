@@ -92,7 +92,9 @@ export async function benchPair(g: Gateway, runs = 15): Promise<Row[]> {
     },
     {
       measure: "PAKE cost per side (CPace ristretto255 + key schedule + grant)",
-      value: `client ${pake.clientMedianMs.toFixed(1)} ms, plugin ${pake.serverMedianMs.toFixed(1)} ms (median, n=${pake.rounds})`,
+      value:
+        `client ${pake.clientMedianMs.toFixed(1)} ms, plugin ${pake.serverMedianMs.toFixed(1)} ms ` +
+        `(median, n=${pake.rounds})`,
       how:
         "benchPake (@ocmap/protocol/pake-bench) in this process: the client's share, ISK, keys, confirmation " +
         "and opening the grant; the plugin's share, ISK, keys, checking the confirmation and sealing",
