@@ -64,14 +64,17 @@ export class PakePairing {
         throw fail("CODE_INVALID", "confirmation failed");
       }
       const now = this.core.deps.now();
+      session.stage = "confirmed"; // at once: a concurrent replay of this tag finds the session past /start
       // The attempt proved the code: it no longer counts toward the lock.
       const code = await commitChange(this.core.store, this.core.deps.log, (state) => {
         const record = state.codes.find((candidate) => candidate.codeId === session.codeId)!;
         record.failures = Math.max(0, record.failures - 1);
         audit(state, { atMs: now, type: "code.redeemed", codeId: record.codeId, remoteAddress: address });
         return record;
+      }).catch((err) => {
+        this.sessions.drop(session.sessionId); // nothing was handed out: the client starts again
+        throw err;
       });
-      session.stage = "confirmed";
       this.core.announceChange("code.redeemed");
       const grant: SealedGrant = {
         codeId: code.codeId,
@@ -140,7 +143,9 @@ export class PakePairing {
         throw fail("CODE_INVALID", "bad abandon mac");
       if (session.stage === "abandoned") return { ok: true as const };
       const deviceId = session.deviceId!;
+      session.stage = "abandoned"; // at once: a concurrent repeat answers ok without a second removal
       await this.core.deps.removeDevice(deviceId).catch((err) => {
+        session.stage = "exchanged";
         this.core.deps.log.warn(`ocmap-pairing: abandoned device not removed: ${(err as Error).message}`);
         throw fail("INVALID_REQUEST", "internal: device not removed");
       });
@@ -152,7 +157,6 @@ export class PakePairing {
         const reason = "pairing abandoned by its client";
         audit(state, { atMs: now, type: "device.forgotten", codeId: session.codeId, deviceId, reason });
       });
-      session.stage = "abandoned";
       this.core.announceChange("device.forgotten");
       return { ok: true as const };
     });
