@@ -155,7 +155,9 @@ async function runPake(channel: PairingChannel, normalizedCode: string) {
   const grant = parseGrant(openSealedJson(keys, sessionId, confirmed.body.sealed));
   const checked = checkGrantIdentity(grant.gatewayIdentity, channel.observedTls());
   if (!checked.ok) {
-    throw new ClientError(checked.reason === "IDENTITY_MALFORMED" ? "PROTOCOL_ERROR" : "GATEWAY_IDENTITY_CHANGED");
+    // TLS_PIN_MISSING: an untrusted certificate that the PAKE did not vouch for either.
+    const code = { IDENTITY_MALFORMED: "PROTOCOL_ERROR", TLS_PIN_MISSING: "GATEWAY_TLS_UNTRUSTED" } as const;
+    throw new ClientError(code[checked.reason as keyof typeof code] ?? "GATEWAY_IDENTITY_CHANGED");
   }
   const gatewayIdentity: PinnedIdentity = {
     publicKey: checked.publicKey,
