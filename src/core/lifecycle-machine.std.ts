@@ -78,6 +78,7 @@ export const lifecycleMachine = setup({
     pairingRevoked: ({ event }) => errorIn(event).code === "DEVICE_REVOKED",
     connectRevoked: ({ event }) => isRevocation(errorIn(event)),
     gatewayStarting: ({ event }) => errorIn(event).code === "GATEWAY_STARTING",
+    // An impostor does not go away in a second: no fast polling, trust kept, not REVOKED (issue 11).
     identityChanged: ({ event }) => errorIn(event).code === "GATEWAY_IDENTITY_CHANGED",
     closedAsRevoked: ({ event }) => event.type === "SOCKET_CLOSED" && closeCodeError(event.code) === "TOKEN_REJECTED",
   },
@@ -94,6 +95,7 @@ export const lifecycleMachine = setup({
       const lastError = retryableError(params.code);
       return { attempt: 1, lastError, reason: asReason(lastError) };
     }),
+    endFastPoll: assign({ fastPollUntil: 0 }),
     recordRevokedClose: assign({ lastError: REVOKED_BY_CLOSE, reason: STATUS.revoked }),
     countFailure: assign(({ event, context }) => ({
       attempt: context.attempt + 1,
@@ -260,12 +262,7 @@ export const lifecycleMachine = setup({
                 target: "waiting",
                 actions: ["recordError", "countFailure", "startFastPollWindow"],
               },
-              // An impostor or a changed gateway does not go away in a second: back off, trust kept (issue 11).
-              {
-                guard: "identityChanged",
-                target: "waiting",
-                actions: ["recordError", "countFailure", assign({ fastPollUntil: 0 })],
-              },
+              { guard: "identityChanged", target: "waiting", actions: ["recordError", "countFailure", "endFastPoll"] },
               { target: "waiting", actions: ["recordError", "countFailure"] },
             ],
           },
