@@ -99,6 +99,9 @@ describe("pairing v2 over the gateway's own certificate (real gateway and keycha
       expect(view.state).toBe("PAIRED_DISCONNECTED");
       expect(view.reconnect?.nextRetryAt ?? 0).toBeGreaterThan(Date.now());
       core.stop();
+      const status = await runCli(service, ["status", "--json"]);
+      expect(status.code).toBe(9);
+      expect(status.lines.at(-1)).toMatchObject({ lastError: { code: "GATEWAY_IDENTITY_CHANGED" } });
       const seen = mitm.fromClient().toString("latin1");
       expect(seen).not.toContain(trust.deviceToken);
       expect(seen).not.toMatch(/Upgrade: websocket/i); // only the unauthenticated identity statement was asked
