@@ -1,13 +1,14 @@
 // Guessing: a bounded burst of wrong (well-formed, check-symbol-valid) codes from several loopback
-// source addresses against redeem and exchange, with the plugin's default limits. Counts what got
+// source addresses, each one PAKE run (/v2/start, then /v2/confirm when the discriminator is known), with the
+// plugin's default limits. Counts what got
 // through (must be nothing) and what was rate limited, and the gateway's `health` latency on an
 // operator's socket during the burst against before it. Ends by lifting the pause the way an
 // operator does (creating a code), so nothing after this is affected.
 import { randomBytes } from "node:crypto";
-import { codeFromRandom, formatCode } from "@ocmap/protocol/pairing-code";
+import { codeFromRandom } from "@ocmap/protocol/pairing-code";
+import { clientPake } from "@ocmap/protocol/pairing-v2";
 import type { Gateway } from "../test/harness/gateway.ts";
-import { newWireDevice } from "../test/harness/wire-client.ts";
-import { exchange, exchangeBody, redeem } from "../test/harness/wire-pairing.ts";
+import { pakeGrant, post } from "../test/harness/wire-pairing.ts";
 import type { Row } from "./lib/row.ts";
 import { fmt, summarize } from "./lib/stats.ts";
 
@@ -22,22 +23,18 @@ export async function benchGuessing(g: Gateway, total = 200, addresses = 8, conc
   const before: number[] = [];
   for (let i = 0; i < 30; i++) before.push(await health());
 
-  const device = newWireDevice();
   const outcome = { ok: 0, limited: 0, invalid: 0, other: 0 };
   let next = 0;
   const worker = async () => {
     while (next < total) {
       const i = next++;
-      const code = formatCode(codeFromRandom(randomBytes(5)));
       const localAddress = `127.0.0.${10 + (i % addresses)}`;
-      const r =
-        i % 2 === 0
-          ? await redeem(g, code, { localAddress })
-          : await exchange(
-              g,
-              exchangeBody({ code, nonce: randomBytes(24).toString("base64url"), requestId: "guess", device }),
-              { localAddress },
-            );
+      const pake = clientPake(codeFromRandom(randomBytes(5)));
+      let r = await post(g, "/ocmap-pairing/v2/start", pake.request, { localAddress });
+      if (r.status === 200) {
+        const { confirm } = pake.finish(r.body);
+        r = await post(g, "/ocmap-pairing/v2/confirm", { sessionId: r.body.sessionId, confirm }, { localAddress });
+      }
       if (r.status === 200) outcome.ok++;
       else if (r.body?.error?.code === "RATE_LIMITED") outcome.limited++;
       else if (r.body?.error?.code === "CODE_INVALID") outcome.invalid++;
@@ -57,7 +54,10 @@ export async function benchGuessing(g: Gateway, total = 200, addresses = 8, conc
 
   const paused = (await g.call("pairing.list", {})).pausedUntilMs;
   const fresh = await g.call("pairing.createCode", {}); // an operator lifts the gateway-wide pause
-  const resumed = (await redeem(g, fresh.code, { localAddress: "127.0.0.99" })).status === 200;
+  const resumed = await pakeGrant(g, fresh.code, { localAddress: "127.0.0.99" }).then(
+    () => true,
+    () => false,
+  );
   admin.close();
 
   const b = summarize(before);
@@ -66,7 +66,7 @@ export async function benchGuessing(g: Gateway, total = 200, addresses = 8, conc
     {
       measure:
         `Guessing: ${total} wrong codes in ${(burstMs / 1000).toFixed(1)} s ` +
-        `from ${addresses} loopback addresses (redeem + exchange)`,
+        `from ${addresses} loopback addresses (PAKE runs)`,
       value:
         `${outcome.ok} accepted, ${outcome.invalid} CODE_INVALID, ` +
         `${outcome.limited} RATE_LIMITED, ${outcome.other} other`,

@@ -21,7 +21,7 @@ try {
   const code = await gateway.call("pairing.createCode", { access: "standard", label: "demo" });
   process.stdout.write(
     `  code ${code.code}, expires in ${Math.round((code.expiresAtMs - Date.now()) / 1000)} s, ` +
-      `link ${code.pairingLink}\n`,
+      `link ${code.pairingLink}\n  gateway identity ${code.gatewayFingerprint} (read it out beside the code)\n`,
   );
 
   say(`On the client: ocmap pair ${gateway.url} ${code.code}`);
@@ -33,6 +33,7 @@ try {
   const client = new CliProcess(service, ["connect", "--json"]);
   const connected = await client.waitForLine((l) => l.state === "PAIRED_CONNECTED", "connected");
   show(connected);
+  process.stdout.write(`  the client pinned gateway identity ${connected.gateway.fingerprint}\n`);
   const list = await gateway.call("pairing.list", {});
   const device = list.devices.find((d: any) => d.deviceId === connected.device.id);
   process.stdout.write(

@@ -1,21 +1,26 @@
-// The exchange's checks, in the contract's order (pairing-protocol.md, "The plugin checks, in this
-// order"). Each throws its contract error, so nothing after a failed check runs. Redeem runs the
-// first ones too: the code is known, not expired and not used. "Enabled" is checked by the service
-// before any of these.
-import { parsePairingCode } from "@ocmap/protocol/pairing-code";
-import { SIGNED_AT_SKEW_MS, exchangeSignaturePayload, type ExchangeRequest } from "@ocmap/protocol/pairing-protocol";
-import { deviceIdOf, hmacHex, sameHex, verifyEd25519 } from "./crypto.ts";
+// The exchange's checks after the PAKE session's own (docs/pairing-protocol.md, /v2/exchange), in v1's
+// order. Each throws its contract error, so nothing after a failed check runs. /v2/start runs the first
+// ones too: a code with this discriminator, not expired and not used. "Enabled" is checked before these.
+import { SIGNED_AT_SKEW_MS, exchangeSignaturePayload } from "@ocmap/protocol/pairing-protocol";
+import { deviceIdOf, verifyEd25519 } from "./crypto.ts";
 import { fail } from "./errors.ts";
 import type { GatewayPairing } from "./service-deps.ts";
 import type { CodeRecord, DeviceRecord } from "./store.ts";
 
-/** Code known: a well-formed code whose HMAC matches a stored one (malformed counts as unknown). */
-export function findCode(codes: readonly CodeRecord[], secret: Buffer, input: unknown): CodeRecord {
-  const parsed = parsePairingCode(input);
-  if (!parsed.ok) throw fail("CODE_INVALID", `malformed code (${parsed.reason})`);
-  const hash = hmacHex(secret, parsed.code);
-  const found = codes.find((code) => sameHex(code.hash, hash));
-  if (!found) throw fail("CODE_INVALID", "unknown code");
+/** The device proof of /v2/exchange (its nonce is the code's, sent to the client only inside the grant). */
+export interface ExchangeProof {
+  requestId?: string;
+  device: { id: string; publicKey: string; signature: string; signedAt: number };
+}
+
+/**
+ * The code a /v2/start names: the active code with this discriminator, else the latest code that had it
+ * (so an expired or used one answers as such), else CODE_INVALID.
+ */
+export function findByDiscriminator(codes: readonly CodeRecord[], discriminator: string): CodeRecord {
+  const named = codes.filter((code) => code.discriminator === discriminator && code.sealedCode);
+  const found = named.find((code) => code.status === "active") ?? named.at(-1);
+  if (!found) throw fail("CODE_INVALID", "unknown discriminator");
   return found;
 }
 
@@ -32,7 +37,7 @@ export interface DeviceDescription {
 }
 
 export interface ExchangeCheckInput {
-  request: ExchangeRequest;
+  request: ExchangeProof;
   code: CodeRecord;
   devices: readonly DeviceRecord[];
   now: number;
@@ -49,10 +54,9 @@ export async function checkExchange({
 }: ExchangeCheckInput): Promise<DeviceDescription> {
   const { device, requestId } = request;
   assertCodeUsable(code, now);
-  if (device.nonce !== code.nonce) throw fail("CODE_INVALID", "nonce mismatch");
   if (deviceIdOf(device.publicKey) !== device.id) throw fail("CODE_INVALID", "device id does not match public key");
   const signed = exchangeSignaturePayload({
-    nonce: device.nonce,
+    nonce: code.nonce,
     requestId: requestId ?? "",
     id: device.id,
     publicKey: device.publicKey,
@@ -72,7 +76,7 @@ export async function checkExchange({
 function checkPendingRequest(
   gateway: GatewayPairing,
   requestId: string,
-  device: ExchangeRequest["device"],
+  device: ExchangeProof["device"],
   codeScopes: readonly string[],
 ): DeviceDescription {
   const pending = gateway.pending.find((request) => request.requestId === requestId);
@@ -86,7 +90,7 @@ function checkPendingRequest(
 }
 
 /** Without requestId (the gateway approved the device by itself), only an already-paired identity passes. */
-function checkAlreadyPaired(gateway: GatewayPairing, device: ExchangeRequest["device"]): DeviceDescription {
+function checkAlreadyPaired(gateway: GatewayPairing, device: ExchangeProof["device"]): DeviceDescription {
   const paired = gateway.paired.find((known) => known.deviceId === device.id && known.publicKey === device.publicKey);
   if (!paired) throw fail("CODE_INVALID", "no requestId and the device is not paired");
   return paired;

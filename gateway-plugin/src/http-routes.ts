@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { resolveRequestClientIp } from "openclaw/plugin-sdk/webhook-ingress";
 import { sendHttpRequestRejection } from "openclaw/plugin-sdk/webhook-request-guards";
-import { EXCHANGE_PATH, REDEEM_PATH } from "@ocmap/protocol/pairing-protocol";
+import { V2_PATHS } from "@ocmap/protocol/pairing-v2";
 import { fail, PairingError } from "./errors.ts";
 import { assertPlausibleRequest, readJsonBody } from "./request-guard.ts";
+import { parseIdentityBody } from "./request-validation.ts";
 import type { PairingService } from "./service.ts";
 
 type Api = {
@@ -15,8 +16,16 @@ type Api = {
   }): void;
 };
 
-export function registerPairingRoutes(api: Api, service: PairingService, trustedProxies: () => string[] | undefined) {
-  const route = (path: string, run: (read: () => Promise<unknown>, address: string) => Promise<object>) =>
+type Run = (read: () => Promise<unknown>, address: string, method: string | undefined) => Promise<object>;
+
+/** The v2 routes (docs/pairing-protocol.md). v1's /ocmap-pairing/redeem and /exchange are retired. */
+export function registerPairingRoutes(
+  api: Api,
+  service: PairingService,
+  trustedProxies: () => string[] | undefined,
+  identity: () => object,
+) {
+  const route = (path: string, run: Run, getAllowed = false) =>
     api.registerHttpRoute({
       path,
       auth: "plugin",
@@ -26,11 +35,12 @@ export function registerPairingRoutes(api: Api, service: PairingService, trusted
         res.setHeader("Cache-Control", "no-store");
         res.setHeader("X-Content-Type-Options", "nosniff");
         try {
-          assertPlausibleRequest(req); // before the limiter: these cannot be guesses and do not count
-          const body = await run(() => readJsonBody(req), address);
+          // Before the limiter: a request that fails these cannot be a guess and is not counted.
+          const body = req.method === "GET" && getAllowed ? undefined : await readPlausibleBody(req);
+          const result = await run(async () => body, address, req.method);
           res.statusCode = 200;
           res.setHeader("Content-Type", "application/json; charset=utf-8");
-          res.end(JSON.stringify(body));
+          res.end(JSON.stringify(result));
         } catch (err) {
           const e = err instanceof PairingError ? err : fail("INVALID_REQUEST");
           const error = {
@@ -50,6 +60,22 @@ export function registerPairingRoutes(api: Api, service: PairingService, trusted
         return true;
       },
     });
-  route(REDEEM_PATH, (read, address) => service.redeem(read, address));
-  route(EXCHANGE_PATH, (read, address) => service.exchange(read, address));
+  route(V2_PATHS.start, (read, address) => service.v2.start(read, address));
+  route(V2_PATHS.confirm, (read, address) => service.v2.confirm(read, address));
+  route(V2_PATHS.exchange, (read, address) => service.v2.exchange(read, address));
+  route(V2_PATHS.abandon, (read, address) => service.v2.abandon(read, address));
+  // Public and never counted: what the gateway identity key says of the certificate served now.
+  route(
+    V2_PATHS.identity,
+    async (read, _address, method) => {
+      if (method !== "GET") parseIdentityBody(await read());
+      return { ok: true, ...identity() };
+    },
+    true,
+  );
+}
+
+async function readPlausibleBody(req: IncomingMessage): Promise<unknown> {
+  assertPlausibleRequest(req);
+  return readJsonBody(req);
 }

@@ -11,6 +11,7 @@ import { definePluginEntry } from "openclaw/plugin-sdk/plugin-entry";
 import { getRuntimeConfigSnapshot } from "openclaw/plugin-sdk/runtime-config-snapshot";
 import { resolveStateDir } from "openclaw/plugin-sdk/state-paths";
 import { failureLimits, resolveConfig } from "./config.ts";
+import { GatewayIdentity, servedCertPath } from "./gateway-identity.ts";
 import { registerPairingMethods } from "./gateway-methods.ts";
 import { registerPairingRoutes } from "./http-routes.ts";
 import { FailureLimiter } from "./limiter.ts";
@@ -19,14 +20,14 @@ import { PairingService } from "./service.ts";
 import { PairingStore } from "./store.ts";
 
 // The gateway registers a plugin more than once (metadata passes, config reloads), and a reload
-// imports this module afresh: one store and one limiter per state directory, kept on globalThis,
-// keep a single lock, a single in-memory copy of the state, and the failures counted so far (a
-// config reload must not reset the limits).
-const shared = ((globalThis as Record<symbol, unknown>)[Symbol.for("ocmap-pairing.shared")] ??= {
-  stores: new Map<string, PairingStore>(),
-  limiters: new Map<string, FailureLimiter>(),
-}) as { stores: Map<string, PairingStore>; limiters: Map<string, FailureLimiter> };
-const { stores, limiters } = shared;
+// imports this module afresh: one store, gateway identity and limiter per state directory, kept on
+// globalThis, keep a single lock, a single in-memory copy of the state, and the failures counted so
+// far (a config reload must not reset the limits).
+type Kept = { store: PairingStore; identity: GatewayIdentity; limiter: FailureLimiter };
+const kept = ((globalThis as Record<symbol, unknown>)[Symbol.for("ocmap-pairing.shared.v2")] ??= new Map<
+  string,
+  Kept
+>()) as Map<string, Kept>;
 type Broadcast = (event: string, payload: unknown) => void;
 // emit("changed") reaches clients as CHANGED_EVENT (`plugin.ocmap-pairing.changed`).
 type Emitter = { emit(event: string, payload: unknown, opts: { scope: "operator.read" }): void };
@@ -37,26 +38,21 @@ export default definePluginEntry({
   description: "One-time pairing codes for OCMAP desktop clients, approved through OpenClaw's own device pairing.",
   register(api) {
     const cfg = resolveConfig(api.pluginConfig);
-    const dir = join(resolveStateDir(), "plugins", "ocmap-pairing");
-    let store = stores.get(dir);
-    if (!store) {
-      stores.set(dir, (store = new PairingStore(dir)));
-      if (store.damage)
-        api.logger.error(
-          `ocmap-pairing: STATE_DAMAGED in ${dir}: ${store.damage.problems.join("; ")}. Pairing is refused ` +
-            "(revocations stay in force) until the files are restored from a backup, or both secret.key and " +
-            "state.json are deleted for a deliberate fresh start that forgets the plugin's revoked list.",
-        );
-    }
-    let limiter = limiters.get(dir);
-    if (!limiter) limiters.set(dir, (limiter = new FailureLimiter(failureLimits(cfg))));
+    const stateDir = resolveStateDir();
+    const dir = join(stateDir, "plugins", "ocmap-pairing");
+    const { store, identity, limiter } = keptFor(dir, cfg, api.logger);
     limiter.configure(failureLimits(cfg));
     // The config as the gateway runs it now (hot reloads included); the port it really listens on.
     const currentConfig = () => (getRuntimeConfigSnapshot() ?? api.config) as { gateway?: Record<string, any> };
     const gateway = (api.config as { gateway?: { trustedProxies?: string[] } }).gateway ?? {};
     const port = () => resolveGatewayPort(currentConfig() as never, process.env);
+    // Set at each registration: a config reload may change it (the file itself is read at each use).
+    identity.certPath = servedCertPath(currentConfig().gateway?.tls, stateDir);
     let broadcast: Broadcast | undefined;
     let emitter: Emitter | undefined;
+    // forgetSelf, revoke and /v2/abandon all remove a device the same way: an admin session to the
+    // gateway as it really runs (port, TLS, bind; see loopback-admin.ts).
+    const openRemoval = () => openRemovalSession(currentConfig(), process.env, stateDir);
 
     const service = new PairingService(
       store,
@@ -75,7 +71,16 @@ export default definePluginEntry({
         broadcastResolved: (payload) => broadcast?.("device.pair.resolved", payload),
         // A throw here is logged by the service and never fails the answer (see PairingService.announce).
         changed: (reason) => emitter?.emit("changed", { reason }, { scope: "operator.read" }),
-        publicUrl: () => cfg.publicUrl ?? `ws://127.0.0.1:${port()}`,
+        publicUrl: () => cfg.publicUrl ?? `ws${currentConfig().gateway?.tls?.enabled ? "s" : ""}://127.0.0.1:${port()}`,
+        gatewayIdentity: () => identity.inGrant(),
+        removeDevice: async (deviceId) => {
+          const session = await openRemoval();
+          try {
+            await session.remove(deviceId);
+          } finally {
+            session.close();
+          }
+        },
         log: api.logger,
       },
       limiter,
@@ -85,10 +90,18 @@ export default definePluginEntry({
       sawContext: (ctx) => {
         if (typeof ctx?.broadcast === "function") broadcast = ctx.broadcast;
       },
-      openRemovalSession: () => openRemovalSession(currentConfig(), process.env, resolveStateDir()),
+      openRemovalSession: openRemoval,
       log: api.logger,
     });
-    registerPairingRoutes(api as never, service, () => gateway.trustedProxies);
+    registerPairingRoutes(
+      api as never,
+      service,
+      () => gateway.trustedProxies,
+      () => {
+        const statement = identity.statement();
+        return statement ?? { publicKey: identity.key.publicKey };
+      },
+    );
 
     // Clawpodz: a native Control UI tab (no `path`, so no iframe). Its page is the manifest's
     // `controlUi` entry and calls the methods above on the Control UI's own connection; the
@@ -123,3 +136,25 @@ export default definePluginEntry({
     });
   },
 });
+
+/** The store, identity and limiter of one state directory, made once (see `kept`); damage is logged once. */
+function keptFor(
+  dir: string,
+  cfg: ReturnType<typeof resolveConfig>,
+  log: { error(msg: string): void; warn(msg: string): void },
+) {
+  let found = kept.get(dir);
+  if (found) return found;
+  const store = new PairingStore(dir);
+  const identity = new GatewayIdentity(dir, log, store.hasNoV2Codes);
+  if (identity.problem) store.addDamage(identity.problem);
+  kept.set(dir, (found = { store, identity, limiter: new FailureLimiter(failureLimits(cfg)) }));
+  if (store.damage)
+    log.error(
+      `ocmap-pairing: STATE_DAMAGED in ${dir}: ${store.damage.problems.join("; ")}. Pairing is refused ` +
+        "(revocations stay in force) until the files are restored from a backup, or secret.key, " +
+        "gateway-identity.key and state.json are all deleted for a deliberate fresh start that forgets the " +
+        "plugin's revoked list and makes every paired client refuse the gateway's new identity.",
+    );
+  return found;
+}

@@ -11,8 +11,11 @@ export function toPairingList(
   paired: readonly PairedDeviceInfo[],
   isConnected: (deviceId: string) => boolean,
   pausedUntilMs: number | undefined,
-): PairingList {
-  const codes = state.codes.map(({ hash: _h, nonce: _n, sealedBootstrap: _b, failures: _f, ...summary }) => summary);
+): Omit<PairingList, "gatewayFingerprint"> {
+  const codes = state.codes.map(
+    ({ hash: _h, discriminator: _d, sealedCode: _c, nonce: _n, sealedBootstrap: _b, failures: _f, ...summary }) =>
+      summary,
+  );
   const devices = state.devices.map((device): TrustedClient => {
     const lastSeenAtMs = paired.find((known) => known.deviceId === device.deviceId)?.lastSeenAtMs;
     return {

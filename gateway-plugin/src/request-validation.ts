@@ -1,27 +1,53 @@
 // Every request the plugin accepts is validated here, into closed, typed objects: the bodies of the
 // unauthenticated HTTP routes and the params of the WS methods. Anything else is INVALID_REQUEST.
-import type { Access, ExchangeRequest } from "@ocmap/protocol/pairing-protocol";
+import { fromBase64Url } from "@ocmap/protocol/base64url";
+import { SHARE_BYTES } from "@ocmap/protocol/cpace";
+import { CROCKFORD } from "@ocmap/protocol/pairing-code";
+import type { Access } from "@ocmap/protocol/pairing-protocol";
+import { DISCRIMINATOR_SYMBOLS, SID_BYTES } from "@ocmap/protocol/pairing-v2";
 import { fail } from "./errors.ts";
+import type { ExchangeProof } from "./exchange-checks.ts";
 
 const MAX_STRING = 256;
 
-export function parseRedeemBody(body: unknown): { code: string } {
-  const { code } = closedStrings(body, ["code"], []);
-  return { code: code! };
+const DISCRIMINATOR = new RegExp(`^[${CROCKFORD}]{${DISCRIMINATOR_SYMBOLS}}$`);
+
+export function parseStartBody(body: unknown): { discriminator: string; sid: string; share: string } {
+  const { discriminator, sid, share } = closedStrings(body, ["discriminator", "sid", "share"], []);
+  if (!DISCRIMINATOR.test(discriminator!)) throw fail("INVALID_REQUEST", "bad discriminator");
+  if (!fromBase64Url(sid, SID_BYTES)) throw fail("INVALID_REQUEST", "bad sid");
+  if (!fromBase64Url(share, SHARE_BYTES)) throw fail("INVALID_REQUEST", "bad share");
+  return { discriminator: discriminator!, sid: sid!, share: share! };
 }
 
-export function parseExchangeBody(body: unknown): ExchangeRequest {
+export function parseConfirmBody(body: unknown): { sessionId: string; confirm: string } {
+  const { sessionId, confirm } = closedStrings(body, ["sessionId", "confirm"], []);
+  return { sessionId: sessionId!, confirm: confirm! };
+}
+
+export function parseAbandonBody(body: unknown): { sessionId: string; mac: string } {
+  const { sessionId, mac } = closedStrings(body, ["sessionId", "mac"], []);
+  return { sessionId: sessionId!, mac: mac! };
+}
+
+export function parseExchangeBody(body: unknown): ExchangeProof & { sessionId: string; mac: string } {
   const { device, ...rest } = asObject(body, "body is not an object");
-  const top = closedStrings(rest, ["code"], ["requestId"]);
+  const top = closedStrings(rest, ["sessionId", "mac"], ["requestId"]);
   const { signedAt, ...strings } = asObject(device, "device missing");
-  const dev = closedStrings(strings, ["id", "publicKey", "signature", "nonce"], []);
+  const dev = closedStrings(strings, ["id", "publicKey", "signature"], []);
   if (typeof signedAt !== "number" || !Number.isSafeInteger(signedAt) || signedAt < 0)
     throw fail("INVALID_REQUEST", "bad signedAt");
   return {
-    code: top.code!,
+    sessionId: top.sessionId!,
+    mac: top.mac!,
     ...(top.requestId ? { requestId: top.requestId } : {}),
-    device: { id: dev.id!, publicKey: dev.publicKey!, signature: dev.signature!, nonce: dev.nonce!, signedAt },
+    device: { id: dev.id!, publicKey: dev.publicKey!, signature: dev.signature!, signedAt },
   };
+}
+
+/** GET, or POST with an empty JSON object: the identity route takes nothing. */
+export function parseIdentityBody(body: unknown): void {
+  closedStrings(body, [], []);
 }
 
 export interface CreateCodeParams {

@@ -1,6 +1,9 @@
 // What the pairing service needs from the gateway. Passed in (index.ts wires the SDK) so that the
 // service and its checks can be unit-tested with fakes.
 import type { Access } from "@ocmap/protocol/pairing-protocol";
+import type { SealedGrant } from "@ocmap/protocol/pairing-v2";
+
+export type GatewayIdentityInGrant = SealedGrant["gatewayIdentity"];
 
 /** A device's request waiting in the gateway's own pairing store. */
 export interface PendingRequest {
@@ -41,5 +44,9 @@ export interface ServiceDeps {
   /** An invalidation for Clawpodz and other operator screens. */
   changed(reason: string): void;
   publicUrl(): string;
+  /** The gateway identity as the sealed grant carries it (the pin only when the gateway serves TLS itself). */
+  gatewayIdentity(): GatewayIdentityInGrant;
+  /** Takes a device out of the gateway (an abandoned pairing, issue 9). */
+  removeDevice(deviceId: string): Promise<void>;
   log: { info(msg: string): void; warn(msg: string): void };
 }

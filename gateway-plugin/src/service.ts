@@ -1,38 +1,38 @@
-// The pairing logic, free of HTTP and WS framing: it orchestrates request validation
-// (request-validation.ts), the exchange's ordered checks (exchange-checks.ts) and the store. The
-// gateway's SDK calls arrive as `deps` (service-deps.ts).
+// The operator side of pairing, free of HTTP and WS framing: codes (create, cancel, expire), the list, and
+// device revocation. The unauthenticated v2 routes are `v2` (pake-service.ts); both share `core`
+// (plugin-core.ts). The gateway's SDK calls arrive as `deps` (service-deps.ts).
 import { randomUUID } from "node:crypto";
+import { gatewayFingerprint } from "@ocmap/protocol/gateway-identity";
 import { formatCode } from "@ocmap/protocol/pairing-code";
-import {
-  ACCESS_SCOPES,
-  pairingLink,
-  type CreateCodeResult,
-  type ExchangeResponse,
-  type PairingList,
-  type RedeemResponse,
-} from "@ocmap/protocol/pairing-protocol";
-import { failureLimits, type PairingConfig } from "./config.ts";
+import { ACCESS_SCOPES, pairingLink, type CreateCodeResult, type PairingList } from "@ocmap/protocol/pairing-protocol";
+import { discriminatorOf } from "@ocmap/protocol/pairing-v2";
+import type { PairingConfig } from "./config.ts";
 import { hmacHex, seal, unseal } from "./crypto.ts";
-import { fail, PairingError } from "./errors.ts";
-import { assertCodeUsable, checkExchange, findCode } from "./exchange-checks.ts";
-import { FailureLimiter } from "./limiter.ts";
+import { fail } from "./errors.ts";
+import type { FailureLimiter } from "./limiter.ts";
+import { PakePairing } from "./pake-service.ts";
 import { toPairingList } from "./pairing-list.ts";
-import { parseExchangeBody, parseRedeemBody, type CreateCodeParams } from "./request-validation.ts";
+import { PluginCore } from "./plugin-core.ts";
+import type { CreateCodeParams } from "./request-validation.ts";
 import type { PairedDeviceInfo, ServiceDeps } from "./service-deps.ts";
-import { audit, commitChange, countCodeFailure, newUniqueCode, recordExchange } from "./state-changes.ts";
+import { audit, commitChange, newUniqueCode } from "./state-changes.ts";
 import type { CodeRecord, PairingStore } from "./store.ts";
 
-/** A failed request names its code (once known) so the failure counts toward that code's lock. */
-type NamedCode = { codeId?: string };
-
 export class PairingService {
-  /** Passed in by index.ts so that it outlives a re-registration on config reload (one per state dir). */
-  constructor(
-    private readonly store: PairingStore,
-    private readonly cfg: PairingConfig,
-    private readonly deps: ServiceDeps,
-    private readonly limiter = new FailureLimiter(failureLimits(cfg)),
-  ) {}
+  readonly core: PluginCore;
+  /** The unauthenticated pairing routes (protocol v2). */
+  readonly v2: PakePairing;
+
+  /** `limiter`: see PluginCore (index.ts keeps one per state dir). */
+  constructor(store: PairingStore, cfg: PairingConfig, deps: ServiceDeps, limiter?: FailureLimiter) {
+    this.core = new PluginCore(store, cfg, deps, limiter);
+    this.v2 = new PakePairing(this.core);
+  }
+
+  /** The gateway identity fingerprint operators read out beside a code. */
+  gatewayFingerprint(): string {
+    return gatewayFingerprint(this.deps.gatewayIdentity().publicKey);
+  }
 
   // ---------- operator methods ----------
 
@@ -43,7 +43,7 @@ export class PairingService {
     const admin = callerScopes.includes("operator.admin");
     if (!admin && !scopes.every((scope) => callerScopes.includes(scope)))
       throw fail("INVALID_REQUEST", "scopes exceed the caller's");
-    const ttlSeconds = params.ttlSeconds ?? this.cfg.codeTtlSeconds;
+    const ttlSeconds = params.ttlSeconds ?? this.core.cfg.codeTtlSeconds;
     await this.sweep();
     const bootstrap = await this.deps.issueBootstrapToken(access, scopes);
     const now = this.deps.now();
@@ -52,6 +52,8 @@ export class PairingService {
       const record: CodeRecord = {
         codeId: randomUUID(),
         hash: hmacHex(this.store.secret, code),
+        discriminator: discriminatorOf(code),
+        sealedCode: seal(this.store.secret, code),
         nonce: this.deps.randomBytes(24).toString("base64url"),
         sealedBootstrap: seal(this.store.secret, bootstrap.token),
         access,
@@ -68,18 +70,17 @@ export class PairingService {
       return {
         codeId: record.codeId,
         code: display,
-        nonce: record.nonce,
-        bootstrapToken: bootstrap.token,
         expiresAtMs: record.expiresAtMs,
         access,
         scopes,
         pairingLink: pairingLink(this.deps.publicUrl(), display),
+        gatewayFingerprint: this.gatewayFingerprint(),
       };
     }).catch(async (err) => {
       await this.revokeBootstrap(bootstrap.token); // no code holds it: it must not stay valid
       throw err;
     });
-    this.limiter.liftGlobal();
+    this.core.limiter.liftGlobal();
     this.deps.log.info(`ocmap-pairing: code ${result.codeId} created (${access}, ${ttlSeconds}s)`);
     this.announceChange("code.created");
     return result;
@@ -105,7 +106,10 @@ export class PairingService {
   async list(isConnected: (deviceId: string) => boolean = () => false): Promise<PairingList> {
     await this.sweep();
     const gateway = await this.deps.listPairing().catch(() => ({ paired: [] as PairedDeviceInfo[] }));
-    return toPairingList(this.store.read(), gateway.paired, isConnected, this.limiter.pausedUntil(this.deps.now()));
+    const pausedUntilMs = this.core.limiter.pausedUntil(this.deps.now());
+    const list = toPairingList(this.store.read(), gateway.paired, isConnected, pausedUntilMs);
+    if (this.store.damage) return list; // the identity key may be what is damaged: no fingerprint then
+    return { ...list, gatewayFingerprint: this.gatewayFingerprint() };
   }
 
   /** Marks a paired device revoked in our list; `remove` takes it out of the gateway. */
@@ -144,65 +148,6 @@ export class PairingService {
     return this.store.read().devices.some((device) => device.deviceId === deviceId && !device.revokedAtMs);
   }
 
-  // ---------- unauthenticated routes ----------
-
-  /** `read` yields the parsed JSON body, or throws INVALID_REQUEST; its failures count like any other. */
-  async redeem(read: () => Promise<unknown>, address: string): Promise<RedeemResponse> {
-    return this.guarded(address, async (named) => {
-      const request = parseRedeemBody(await read());
-      const code = this.findNamedCode(request.code, named);
-      assertCodeUsable(code, this.deps.now());
-      const now = this.deps.now();
-      await commitChange(this.store, this.deps.log, (state) =>
-        audit(state, { atMs: now, type: "code.redeemed", codeId: code.codeId, remoteAddress: address }),
-      );
-      this.announceChange("code.redeemed");
-      return {
-        ok: true,
-        codeId: code.codeId,
-        nonce: code.nonce,
-        bootstrapToken: unseal(this.store.secret, code.sealedBootstrap),
-        scopes: code.scopes,
-        expiresAtMs: code.expiresAtMs,
-      };
-    });
-  }
-
-  async exchange(read: () => Promise<unknown>, address: string): Promise<ExchangeResponse> {
-    return this.guarded(address, async (named) => {
-      const request = parseExchangeBody(await read());
-      const { codeId } = this.findNamedCode(request.code, named);
-      const deviceId = request.device.id;
-      // One lock for every exchange: of two racing exchanges of one code exactly one wins.
-      const outcome = await commitChange(this.store, this.deps.log, async (state) => {
-        const code = state.codes.find((candidate) => candidate.codeId === codeId)!;
-        const now = this.deps.now();
-        const listPairing = () => this.deps.listPairing();
-        const description = await checkExchange({ request, code, devices: state.devices, now, listPairing });
-        if (request.requestId && !(await this.deps.approve(request.requestId, code.scopes)))
-          throw fail("CODE_INVALID", "approval refused by the gateway");
-        recordExchange(state, code, request.device, description, now);
-        audit(state, {
-          atMs: now,
-          type: "code.exchanged",
-          codeId,
-          deviceId,
-          remoteAddress: address,
-          ...(request.requestId ? {} : { reason: "already-paired" }),
-        });
-        return { now, scopes: code.scopes };
-      });
-      // The approval is committed: from here on nothing may turn the answer into a failure.
-      const { requestId } = request;
-      if (requestId) {
-        const resolved = { requestId, deviceId, decision: "approved", ts: outcome.now };
-        this.announce("device.pair.resolved", () => this.deps.broadcastResolved(resolved));
-      }
-      this.announceChange("code.exchanged");
-      return { ok: true, deviceId, role: "operator", scopes: outcome.scopes, approvedAtMs: outcome.now };
-    });
-  }
-
   /** Marks lapsed codes expired and revokes their unused bootstrap tokens. */
   async sweep() {
     const now = this.deps.now();
@@ -219,74 +164,23 @@ export class PairingService {
     this.announceChange("code.expired");
   }
 
-  // ---------- internals ----------
-
-  /** What `enabled: false` and damaged files refuse: creating codes and the pairing routes. */
-  private assertEnabled() {
-    if (!this.cfg.enabled) throw fail("PAIRING_DISABLED");
-    this.store.assertHealthy();
-  }
-
-  private findNamedCode(input: string, named: NamedCode): CodeRecord {
-    const code = findCode(this.store.read().codes, this.store.secret, input);
-    named.codeId = code.codeId;
-    return code;
-  }
-
-  /** Rate limit first, then run; every failure is counted and audited, and names its code when it can. */
-  private async guarded<T>(address: string, run: (named: NamedCode) => Promise<T>): Promise<T> {
-    this.assertEnabled();
-    const now = this.deps.now();
-    const verdict = this.limiter.check(address, now);
-    if (verdict.limited) throw fail("RATE_LIMITED", "rate limited", Math.max(1000, verdict.retryAfterMs));
-    const named: NamedCode = {};
-    try {
-      return await run(named);
-    } catch (err) {
-      const error = err instanceof PairingError ? err : fail("INVALID_REQUEST", `internal: ${(err as Error).message}`);
-      if (!(err instanceof PairingError))
-        this.deps.log.warn(`ocmap-pairing: unexpected failure: ${(err as Error).message}`);
-      this.limiter.fail(address, now);
-      await this.recordFailure(error, named.codeId, address, now).catch((recordErr) =>
-        this.deps.log.warn(`ocmap-pairing: failure not recorded: ${(recordErr as Error).message}`),
-      );
-      throw error;
-    }
-  }
-
-  private async recordFailure(error: PairingError, codeId: string | undefined, address: string, now: number) {
-    const lockedToken = await commitChange(this.store, this.deps.log, (state) => {
-      const code = codeId ? state.codes.find((candidate) => candidate.codeId === codeId) : undefined;
-      const locked = code ? countCodeFailure(code, this.cfg.maxFailuresPerCode) : false;
-      audit(state, {
-        atMs: now,
-        type: "code.failed",
-        ...(code ? { codeId: code.codeId } : {}),
-        reason: error.reason,
-        remoteAddress: address,
-      });
-      return locked ? unseal(this.store.secret, code!.sealedBootstrap) : undefined;
-    });
-    if (lockedToken) await this.revokeBootstrap(lockedToken);
-    this.announceChange("code.failed");
+  private async revokeBootstrap(token: string) {
+    await this.core.revokeBootstrap(token);
   }
 
   private announceChange(reason: string) {
-    this.announce("change event", () => this.deps.changed(reason));
+    this.core.announceChange(reason);
   }
 
-  /** Notifications follow a committed change: their failure is logged, never the caller's answer. */
-  private announce(what: string, send: () => void) {
-    try {
-      send();
-    } catch (err) {
-      this.deps.log.warn(`ocmap-pairing: ${what} not sent: ${(err as Error).message}`);
-    }
+  private assertEnabled() {
+    this.core.assertEnabled();
   }
 
-  private async revokeBootstrap(token: string) {
-    await this.deps
-      .revokeBootstrapToken(token)
-      .catch((err) => this.deps.log.warn(`ocmap-pairing: bootstrap revoke failed: ${(err as Error).message}`));
+  private get store() {
+    return this.core.store;
+  }
+
+  private get deps() {
+    return this.core.deps;
   }
 }

@@ -1,5 +1,6 @@
 // The changes requests write into the plugin's state, and how a change is committed.
 import { codeFromRandom } from "@ocmap/protocol/pairing-code";
+import { discriminatorOf } from "@ocmap/protocol/pairing-v2";
 import type { AuditEvent } from "@ocmap/protocol/pairing-protocol";
 import { hmacHex, sameHex } from "./crypto.ts";
 import { fail, PairingError } from "./errors.ts";
@@ -42,15 +43,41 @@ export function countCodeFailure(code: CodeRecord, maxFailuresPerCode: number): 
   return true;
 }
 
-/** A fresh code whose HMAC matches no stored code of any status, so a lookup by code is unambiguous. */
+/**
+ * A PAKE session's /start counts its attempt at once: a code whose attempts are all spent (by sessions that
+ * failed or never confirmed) is locked instead. True when that locked it (its bootstrap token must go).
+ */
+export function countAttempt(code: CodeRecord, maxFailuresPerCode: number): boolean {
+  if (lockIfSpent(code, maxFailuresPerCode)) return true;
+  code.failures += 1;
+  return false;
+}
+
+/** Locks an active code whose counted attempts reached the limit; true when it did. */
+export function lockIfSpent(code: CodeRecord, maxFailuresPerCode: number): boolean {
+  if (code.status !== "active" || code.failures < maxFailuresPerCode) return false;
+  code.status = "locked";
+  return true;
+}
+
+/** At most this many codes can be active at once: one per discriminator (2 symbols of 32). */
+export const MAX_ACTIVE_CODES = 32 * 32;
+
+/**
+ * A fresh code whose HMAC matches no stored code of any status (a lookup by code is unambiguous) and whose
+ * discriminator (docs/pairing-protocol.md) is that of no active code (a /start finds exactly one code).
+ */
 export function newUniqueCode(
   stored: readonly CodeRecord[],
   secret: Buffer,
   randomBytes: (size: number) => Buffer,
 ): string {
+  const taken = new Set(stored.filter((record) => record.status === "active").map((record) => record.discriminator));
+  if (taken.size >= MAX_ACTIVE_CODES) throw fail("INVALID_REQUEST", "too many active codes");
   for (;;) {
     const code = codeFromRandom(randomBytes(5));
     const hash = hmacHex(secret, code);
+    if (taken.has(discriminatorOf(code))) continue;
     if (!stored.some((record) => sameHex(record.hash, hash))) return code;
   }
 }

@@ -14,8 +14,12 @@ export interface CodeRecord {
   codeId: string;
   /** HMAC-SHA-256 of the canonical code under the install secret. */
   hash: string;
+  /** The code's first two symbols, public on the wire (/v2/start); unique among active codes. */
+  discriminator: string;
+  /** The canonical code sealed under the install secret: the PAKE's password, needed at every /v2/start. */
+  sealedCode: string;
   nonce: string;
-  /** The bootstrap token, sealed under the install secret (needed to answer redeem and to revoke it). */
+  /** The bootstrap token, sealed under the install secret (sealed again to the client, and revoked). */
   sealedBootstrap: string;
   access: Access;
   scopes: string[];
@@ -60,7 +64,7 @@ const MAX_CODES = 500;
 const KEY_BYTES = 32;
 
 export class PairingStore {
-  readonly damage: StoreDamage | undefined;
+  damage: StoreDamage | undefined;
   private readonly key: Buffer | undefined;
   private state: PluginState | undefined;
   private queue: Promise<unknown> = Promise.resolve();
@@ -90,6 +94,17 @@ export class PairingStore {
   get secret(): Buffer {
     if (!this.key) throw this.damaged();
     return this.key;
+  }
+
+  /** Damage found beside the store's own files (the gateway identity key): pairing is refused too. */
+  addDamage(problem: string): void {
+    const problems = [...(this.damage?.problems ?? []), problem];
+    this.damage = { problems, stateReadable: this.state !== undefined };
+  }
+
+  /** True when no client can have pinned a gateway identity key yet (no v2 code was ever made). */
+  get hasNoV2Codes(): boolean {
+    return !this.damage && this.read().codes.every((code) => !code.sealedCode);
   }
 
   /** Refuses (STATE_DAMAGED) while any file is damaged: what gates creating codes and pairing. */

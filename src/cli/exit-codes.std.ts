@@ -11,6 +11,7 @@ export const EXIT = {
   CODE_REJECTED: 6,
   KEYCHAIN: 7,
   REFUSED: 8,
+  GATEWAY_IDENTITY: 9,
 } as const;
 
 export function exitCodeFor(code: ClientErrorCode | string): number {
@@ -55,6 +56,9 @@ export function exitCodeFor(code: ClientErrorCode | string): number {
     case "FORGET_REFUSED":
     case "FORGET_UNCONFIRMED":
       return EXIT.REFUSED;
+    case "GATEWAY_IDENTITY_CHANGED":
+    case "GATEWAY_TLS_UNTRUSTED":
+      return EXIT.GATEWAY_IDENTITY;
     default:
       return EXIT.INTERNAL;
   }

@@ -79,6 +79,7 @@ function reporter(json: boolean): Out {
 function describe(v: CoreView): string {
   const parts: string[] = [];
   if (v.gateway) parts.push(`gateway ${v.gateway.host}${v.gateway.insecure ? " (unencrypted ws://)" : ""}`);
+  if (v.gateway?.fingerprint) parts.push(`gateway identity ${v.gateway.fingerprint}`);
   if (v.device) parts.push(`device ${v.device.fingerprint}`);
   if (v.reconnect?.nextRetryAt)
     parts.push(

@@ -17,6 +17,11 @@ export const CLIENT_ERROR_MESSAGES = {
   PLUGIN_MISSING: "This gateway does not have the ocmap-pairing plugin. Ask its operator to install it.",
   GATEWAY_UNREACHABLE: "Cannot reach the gateway. Check the address and your network; OCMAP keeps trying.",
   GATEWAY_STARTING: "The gateway is starting or restarting. OCMAP will reconnect by itself.",
+  GATEWAY_TLS_UNTRUSTED:
+    "The gateway's certificate is not trusted and it did not prove its identity. Check the address, then try again.",
+  GATEWAY_IDENTITY_CHANGED:
+    "The gateway's identity changed since pairing, so OCMAP sent nothing. If its operator did not reinstall it, " +
+    "someone may be in between: check your network. Otherwise forget this device and pair again.",
   GATEWAY_REFUSED: "The gateway refused the connection. Check its version, or ask its operator.",
   TOKEN_REJECTED: "The gateway no longer accepts this device. Pair again.",
   AUTH_RATE_LIMITED: "The gateway is rate limiting sign-ins from this address. OCMAP will retry later.",

@@ -15,7 +15,7 @@ export interface CoreView {
   lastError: ClientErrorInfo | null;
   notice: Reason | null;
   pairingStep: PairingStep | null;
-  gateway: { url: string; host: string; insecure: boolean } | null;
+  gateway: { url: string; host: string; insecure: boolean; fingerprint: string | null } | null;
   device: { id: string; name: string; fingerprint: string } | null;
   scopes: string[];
   pairedAtMs: number | null;
@@ -50,7 +50,7 @@ export function coreView(s: Snapshot): CoreView {
     lastError: c.lastError ? { ...c.lastError } : null,
     notice: c.notice ? { code: c.notice.code, message: c.notice.message } : null,
     pairingStep: c.pairingStep,
-    gateway: gatewayUrl ? describeGateway(gatewayUrl) : null,
+    gateway: gatewayUrl ? { ...describeGateway(gatewayUrl), fingerprint: c.trust?.gatewayFingerprint ?? null } : null,
     device: c.trust
       ? { id: c.trust.deviceId, name: c.trust.displayName, fingerprint: fingerprint(c.trust.deviceId) }
       : null,

@@ -1,16 +1,18 @@
 // The OCMAP client core: the lifecycle machine wired to the keychain, the pairing flow and the
 // gateway socket. Runs in plain Node (CLI, tests) and in Electron's main process alike.
 import { hostname } from "node:os";
+import { gatewayFingerprint } from "@ocmap/protocol/gateway-identity";
 import { createActor, fromPromise } from "xstate";
 import { ClientError } from "./client-errors.std.ts";
 import { coreView, type CoreView } from "./core-view.std.ts";
 import { createViewStore } from "./view-store.std.ts";
-import { openSession, type GatewaySession } from "./gateway-session.node.ts";
+import type { GatewaySession } from "./gateway-session.node.ts";
 import { forgetOnGateway, deviceUnknown } from "./forget-on-gateway.std.ts";
 import { createIdentity, type DeviceIdentity } from "./identity.node.ts";
 import type { Keystore, TrustRecord } from "./keystore.node.ts";
 import { clockActions, lifecycleMachine, type LiveSession, type TrustSummary } from "./lifecycle-machine.std.ts";
 import { connectError, pairWithCode } from "./pairing-flow.node.ts";
+import { openTrustedSession } from "./trusted-session.node.ts";
 
 export const OCMAP_VERSION = "0.1.0";
 
@@ -47,6 +49,7 @@ const summary = (t: TrustRecord): TrustSummary => ({
   displayName: t.displayName,
   scopes: [...t.scopes],
   pairedAtMs: t.pairedAtMs,
+  gatewayFingerprint: gatewayFingerprint(t.gatewayIdentity.publicKey),
 });
 
 export function createCore(o: CoreOptions): OcmapCore {
@@ -62,8 +65,10 @@ export function createCore(o: CoreOptions): OcmapCore {
     ks.exclusive(async (keychain) => {
       if (signal.aborted) throw new ClientError("INTERNAL"); // a newer pairing or a forget owns the keychain
       try {
-        await keychain.saveIdentity(identity);
-        await keychain.saveTrust(trust);
+        // Two entries written side by side, both settled (and read back) before a failure wipes them.
+        const saved = await Promise.allSettled([keychain.saveIdentity(identity), keychain.saveTrust(trust)]);
+        const failed = saved.find((result) => result.status === "rejected");
+        if (failed) throw failed.reason;
         if (signal.aborted) throw new ClientError("INTERNAL");
       } catch (err) {
         await keychain.wipe().catch(() => undefined);
@@ -79,21 +84,27 @@ export function createCore(o: CoreOptions): OcmapCore {
         await keychain.saveTrust({ ...stored, deviceToken });
     });
 
-  /** A connect with the stored trust; one that opens after `signal` aborted (stop, forget) is closed. */
-  const openStored = async (sessionTimeoutMs: number, signal?: AbortSignal) => {
-    const [trust, identity] = [await ks.loadTrust(), await ks.loadIdentity()];
-    if (!trust || !identity || identity.deviceId !== trust.deviceId) throw new ClientError("TOKEN_REJECTED");
-    if (signal?.aborted) throw new ClientError("INTERNAL");
-    const result = await openSession({
-      url: trust.gatewayUrl,
-      identity,
-      auth: { deviceToken: trust.deviceToken },
-      scopes: trust.scopes,
-      displayName,
-      version: OCMAP_VERSION,
-      platform,
-      timeoutMs: sessionTimeoutMs,
+  /** A renewed certificate pin (signed by the pinned identity key) replaces the stored one, same rule. */
+  const saveRenewedPin = (trust: TrustRecord, renewed: TrustRecord) =>
+    ks.exclusive(async (keychain) => {
+      const stored = await keychain.loadTrust();
+      if (stored?.deviceId === trust.deviceId && stored.deviceToken === trust.deviceToken)
+        await keychain.saveTrust({ ...stored, gatewayIdentity: renewed.gatewayIdentity });
     });
+
+  /**
+   * The one place a connect with the stored trust is opened (reconnect, status, forget): pinned TLS and
+   * renewal (openTrustedSession). One that opens after `signal` aborted (stop, forget) is closed. The
+   * keychain is read through the queue here, never from inside an `exclusive` job.
+   */
+  const openStored = async (sessionTimeoutMs: number, signal?: AbortSignal) => {
+    const [stored, identity] = [await ks.loadTrust(), await ks.loadIdentity()];
+    if (!stored || !identity || identity.deviceId !== stored.deviceId) throw new ClientError("TOKEN_REJECTED");
+    if (signal?.aborted) throw new ClientError("INTERNAL");
+    const common = { displayName, version: OCMAP_VERSION, platform, timeoutMs: sessionTimeoutMs };
+    const { result, trust } = await openTrustedSession(stored, identity, common, (renewed) =>
+      saveRenewedPin(stored, renewed),
+    );
     if (signal?.aborted) {
       if (result.ok) result.session.close();
       throw new ClientError("INTERNAL");
@@ -137,12 +148,14 @@ export function createCore(o: CoreOptions): OcmapCore {
           scopes: r.scopes,
           pairedAtMs: Date.now(),
           displayName,
+          gatewayIdentity: r.gatewayIdentity,
         };
         try {
           input.onStep("saving");
           await savePairing(signal, identity, trust); // written (and read back) before success is reported
         } catch (err) {
           r.session.close();
+          await r.abandon(); // no approved device left behind without its token here (issue 9)
           throw err;
         }
         return { session: r.session as LiveSession, trust: summary(trust) };

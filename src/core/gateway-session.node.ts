@@ -4,6 +4,8 @@ import WebSocket from "ws";
 import { ClientError } from "./client-errors.std.ts";
 import { decodeFrame, MAX_FRAME_BYTES } from "./frame-decoder.std.ts";
 import { signConnectProof, type DeviceIdentity } from "./identity.node.ts";
+import { transportError } from "./pairing-http.node.ts";
+import { connectVerifiedWebSocket, type TlsTrust } from "./pinned-tls.node.ts";
 
 export const CLIENT = { id: "gateway-client", mode: "ui", role: "operator", deviceFamily: "desktop" } as const;
 export const DEFAULT_TICK_INTERVAL_MS = 30_000;
@@ -31,6 +33,8 @@ export interface SessionOptions {
   version: string;
   platform?: string;
   timeoutMs?: number;
+  /** For wss://: how the certificate is checked before any byte (default: ordinary CA verification). */
+  trust?: TlsTrust;
 }
 
 export interface CloseInfo {
@@ -44,11 +48,15 @@ export type OpenResult =
 
 /** Opens a socket and runs the handshake. Network trouble throws a ClientError; a refused connect is a result. */
 export async function openSession(o: SessionOptions): Promise<OpenResult> {
-  const ws = new WebSocket(o.url, {
-    maxPayload: MAX_FRAME_BYTES,
-    handshakeTimeout: o.timeoutMs ?? 15_000,
-    perMessageDeflate: false,
-  });
+  const wsOptions = { maxPayload: MAX_FRAME_BYTES, handshakeTimeout: o.timeoutMs ?? 15_000, perMessageDeflate: false };
+  // Over wss:// the pin (or the CA chain) is checked on a socket nobody wrote to; only then does ws send.
+  const ws = o.url.startsWith("wss:")
+    ? (
+        await connectVerifiedWebSocket(o.url, o.trust ?? { kind: "ca" }, wsOptions).catch((error: unknown) => {
+          throw transportError(error);
+        })
+      ).ws
+    : new WebSocket(o.url, wsOptions);
   const session = new GatewaySession(ws);
   const timeoutMs = o.timeoutMs ?? 15_000;
   try {

@@ -79,6 +79,8 @@ export const lifecycleMachine = setup({
     pairingRevoked: ({ event }) => errorIn(event).code === "DEVICE_REVOKED",
     connectRevoked: ({ event }) => isRevocation(errorIn(event)),
     gatewayStarting: ({ event }) => errorIn(event).code === "GATEWAY_STARTING",
+    // An impostor does not go away in a second: no fast polling, trust kept, not REVOKED (issue 11).
+    identityChanged: ({ event }) => errorIn(event).code === "GATEWAY_IDENTITY_CHANGED",
     closedAsRevoked: ({ event }) =>
       event.type === "SOCKET_CLOSED" && closeCodeError(event.code, event.reason) === "TOKEN_REJECTED",
     closedByAccessChange: ({ event }) =>
@@ -97,6 +99,7 @@ export const lifecycleMachine = setup({
       const lastError = retryableError(params.code);
       return { attempt: 1, lastError, reason: asReason(lastError) };
     }),
+    endFastPoll: assign({ fastPollUntil: 0 }),
     recordRevokedClose: assign({ lastError: REVOKED_BY_CLOSE, reason: STATUS.revoked }),
     countFailure: assign(({ event, context }) => ({
       attempt: context.attempt + 1,
@@ -265,6 +268,7 @@ export const lifecycleMachine = setup({
                 target: "waiting",
                 actions: ["recordError", "countFailure", "startFastPollWindow"],
               },
+              { guard: "identityChanged", target: "waiting", actions: ["recordError", "countFailure", "endFastPoll"] },
               { target: "waiting", actions: ["recordError", "countFailure"] },
             ],
           },

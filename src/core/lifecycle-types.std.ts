@@ -11,6 +11,8 @@ export interface TrustSummary {
   displayName: string;
   scopes: string[];
   pairedAtMs: number;
+  /** The pinned gateway identity key's fingerprint (public; read out to spot an impostor gateway). */
+  gatewayFingerprint?: string;
 }
 
 /** The live socket as the machine sees it. */

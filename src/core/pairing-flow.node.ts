@@ -1,13 +1,24 @@
-// The contract's client sequence: check the code locally, redeem, bootstrap connect, exchange,
-// final connect. Returns the live session that becomes PAIRED_CONNECTED. Persists nothing itself.
+// The client's side of pairing v2 (docs/pairing-protocol.md): check the code locally, run the PAKE
+// (/v2/start, /v2/confirm), open the sealed grant and check the gateway's identity against the TLS seen,
+// bootstrap connect through the pinned connector, /v2/exchange, final connect. Persists nothing itself.
 import { isGatewayRestartUnavailableError } from "@openclaw/gateway-protocol/restart-unavailable";
+import { checkGrantIdentity } from "@ocmap/protocol/gateway-identity";
 import { parsePairingCode } from "@ocmap/protocol/pairing-code";
-import { EXCHANGE_PATH, PAIRING_ERROR_CODES, REDEEM_PATH, type RedeemResponse } from "@ocmap/protocol/pairing-protocol";
-import { ClientError, type ClientErrorCode } from "./client-errors.std.ts";
+import { abandonMac, exchangeMac, openSealedJson, type PairingKeys } from "@ocmap/protocol/pairing-keys";
+import { V2_PATHS, clientPake, serverConfirmationValid, type SealedGrant } from "@ocmap/protocol/pairing-v2";
+import { ClientError } from "./client-errors.std.ts";
 import { parseGatewayUrl } from "./gateway-url.std.ts";
-import { openSession, type GatewaySession, type HelloOk, type WireError } from "./gateway-session.node.ts";
+import {
+  openSession,
+  type GatewaySession,
+  type HelloOk,
+  type OpenResult,
+  type WireError,
+} from "./gateway-session.node.ts";
 import { exchangeProof, type DeviceIdentity } from "./identity.node.ts";
 import type { PairingStep } from "./lifecycle-types.std.ts";
+import { openPairingChannel, type PairingChannel } from "./pairing-channel.node.ts";
+import type { PinnedIdentity } from "./trust-record.std.ts";
 
 export interface PairOptions {
   gatewayUrl: string;
@@ -19,7 +30,7 @@ export interface PairOptions {
   onStep?: (step: PairingStep) => void;
   signal?: AbortSignal;
   timeoutMs?: number;
-  /** Awaited after the redeem, before anything reaches the gateway's pairing store. */
+  /** Awaited after the PAKE, before anything reaches the gateway's pairing store. */
   beforeConnect?: () => Promise<void>;
 }
 
@@ -29,6 +40,9 @@ export interface PairResult {
   gatewayUrl: string;
   deviceToken: string;
   scopes: string[];
+  gatewayIdentity: PinnedIdentity;
+  /** Removes the device the exchange approved (/v2/abandon): for a caller that fails before storing it. */
+  abandon(): Promise<void>;
 }
 
 export async function pairWithCode(o: PairOptions): Promise<PairResult> {
@@ -38,27 +52,29 @@ export async function pairWithCode(o: PairOptions): Promise<PairResult> {
   if (!url.ok) throw new ClientError(url.code);
   const step = (s: PairingStep) => o.onStep?.(s);
   const timeoutMs = o.timeoutMs ?? 15_000;
-  const post = (path: string, body: unknown) => postJson(url.httpBase + path, body, timeoutMs, o.signal);
-  const connect = (bootstrapToken: string, scopes: string[]) =>
+  const channel = openPairingChannel(url.httpBase, { timeoutMs, signal: o.signal });
+
+  step("redeeming");
+  const { sessionId, keys, grant, gatewayIdentity } = await runPake(channel, code.code);
+  await o.beforeConnect?.();
+  abortIfNeeded(o.signal);
+
+  // From here on, every connection is checked against the pin the PAKE authenticated (or the CA chain).
+  channel.pin(gatewayIdentity.tlsPin);
+  const connect = (): Promise<OpenResult> =>
     openSession({
       url: url.url,
       identity: o.identity,
-      auth: { bootstrapToken },
-      scopes,
+      auth: { bootstrapToken: grant.bootstrapToken },
+      scopes: grant.scopes,
       displayName: o.displayName,
       version: o.version,
       platform: o.platform,
       timeoutMs,
+      trust: channel.trust(),
     });
-
-  step("redeeming");
-  const redeemed = (await post(REDEEM_PATH, { code: code.display })) as RedeemResponse;
-  const scopes = redeemed.scopes;
-  await o.beforeConnect?.();
-  abortIfNeeded(o.signal);
-
   step("requesting-approval");
-  const first = await connect(redeemed.bootstrapToken, scopes);
+  const first = await connect();
   let requestId: string | undefined;
   if (first.ok) {
     // The gateway approved this device by itself (its default for local devices); the exchange
@@ -68,23 +84,33 @@ export async function pairWithCode(o: PairOptions): Promise<PairResult> {
   } else {
     throw connectError(first.error);
   }
+  const abandon = async () => {
+    const body = { sessionId, mac: abandonMac(keys, sessionId) };
+    await channel.post(V2_PATHS.abandon, body, { uncancellable: true }).then(
+      () => undefined,
+      () => undefined, // best effort: the caller is already failing
+    );
+  };
+  let exchanged = false;
   try {
     step("approving");
     // Our clock may be off; the gateway's is not.
-    const gatewayNow = first.challengeTs + (Date.now() - first.challengeAt);
-    const device = exchangeProof(o.identity, {
-      nonce: redeemed.nonce,
-      ...(requestId ? { requestId } : {}),
-      signedAt: gatewayNow,
+    const signedAt = first.challengeTs + (Date.now() - first.challengeAt);
+    const { nonce: _nonce, ...device } = exchangeProof(o.identity, { nonce: grant.nonce, requestId, signedAt });
+    const mac = exchangeMac(keys, {
+      sessionId,
+      requestId: requestId ?? "",
+      deviceId: device.id,
+      publicKey: device.publicKey,
     });
-    await post(EXCHANGE_PATH, { code: code.display, ...(requestId ? { requestId } : {}), device });
+    await channel.post(V2_PATHS.exchange, { sessionId, ...(requestId ? { requestId } : {}), device, mac });
+    exchanged = true;
     abortIfNeeded(o.signal);
 
     let final = first;
     if (!first.ok) {
       step("connecting");
-      final = await connect(redeemed.bootstrapToken, scopes);
-      if (!final.ok) throw connectError(final.error);
+      final = await finalConnect(connect, grant.expiresAtMs, o.signal);
     }
     if (!final.ok) throw new ClientError("INTERNAL");
     const deviceToken = final.hello.auth?.deviceToken;
@@ -97,11 +123,83 @@ export async function pairWithCode(o: PairOptions): Promise<PairResult> {
       hello: final.hello,
       gatewayUrl: url.url,
       deviceToken,
-      scopes: final.hello.auth?.scopes ?? scopes,
+      scopes: final.hello.auth?.scopes ?? grant.scopes,
+      gatewayIdentity,
+      abandon,
     };
   } catch (err) {
     if (first.ok) first.session.close();
+    // Issue 9: a pairing that fails after its exchange leaves no approved device behind.
+    if (exchanged) await abandon();
     throw err;
+  }
+}
+
+async function runPake(channel: PairingChannel, normalizedCode: string) {
+  const pake = clientPake(normalizedCode);
+  const started = await channel.post(V2_PATHS.start, pake.request);
+  const sessionId = started.body.sessionId;
+  if (typeof sessionId !== "string" || sessionId.length === 0 || sessionId.length > 200) {
+    throw new ClientError("PROTOCOL_ERROR");
+  }
+  let finished: { keys: PairingKeys; confirm: string };
+  try {
+    finished = pake.finish({ sessionId, share: String(started.body.share) });
+  } catch (error) {
+    throw new ClientError("PROTOCOL_ERROR", { cause: error });
+  }
+  const { keys } = finished;
+  const confirmed = await channel.post(V2_PATHS.confirm, { sessionId, confirm: finished.confirm });
+  // A peer that cannot prove the key does not know the code: an impostor, or a code that changed hands.
+  if (!serverConfirmationValid(keys, sessionId, confirmed.body.confirm)) throw new ClientError("CODE_INVALID");
+  const grant = parseGrant(openSealedJson(keys, sessionId, confirmed.body.sealed));
+  const checked = checkGrantIdentity(grant.gatewayIdentity, channel.observedTls());
+  if (!checked.ok) {
+    // TLS_PIN_MISSING: an untrusted certificate that the PAKE did not vouch for either.
+    const code = { IDENTITY_MALFORMED: "PROTOCOL_ERROR", TLS_PIN_MISSING: "GATEWAY_TLS_UNTRUSTED" } as const;
+    throw new ClientError(code[checked.reason as keyof typeof code] ?? "GATEWAY_IDENTITY_CHANGED");
+  }
+  const gatewayIdentity: PinnedIdentity = {
+    publicKey: checked.publicKey,
+    ...(checked.tlsPin ? { tlsPin: checked.tlsPin } : {}),
+  };
+  return { sessionId, keys, grant, gatewayIdentity };
+}
+
+function parseGrant(value: unknown): SealedGrant {
+  const grant = value as Partial<SealedGrant> | undefined;
+  const valid =
+    typeof grant === "object" &&
+    grant !== null &&
+    typeof grant.nonce === "string" &&
+    typeof grant.bootstrapToken === "string" &&
+    grant.bootstrapToken.length > 0 &&
+    Array.isArray(grant.scopes) &&
+    grant.scopes.every((scope) => typeof scope === "string") &&
+    typeof grant.expiresAtMs === "number" &&
+    typeof grant.gatewayIdentity === "object";
+  if (!valid) throw new ClientError("PROTOCOL_ERROR");
+  return grant as SealedGrant;
+}
+
+/**
+ * After a successful exchange the device is approved: retry the final connect on a transient failure while
+ * the bootstrap token is valid, so the approval is not left for nobody (the caller abandons otherwise).
+ */
+async function finalConnect(connect: () => Promise<OpenResult>, validUntilMs: number, signal?: AbortSignal) {
+  for (let attempt = 1; ; attempt++) {
+    let failure: ClientError;
+    try {
+      const result = await connect();
+      if (result.ok) return result;
+      failure = connectError(result.error);
+    } catch (error) {
+      failure = error instanceof ClientError ? error : new ClientError("GATEWAY_UNREACHABLE", { cause: error });
+    }
+    const delayMs = Math.min(250 * 2 ** attempt, 2_000);
+    if (!failure.retryable || attempt >= 5 || Date.now() + delayMs >= validUntilMs) throw failure;
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    abortIfNeeded(signal);
   }
 }
 
@@ -122,35 +220,4 @@ export function connectError(e: WireError): ClientError {
   if (e.code === "CONNECTION_LOST") return new ClientError("CONNECTION_LOST", { retryable: true });
   if (e.code === "TIMEOUT") return new ClientError("TIMEOUT", { retryable: true });
   return new ClientError("GATEWAY_REFUSED");
-}
-
-async function postJson(url: string, body: unknown, timeoutMs: number, signal?: AbortSignal): Promise<unknown> {
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-      redirect: "error", // never carry a code to another host
-      signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
-    });
-  } catch (err) {
-    if ((err as Error).name === "TimeoutError") throw new ClientError("TIMEOUT", { retryable: true, cause: err });
-    throw new ClientError("GATEWAY_UNREACHABLE", { retryable: true, cause: err });
-  }
-  const text = await res.text().catch(() => "");
-  let json: { ok?: unknown; error?: { code?: unknown; retryAfterMs?: unknown } } | undefined;
-  try {
-    json = text.length <= 64 * 1024 ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  if (json?.ok === true) return json;
-  const code = json?.error?.code;
-  if (typeof code === "string" && (PAIRING_ERROR_CODES as readonly string[]).includes(code)) {
-    const retryAfterMs = typeof json?.error?.retryAfterMs === "number" ? json.error.retryAfterMs : undefined;
-    throw new ClientError(code as ClientErrorCode, { retryable: code === "RATE_LIMITED", retryAfterMs });
-  }
-  if (res.status === 503 || res.status === 502) throw new ClientError("GATEWAY_STARTING", { retryable: true });
-  throw new ClientError("PLUGIN_MISSING");
 }

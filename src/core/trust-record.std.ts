@@ -1,4 +1,12 @@
 // What this client keeps about the gateway it is paired with (in the OS keychain, never in a file).
+import { isTlsPin } from "@ocmap/protocol/gateway-identity";
+import { fromBase64Url } from "@ocmap/protocol/base64url";
+
+/** Pinned at pairing (docs/pairing-protocol.md, "Gateway identity"); `tlsPin` only when the gateway serves TLS. */
+export interface PinnedIdentity {
+  publicKey: string;
+  tlsPin?: string;
+}
 
 export interface TrustRecord {
   gatewayUrl: string;
@@ -8,9 +16,19 @@ export interface TrustRecord {
   scopes: string[];
   pairedAtMs: number;
   displayName: string;
+  gatewayIdentity: PinnedIdentity;
 }
 
-const KEYS = ["deviceId", "deviceToken", "displayName", "gatewayUrl", "pairedAtMs", "role", "scopes"];
+const KEYS = [
+  "deviceId",
+  "deviceToken",
+  "displayName",
+  "gatewayIdentity",
+  "gatewayUrl",
+  "pairedAtMs",
+  "role",
+  "scopes",
+];
 
 /** Validates a stored record (parsed JSON). Errors name the field, never its value: one is the token. */
 export function parseTrustRecord(json: unknown): TrustRecord {
@@ -31,6 +49,7 @@ export function parseTrustRecord(json: unknown): TrustRecord {
   if (typeof r.pairedAtMs !== "number" || !Number.isSafeInteger(r.pairedAtMs) || r.pairedAtMs < 0)
     throw malformed("pairedAtMs is not a time");
   if (typeof r.displayName !== "string") throw malformed("displayName is not a string");
+  const gatewayIdentity = parsePinnedIdentity(r.gatewayIdentity);
   return {
     gatewayUrl: r.gatewayUrl,
     deviceId: r.deviceId,
@@ -39,7 +58,17 @@ export function parseTrustRecord(json: unknown): TrustRecord {
     scopes: [...(r.scopes as string[])],
     pairedAtMs: r.pairedAtMs,
     displayName: r.displayName,
+    gatewayIdentity,
   };
+}
+
+function parsePinnedIdentity(value: unknown): PinnedIdentity {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw malformed("gatewayIdentity");
+  const { publicKey, tlsPin, ...rest } = value as Record<string, unknown>;
+  if (Object.keys(rest).length > 0) throw malformed("gatewayIdentity has unknown fields");
+  if (!fromBase64Url(publicKey, 32)) throw malformed("gatewayIdentity.publicKey is not a 32-byte key");
+  if (tlsPin !== undefined && !isTlsPin(tlsPin)) throw malformed("gatewayIdentity.tlsPin is not a pin");
+  return { publicKey: publicKey as string, ...(tlsPin !== undefined ? { tlsPin: tlsPin as string } : {}) };
 }
 
 function malformed(why: string): Error {

@@ -5,6 +5,7 @@ import type { AppView, OcmapApi } from "../ipc/ipc-contract.std.ts";
 import { ErrorAlert } from "./parts.dom.tsx";
 import { ConnectedScreen } from "./screens/connected.dom.tsx";
 import { DisconnectedScreen } from "./screens/disconnected.dom.tsx";
+import { IdentityChangedScreen } from "./screens/identity-changed.dom.tsx";
 import { LinkConfirmScreen } from "./screens/link-confirm.dom.tsx";
 import { PairingForm } from "./screens/pairing-form.dom.tsx";
 import { PairingProgressScreen } from "./screens/pairing-progress.dom.tsx";
@@ -108,6 +109,9 @@ export function App({ api, source }: { api: OcmapApi; source: AppViewSource }) {
   } else if (core.state === "PAIRED_CONNECTED") {
     key = "connected";
     screen = <ConnectedScreen core={core} />;
+  } else if (core.state === "PAIRED_DISCONNECTED" && core.lastError?.code === "GATEWAY_IDENTITY_CHANGED") {
+    key = "identity-changed";
+    screen = <IdentityChangedScreen core={core} onRetry={() => void api.retryNow()} />;
   } else if (core.state === "PAIRED_DISCONNECTED") {
     key = "disconnected";
     screen = <DisconnectedScreen core={core} onRetry={() => void api.retryNow()} />;

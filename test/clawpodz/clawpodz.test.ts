@@ -10,7 +10,8 @@ import { fingerprint } from "@ocmap/protocol/pairing-protocol";
 import { CliProcess, newKeychainService, runCli } from "../harness/cli.ts";
 import { repoRoot, startGateway, type Gateway } from "../harness/gateway.ts";
 import { waitFor } from "../harness/wait.ts";
-import { redeem } from "../harness/wire-pairing.ts";
+import { clientPake } from "@ocmap/protocol/pairing-v2";
+import { post, unusedDiscriminator } from "../harness/wire-pairing.ts";
 
 const SHOTS = join(repoRoot, "test-results/screenshots");
 const CHROMIUM_ARGS = [
@@ -29,7 +30,8 @@ let browser: Browser;
 const cliProcesses: CliProcess[] = [];
 
 /** Bootstrap tokens of the codes the tab created (seen on the wire, see openContext). */
-const bootstrapTokens = new Set<string>();
+/** The createCode answers the page received (protocol v2: never a bootstrap token or nonce in them). */
+const createCodeAnswers: Array<Record<string, unknown>> = [];
 /** The paired client's device token and private key (from its keychain). */
 const clientSecrets = new Set<string>();
 /** Everything the page received: HTTP bodies and WebSocket frames (except createCode's answer, see below). */
@@ -87,13 +89,8 @@ async function openContext(): Promise<{ context: BrowserContext; page: Page }> {
       } catch {
         return void received.push(text);
       }
-      // The one frame allowed to carry a secret: the createCode answer on the Control UI's own
-      // socket (the contract returns the code's bootstrap token). Remember the token as a secret;
-      // the tab must drop it right there.
-      if (frame?.type === "res" && typeof frame.payload?.bootstrapToken === "string") {
-        bootstrapTokens.add(frame.payload.bootstrapToken);
-        return;
-      }
+      if (frame?.type === "res" && typeof frame.payload?.gatewayFingerprint === "string" && frame.payload?.code)
+        createCodeAnswers.push(frame.payload);
       received.push(text);
     });
   });
@@ -179,7 +176,9 @@ describe("Clawpodz tab in the real Control UI", () => {
       await expect.poll(() => page.getByTestId("ocmap-countdown").textContent(), { timeout: 5_000 }).not.toBe(first);
       const codeRow = page.locator("[data-testid=ocmap-codes] tr[data-status=active]", { hasText: "E2E laptop" });
       await codeRow.waitFor();
-      expect(bootstrapTokens.size, "the createCode answer was seen on the page's socket").toBe(1);
+      expect(createCodeAnswers.length, "the createCode answer was seen on the page's socket").toBe(1);
+      const fingerprintShown = await page.getByTestId("ocmap-gateway-fp").textContent();
+      expect(fingerprintShown, "the gateway identity beside the code").toBe(createCodeAnswers[0]!.gatewayFingerprint);
       await shot(page, "code");
 
       // The OCMAP CLI pairs with the code read from the page, then stays connected.
@@ -252,7 +251,9 @@ describe("Clawpodz tab in the real Control UI", () => {
 
       // Guessing trips the gateway-wide cap (3 in this file): the tab says pairing is paused, and until when.
       await waitFor(
-        async () => (await redeem(gateway, "0000-0000")).status === 429,
+        async () =>
+          (await post(gateway, "/ocmap-pairing/v2/start", clientPake(`${unusedDiscriminator([])}000000`).request))
+            .status === 429,
         "the gateway-wide failure cap",
         10_000,
         0,
@@ -271,13 +272,12 @@ describe("Clawpodz tab in the real Control UI", () => {
 
   it("never puts a bootstrap token or device token in the page, its HTML or anything it fetched", () => {
     expect(cspViolations).toEqual([]);
-    expect(bootstrapTokens.size, "both codes' createCode answers were seen").toBe(2);
+    expect(createCodeAnswers.length, "both codes' createCode answers were seen").toBe(2);
+    for (const answer of createCodeAnswers) expect(Object.keys(answer)).not.toContain("bootstrapToken");
     expect(clientSecrets.size).toBeGreaterThanOrEqual(1);
     expect(htmlSnapshots.length).toBeGreaterThanOrEqual(10);
     expect(received.length).toBeGreaterThan(20);
     const all = [...htmlSnapshots, ...received].join("\n");
-    for (const secret of bootstrapTokens)
-      expect(all.includes(secret), "a bootstrap token reached the page").toBe(false);
     for (const secret of clientSecrets)
       expect(all.includes(secret), "the client's device token or key reached the page").toBe(false);
   });

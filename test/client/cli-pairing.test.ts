@@ -7,7 +7,7 @@ import { startGateway, type Gateway } from "../harness/gateway.ts";
 import { lockKeyring, unlockKeyring } from "../harness/keyring.ts";
 import { waitFor } from "../harness/wait.ts";
 import { newWireDevice } from "../harness/wire-client.ts";
-import { bootstrapConnect, redeem } from "../harness/wire-pairing.ts";
+import { bootstrapConnect, pakeGrant } from "../harness/wire-pairing.ts";
 
 let g: Gateway;
 let expiring: { code: string; expiresAtMs: number };
@@ -16,8 +16,9 @@ const outputs: string[] = [];
 
 async function newCode(access = "standard") {
   const c = await g.call("pairing.createCode", { access });
-  secrets.add(c.code).add(c.code.replace("-", "")).add(c.bootstrapToken);
-  return c as { code: string; codeId: string; bootstrapToken: string; scopes: string[] };
+  expect(c).not.toHaveProperty("bootstrapToken"); // v2: it travels sealed to the client only
+  secrets.add(c.code).add(c.code.replace("-", ""));
+  return c as { code: string; codeId: string; scopes: string[]; gatewayFingerprint: string };
 }
 
 /** Run the CLI and keep its output for the final secret scan. */
@@ -41,7 +42,7 @@ const failures = async () =>
 beforeAll(async () => {
   g = await startGateway({ pluginConfig: { maxFailuresPerAddress: 1000, maxFailuresGlobal: 1000 } });
   const c = await g.call("pairing.createCode", { ttlSeconds: 120 });
-  secrets.add(c.code).add(c.bootstrapToken);
+  secrets.add(c.code);
   expiring = { code: c.code, expiresAtMs: c.expiresAtMs };
 });
 afterAll(async () => {
@@ -65,6 +66,8 @@ describe("ocmap CLI against the real gateway and keychain", () => {
       scopes: ["operator.read", "operator.write"],
     });
     const last = r.lines.at(-1);
+    expect(trust!.gatewayIdentity.tlsPin).toBeUndefined(); // plain ws://: nothing to pin
+    expect(last.gateway.fingerprint).toBe(c.gatewayFingerprint);
     expect(last.device.fingerprint).toBe(
       identity!.deviceId
         .slice(0, 12)
@@ -98,10 +101,11 @@ describe("ocmap CLI against the real gateway and keychain", () => {
     const unknown = await ocmap(newKeychainService(), "pair", g.url, "0000-0000");
     expect(unknown.code).toBe(6);
     expect(unknown.lines.at(-1)).toMatchObject({ type: "error", code: "CODE_INVALID" });
-    // Someone else redeemed the code and bound its bootstrap token to their own device key first.
+    // Someone else who knew the code ran the PAKE and bound its bootstrap token to their own device key first.
     const c = await newCode();
-    const thief = await redeem(g, c.code);
-    const bound = await bootstrapConnect(g, newWireDevice(), thief.body.bootstrapToken, thief.body.scopes);
+    const thief = await pakeGrant(g, c.code);
+    secrets.add(thief.grant.bootstrapToken);
+    const bound = await bootstrapConnect(g, newWireDevice(), thief.grant.bootstrapToken, thief.grant.scopes);
     expect(bound.helloOk).toBe(false);
     const r = await ocmap(newKeychainService(), "pair", g.url, c.code);
     expect(r.code).toBe(6);

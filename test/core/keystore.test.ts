@@ -33,6 +33,7 @@ function trustFor(identity: DeviceIdentity): TrustRecord {
     scopes: ["operator.read", "operator.write"],
     pairedAtMs: 1_795_259_036_228,
     displayName: "OCMAP on test-host",
+    gatewayIdentity: { publicKey: randomBytes(32).toString("base64url") },
   };
 }
 

@@ -90,6 +90,26 @@ describe("lifecycle machine (SimulatedClock, fake actors)", () => {
     expect(delays.at(-1)).toBe(30_000);
   });
 
+  it("a changed gateway identity after a lost session backs off to 30 s, keeps the trust, is not REVOKED", async () => {
+    const h = harness({
+      stored: true,
+      connects: [{ ok: true }, ...Array(9).fill({ ok: false, code: "GATEWAY_IDENTITY_CHANGED" })],
+    });
+    await h.start();
+    h.sessions[0]!.drop(1006);
+    await h.settle();
+    const delays: number[] = [];
+    for (let i = 0; i < 9; i++) {
+      const d = h.view().reconnect!.nextRetryAt! - h.clock.now();
+      delays.push(d);
+      await h.advance(d);
+    }
+    expect(delays).toEqual([500, 1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]);
+    expect(h.view()).toMatchObject({ state: "PAIRED_DISCONNECTED", lastError: { code: "GATEWAY_IDENTITY_CHANGED" } });
+    expect(h.view().device).not.toBeNull();
+    expect(h.calls.wipe).toBe(0);
+  });
+
   it("treats silence for more than two ticks as a dead socket", async () => {
     const h = harness({ stored: true, connects: [{ ok: true }, { ok: true }] });
     await h.start();

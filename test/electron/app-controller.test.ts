@@ -63,7 +63,7 @@ describe("AppController", () => {
     const paired = setup({
       state: "PAIRED_CONNECTED",
       activity: "connected",
-      gateway: { url: "wss://home.example", host: "home.example", insecure: false },
+      gateway: { url: "wss://home.example", host: "home.example", insecure: false, fingerprint: null },
     });
     paired.controller.openLink(LINK);
     expect(paired.controller.view().pendingLink).toBeNull();
@@ -75,7 +75,7 @@ describe("AppController", () => {
     starting.core.set({
       state: "PAIRED_DISCONNECTED",
       activity: "connecting",
-      gateway: { url: "wss://home.example", host: "home.example", insecure: false },
+      gateway: { url: "wss://home.example", host: "home.example", insecure: false, fingerprint: null },
     });
     expect(starting.controller.view().pendingLink).toBeNull();
     expect(starting.controller.view().linkError).toMatch(/already paired/);

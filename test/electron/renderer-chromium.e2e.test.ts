@@ -29,10 +29,9 @@ const keystore = new Keystore({ service });
 const scan = secretScan(keystore);
 let deviceId = "";
 
-async function newCode(): Promise<{ code: string; codeId: string; bootstrapToken: string }> {
-  const c = await g.call("pairing.createCode", {});
-  scan.add(c.bootstrapToken);
-  return c;
+async function newCode(): Promise<{ code: string; codeId: string; gatewayFingerprint: string }> {
+  // v2: the bootstrap token travels sealed to the core only; the keychain's secrets are collected by `scan`.
+  return g.call("pairing.createCode", {});
 }
 
 async function shot(name: string) {

@@ -10,7 +10,7 @@ import { Keystore } from "../../src/core/keystore.node.ts";
 import { newKeychainService, runCli } from "../harness/cli.ts";
 import { startGateway, type Gateway } from "../harness/gateway.ts";
 import { newWireDevice } from "../harness/wire-client.ts";
-import { bootstrapConnect, exchange, exchangeBody, redeem } from "../harness/wire-pairing.ts";
+import { bootstrapConnect, exchange, exchangeBody, pakeGrant } from "../harness/wire-pairing.ts";
 
 let g: Gateway;
 
@@ -60,16 +60,14 @@ it(
   async () => {
     const created = await g.call("pairing.createCode", {});
     const device = newWireDevice();
-    const r = await redeem(g, created.code);
-    expect(r.status).toBe(200);
-    const first = await bootstrapConnect(g, device, r.body.bootstrapToken, r.body.scopes);
+    const granted = await pakeGrant(g, created.code);
+    const first = await bootstrapConnect(g, device, granted.grant.bootstrapToken, granted.grant.scopes);
     expect(first.helloOk).toBe(false);
     const attempt = (skewMs: number) =>
       exchange(
         g,
         exchangeBody({
-          code: created.code,
-          nonce: r.body.nonce,
+          granted,
           requestId: first.requestId,
           device,
           signedAt: Date.now() + skewMs,

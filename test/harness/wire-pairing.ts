@@ -1,6 +1,13 @@
-// The contract's pairing sequence done by hand over HTTP + the test wire client, for plugin tests.
+// The contract's v2 pairing sequence done by hand over HTTP + the test wire client, for plugin tests
+// (docs/pairing-protocol.md): /start and /confirm run CPace with @ocmap/protocol, the grant is opened here.
+import { X509Certificate, createHash } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
+import type { TLSSocket } from "node:tls";
+import { exchangeMac, abandonMac, openSealedJson, type PairingKeys } from "@ocmap/protocol/pairing-keys";
+import { parsePairingCode } from "@ocmap/protocol/pairing-code";
+import { exchangeSignaturePayload } from "@ocmap/protocol/pairing-protocol";
+import { V2_PATHS, clientPake, serverConfirmationValid, type SealedGrant } from "@ocmap/protocol/pairing-v2";
 import type { Gateway } from "./gateway.ts";
 import { newWireDevice, signWith, wireConnect, type WireDevice, type WireSession } from "./wire-client.ts";
 
@@ -8,87 +15,144 @@ export interface HttpReply {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: any;
+  /** Over https: the SPKI pin (SHA-256, base64url) of the certificate the server presented. */
+  peerPin?: string;
 }
 
-/** POST with full control over the request (source address, headers, raw body). */
-export function post(
-  g: Gateway,
-  path: string,
-  body: unknown,
-  o: { localAddress?: string; headers?: Record<string, string>; method?: string; raw?: string | Buffer } = {},
-): Promise<HttpReply> {
+type PostOptions = { localAddress?: string; headers?: Record<string, string>; method?: string; raw?: string | Buffer };
+
+/**
+ * POST with full control over the request (source address, headers, raw body). Over https the server's
+ * certificate is not verified but recorded (`peerPin`), as the client's capture mode does.
+ */
+export function post(g: Pick<Gateway, "port" | "httpUrl">, path: string, body: unknown, o: PostOptions = {}) {
   const data = o.raw ?? JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const request = g.tlsCertPath ? httpsRequest : httpRequest;
-    const req = request(
-      {
-        ...(g.tlsCertPath ? (g.tlsOptions() as object) : {}),
-        host: "127.0.0.1",
-        port: g.port,
-        path,
-        method: o.method ?? "POST",
-        localAddress: o.localAddress,
-        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(data), ...o.headers },
-      },
-      (res) => {
-        let text = "";
-        res.on("data", (d) => (text += d));
-        res.on("end", () => {
-          let parsed: unknown = text;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            /* keep text */
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed });
-        });
-      },
-    );
+  const tls = g.httpUrl.startsWith("https:");
+  return new Promise<HttpReply>((resolve, reject) => {
+    const options = {
+      host: "127.0.0.1",
+      port: g.port,
+      path,
+      method: o.method ?? "POST",
+      localAddress: o.localAddress,
+      headers: { "content-type": "application/json", "content-length": Buffer.byteLength(data), ...o.headers },
+      // A fresh connection per request: a kept-alive TLS socket would show an earlier certificate.
+      agent: false,
+      ...(tls ? { rejectUnauthorized: false } : {}),
+    };
+    const req = (tls ? httpsRequest : httpRequest)(options, (res) => {
+      let text = "";
+      // From the DER certificate: `pubkey` is the SPKI only for some key types (a raw point for EC).
+      const raw = tls ? (res.socket as TLSSocket).getPeerCertificate().raw : undefined;
+      const spki = raw ? new X509Certificate(raw).publicKey.export({ type: "spki", format: "der" }) : undefined;
+      res.on("data", (d) => (text += d));
+      res.on("end", () => {
+        let parsed: unknown = text;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          /* keep text */
+        }
+        const peerPin = spki ? createHash("sha256").update(spki).digest("base64url") : undefined;
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed, ...(peerPin ? { peerPin } : {}) });
+      });
+    });
     req.on("error", reject);
     req.end(data);
   });
 }
 
-export const redeem = (g: Gateway, code: string, o?: Parameters<typeof post>[3]) =>
-  post(g, "/ocmap-pairing/redeem", { code }, o);
+type Target = Pick<Gateway, "port" | "httpUrl">;
 
+/** /v2/start for `code` (display or canonical form): the request sent, the reply, and how to go on. */
+export async function start(g: Target, code: string, o?: PostOptions) {
+  const parsed = parsePairingCode(code);
+  if (!parsed.ok) throw new Error(`not a code: ${parsed.reason}`);
+  const pake = clientPake(parsed.code);
+  const reply = await post(g, V2_PATHS.start, pake.request, o);
+  return { pake, request: pake.request, reply };
+}
+
+export interface Granted {
+  sessionId: string;
+  keys: PairingKeys;
+  grant: SealedGrant;
+  /** Exactly what was sent, for replay tests. */
+  sent: { start: unknown; confirm: unknown };
+  confirmReply: HttpReply;
+}
+
+/** /start then /confirm; throws unless the plugin proved the key and the grant opens. */
+export async function pakeGrant(g: Target, code: string, o?: PostOptions): Promise<Granted> {
+  const started = await start(g, code, o);
+  if (started.reply.status !== 200)
+    throw new Error(`start ${started.reply.status} ${JSON.stringify(started.reply.body)}`);
+  const { sessionId } = started.reply.body;
+  const { keys, confirm } = started.pake.finish(started.reply.body);
+  const confirmBody = { sessionId, confirm };
+  const reply = await post(g, V2_PATHS.confirm, confirmBody, o);
+  if (reply.status !== 200) throw new Error(`confirm ${reply.status} ${JSON.stringify(reply.body)}`);
+  if (!serverConfirmationValid(keys, sessionId, reply.body.confirm)) throw new Error("server confirmation invalid");
+  const grant = openSealedJson(keys, sessionId, reply.body.sealed) as SealedGrant | undefined;
+  if (!grant) throw new Error("the sealed grant did not open");
+  return { sessionId, keys, grant, sent: { start: started.request, confirm: confirmBody }, confirmReply: reply };
+}
+
+/** An exchange body; every field (and what the MAC covers) can be made wrong on purpose. */
 export function exchangeBody(o: {
-  code: string;
-  nonce: string;
+  granted: Pick<Granted, "sessionId" | "keys" | "grant">;
   requestId?: string;
   device: WireDevice;
   signer?: WireDevice;
   signedAt?: number;
   id?: string;
+  nonce?: string;
+  /** Compute the MAC over these values instead of the body's. */
+  macOver?: { requestId?: string; deviceId?: string; publicKey?: string; keys?: PairingKeys };
 }) {
   const signedAt = o.signedAt ?? Date.now();
   const id = o.id ?? o.device.id;
-  const text = JSON.stringify(["ocmap-exchange-v1", o.nonce, o.requestId ?? "", id, o.device.publicKey, signedAt]);
+  const requestId = o.requestId ?? "";
+  const signed = exchangeSignaturePayload({
+    nonce: o.nonce ?? o.granted.grant.nonce,
+    requestId,
+    id,
+    publicKey: o.device.publicKey,
+    signedAt,
+  });
+  const mac = exchangeMac(o.macOver?.keys ?? o.granted.keys, {
+    sessionId: o.granted.sessionId,
+    requestId: o.macOver?.requestId ?? requestId,
+    deviceId: o.macOver?.deviceId ?? id,
+    publicKey: o.macOver?.publicKey ?? o.device.publicKey,
+  });
   return {
-    code: o.code,
+    sessionId: o.granted.sessionId,
     ...(o.requestId ? { requestId: o.requestId } : {}),
-    device: {
-      id,
-      publicKey: o.device.publicKey,
-      signature: signWith(o.signer ?? o.device, text),
-      signedAt,
-      nonce: o.nonce,
-    },
+    device: { id, publicKey: o.device.publicKey, signature: signWith(o.signer ?? o.device, signed), signedAt },
+    mac,
   };
 }
 
-export const exchange = (g: Gateway, body: unknown, o?: Parameters<typeof post>[3]) =>
-  post(g, "/ocmap-pairing/exchange", body, o);
+export const exchange = (g: Target, body: unknown, o?: PostOptions) => post(g, V2_PATHS.exchange, body, o);
+
+export const abandon = (g: Target, granted: Pick<Granted, "sessionId" | "keys">, o?: PostOptions) =>
+  post(g, V2_PATHS.abandon, { sessionId: granted.sessionId, mac: abandonMac(granted.keys, granted.sessionId) }, o);
 
 /** Bootstrap connect as the contract's client would; returns the requestId from NOT_PAIRED. */
-export async function bootstrapConnect(g: Gateway, device: WireDevice, bootstrapToken: string, scopes: string[]) {
+export async function bootstrapConnect(
+  g: Pick<Gateway, "url"> & Partial<Pick<Gateway, "tlsOptions">>,
+  device: WireDevice,
+  bootstrapToken: string,
+  scopes: string[],
+) {
   const r = await wireConnect({
     url: g.url,
     device,
     auth: { bootstrapToken },
     scopes,
     displayName: "OCMAP on test",
-    wsOptions: g.tlsOptions(),
+    wsOptions: g.tlsOptions?.() ?? {},
   });
   if (r.ok) return { helloOk: true as const, session: r.session, hello: r.hello };
   await r.close;
@@ -107,29 +171,27 @@ export interface Paired {
   deviceToken: string;
   scopes: string[];
   session: WireSession;
+  granted: Granted;
 }
 
-/** createCode → redeem → NOT_PAIRED → exchange → hello-ok with a device token. */
+/** createCode → /start → /confirm → NOT_PAIRED → /exchange → hello-ok with a device token. */
 export async function pairNewDevice(
   g: Gateway,
   access: "standard" | "read-only" | "full" = "standard",
   device = newWireDevice(),
 ): Promise<Paired> {
   const created = await g.call("pairing.createCode", { access });
-  const r = await redeem(g, created.code);
-  if (r.status !== 200) throw new Error(`redeem ${r.status} ${JSON.stringify(r.body)}`);
-  const first = await bootstrapConnect(g, device, r.body.bootstrapToken, r.body.scopes);
+  const granted = await pakeGrant(g, created.code);
+  const { bootstrapToken, scopes } = granted.grant;
+  const first = await bootstrapConnect(g, device, bootstrapToken, scopes);
   if (first.helloOk) throw new Error("expected NOT_PAIRED on the first bootstrap connect");
-  const ex = await exchange(
-    g,
-    exchangeBody({ code: created.code, nonce: r.body.nonce, requestId: first.requestId, device }),
-  );
+  const ex = await exchange(g, exchangeBody({ granted, requestId: first.requestId, device }));
   if (ex.status !== 200) throw new Error(`exchange ${ex.status} ${JSON.stringify(ex.body)}`);
   const final = await wireConnect({
     url: g.url,
     device,
-    auth: { bootstrapToken: r.body.bootstrapToken },
-    scopes: r.body.scopes,
+    auth: { bootstrapToken },
+    scopes,
     displayName: "OCMAP on test",
     wsOptions: g.tlsOptions(),
   });
@@ -140,9 +202,17 @@ export async function pairNewDevice(
     device,
     code: created.code,
     codeId: created.codeId,
-    bootstrapToken: r.body.bootstrapToken,
+    bootstrapToken,
     deviceToken,
-    scopes: r.body.scopes,
+    scopes,
     session: final.session,
+    granted,
   };
+}
+
+/** A discriminator (2 symbols) that no active code of `codes` has. */
+export function unusedDiscriminator(codes: string[]): string {
+  const taken = new Set(codes.map((code) => code.slice(0, 2)));
+  for (const candidate of ["00", "ZZ", "11", "YY"]) if (!taken.has(candidate)) return candidate;
+  throw new Error("no unused discriminator among four candidates");
 }

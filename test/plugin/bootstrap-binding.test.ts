@@ -7,7 +7,7 @@ import { startTcpProxy } from "../faults/tcp-proxy.ts";
 import { eavesdrop } from "../harness/ws-recording.ts";
 import { startGateway, type Gateway } from "../harness/gateway.ts";
 import { newWireDevice, wireConnect } from "../harness/wire-client.ts";
-import { bootstrapConnect, exchange, exchangeBody, redeem } from "../harness/wire-pairing.ts";
+import { bootstrapConnect, exchange, exchangeBody, pakeGrant } from "../harness/wire-pairing.ts";
 
 let gateway: Gateway;
 beforeAll(async () => {
@@ -20,9 +20,8 @@ afterAll(async () => {
 describe("bootstrap token binding (real gateway)", () => {
   it("a second device key presenting a bound bootstrap token gets AUTH_BOOTSTRAP_TOKEN_INVALID", async () => {
     const created = await gateway.call("pairing.createCode", { access: "standard" });
-    const redeemed = await redeem(gateway, created.code);
-    expect(redeemed.status).toBe(200);
-    const { bootstrapToken, scopes, nonce } = redeemed.body;
+    const granted = await pakeGrant(gateway, created.code);
+    const { bootstrapToken, scopes } = granted.grant;
     const user = newWireDevice();
     const eavesdropper = newWireDevice();
 
@@ -42,10 +41,7 @@ describe("bootstrap token binding (real gateway)", () => {
     expect((racer as { requestId?: string }).requestId).toBeUndefined();
 
     // The user finishes; then the racer again.
-    const approved = await exchange(
-      gateway,
-      exchangeBody({ code: created.code, nonce, requestId: first.requestId, device: user }),
-    );
+    const approved = await exchange(gateway, exchangeBody({ granted, requestId: first.requestId, device: user }));
     expect(approved.status).toBe(200);
     const done = await bootstrapConnect(viaProxy, user, bootstrapToken, scopes);
     expect(done.helloOk).toBe(true);
@@ -72,5 +68,25 @@ describe("bootstrap token binding (real gateway)", () => {
     const pairedIds = JSON.stringify(list);
     expect(pairedIds).toContain(user.id);
     expect(pairedIds).not.toContain(eavesdropper.id);
+  });
+
+  it("a racer holding the token first gets a pending request that no exchange MAC of its own can approve", async () => {
+    const created = await gateway.call("pairing.createCode", { access: "standard" });
+    const granted = await pakeGrant(gateway, created.code);
+    const { bootstrapToken, scopes } = granted.grant;
+    // The racer saw the token (it held back the user's packets) and presents it first, with its own key.
+    const racer = newWireDevice();
+    const raced = await bootstrapConnect(gateway, racer, bootstrapToken, scopes);
+    if (raced.helloOk) throw new Error("unexpected hello-ok");
+    expect(raced.requestId).toBeTruthy();
+    // Without the PAKE key its MAC is a guess; under some other key it is just as wrong.
+    const otherKeys = (await pakeGrant(gateway, (await gateway.call("pairing.createCode", {})).code)).keys;
+    const forged = exchangeBody({ granted, requestId: raced.requestId, device: racer, macOver: { keys: otherKeys } });
+    const refused = await exchange(gateway, forged);
+    expect(refused.body.error?.code).toBe("CODE_INVALID");
+    const pairs = await gateway.call("device.pair.list", {});
+    expect(JSON.stringify(pairs.paired ?? [])).not.toContain(racer.id);
+    const list = await gateway.call("pairing.list", {});
+    expect(list.devices.map((d: { deviceId: string }) => d.deviceId)).not.toContain(racer.id);
   });
 });

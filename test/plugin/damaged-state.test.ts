@@ -6,7 +6,8 @@ import { existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from "n
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startGateway, type Gateway } from "../harness/gateway.ts";
-import { pairNewDevice, redeem, type Paired } from "../harness/wire-pairing.ts";
+import { clientPake, V2_PATHS } from "@ocmap/protocol/pairing-v2";
+import { pairNewDevice, post, unusedDiscriminator, type Paired } from "../harness/wire-pairing.ts";
 
 let g: Gateway;
 let dir: string;
@@ -56,7 +57,7 @@ async function startDamaged(damage: () => void) {
   expect(g.logs().slice(from)).toMatch(/ocmap-pairing: STATE_DAMAGED/);
   const create = await g.call("pairing.createCode", {}).catch((err) => err.wire);
   expect(create).toMatchObject({ code: "UNAVAILABLE", details: { code: "STATE_DAMAGED" } });
-  const r = await redeem(g, "0000-0000");
+  const r = await post(g, V2_PATHS.start, clientPake(`${unusedDiscriminator([])}000000`).request);
   expect(r.status).toBe(503);
   expect(r.body.error.code).toBe("STATE_DAMAGED");
   return before;

@@ -1,8 +1,12 @@
 // The failure limits with the plugin's defaults: 10 per minute per address, 20 per 10 minutes
-// gateway-wide. Distinct loopback source addresses (127.0.0.x) stand in for distinct attackers.
+// gateway-wide. Distinct loopback source addresses (127.0.0.x) stand in for distinct attackers. A guess is
+// one PAKE run with a made-up code: an unknown discriminator fails at /start, a known one at /confirm, and
+// either way it is exactly one failure, as v1's failed redeem was.
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { CROCKFORD } from "@ocmap/protocol/pairing-code";
+import { clientPake } from "@ocmap/protocol/pairing-v2";
 import { startGateway, type Gateway } from "../harness/gateway.ts";
-import { redeem } from "../harness/wire-pairing.ts";
+import { pakeGrant, post } from "../harness/wire-pairing.ts";
 
 let g: Gateway;
 beforeAll(async () => {
@@ -12,15 +16,29 @@ afterAll(async () => {
   await g?.dispose();
 });
 
-const guess = (i: number) => `${String(i).padStart(4, "0")}-000`; // malformed or unknown: a failure either way
+/** One guess from `localAddress`: the last reply (the /start's, or the /confirm's when /start passed). */
+async function guess(i: number, localAddress: string) {
+  const symbols = [...String(i).padStart(8, "0")].map((digit) => CROCKFORD[(Number(digit) * 7 + 20) % 32]).join("");
+  const pake = clientPake(symbols);
+  const started = await post(g, "/ocmap-pairing/v2/start", pake.request, { localAddress });
+  if (started.status !== 200) return started;
+  const { confirm } = pake.finish(started.body);
+  return post(g, "/ocmap-pairing/v2/confirm", { sessionId: started.body.sessionId, confirm }, { localAddress });
+}
+
+const granted = (code: string, localAddress: string) =>
+  pakeGrant(g, code, { localAddress }).then(
+    () => 200,
+    (err: Error) => Number(/^start (\d+)/.exec(err.message)?.[1] ?? 0),
+  );
 
 it("limits one address to 10 failures a minute, without locking out others", async () => {
-  const attacker = { localAddress: "127.0.0.2" };
+  const attacker = "127.0.0.2";
   for (let i = 0; i < 10; i++) {
-    const r = await redeem(g, guess(i), attacker);
+    const r = await guess(i, attacker);
     expect(r.body.error.code).toBe("CODE_INVALID");
   }
-  const limited = await redeem(g, guess(99), attacker);
+  const limited = await guess(99, attacker);
   expect(limited.status).toBe(429);
   expect(limited.body.error.code).toBe("RATE_LIMITED");
   expect(limited.body.error.retryAfterMs).toBeGreaterThan(0);
@@ -28,25 +46,27 @@ it("limits one address to 10 failures a minute, without locking out others", asy
   expect(Number(limited.headers["retry-after"])).toBe(Math.ceil(limited.body.error.retryAfterMs / 1000));
   // Even a valid code is refused from that address now.
   const created = await g.call("pairing.createCode", {});
-  expect((await redeem(g, created.code, attacker)).status).toBe(429);
-  expect((await redeem(g, created.code, { localAddress: "127.0.0.3" })).status).toBe(200);
+  expect(await granted(created.code, attacker)).toBe(429);
+  expect(await granted(created.code, "127.0.0.3")).toBe(200);
 });
 
 it("pauses all pairing after 20 failures in 10 minutes until an operator creates a code", async () => {
   // 10 failures so far (the first test). Ten more from ten other addresses reach the cap.
   let successes = 0;
   for (let i = 0; i < 10; i++) {
-    const r = await redeem(g, guess(100 + i), { localAddress: `127.0.0.${10 + i}` });
+    const r = await guess(100 + i, `127.0.0.${10 + i}`);
     if (r.status === 200) successes++;
     expect(r.body.error.code).toBe("CODE_INVALID");
   }
   const created = await g.call("pairing.createCode", {});
   // Creating a code lifted the pause; fill the window again from fresh addresses.
   for (let i = 0; i < 20; i++) {
-    const r = await redeem(g, guess(200 + i), { localAddress: `127.0.1.${i + 1}` });
+    const r = await guess(200 + i, `127.0.1.${i + 1}`);
     if (r.status === 200) successes++;
   }
-  const paused = await redeem(g, created.code, { localAddress: "127.0.2.1" });
+  const paused = await post(g, "/ocmap-pairing/v2/start", clientPake(created.code.replace("-", "")).request, {
+    localAddress: "127.0.2.1",
+  });
   expect(paused.status).toBe(429);
   expect(paused.body.error.retryAfterMs).toBeGreaterThan(60_000);
   expect(paused.body.error.retryAfterMs).toBeLessThanOrEqual(600_000);
@@ -56,6 +76,5 @@ it("pauses all pairing after 20 failures in 10 minutes until an operator creates
 
   const fresh = await g.call("pairing.createCode", {});
   expect((await g.call("pairing.list", {})).pausedUntilMs).toBeUndefined();
-  const ok = await redeem(g, fresh.code, { localAddress: "127.0.2.1" });
-  expect(ok.status).toBe(200);
+  expect(await granted(fresh.code, "127.0.2.1")).toBe(200);
 });

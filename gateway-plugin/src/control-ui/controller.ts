@@ -1,8 +1,8 @@
 // Clawpodz controller: owns the list (refresh with one request in flight, debounced on change events,
 // a slow fallback timer), the actions (create, cancel, revoke) and which view renders where.
 //
-// Secrets: createCode also returns the code's bootstrap token; this page reads only codeId, code,
-// expiresAtMs, access and pairingLink out of the result and never renders or stores anything else.
+// Secrets: createCode returns no bootstrap token (protocol v2 seals it to the client); this page still
+// reads only codeId, code, expiresAtMs, access and pairingLink out of the result.
 import type { ControlUiHost, ControlUiViewContext } from "openclaw/plugin-sdk/control-ui";
 import {
   CHANGED_EVENT,
@@ -116,7 +116,7 @@ export function mountClawpodz(container: HTMLElement, first: ControlUiViewContex
     try {
       const params = { access: shared.access, ttlSeconds: shared.ttlSeconds, ...(label ? { label } : {}) };
       const created = await host.request<CreateCodeResult>("pairing.createCode", params);
-      // Only these fields leave the result; the bootstrap token in it is dropped here.
+      // Only these fields leave the result.
       const { codeId, code, expiresAtMs, access, pairingLink } = created;
       // The countdown runs on this browser's clock: if it disagrees with the gateway's, count from
       // when the request was sent (a little early, never late).

@@ -35,19 +35,20 @@ export function liveCodeView(
         ),
       ],
     };
-  return live.ended ? { children: endedView(live, list, actions) } : activeView(live, actions);
+  return live.ended ? { children: endedView(live, list, actions) } : activeView(live, actions, list);
 }
 
 /** Term/description pairs under the code: add a row here to show another fact beside it. */
-function liveFacts(live: LiveCode): Array<[term: string, description: Child]> {
+function liveFacts(live: LiveCode, list: PairingList | undefined): Array<[term: string, description: Child]> {
   return [
     ["Gateway URL", element("code", { "data-testid": "ocmap-gateway-url" }, live.gatewayUrl ?? "(see pairing link)")],
+    ["Gateway identity", element("code", { "data-testid": "ocmap-gateway-fp" }, list?.gatewayFingerprint ?? "…")],
     ["Access", ACCESS_LABEL[live.access]],
     ...(live.label ? [["Label", live.label] as [string, Child]] : []),
   ];
 }
 
-function activeView(live: LiveCode, actions: LiveCodeActions): LiveCodeView {
+function activeView(live: LiveCode, actions: LiveCodeActions, list: PairingList | undefined): LiveCodeView {
   const linkInput = element("input", {
     class: "ocmap-cp-input ocmap-cp-link",
     type: "text",
@@ -81,7 +82,7 @@ function activeView(live: LiveCode, actions: LiveCodeActions): LiveCodeView {
     element(
       "dl",
       { class: "ocmap-cp-facts" },
-      ...liveFacts(live).flatMap(([term, description]) => [
+      ...liveFacts(live, list).flatMap(([term, description]) => [
         element("dt", null, term),
         element("dd", null, description),
       ]),

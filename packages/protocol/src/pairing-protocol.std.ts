@@ -144,17 +144,23 @@ export interface PairingList {
   events: AuditEvent[];
   /** When the gateway-wide failure cap paused pairing, until when (ms); absent when not paused. */
   pausedUntilMs?: number;
+  /**
+   * The gateway identity key's fingerprint (`gatewayFingerprint` of @ocmap/protocol/gateway-identity); absent
+   * while the identity key file is damaged (STATE_DAMAGED: the list still shows, pairing is refused).
+   */
+  gatewayFingerprint?: string;
 }
 
+/** What an operator gets: never the bootstrap token or the nonce (they travel sealed to the client only). */
 export interface CreateCodeResult {
   codeId: string;
   code: string;
-  nonce: string;
-  bootstrapToken: string;
   expiresAtMs: number;
   access: Access;
   scopes: string[];
   pairingLink: string;
+  /** The gateway identity fingerprint, read out beside the code. */
+  gatewayFingerprint: string;
 }
 
 export function pairingLink(gatewayUrl: string, displayCode: string): string {

@@ -38,6 +38,7 @@ export function SettingsPanel({ core, onClose, onForget }: SettingsProps) {
           <>
             <dl className="facts">
               <Field label="Address" value={core.gateway.url} mono />
+              {core.gateway.fingerprint && <Field label="Identity" value={core.gateway.fingerprint} mono />}
               <Field label="Connection" value={core.gateway.insecure ? "Unencrypted (ws://)" : "Encrypted (wss://)"} />
               <Field label="Status" value={core.state === "PAIRED_CONNECTED" ? "Connected" : "Not connected"} />
             </dl>

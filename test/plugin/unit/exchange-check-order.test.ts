@@ -1,8 +1,18 @@
-// The exchange's checks run in the contract's order: each failing check (with every later one
-// broken too) yields its own error, nothing after it runs, and approval is asked only when all pass.
+// /v2/exchange's checks run in the contract's order (docs/pairing-protocol.md): the PAKE session and its
+// MAC, then v1's checks. Each failing check (with every later one broken too) yields its own error, nothing
+// after it runs, and approval is asked only when all pass.
 import { describe, expect, it, vi } from "vitest";
 import { PairingError } from "../../../gateway-plugin/src/errors.ts";
-import { ADMIN, body, exchangeBody, newDevice, pendingFor, startFakeService, type TestDevice } from "./fake-gateway.ts";
+import {
+  ADMIN,
+  body,
+  exchangeBody,
+  grantFor,
+  newDevice,
+  pendingFor,
+  startFakeService,
+  type TestDevice,
+} from "./fake-gateway.ts";
 
 vi.mock("../../../gateway-plugin/src/durable-file.ts", () => import("./fake-disk.ts"));
 
@@ -12,11 +22,13 @@ const REQUEST_ID = "11111111-1111-4111-8111-111111111111";
 async function scenario() {
   const setup = startFakeService();
   const created = await setup.service.createCode({}, ADMIN);
+  const granted = await grantFor(setup.service, created.code);
   const device = newDevice();
   setup.fake.pending.push(pendingFor(device, REQUEST_ID));
   const request = {
-    code: created.code,
-    nonce: created.nonce,
+    granted,
+    nonce: undefined as string | undefined,
+    macOver: undefined as { requestId?: string; deviceId?: string } | undefined,
     requestId: REQUEST_ID,
     device,
     id: undefined as string | undefined,
@@ -38,7 +50,7 @@ interface Check {
   breakIt(s: Scenario): void | Promise<void>;
 }
 
-// In the contract's order (pairing-protocol.md, "The plugin checks, in this order").
+// In the contract's order (docs/pairing-protocol.md, /v2/exchange; then v1's "The plugin checks, in this order").
 const CHECKS: Check[] = [
   {
     name: "enabled",
@@ -50,12 +62,21 @@ const CHECKS: Check[] = [
     },
   },
   {
-    name: "code known",
+    name: "session known and confirmed",
     code: "CODE_INVALID",
-    reason: "unknown code",
+    reason: "unknown or finished session",
     afterListing: false,
     breakIt: (s) => {
-      s.request.code = "0000-0000";
+      s.request.granted = { ...s.request.granted, sessionId: "no-such-session" };
+    },
+  },
+  {
+    name: "MAC over this requestId, device id and key",
+    code: "CODE_INVALID",
+    reason: "bad exchange mac",
+    afterListing: false,
+    breakIt: (s) => {
+      s.request.macOver = { requestId: "another-request" };
     },
   },
   {
@@ -63,10 +84,8 @@ const CHECKS: Check[] = [
     code: "CODE_EXPIRED",
     reason: "CODE_EXPIRED",
     afterListing: false,
-    breakIt: (s) => {
-      s.fake.nowMs = s.created.expiresAtMs + 1;
-      return s.setStatus("expired"); // as the sweep marks it; overrides a later check's "used"
-    },
+    // The session expires with its code, so an expired code is one the sweep marked (its session still held).
+    breakIt: (s) => s.setStatus("expired"), // overrides a later check's "used"
   },
   {
     name: "not used",
@@ -74,15 +93,6 @@ const CHECKS: Check[] = [
     reason: "code used",
     afterListing: false,
     breakIt: (s) => s.setStatus("used"),
-  },
-  {
-    name: "nonce",
-    code: "CODE_INVALID",
-    reason: "nonce mismatch",
-    afterListing: false,
-    breakIt: (s) => {
-      s.request.nonce = "AAAA";
-    },
   },
   {
     name: "id matches key",
@@ -166,7 +176,7 @@ describe("exchange check order (real service and store, fake gateway SDK, fake J
       // Break the later checks first, so that where two share a field the earlier check's breakage holds.
       for (const check of CHECKS.slice(index).reverse()) await check.breakIt(s);
       const expected = CHECKS[index]!;
-      const error = await failureOf(s.service.exchange(body(exchangeBody(s.request)), ADDRESS));
+      const error = await failureOf(s.service.v2.exchange(body(exchangeBody(s.request)), ADDRESS));
       expect({ code: error.code, reason: error.reason }).toEqual({ code: expected.code, reason: expected.reason });
       expect(s.fake.approved).toEqual([]);
       expect(s.fake.listPairingCalls).toBe(expected.afterListing ? 1 : 0);
@@ -180,7 +190,7 @@ describe("exchange check order (real service and store, fake gateway SDK, fake J
 
   it("asks the fake gateway to approve only when every check passes, with exactly the code's scopes", async () => {
     const s = await scenario();
-    const answer = await s.service.exchange(body(exchangeBody(s.request)), ADDRESS);
+    const answer = await s.service.v2.exchange(body(exchangeBody(s.request)), ADDRESS);
     expect(answer).toMatchObject({ ok: true, deviceId: s.device.id, role: "operator", scopes: s.created.scopes });
     expect(s.fake.approved).toEqual([{ requestId: REQUEST_ID, scopes: ["operator.read", "operator.write"] }]);
     expect(s.fake.resolved).toEqual([
@@ -195,7 +205,7 @@ describe("exchange check order (real service and store, fake gateway SDK, fake J
   it("a refusal by the fake gateway's approval fails the exchange and leaves the code unused", async () => {
     const s = await scenario();
     s.fake.approveAnswer = false;
-    const error = await failureOf(s.service.exchange(body(exchangeBody(s.request)), ADDRESS));
+    const error = await failureOf(s.service.v2.exchange(body(exchangeBody(s.request)), ADDRESS));
     expect(error.reason).toBe("approval refused by the gateway");
     expect(s.store.read().codes.find((c) => c.codeId === s.created.codeId)!.status).toBe("active");
     expect(s.fake.resolved).toEqual([]);
@@ -204,10 +214,10 @@ describe("exchange check order (real service and store, fake gateway SDK, fake J
   it("without requestId, only a device the fake gateway already paired with this id and key passes", async () => {
     const s = await scenario();
     const { requestId: _none, ...withoutRequest } = s.request;
-    const stranger = await failureOf(s.service.exchange(body(exchangeBody(withoutRequest)), ADDRESS));
+    const stranger = await failureOf(s.service.v2.exchange(body(exchangeBody(withoutRequest)), ADDRESS));
     expect(stranger.reason).toBe("no requestId and the device is not paired");
     s.fake.paired.push({ deviceId: s.device.id, publicKey: s.device.publicKey });
-    const answer = await s.service.exchange(body(exchangeBody(withoutRequest)), ADDRESS);
+    const answer = await s.service.v2.exchange(body(exchangeBody(withoutRequest)), ADDRESS);
     expect(answer.ok).toBe(true);
     expect(s.fake.approved).toEqual([]); // the gateway approved it by itself: nothing to approve
     expect(s.fake.resolved).toEqual([]);

@@ -4,7 +4,11 @@ import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } fr
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createGatewayIdentityKey } from "@ocmap/protocol/gateway-identity";
+import { abandonMac, exchangeMac, openSealedJson, type PairingKeys } from "@ocmap/protocol/pairing-keys";
+import { parsePairingCode } from "@ocmap/protocol/pairing-code";
 import { exchangeSignaturePayload } from "@ocmap/protocol/pairing-protocol";
+import { clientPake, serverConfirmationValid, type SealedGrant } from "@ocmap/protocol/pairing-v2";
 import { resolveConfig, type PairingConfig } from "../../../gateway-plugin/src/config.ts";
 import { PairingService } from "../../../gateway-plugin/src/service.ts";
 import type { PendingRequest, PairedDeviceInfo, ServiceDeps } from "../../../gateway-plugin/src/service-deps.ts";
@@ -27,6 +31,8 @@ export interface FakeGateway {
   resolved: Array<Record<string, unknown>>;
   changes: string[];
   warnings: string[];
+  /** Devices removed through the fake gateway (an abandoned pairing). */
+  removed: string[];
   /** When set, the named notification throws (after the change it announces was committed). */
   throwOn: { broadcastResolved?: boolean; changed?: boolean };
 }
@@ -46,8 +52,10 @@ export function startFakeService(config: Partial<PairingConfig> = {}, dir?: stri
     resolved: [],
     changes: [],
     warnings: [],
+    removed: [],
     throwOn: {},
   };
+  const identityKey = createGatewayIdentityKey();
   const deps: ServiceDeps = {
     now: () => fake.nowMs,
     randomBytes: (size) => {
@@ -79,6 +87,8 @@ export function startFakeService(config: Partial<PairingConfig> = {}, dir?: stri
       fake.changes.push(reason);
     },
     publicUrl: () => "ws://127.0.0.1:18789",
+    gatewayIdentity: () => ({ publicKey: identityKey.publicKey }),
+    removeDevice: async (deviceId) => void fake.removed.push(deviceId),
     log: { info: () => undefined, warn: (msg) => void fake.warnings.push(msg) },
   };
   const cfg = resolveConfig(config);
@@ -99,31 +109,67 @@ export function newDevice(): TestDevice {
   return { id: createHash("sha256").update(raw).digest("hex"), publicKey: raw.toString("base64url"), privateKey };
 }
 
+export interface Granted {
+  sessionId: string;
+  keys: PairingKeys;
+  grant: SealedGrant;
+}
+
+type Routes = { v2: { start: Route; confirm: Route } };
+type Route = (read: () => Promise<unknown>, address: string) => Promise<any>;
+
+/** The client's /start and /confirm against the service, in process; the grant opened. */
+export async function grantFor(service: Routes, code: string, address = "203.0.113.1"): Promise<Granted> {
+  const parsed = parsePairingCode(code);
+  if (!parsed.ok) throw new Error("not a code");
+  const pake = clientPake(parsed.code);
+  const started = await service.v2.start(body(pake.request), address);
+  const { keys, confirm } = pake.finish(started);
+  const confirmed = await service.v2.confirm(body({ sessionId: started.sessionId, confirm }), address);
+  if (!serverConfirmationValid(keys, started.sessionId, confirmed.confirm)) throw new Error("server tag invalid");
+  const grant = openSealedJson(keys, started.sessionId, confirmed.sealed) as SealedGrant;
+  return { sessionId: started.sessionId, keys, grant };
+}
+
 /** An exchange body; every field can be made wrong on purpose. */
 export function exchangeBody(o: {
-  code: string;
-  nonce: string;
+  granted: Granted;
+  nonce?: string;
   requestId?: string;
   device: TestDevice;
   id?: string;
   signer?: TestDevice;
   signedAt: number;
+  /** The MAC over another requestId or device id than the body's. */
+  macOver?: { requestId?: string; deviceId?: string };
 }) {
   const id = o.id ?? o.device.id;
   const payload = exchangeSignaturePayload({
-    nonce: o.nonce,
+    nonce: o.nonce ?? o.granted.grant.nonce,
     requestId: o.requestId ?? "",
     id,
     publicKey: o.device.publicKey,
     signedAt: o.signedAt,
   });
   const signature = sign(null, Buffer.from(payload, "utf8"), (o.signer ?? o.device).privateKey).toString("base64url");
+  const mac = exchangeMac(o.granted.keys, {
+    sessionId: o.granted.sessionId,
+    requestId: o.macOver?.requestId ?? o.requestId ?? "",
+    deviceId: o.macOver?.deviceId ?? id,
+    publicKey: o.device.publicKey,
+  });
   return {
-    code: o.code,
+    sessionId: o.granted.sessionId,
     ...(o.requestId ? { requestId: o.requestId } : {}),
-    device: { id, publicKey: o.device.publicKey, signature, signedAt: o.signedAt, nonce: o.nonce },
+    device: { id, publicKey: o.device.publicKey, signature, signedAt: o.signedAt },
+    mac,
   };
 }
+
+export const abandonBody = (granted: Granted) => ({
+  sessionId: granted.sessionId,
+  mac: abandonMac(granted.keys, granted.sessionId),
+});
 
 /** A pending request in the fake gateway, made by `device` for the standard scopes. */
 export function pendingFor(device: TestDevice, requestId: string): PendingRequest {
@@ -140,3 +186,17 @@ export function pendingFor(device: TestDevice, requestId: string): PendingReques
 
 /** The body as the HTTP route would hand it over. */
 export const body = (value: unknown) => async () => value;
+
+/** A /start body for any 8 symbols (a guess): the discriminator is its first two. */
+export const startBody = (symbols: string) => clientPake(symbols).request;
+
+/** A /start body whose discriminator no code in `codes` (display form) has. */
+export function unknownStart(codes: string[] = []) {
+  const taken = new Set(codes.map((code) => code.slice(0, 2)));
+  const discriminator = ["ZZ", "00", "YY"].find((candidate) => !taken.has(candidate))!;
+  return startBody(`${discriminator}000000`);
+}
+
+/** The code with every symbol after the discriminator changed: the right session, the wrong password. */
+export const wrongCodeOf = (code: string) =>
+  code.slice(0, 2) + [...code.replace("-", "").slice(2)].map((symbol) => (symbol === "7" ? "8" : "7")).join("");

@@ -6,7 +6,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { registerPairingMethods } from "../../../gateway-plugin/src/gateway-methods.ts";
 import type { RemovalSession } from "../../../gateway-plugin/src/self-remove.ts";
-import { ADMIN, body, exchangeBody, newDevice, pendingFor, startFakeService } from "./fake-gateway.ts";
+import { ADMIN, body, exchangeBody, grantFor, newDevice, pendingFor, startFakeService } from "./fake-gateway.ts";
 
 vi.mock("../../../gateway-plugin/src/durable-file.ts", () => import("./fake-disk.ts"));
 vi.mock("openclaw/plugin-sdk/gateway-method-runtime", () => ({
@@ -25,15 +25,9 @@ async function pairedSetup(config = {}) {
   const created = await service.createCode({ access: "read-only" }, ADMIN);
   const device = newDevice();
   fake.pending.push({ ...pendingFor(device, "req-1"), scopes: ["operator.read"] });
-  const redeemed = await service.redeem(body({ code: created.code }), "a");
-  const exchange = exchangeBody({
-    code: created.code,
-    nonce: redeemed.nonce,
-    requestId: "req-1",
-    device,
-    signedAt: fake.nowMs,
-  });
-  await service.exchange(body(exchange), "a");
+  const granted = await grantFor(service, created.code, "a");
+  const exchange = exchangeBody({ granted, requestId: "req-1", device, signedAt: fake.nowMs });
+  await service.v2.exchange(body(exchange), "a");
   const log: string[] = [];
   const handlers = new Map<string, Handler>();
   let opener: () => Promise<RemovalSession> = async () => {

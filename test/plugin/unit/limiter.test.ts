@@ -2,7 +2,8 @@
 // lift through the real service (fake gateway SDK, fake JSON disk, fake clock).
 import { describe, expect, it, vi } from "vitest";
 import { FailureLimiter } from "../../../gateway-plugin/src/limiter.ts";
-import { ADMIN, body, exchangeBody, newDevice, startFakeService } from "./fake-gateway.ts";
+import { clientPake } from "@ocmap/protocol/pairing-v2";
+import { ADMIN, body, grantFor, startFakeService, unknownStart, wrongCodeOf } from "./fake-gateway.ts";
 
 vi.mock("../../../gateway-plugin/src/durable-file.ts", () => import("./fake-disk.ts"));
 
@@ -51,40 +52,41 @@ describe("limits through the service (real service and store, fake gateway SDK)"
   it("answers RATE_LIMITED with retryAfterMs before running anything once an address is over its limit", async () => {
     const { service, fake } = startFakeService({ maxFailuresPerAddress: 3 });
     for (let i = 0; i < 3; i++)
-      await expect(service.redeem(body({ code: "0000-0000" }), "a")).rejects.toMatchObject({ code: "CODE_INVALID" });
+      await expect(service.v2.start(body(unknownStart()), "a")).rejects.toMatchObject({ code: "CODE_INVALID" });
     let read = 0;
-    const counted = async () => ((read += 1), { code: "0000-0000" });
-    await expect(service.redeem(counted, "a")).rejects.toMatchObject({ code: "RATE_LIMITED", retryAfterMs: 60_000 });
+    const counted = async () => ((read += 1), unknownStart());
+    await expect(service.v2.start(counted, "a")).rejects.toMatchObject({ code: "RATE_LIMITED", retryAfterMs: 60_000 });
     expect(read).toBe(0); // the body was not even read
-    await expect(service.redeem(body({ code: "0000-0000" }), "b")).rejects.toMatchObject({ code: "CODE_INVALID" });
+    await expect(service.v2.start(body(unknownStart()), "b")).rejects.toMatchObject({ code: "CODE_INVALID" });
     fake.nowMs += 60_000;
-    await expect(service.redeem(body({ code: "0000-0000" }), "a")).rejects.toMatchObject({ code: "CODE_INVALID" });
+    await expect(service.v2.start(body(unknownStart()), "a")).rejects.toMatchObject({ code: "CODE_INVALID" });
   });
 
-  it("locks a code after 5 failures naming it, revokes its bootstrap token (malformed input names none)", async () => {
+  it("locks a code after 5 failed PAKE attempts, revokes its bootstrap token (unknown ones name none)", async () => {
     const { service, store, fake } = startFakeService({ maxFailuresPerAddress: 100 });
     const created = await service.createCode({}, ADMIN);
-    const device = newDevice();
-    const wrongNonce = exchangeBody({ code: created.code, nonce: "AAAA", device, signedAt: fake.nowMs });
-    for (let i = 0; i < 4; i++)
-      await expect(service.exchange(body(wrongNonce), `198.51.100.${i}`)).rejects.toMatchObject({
-        code: "CODE_INVALID",
-      });
+    const guess = async (address: string) => {
+      const pake = clientPake(wrongCodeOf(created.code));
+      const started = await service.v2.start(body(pake.request), address);
+      const { confirm } = pake.finish(started);
+      return service.v2.confirm(body({ sessionId: started.sessionId, confirm }), address);
+    };
+    for (let i = 0; i < 4; i++) await expect(guess(`198.51.100.${i}`)).rejects.toMatchObject({ code: "CODE_INVALID" });
     expect(store.read().codes[0]).toMatchObject({ status: "active", failures: 4 });
     expect(fake.revokedTokens).toEqual([]);
-    await expect(service.redeem(body({ code: "not a code" }), "x")).rejects.toMatchObject({ code: "CODE_INVALID" });
-    expect(store.read().codes[0]!.failures).toBe(4); // a malformed guess names no code
-    await expect(service.exchange(body(wrongNonce), "198.51.100.9")).rejects.toMatchObject({ code: "CODE_INVALID" });
-    expect(store.read().codes[0]).toMatchObject({ status: "locked", failures: 5 });
-    expect(fake.revokedTokens).toEqual([created.bootstrapToken]);
-    await expect(service.redeem(body({ code: created.code }), "y")).rejects.toMatchObject({
-      code: "CODE_ALREADY_USED",
+    await expect(service.v2.start(body(unknownStart([created.code])), "x")).rejects.toMatchObject({
+      code: "CODE_INVALID",
     });
+    expect(store.read().codes[0]!.failures).toBe(4); // an unknown discriminator names no code
+    await expect(guess("198.51.100.9")).rejects.toMatchObject({ code: "CODE_INVALID" });
+    expect(store.read().codes[0]).toMatchObject({ status: "locked", failures: 5 });
+    expect(fake.revokedTokens).toEqual(fake.issuedTokens);
+    await expect(grantFor(service, created.code, "y")).rejects.toMatchObject({ code: "CODE_ALREADY_USED" });
     const failed = store.read().events.filter((event) => event.type === "code.failed");
     expect(failed).toHaveLength(7);
     expect(failed[0]).toMatchObject({
       codeId: created.codeId,
-      reason: "nonce mismatch",
+      reason: "confirmation failed",
       remoteAddress: "198.51.100.0",
     });
   });
@@ -92,25 +94,27 @@ describe("limits through the service (real service and store, fake gateway SDK)"
   it("pauses pairing gateway-wide at the cap and lifts the pause when an operator creates a code", async () => {
     const { service, fake } = startFakeService({ maxFailuresGlobal: 4 });
     for (let i = 0; i < 4; i++)
-      await expect(service.redeem(body({ code: "0000-0000" }), `a${i}`)).rejects.toMatchObject({
+      await expect(service.v2.start(body(unknownStart()), `a${i}`)).rejects.toMatchObject({
         code: "CODE_INVALID",
       });
-    await expect(service.redeem(body({ code: "0000-0000" }), "fresh")).rejects.toMatchObject({
+    await expect(service.v2.start(body(unknownStart()), "fresh")).rejects.toMatchObject({
       code: "RATE_LIMITED",
       retryAfterMs: 600_000,
     });
     expect((await service.list()).pausedUntilMs).toBe(fake.nowMs + 600_000);
     const created = await service.createCode({}, ADMIN);
     expect((await service.list()).pausedUntilMs).toBeUndefined();
-    await expect(service.redeem(body({ code: created.code }), "fresh")).resolves.toMatchObject({ ok: true });
+    await expect(grantFor(service, created.code, "fresh")).resolves.toMatchObject({
+      grant: { codeId: created.codeId },
+    });
   });
 
-  it("a redeem or exchange of a disabled plugin is PAIRING_DISABLED and counts nothing", async () => {
+  it("a /start of a disabled plugin is PAIRING_DISABLED and counts nothing", async () => {
     const { service, cfg, store } = startFakeService({ maxFailuresGlobal: 1 });
     cfg.enabled = false;
-    await expect(service.redeem(body({ code: "0000-0000" }), "a")).rejects.toMatchObject({ code: "PAIRING_DISABLED" });
+    await expect(service.v2.start(body(unknownStart()), "a")).rejects.toMatchObject({ code: "PAIRING_DISABLED" });
     cfg.enabled = true;
-    await expect(service.redeem(body({ code: "0000-0000" }), "a")).rejects.toMatchObject({ code: "CODE_INVALID" });
+    await expect(service.v2.start(body(unknownStart()), "a")).rejects.toMatchObject({ code: "CODE_INVALID" });
     expect(store.read().events.filter((event) => event.type === "code.failed")).toHaveLength(1);
   });
 });

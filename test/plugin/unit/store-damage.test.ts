@@ -2,7 +2,7 @@
 // a missing key or a corrupt state file is STATE_DAMAGED, refused before any limit counts it, and
 // nothing is written over the files; a first start (no files) creates both.
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { ADMIN, body, startFakeService } from "./fake-gateway.ts";
+import { ADMIN, body, startFakeService, unknownStart } from "./fake-gateway.ts";
 import { fakeDisk } from "./fake-disk.ts";
 
 vi.mock("../../../gateway-plugin/src/durable-file.ts", () => import("./fake-disk.ts"));
@@ -38,7 +38,7 @@ describe("damaged plugin files (real store and service, fake disk)", () => {
     expect(store.damage?.problems).toEqual(["secret.key is missing"]);
     await expect(service.createCode({}, ADMIN)).rejects.toMatchObject({ code: "STATE_DAMAGED" });
     for (let i = 0; i < 3; i++)
-      await expect(service.redeem(body({ code: "0000-0000" }), "a")).rejects.toMatchObject({ code: "STATE_DAMAGED" });
+      await expect(service.v2.start(body(unknownStart()), "a")).rejects.toMatchObject({ code: "STATE_DAMAGED" });
     const list = await service.list();
     expect(list.devices[0]).toMatchObject({ deviceId: device.deviceId, revokedBy: "operator" });
     expect(list.pausedUntilMs).toBeUndefined();

@@ -2,7 +2,8 @@
 // reported as success, the state is unchanged, and nothing issued for the failed change stays valid.
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { PairingError } from "../../../gateway-plugin/src/errors.ts";
-import { ADMIN, body, exchangeBody, newDevice, pendingFor, startFakeService } from "./fake-gateway.ts";
+import { ADMIN, body, exchangeBody, grantFor, newDevice, pendingFor, startFakeService } from "./fake-gateway.ts";
+import { clientPake } from "@ocmap/protocol/pairing-v2";
 import { fakeDisk } from "./fake-disk.ts";
 
 vi.mock("../../../gateway-plugin/src/durable-file.ts", () => import("./fake-disk.ts"));
@@ -37,25 +38,29 @@ describe("store failures (real service and store on a fake JSON disk whose write
     expect(fake.warnings.join("\n")).not.toContain(fake.issuedTokens[0]);
   });
 
-  it("redeem: structured error and no bootstrap token handed out when its audit cannot be written", async () => {
-    const { service, store } = startFakeService();
+  it("confirm: structured error and no sealed grant handed out when its audit cannot be written", async () => {
+    const { service, store, fake } = startFakeService();
     const created = await service.createCode({}, ADMIN);
+    const pake = clientPake(created.code.replace("-", ""));
+    const started = await service.v2.start(body(pake.request), "a");
+    const { confirm } = pake.finish(started);
     fakeDisk.failingWrites = 1;
-    const error = await rejection(service.redeem(body({ code: created.code }), "a"));
+    const error = await rejection(service.v2.confirm(body({ sessionId: started.sessionId, confirm }), "a"));
     expect(error).toMatchObject(STATE_NOT_SAVED);
     expect(store.read().events.some((event) => event.type === "code.redeemed")).toBe(false);
-    expect(JSON.stringify(error)).not.toContain(created.bootstrapToken);
+    expect(JSON.stringify(error)).not.toContain(fake.issuedTokens[0]);
   });
 
   it("exchange: structured error, the code stays unused and the device untrusted, nothing broadcast", async () => {
     const { service, store, fake } = startFakeService();
     const created = await service.createCode({}, ADMIN);
+    const granted = await grantFor(service, created.code);
     const device = newDevice();
     fake.pending.push(pendingFor(device, REQUEST_ID));
     // The exchange's write fails, and so does the write recording that failure.
     fakeDisk.failingWrites = 2;
-    const request = { code: created.code, nonce: created.nonce, requestId: REQUEST_ID, device, signedAt: fake.nowMs };
-    const error = await rejection(service.exchange(body(exchangeBody(request)), "a"));
+    const request = { granted, requestId: REQUEST_ID, device, signedAt: fake.nowMs };
+    const error = await rejection(service.v2.exchange(body(exchangeBody(request)), "a"));
     expect(error).toMatchObject(STATE_NOT_SAVED);
     expect(store.read().codes[0]!.status).toBe("active");
     expect(store.read().devices).toEqual([]);
@@ -77,10 +82,11 @@ describe("store failures (real service and store on a fake JSON disk whose write
   it("revokeDevice: structured error and the device is not marked revoked", async () => {
     const { service, store, fake } = startFakeService();
     const created = await service.createCode({}, ADMIN);
+    const granted = await grantFor(service, created.code);
     const device = newDevice();
     fake.pending.push(pendingFor(device, REQUEST_ID));
-    const request = { code: created.code, nonce: created.nonce, requestId: REQUEST_ID, device, signedAt: fake.nowMs };
-    await service.exchange(body(exchangeBody(request)), "a");
+    const request = { granted, requestId: REQUEST_ID, device, signedAt: fake.nowMs };
+    await service.v2.exchange(body(exchangeBody(request)), "a");
     fakeDisk.failingWrites = 1;
     const error = await rejection(service.revokeDevice(device.id, "self", undefined, async () => undefined));
     expect(error).toMatchObject(STATE_NOT_SAVED);

@@ -2,7 +2,7 @@
 // shares its HMAC with a stored code of any status.
 import { describe, expect, it, vi } from "vitest";
 import { CROCKFORD } from "@ocmap/protocol/pairing-code";
-import { ADMIN, body, exchangeBody, newDevice, pendingFor, startFakeService } from "./fake-gateway.ts";
+import { ADMIN, body, exchangeBody, grantFor, newDevice, pendingFor, startFakeService } from "./fake-gateway.ts";
 
 vi.mock("../../../gateway-plugin/src/durable-file.ts", () => import("./fake-disk.ts"));
 
@@ -14,11 +14,11 @@ async function exchangeReady(config = {}) {
 
 async function exchangeReadyWith(setup: ReturnType<typeof startFakeService>) {
   const created = await setup.service.createCode({}, ADMIN);
+  const granted = await grantFor(setup.service, created.code);
   const device = newDevice();
   setup.fake.pending.push(pendingFor(device, REQUEST_ID));
   const request = {
-    code: created.code,
-    nonce: created.nonce,
+    granted,
     requestId: REQUEST_ID,
     device,
     signedAt: setup.fake.nowMs,
@@ -35,24 +35,26 @@ describe("success is success (real service and store, fake gateway SDK whose not
     // A cap of one failure: a counted failure would pause the next request.
     const { service, store, fake, created, device, request } = await exchangeReady({ maxFailuresGlobal: 1 });
     fake.throwOn = throwOn;
-    const answer = await service.exchange(body(exchangeBody(request)), "203.0.113.9");
+    const answer = await service.v2.exchange(body(exchangeBody(request)), "203.0.113.9");
     expect(answer).toMatchObject({ ok: true, deviceId: device.id, scopes: created.scopes });
     expect(store.read().codes[0]).toMatchObject({ status: "used", failures: 0 });
     expect(store.read().events.filter((event) => event.type === "code.failed")).toEqual([]);
     expect((await service.list()).pausedUntilMs).toBeUndefined();
-    await expect(service.redeem(body({ code: "0000-0000" }), "203.0.113.9")).rejects.toMatchObject({
+    const unknown = { discriminator: created.code.startsWith("00") ? "ZZ" : "00", sid: "A".repeat(22), share: "" };
+    await expect(service.v2.start(body({ ...unknown, share: "A".repeat(43) }), "203.0.113.9")).rejects.toMatchObject({
       code: "CODE_INVALID", // not RATE_LIMITED
     });
     const log = fake.warnings.join("\n");
     expect(log).toMatch(/not sent: (broadcast socket gone|event bus gone)/);
-    for (const secret of [created.code, created.bootstrapToken, created.nonce]) expect(log).not.toContain(secret);
+    const { grant } = request.granted;
+    for (const secret of [created.code, grant.bootstrapToken, grant.nonce]) expect(log).not.toContain(secret);
   });
 
-  it("a throwing change event does not fail createCode, cancelCode or redeem either", async () => {
+  it("a throwing change event does not fail createCode, cancelCode or start/confirm either", async () => {
     const { service, fake } = startFakeService();
     fake.throwOn = { changed: true };
     const created = await service.createCode({}, ADMIN);
-    await expect(service.redeem(body({ code: created.code }), "a")).resolves.toMatchObject({ ok: true });
+    await expect(grantFor(service, created.code)).resolves.toMatchObject({ grant: { codeId: created.codeId } });
     await expect(service.cancelCode(created.codeId)).resolves.toEqual({ codeId: created.codeId, status: "cancelled" });
   });
 });
@@ -64,15 +66,15 @@ describe("new codes never collide with a stored code (fake gateway SDK with scri
 
   const intoStatus: Record<string, (s: Awaited<ReturnType<typeof exchangeReady>>) => Promise<unknown>> = {
     active: async () => undefined,
-    used: (s) => s.service.exchange(body(exchangeBody(s.request)), "a"),
+    used: (s) => s.service.v2.exchange(body(exchangeBody(s.request)), "a"),
     cancelled: (s) => s.service.cancelCode(s.created.codeId),
     expired: async (s) => {
       s.fake.nowMs = s.created.expiresAtMs;
       await s.service.sweep();
     },
     locked: async (s) => {
-      const wrong = exchangeBody({ ...s.request, nonce: "AAAA" });
-      for (let i = 0; i < 5; i++) await s.service.exchange(body(wrong), `198.51.100.${i}`).catch(() => undefined);
+      const wrong = exchangeBody({ ...s.request, nonce: "AAAA" }); // signed over another nonce
+      for (let i = 0; i < 5; i++) await s.service.v2.exchange(body(wrong), `198.51.100.${i}`).catch(() => undefined);
     },
   };
 
@@ -86,8 +88,8 @@ describe("new codes never collide with a stored code (fake gateway SDK with scri
     const next = await s.service.createCode({}, ADMIN);
     expect(next.code).not.toBe(s.created.code);
     expect(s.fake.scriptedRandom).toEqual([]); // both scripted draws were used: the first collided
-    // The new code redeems as itself, never as the stored one.
-    await expect(s.service.redeem(body({ code: next.code }), "b")).resolves.toMatchObject({ codeId: next.codeId });
+    // The new code's PAKE runs as itself, never as the stored one.
+    await expect(grantFor(s.service, next.code, "b")).resolves.toMatchObject({ grant: { codeId: next.codeId } });
     expect(next.code).toMatch(new RegExp(`^[${CROCKFORD}]{4}-[${CROCKFORD}]{4}$`));
   });
 });

@@ -1,0 +1,193 @@
+// The v2 routes (docs/pairing-protocol.md, "HTTP routes"): /start runs the plugin's CPace step for the one
+// active code with the discriminator and counts the attempt at once; /confirm checks the client's tag and
+// answers the server's tag and the sealed grant; /exchange checks the MAC under the PAKE key, then v1's checks,
+// then approves; /abandon removes the device that session approved. Every failure goes through `guarded`.
+import type { ExchangeResponse } from "@ocmap/protocol/pairing-protocol";
+import { abandonMac, exchangeMac, sealJson, tagMatches } from "@ocmap/protocol/pairing-keys";
+import {
+  clientConfirmationValid,
+  serverConfirmation,
+  serverPake,
+  type ConfirmResponse,
+  type SealedGrant,
+  type StartResponse,
+} from "@ocmap/protocol/pairing-v2";
+import { unseal } from "./crypto.ts";
+import { fail } from "./errors.ts";
+import { assertCodeUsable, checkExchange, findByDiscriminator } from "./exchange-checks.ts";
+import { PakeSessions, type PakeSession, type SessionStage } from "./pake-sessions.ts";
+import type { NamedCode, PluginCore } from "./plugin-core.ts";
+import { parseAbandonBody, parseConfirmBody, parseExchangeBody, parseStartBody } from "./request-validation.ts";
+import { audit, commitChange, countAttempt, recordExchange } from "./state-changes.ts";
+import type { CodeRecord } from "./store.ts";
+
+type Read = () => Promise<unknown>;
+const SESSION_ID_BYTES = 16;
+
+export class PakePairing {
+  readonly sessions = new PakeSessions();
+
+  constructor(private readonly core: PluginCore) {}
+
+  async start(read: Read, address: string): Promise<StartResponse> {
+    return this.core.guarded(address, async (named) => {
+      const request = parseStartBody(await read());
+      const found = findByDiscriminator(this.core.store.read().codes, request.discriminator);
+      named.codeId = found.codeId;
+      assertCodeUsable(found, this.core.deps.now());
+      await this.countAttempt(found.codeId);
+      named.attemptCounted = true;
+      const code = this.code(found.codeId);
+      assertCodeUsable(code, this.core.deps.now()); // the attempt may have found the code spent: locked now
+      const sessionId = this.core.deps.randomBytes(SESSION_ID_BYTES).toString("base64url");
+      let pake: ReturnType<typeof serverPake>;
+      try {
+        pake = serverPake(unseal(this.core.store.secret, code.sealedCode), request, sessionId);
+      } catch (err) {
+        throw fail("INVALID_REQUEST", `share refused (${(err as Error).message})`);
+      }
+      const now = this.core.deps.now();
+      const session = { sessionId, codeId: code.codeId, keys: pake.keys, stage: "started" as const };
+      this.sessions.add({ ...session, expiresAtMs: code.expiresAtMs }, now);
+      return { ok: true, sessionId, share: pake.share, expiresAtMs: code.expiresAtMs };
+    });
+  }
+
+  async confirm(read: Read, address: string): Promise<ConfirmResponse> {
+    return this.core.guarded(address, async (named) => {
+      const request = parseConfirmBody(await read());
+      const session = this.session(request.sessionId, named, ["started"]);
+      named.attemptCounted = true; // counted at /start: a wrong tag is that same attempt failing
+      assertCodeUsable(this.code(session.codeId), this.core.deps.now());
+      if (!clientConfirmationValid(session.keys, session.sessionId, request.confirm)) {
+        this.sessions.drop(session.sessionId);
+        throw fail("CODE_INVALID", "confirmation failed");
+      }
+      const now = this.core.deps.now();
+      session.stage = "confirmed"; // at once: a concurrent replay of this tag finds the session past /start
+      // The attempt proved the code: it no longer counts toward the lock.
+      const code = await commitChange(this.core.store, this.core.deps.log, (state) => {
+        const record = state.codes.find((candidate) => candidate.codeId === session.codeId)!;
+        record.failures = Math.max(0, record.failures - 1);
+        audit(state, { atMs: now, type: "code.redeemed", codeId: record.codeId, remoteAddress: address });
+        return record;
+      }).catch((err) => {
+        this.sessions.drop(session.sessionId); // nothing was handed out: the client starts again
+        throw err;
+      });
+      this.core.announceChange("code.redeemed");
+      const grant: SealedGrant = {
+        codeId: code.codeId,
+        nonce: code.nonce,
+        bootstrapToken: unseal(this.core.store.secret, code.sealedBootstrap),
+        scopes: code.scopes,
+        expiresAtMs: code.expiresAtMs,
+        gatewayIdentity: this.core.deps.gatewayIdentity(),
+      };
+      return {
+        ok: true,
+        confirm: serverConfirmation(session.keys, session.sessionId),
+        sealed: sealJson(session.keys, session.sessionId, grant),
+      };
+    });
+  }
+
+  async exchange(read: Read, address: string): Promise<ExchangeResponse> {
+    return this.core.guarded(address, async (named) => {
+      const request = parseExchangeBody(await read());
+      const session = this.session(request.sessionId, named, ["confirmed"]);
+      const { device, requestId } = request;
+      const expected = exchangeMac(session.keys, {
+        sessionId: session.sessionId,
+        requestId: requestId ?? "",
+        deviceId: device.id,
+        publicKey: device.publicKey,
+      });
+      if (!tagMatches(expected, request.mac)) throw fail("CODE_INVALID", "bad exchange mac");
+      // One lock for every exchange: of two racing exchanges of one code exactly one wins.
+      const outcome = await commitChange(this.core.store, this.core.deps.log, async (state) => {
+        const code = state.codes.find((candidate) => candidate.codeId === session.codeId)!;
+        const now = this.core.deps.now();
+        const listPairing = () => this.core.deps.listPairing();
+        const description = await checkExchange({ request, code, devices: state.devices, now, listPairing });
+        if (requestId && !(await this.core.deps.approve(requestId, code.scopes)))
+          throw fail("CODE_INVALID", "approval refused by the gateway");
+        recordExchange(state, code, device, description, now);
+        audit(state, {
+          atMs: now,
+          type: "code.exchanged",
+          codeId: code.codeId,
+          deviceId: device.id,
+          remoteAddress: address,
+          ...(requestId ? {} : { reason: "already-paired" }),
+        });
+        return { now, scopes: code.scopes };
+      });
+      // The approval is committed: from here on nothing may turn the answer into a failure.
+      this.sessions.exchanged(session, device.id, outcome.now);
+      if (requestId) {
+        const resolved = { requestId, deviceId: device.id, decision: "approved", ts: outcome.now };
+        this.core.announce("device.pair.resolved", () => this.core.deps.broadcastResolved(resolved));
+      }
+      this.core.announceChange("code.exchanged");
+      return { ok: true, deviceId: device.id, role: "operator", scopes: outcome.scopes, approvedAtMs: outcome.now };
+    });
+  }
+
+  /** Removes the device this session approved (its client could not finish). Idempotent. */
+  async abandon(read: Read, address: string): Promise<{ ok: true }> {
+    return this.core.guarded(address, async (named) => {
+      const request = parseAbandonBody(await read());
+      const session = this.session(request.sessionId, named, ["exchanged", "abandoned"]);
+      if (!tagMatches(abandonMac(session.keys, session.sessionId), request.mac))
+        throw fail("CODE_INVALID", "bad abandon mac");
+      if (session.stage === "abandoned") return { ok: true as const };
+      const deviceId = session.deviceId!;
+      session.stage = "abandoned"; // at once: a concurrent repeat answers ok without a second removal
+      await this.core.deps.removeDevice(deviceId).catch((err) => {
+        session.stage = "exchanged";
+        this.core.deps.log.warn(`ocmap-pairing: abandoned device not removed: ${(err as Error).message}`);
+        throw fail("INVALID_REQUEST", "internal: device not removed");
+      });
+      const now = this.core.deps.now();
+      await commitChange(this.core.store, this.core.deps.log, (state) => {
+        state.devices = state.devices.filter(
+          (known) => !(known.deviceId === deviceId && known.codeId === session.codeId),
+        );
+        const reason = "pairing abandoned by its client";
+        audit(state, { atMs: now, type: "device.forgotten", codeId: session.codeId, deviceId, reason });
+      });
+      this.core.announceChange("device.forgotten");
+      return { ok: true as const };
+    });
+  }
+
+  private session(sessionId: string, named: NamedCode, stages: SessionStage[]): PakeSession {
+    const session = this.sessions.get(sessionId, this.core.deps.now());
+    if (!session || !stages.includes(session.stage)) throw fail("CODE_INVALID", "unknown or finished session");
+    named.codeId = session.codeId;
+    return session;
+  }
+
+  private code(codeId: string): CodeRecord {
+    const code = this.core.store.read().codes.find((candidate) => candidate.codeId === codeId);
+    if (!code) throw fail("CODE_INVALID", "code gone");
+    return code;
+  }
+
+  /** Counts the /start against the code before any PAKE work; locks a code whose attempts are spent. */
+  private async countAttempt(codeId: string) {
+    const max = this.core.cfg.maxFailuresPerCode;
+    const now = this.core.deps.now();
+    const lockedToken = await commitChange(this.core.store, this.core.deps.log, (state) => {
+      const code = state.codes.find((candidate) => candidate.codeId === codeId)!;
+      if (!countAttempt(code, max)) return undefined;
+      audit(state, { atMs: now, type: "code.failed", codeId, reason: "attempts spent: code locked" });
+      return unseal(this.core.store.secret, code.sealedBootstrap);
+    });
+    if (lockedToken) {
+      await this.core.revokeBootstrap(lockedToken);
+      this.core.announceChange("code.failed");
+    }
+  }
+}

@@ -1,0 +1,49 @@
+// Every connection with the stored trust (reconnect, status, forget) goes through here: over wss:// with a
+// pinned certificate the pin is checked before any auth byte; a changed certificate is accepted only when
+// the pinned gateway identity key signed it (then the new pin is stored). Anything else throws
+// GATEWAY_IDENTITY_CHANGED and leaves the trust as it was.
+import { resolveGatewayPin } from "./gateway-trust.node.ts";
+import { parseGatewayUrl } from "./gateway-url.std.ts";
+import { openSession, type OpenResult, type SessionOptions } from "./gateway-session.node.ts";
+import type { DeviceIdentity } from "./identity.node.ts";
+import type { TrustRecord } from "./keystore.node.ts";
+import { transportError } from "./pairing-http.node.ts";
+import { ClientError } from "./client-errors.std.ts";
+
+type Common = Pick<SessionOptions, "displayName" | "version" | "platform" | "timeoutMs">;
+
+/** `saveRenewed` stores a renewed pin; the core checks there that the record is still this device's. */
+export async function openTrustedSession(
+  trust: TrustRecord,
+  identity: DeviceIdentity,
+  common: Common,
+  saveRenewed: (renewed: TrustRecord) => Promise<void>,
+): Promise<{ result: OpenResult; trust: TrustRecord }> {
+  const open = (record: TrustRecord) => {
+    const tlsPin = record.gatewayIdentity.tlsPin;
+    return openSession({
+      ...common,
+      url: record.gatewayUrl,
+      identity,
+      auth: { deviceToken: record.deviceToken },
+      scopes: record.scopes,
+      trust: tlsPin ? { kind: "pinned", tlsPin } : { kind: "ca" },
+    });
+  };
+  const { tlsPin, publicKey } = trust.gatewayIdentity;
+  try {
+    return { result: await open(trust), trust };
+  } catch (error) {
+    if (!(error instanceof ClientError) || error.code !== "GATEWAY_IDENTITY_CHANGED" || !tlsPin) throw error;
+  }
+  const url = parseGatewayUrl(trust.gatewayUrl);
+  if (!url.ok) throw new ClientError(url.code);
+  const decision = await resolveGatewayPin(url.httpBase, { identityPublicKey: publicKey, tlsPin }).catch(
+    (error: unknown) => {
+      throw transportError(error);
+    },
+  );
+  const renewed: TrustRecord = { ...trust, gatewayIdentity: { publicKey, tlsPin: decision.tlsPin } };
+  if (decision.renewed) await saveRenewed(renewed);
+  return { result: await open(renewed), trust: renewed };
+}
