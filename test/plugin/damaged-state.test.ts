@@ -30,7 +30,7 @@ beforeAll(async () => {
   }
   await g.call("pairing.revokeDevice", { deviceId: revoked.device.id });
   await g.kill();
-  for (const name of ["secret.key", "state.json"]) backup[name] = readFileSync(join(dir, name));
+  for (const name of ["secret.key", "state.json", "gateway-identity.key"]) backup[name] = readFileSync(join(dir, name));
 });
 afterAll(async () => {
   await g?.dispose();
@@ -41,6 +41,7 @@ it("a first start creates both files (key 0600) before anything is paired", asyn
   try {
     const freshDir = join(fresh.stateDir, "plugins", "ocmap-pairing");
     expect(statSync(join(freshDir, "secret.key")).mode & 0o777).toBe(0o600);
+    expect(statSync(join(freshDir, "gateway-identity.key")).mode & 0o777).toBe(0o600);
     expect(JSON.parse(readFileSync(join(freshDir, "state.json"), "utf8"))).toMatchObject({ version: 1, devices: [] });
   } finally {
     await fresh.dispose();
@@ -101,6 +102,16 @@ it("a corrupt state.json: STATE_DAMAGED everywhere, and the file is never writte
   const revoke = await g.call("pairing.revokeDevice", { deviceId: keep.device.id }).catch((err) => err.wire);
   expect(revoke).toMatchObject({ details: { code: "STATE_DAMAGED" } });
   expect(readIfAny("state.json")).toEqual(before.state);
+  expect(readIfAny("secret.key")).toEqual(before.key);
+  await g.kill();
+});
+
+it("a missing gateway-identity.key once v2 codes exist: STATE_DAMAGED, never a new identity", async () => {
+  const before = await startDamaged(() => unlinkSync(join(dir, "gateway-identity.key")));
+  await expectListStillShowsRevocation();
+  expect((await g.call("pairing.list", {})).gatewayFingerprint).toBeUndefined();
+  expect(g.logs()).toMatch(/gateway-identity\.key is missing/);
+  expect(readIfAny("gateway-identity.key")).toBeUndefined(); // a new key would break every client's pin
   expect(readIfAny("secret.key")).toEqual(before.key);
   await g.kill();
 });

@@ -38,7 +38,8 @@ export interface FakeGateway {
 }
 
 /** `dir`: where the store keeps its files (on the fake disk, when a test mocks it); a fresh one by default. */
-export function startFakeService(config: Partial<PairingConfig> = {}, dir?: string) {
+/** `store`: an already opened store (to test one whose damage was found beside it). */
+export function startFakeService(config: Partial<PairingConfig> = {}, dir?: string, store?: PairingStore) {
   const fake: FakeGateway = {
     nowMs: START_MS,
     scriptedRandom: [],
@@ -92,9 +93,9 @@ export function startFakeService(config: Partial<PairingConfig> = {}, dir?: stri
     log: { info: () => undefined, warn: (msg) => void fake.warnings.push(msg) },
   };
   const cfg = resolveConfig(config);
-  const store = new PairingStore(dir ?? mkdtempSync(join(tmpdir(), "ocmap-plugin-unit-")));
-  const service = new PairingService(store, cfg, deps);
-  return { service, store, cfg, fake };
+  const opened = store ?? new PairingStore(dir ?? mkdtempSync(join(tmpdir(), "ocmap-plugin-unit-")));
+  const service = new PairingService(opened, cfg, deps);
+  return { service, store: opened, cfg, fake };
 }
 
 export interface TestDevice {

@@ -1,0 +1,36 @@
+// /v2/abandon on a gateway that serves its own TLS (real gateway): the removal goes through the same
+// loopback admin session as pairing.forgetSelf (wss:// trusting exactly the gateway's certificate), so
+// the abandoned device is really gone: its token refused, not listed by the plugin or the gateway.
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { startGateway, type Gateway } from "../harness/gateway.ts";
+import { wireConnect } from "../harness/wire-client.ts";
+import { abandon, pairNewDevice } from "../harness/wire-pairing.ts";
+
+let g: Gateway;
+beforeAll(async () => {
+  g = await startGateway({ tls: true });
+}, 180_000);
+afterAll(async () => {
+  await g?.dispose();
+});
+
+it("removes the device its session approved over the gateway's own TLS", async () => {
+  expect(g.url).toMatch(/^wss:/);
+  const paired = await pairNewDevice(g);
+  paired.session.close();
+  const reply = await abandon(g, paired.granted);
+  expect(reply).toMatchObject({ status: 200, body: { ok: true } });
+  const retry = await wireConnect({
+    url: g.url,
+    device: paired.device,
+    auth: { deviceToken: paired.deviceToken },
+    scopes: paired.scopes,
+    wsOptions: g.tlsOptions(),
+  });
+  expect(retry.ok).toBe(false);
+  if (!retry.ok) expect(retry.error.details).toMatchObject({ code: "AUTH_DEVICE_TOKEN_MISMATCH" });
+  const list = await g.call("pairing.list", {});
+  expect(list.devices.map((device: any) => device.deviceId)).not.toContain(paired.device.id);
+  expect(list.events.at(-1)).toMatchObject({ type: "device.forgotten", deviceId: paired.device.id });
+  expect(JSON.stringify(await g.call("device.pair.list", {}))).not.toContain(paired.device.id);
+});
