@@ -22,7 +22,7 @@ import { PairingStore } from "./store.ts";
 // The gateway registers a plugin more than once (metadata passes, config reloads), and a reload
 // imports this module afresh: one store, gateway identity and limiter per state directory, kept on
 // globalThis, keep a single lock, a single in-memory copy of the state, and the failures counted so
-// far (a config reload must not reset the limits).
+// far (a config reload must not reset the limits). The key names the shape (`.v2`: the identity joined it).
 type Kept = { store: PairingStore; identity: GatewayIdentity; limiter: FailureLimiter };
 const kept = ((globalThis as Record<symbol, unknown>)[Symbol.for("ocmap-pairing.shared.v2")] ??= new Map<
   string,
