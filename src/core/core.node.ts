@@ -95,8 +95,11 @@ export function createCore(o: CoreOptions): OcmapCore {
         };
         try {
           input.onStep("saving");
-          await ks.saveIdentity(identity);
-          await ks.saveTrust(trust); // written (and read back) before success is reported
+          // Both written (and read back) before success is reported; two entries, so side by side, and both
+          // settled before a failure wipes them (no write may land after the wipe).
+          const saved = await Promise.allSettled([ks.saveIdentity(identity), ks.saveTrust(trust)]);
+          const failed = saved.find((result) => result.status === "rejected");
+          if (failed) throw failed.reason;
           if (signal.aborted) throw new ClientError("INTERNAL");
         } catch (err) {
           r.session.close();
