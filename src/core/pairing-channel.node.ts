@@ -18,10 +18,7 @@ export interface PairingChannel {
   trust(): TlsTrust | undefined;
 }
 
-export function openPairingChannel(
-  httpBase: string,
-  o: { timeoutMs: number; signal?: AbortSignal },
-): PairingChannel {
+export function openPairingChannel(httpBase: string, o: { timeoutMs: number; signal?: AbortSignal }): PairingChannel {
   const overTls = httpBase.startsWith("https:");
   let trust: TlsTrust | undefined = overTls ? { kind: "ca" } : undefined;
   let locked = false;
