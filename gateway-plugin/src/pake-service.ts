@@ -65,10 +65,10 @@ export class PakePairing {
       }
       const now = this.core.deps.now();
       session.stage = "confirmed"; // at once: a concurrent replay of this tag finds the session past /start
-      // The attempt proved the code: it no longer counts toward the lock.
+      // The attempt stays counted even though it proved the code: a PAKE relayed by a TLS man in the middle proves
+      // it too, and its client then refuses the grant's pin. The exchange gives it back as it spends the code.
       const code = await commitChange(this.core.store, this.core.deps.log, (state) => {
         const record = state.codes.find((candidate) => candidate.codeId === session.codeId)!;
-        record.failures = Math.max(0, record.failures - 1);
         audit(state, { atMs: now, type: "code.redeemed", codeId: record.codeId, remoteAddress: address });
         return record;
       }).catch((err) => {
@@ -113,6 +113,7 @@ export class PakePairing {
         if (requestId && !(await this.core.deps.approve(requestId, code.scopes)))
           throw fail("CODE_INVALID", "approval refused by the gateway");
         recordExchange(state, code, device, description, now);
+        code.failures = Math.max(0, code.failures - 1); // the attempt counted at /start succeeded: not a failure
         audit(state, {
           atMs: now,
           type: "code.exchanged",

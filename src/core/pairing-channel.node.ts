@@ -18,12 +18,9 @@ export interface PairingChannel {
   trust(): TlsTrust | undefined;
 }
 
-export function openPairingChannel(
-  httpBase: string,
-  o: { timeoutMs: number; signal?: AbortSignal; ca?: string | Buffer },
-): PairingChannel {
+export function openPairingChannel(httpBase: string, o: { timeoutMs: number; signal?: AbortSignal }): PairingChannel {
   const overTls = httpBase.startsWith("https:");
-  let trust: TlsTrust | undefined = overTls ? { kind: "ca", ...(o.ca ? { ca: o.ca } : {}) } : undefined;
+  let trust: TlsTrust | undefined = overTls ? { kind: "ca" } : undefined;
   let locked = false;
   const seenPins = new Set<TlsPin>();
 

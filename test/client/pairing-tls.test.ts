@@ -2,7 +2,7 @@
 // gateway + plugin, real keychain): the PAKE authenticates the certificate, every later connection is pinned,
 // a renewed certificate is accepted through the identity key's signature, and a TLS man in the middle is
 // refused at pairing and at reconnect with the trust kept.
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gatewayFingerprint } from "@ocmap/protocol/gateway-identity";
@@ -13,7 +13,6 @@ import { spkiPinOfPem } from "../../src/core/tls-pin.node.ts";
 import { newKeychainService, runCli } from "../harness/cli.ts";
 import { startGateway, type Gateway } from "../harness/gateway.ts";
 import { startTlsMitm } from "../harness/tls-mitm.ts";
-import { readFileSync } from "node:fs";
 
 let g: Gateway;
 const views: CoreView[] = [];
@@ -113,7 +112,7 @@ describe("pairing v2 over the gateway's own certificate (real gateway and keycha
     }
   });
 
-  it("a TLS man in the middle at pairing is refused: no connect, no device approved", async () => {
+  it("a TLS man in the middle at pairing is refused: no connect, no device approved, the attempt counted", async () => {
     const c = await newCode();
     const devicesBefore = await deviceIds();
     const mitm = await startTlsMitm(g.port);
@@ -134,6 +133,8 @@ describe("pairing v2 over the gateway's own certificate (real gateway and keycha
       expect(await deviceIds()).toEqual(devicesBefore);
       const list = await g.call("pairing.list", {});
       expect(list.events.some((e: any) => e.type === "code.redeemed" && e.codeId === c.codeId)).toBe(true);
+      const state = JSON.parse(readFileSync(join(g.stateDir, "plugins/ocmap-pairing/state.json"), "utf8"));
+      expect(state.codes.find((code: any) => code.codeId === c.codeId).failures).toBe(1); // counted against the code
     } finally {
       await mitm.close();
     }

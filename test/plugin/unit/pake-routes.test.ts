@@ -55,14 +55,14 @@ describe("v2 routes (real service and store, fake gateway SDK, fake JSON disk)",
     expect(granted.grant).toMatchObject({ codeId: created.codeId, bootstrapToken: fake.issuedTokens[0] });
   });
 
-  it("/start counts the attempt at once; a valid /confirm gives it back", async () => {
+  it("/start counts the attempt at once; a valid /confirm keeps it counted (only the exchange spends the code)", async () => {
     const { service, created, codeRecord } = await withCode();
     const pake = clientPake(created.code.replace("-", ""));
     const started = await service.v2.start(body(pake.request), ADDRESS);
     expect(codeRecord().failures).toBe(1);
     const { confirm } = pake.finish(started);
     await service.v2.confirm(body({ sessionId: started.sessionId, confirm }), ADDRESS);
-    expect(codeRecord().failures).toBe(0);
+    expect(codeRecord().failures).toBe(1);
     // The same confirmation again (a replay): the session is past that stage.
     const replay = await failure(service.v2.confirm(body({ sessionId: started.sessionId, confirm }), ADDRESS));
     expect({ code: replay.code, reason: replay.reason }).toEqual({
@@ -112,7 +112,7 @@ describe("v2 routes (real service and store, fake gateway SDK, fake JSON disk)",
       const error = await failure(service.v2.exchange(body(exchangeBody({ ...base, macOver })), ADDRESS));
       expect({ code: error.code, reason: error.reason }).toEqual({ code: "CODE_INVALID", reason: "bad exchange mac" });
     }
-    expect(codeRecord().failures).toBe(2);
+    expect(codeRecord().failures).toBe(3); // the session's own attempt (counted until it exchanges) and the two MACs
     expect(fake.approved).toEqual([]);
     await expect(service.v2.exchange(body(exchangeBody(base)), ADDRESS)).resolves.toMatchObject({ ok: true });
   });
