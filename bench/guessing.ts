@@ -12,13 +12,13 @@ import { pakeGrant, post } from "../test/harness/wire-pairing.ts";
 import type { Row } from "./lib/row.ts";
 import { fmt, summarize } from "./lib/stats.ts";
 
-export async function benchGuessing(g: Gateway, total = 200, addresses = 8, concurrency = 8): Promise<Row[]> {
-  const admin = await g.admin();
+export async function benchGuessing(gateway: Gateway, total = 200, addresses = 8, concurrency = 8): Promise<Row[]> {
+  const admin = await gateway.admin();
   const health = async () => {
-    const t = performance.now();
-    const r = await admin.request("health", {});
-    if (!r.ok) throw new Error("health failed");
-    return performance.now() - t;
+    const startedAt = performance.now();
+    const reply = await admin.request("health", {});
+    if (!reply.ok) throw new Error("health failed");
+    return performance.now() - startedAt;
   };
   const before: number[] = [];
   for (let i = 0; i < 30; i++) before.push(await health());
@@ -27,17 +27,22 @@ export async function benchGuessing(g: Gateway, total = 200, addresses = 8, conc
   let next = 0;
   const worker = async () => {
     while (next < total) {
-      const i = next++;
-      const localAddress = `127.0.0.${10 + (i % addresses)}`;
+      const attempt = next++;
+      const localAddress = `127.0.0.${10 + (attempt % addresses)}`;
       const pake = clientPake(codeFromRandom(randomBytes(5)));
-      let r = await post(g, "/ocmap-pairing/v2/start", pake.request, { localAddress });
-      if (r.status === 200) {
-        const { confirm } = pake.finish(r.body);
-        r = await post(g, "/ocmap-pairing/v2/confirm", { sessionId: r.body.sessionId, confirm }, { localAddress });
+      let reply = await post(gateway, "/ocmap-pairing/v2/start", pake.request, { localAddress });
+      if (reply.status === 200) {
+        const { confirm } = pake.finish(reply.body);
+        reply = await post(
+          gateway,
+          "/ocmap-pairing/v2/confirm",
+          { sessionId: reply.body.sessionId, confirm },
+          { localAddress },
+        );
       }
-      if (r.status === 200) outcome.ok++;
-      else if (r.body?.error?.code === "RATE_LIMITED") outcome.limited++;
-      else if (r.body?.error?.code === "CODE_INVALID") outcome.invalid++;
+      if (reply.status === 200) outcome.ok++;
+      else if (reply.body?.error?.code === "RATE_LIMITED") outcome.limited++;
+      else if (reply.body?.error?.code === "CODE_INVALID") outcome.invalid++;
       else outcome.other++;
     }
   };
@@ -46,22 +51,22 @@ export async function benchGuessing(g: Gateway, total = 200, addresses = 8, conc
   const prober = (async () => {
     while (bursting) during.push(await health());
   })();
-  const t = performance.now();
+  const burstStartedAt = performance.now();
   await Promise.all(Array.from({ length: concurrency }, worker));
-  const burstMs = performance.now() - t;
+  const burstMs = performance.now() - burstStartedAt;
   bursting = false;
   await prober;
 
-  const paused = (await g.call("pairing.list", {})).pausedUntilMs;
-  const fresh = await g.call("pairing.createCode", {}); // an operator lifts the gateway-wide pause
-  const resumed = await pakeGrant(g, fresh.code, { localAddress: "127.0.0.99" }).then(
+  const paused = (await gateway.call("pairing.list", {})).pausedUntilMs;
+  const fresh = await gateway.call("pairing.createCode", {}); // an operator lifts the gateway-wide pause
+  const resumed = await pakeGrant(gateway, fresh.code, { localAddress: "127.0.0.99" }).then(
     () => true,
     () => false,
   );
   admin.close();
 
-  const b = summarize(before);
-  const d = summarize(during);
+  const beforeStats = summarize(before);
+  const duringStats = summarize(during);
   return [
     {
       measure:
@@ -79,9 +84,9 @@ export async function benchGuessing(g: Gateway, total = 200, addresses = 8, conc
     },
     {
       measure: "Gateway `health` latency during the burst",
-      value: fmt(d, "ms"),
-      reference: `before the burst ${fmt(b, "ms")}`,
-      ratio: d.median / b.median,
+      value: fmt(duringStats, "ms"),
+      reference: `before the burst ${fmt(beforeStats, "ms")}`,
+      ratio: duringStats.median / beforeStats.median,
       how: "health requests back to back on an operator's open socket, during the burst vs 30 before it",
     },
   ];

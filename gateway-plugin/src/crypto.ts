@@ -13,27 +13,27 @@ export function hmacHex(key: Buffer, text: string): string {
   return createHmac("sha256", key).update(text, "utf8").digest("hex");
 }
 
-export function sameHex(a: string, b: string): boolean {
-  const x = Buffer.from(a, "hex");
-  const y = Buffer.from(b, "hex");
-  return x.length === y.length && timingSafeEqual(x, y);
+export function sameHex(leftHex: string, rightHex: string): boolean {
+  const leftBytes = Buffer.from(leftHex, "hex");
+  const rightBytes = Buffer.from(rightHex, "hex");
+  return leftBytes.length === rightBytes.length && timingSafeEqual(leftBytes, rightBytes);
 }
 
 /** AES-256-GCM under a key derived from the install secret, so the state file alone reveals no token. */
 export function seal(secret: Buffer, plain: string): string {
   const key = createHmac("sha256", secret).update("ocmap-pairing/seal-v1").digest();
   const iv = randomBytes(12);
-  const c = createCipheriv("aes-256-gcm", key, iv);
-  const ct = Buffer.concat([c.update(plain, "utf8"), c.final()]);
-  return [iv, c.getAuthTag(), ct].map((b) => b.toString("base64url")).join(".");
+  const cipher = createCipheriv("aes-256-gcm", key, iv);
+  const ct = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
+  return [iv, cipher.getAuthTag(), ct].map((b) => b.toString("base64url")).join(".");
 }
 
 export function unseal(secret: Buffer, sealed: string): string {
   const key = createHmac("sha256", secret).update("ocmap-pairing/seal-v1").digest();
   const [iv, tag, ct] = sealed.split(".").map((p) => Buffer.from(p, "base64url"));
-  const d = createDecipheriv("aes-256-gcm", key, iv!);
-  d.setAuthTag(tag!);
-  return Buffer.concat([d.update(ct!), d.final()]).toString("utf8");
+  const decipher = createDecipheriv("aes-256-gcm", key, iv!);
+  decipher.setAuthTag(tag!);
+  return Buffer.concat([decipher.update(ct!), decipher.final()]).toString("utf8");
 }
 
 const ED25519_SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");

@@ -59,27 +59,29 @@ export function registerPairingMethods(api: Api, service: PairingService, hooks:
   ) =>
     api.registerGatewayMethod(
       name,
-      async (a) => {
-        hooks.sawContext(a.context);
+      async (handlerArgs) => {
+        hooks.sawContext(handlerArgs.context);
         let result: unknown;
         try {
-          result = await run(a);
+          result = await run(handlerArgs);
         } catch (err) {
-          const e = err instanceof PairingError ? err : fail("INVALID_REQUEST", (err as Error).message);
+          const pairingError = err instanceof PairingError ? err : fail("INVALID_REQUEST", (err as Error).message);
           const wireMessage =
-            err instanceof PairingError && e.code === "INVALID_REQUEST" ? `${e.message} (${e.reason})` : e.message;
-          a.respond(
+            err instanceof PairingError && pairingError.code === "INVALID_REQUEST"
+              ? `${pairingError.message} (${pairingError.reason})`
+              : pairingError.message;
+          handlerArgs.respond(
             false,
             undefined,
-            errorShape(ErrorCodes[WIRE_CODE[e.code]], wireMessage, {
-              details: { code: e.code },
-              ...(e.retryAfterMs ? { retryable: true, retryAfterMs: e.retryAfterMs } : {}),
+            errorShape(ErrorCodes[WIRE_CODE[pairingError.code]], wireMessage, {
+              details: { code: pairingError.code },
+              ...(pairingError.retryAfterMs ? { retryable: true, retryAfterMs: pairingError.retryAfterMs } : {}),
             }),
           );
           return;
         }
-        a.respond(true, result);
-        await after?.(a, result).catch((err) =>
+        handlerArgs.respond(true, result);
+        await after?.(handlerArgs, result).catch((err) =>
           hooks.log.warn(`ocmap-pairing: ${name} follow-up failed: ${(err as Error).message}`),
         );
       },
@@ -104,8 +106,9 @@ export function registerPairingMethods(api: Api, service: PairingService, hooks:
     const { deviceId, reason } = parseRevokeDeviceParams(params);
     return service.revokeDevice(deviceId, "operator", reason, async () => {
       // The caller's own authority: the gateway's ownership rules still decide.
-      const r = await dispatchGatewayMethod("device.pair.remove", { deviceId });
-      if (!r.ok) throw new PairingError("INVALID_REQUEST", `the gateway refused: ${r.error?.code ?? "unknown"}`);
+      const removal = await dispatchGatewayMethod("device.pair.remove", { deviceId });
+      if (!removal.ok)
+        throw new PairingError("INVALID_REQUEST", `the gateway refused: ${removal.error?.code ?? "unknown"}`);
     });
   });
 
@@ -116,21 +119,21 @@ export function registerPairingMethods(api: Api, service: PairingService, hooks:
   method(
     "pairing.forgetSelf",
     "operator.read",
-    async (a) => {
-      parseNoParams(a.params);
-      const deviceId = a.client?.connect?.device?.id;
+    async (handlerArgs) => {
+      parseNoParams(handlerArgs.params);
+      const deviceId = handlerArgs.client?.connect?.device?.id;
       if (!deviceId || !service.isActiveDevice(deviceId))
         throw fail("INVALID_REQUEST", "caller is not a device paired through a code");
       const session = await hooks.openRemovalSession().catch((err) => {
         hooks.log.warn(`ocmap-pairing: forgetSelf unavailable: ${(err as Error).message}`);
         throw fail("FORGET_UNAVAILABLE", (err as Error).message);
       });
-      removals.set(a, session);
+      removals.set(handlerArgs, session);
       return { deviceId, revokedAtMs: Date.now() };
     },
     // After the answer: the removal closes the caller's own socket.
-    async (a, result: { deviceId: string }) => {
-      const session = removals.get(a)!;
+    async (handlerArgs, result: { deviceId: string }) => {
+      const session = removals.get(handlerArgs)!;
       try {
         await service.revokeDevice(result.deviceId, "self", undefined, () => session.remove(result.deviceId));
       } catch (err) {

@@ -42,17 +42,18 @@ export function registerPairingRoutes(
           res.setHeader("Content-Type", "application/json; charset=utf-8");
           res.end(JSON.stringify(result));
         } catch (err) {
-          const e = err instanceof PairingError ? err : fail("INVALID_REQUEST");
+          const pairingError = err instanceof PairingError ? err : fail("INVALID_REQUEST");
           const error = {
-            code: e.code,
-            message: e.message,
-            ...(e.retryAfterMs ? { retryAfterMs: e.retryAfterMs } : {}),
+            code: pairingError.code,
+            message: pairingError.message,
+            ...(pairingError.retryAfterMs ? { retryAfterMs: pairingError.retryAfterMs } : {}),
           };
-          if (e.retryAfterMs) res.setHeader("Retry-After", String(Math.ceil(e.retryAfterMs / 1000)));
+          if (pairingError.retryAfterMs)
+            res.setHeader("Retry-After", String(Math.ceil(pairingError.retryAfterMs / 1000)));
           await sendHttpRequestRejection(
             req,
             res,
-            e.status,
+            pairingError.status,
             JSON.stringify({ ok: false, error }),
             "application/json; charset=utf-8",
           );

@@ -44,24 +44,27 @@ export class FailureLimiter {
 
   check(address: string, now: number): LimitVerdict {
     const { maxGlobal, globalWindowMs, maxPerAddress, addressWindowMs } = this.limits;
-    const g = this.global.check(now, maxGlobal, globalWindowMs);
-    const a = this.perAddress.get(limitKey(address))?.check(now, maxPerAddress, addressWindowMs) ?? {
+    const globalVerdict = this.global.check(now, maxGlobal, globalWindowMs);
+    const addressVerdict = this.perAddress.get(limitKey(address))?.check(now, maxPerAddress, addressWindowMs) ?? {
       limited: false,
       retryAfterMs: 0,
     };
-    return { limited: g.limited || a.limited, retryAfterMs: Math.max(g.retryAfterMs, a.retryAfterMs) };
+    return {
+      limited: globalVerdict.limited || addressVerdict.limited,
+      retryAfterMs: Math.max(globalVerdict.retryAfterMs, addressVerdict.retryAfterMs),
+    };
   }
 
   fail(address: string, now: number) {
     this.global.add(now);
     const key = limitKey(address);
-    let w = this.perAddress.get(key);
-    if (!w) {
+    let addressWindow = this.perAddress.get(key);
+    if (!addressWindow) {
       if (this.perAddress.size > 10_000) this.perAddress.clear(); // bounded memory under address spraying
-      w = new Window();
-      this.perAddress.set(key, w);
+      addressWindow = new Window();
+      this.perAddress.set(key, addressWindow);
     }
-    w.add(now);
+    addressWindow.add(now);
   }
 
   /** An operator creating a code lifts the gateway-wide pause (an attacker cannot). */
@@ -70,8 +73,8 @@ export class FailureLimiter {
   }
 
   pausedUntil(now: number): number | undefined {
-    const v = this.global.check(now, this.limits.maxGlobal, this.limits.globalWindowMs);
-    return v.limited ? now + v.retryAfterMs : undefined;
+    const verdict = this.global.check(now, this.limits.maxGlobal, this.limits.globalWindowMs);
+    return verdict.limited ? now + verdict.retryAfterMs : undefined;
   }
 }
 
@@ -89,8 +92,10 @@ function expandIPv6(address: string): string[] {
   let text = address.toLowerCase();
   const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
   if (dotted) {
-    const [a, b, c, d] = dotted[1]!.split(".").map(Number) as [number, number, number, number];
-    text = text.slice(0, -dotted[1]!.length) + `${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+    const [octet1, octet2, octet3, octet4] = dotted[1]!.split(".").map(Number) as [number, number, number, number];
+    text =
+      text.slice(0, -dotted[1]!.length) +
+      `${((octet1 << 8) | octet2).toString(16)}:${((octet3 << 8) | octet4).toString(16)}`;
   }
   const [head, tail] = text.includes("::") ? text.split("::") : [text, undefined];
   const left = head ? head.split(":") : [];

@@ -19,14 +19,14 @@ export function assertPlausibleRequest(req: IncomingMessage): void {
 /** The parsed JSON body (after assertPlausibleRequest); a bad body is INVALID_REQUEST. */
 export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   // 5 s like the SDK's own pre-auth profile: a stalled unauthenticated body must not hold a socket long.
-  const r = await readJsonBodyWithLimit(req, {
+  const bodyResult = await readJsonBodyWithLimit(req, {
     maxBytes: MAX_BODY_BYTES,
     timeoutMs: 5_000,
     destroyOnLimit: false,
     emptyObjectOnEmpty: false,
   });
-  if (!r.ok) throw fail("INVALID_REQUEST", `body: ${r.code}`);
-  return r.value;
+  if (!bodyResult.ok) throw fail("INVALID_REQUEST", `body: ${bodyResult.code}`);
+  return bodyResult.value;
 }
 
 /**

@@ -28,22 +28,22 @@ const resFrame = fc.record(
 );
 
 /** What the gateway's frame shapes allow, written out independently of the guards. */
-function isValidFrame(v: any): boolean {
-  if (!v || typeof v !== "object" || Array.isArray(v)) return false;
+function isValidFrame(frame: any): boolean {
+  if (!frame || typeof frame !== "object" || Array.isArray(frame)) return false;
   const nonEmptyString = (x: unknown) => typeof x === "string" && x.length > 0;
   const count = (x: unknown) => x === undefined || (typeof x === "number" && Number.isInteger(x) && x >= 0);
-  if (v.type === "event") return nonEmptyString(v.event) && count(v.seq);
-  if (v.type !== "res" || !nonEmptyString(v.id) || typeof v.ok !== "boolean") return false;
-  const e = v.error;
-  if (e === undefined) return true;
+  if (frame.type === "event") return nonEmptyString(frame.event) && count(frame.seq);
+  if (frame.type !== "res" || !nonEmptyString(frame.id) || typeof frame.ok !== "boolean") return false;
+  const frameError = frame.error;
+  if (frameError === undefined) return true;
   return (
-    !!e &&
-    typeof e === "object" &&
-    !Array.isArray(e) &&
-    nonEmptyString(e.code) &&
-    nonEmptyString(e.message) &&
-    (e.retryable === undefined || typeof e.retryable === "boolean") &&
-    count(e.retryAfterMs)
+    !!frameError &&
+    typeof frameError === "object" &&
+    !Array.isArray(frameError) &&
+    nonEmptyString(frameError.code) &&
+    nonEmptyString(frameError.message) &&
+    (frameError.retryable === undefined || typeof frameError.retryable === "boolean") &&
+    count(frameError.retryAfterMs)
   );
 }
 
@@ -54,8 +54,8 @@ describe("decodeFrame: properties", () => {
         fc.oneof(anyString, fc.uint8Array({ maxLength: 512 })),
         fc.integer({ min: 0, max: 4096 }),
         (data, max) => {
-          const r = decodeFrame(data, max);
-          if (!r.ok) expect(["too-large", "not-json", "not-a-frame"]).toContain(r.reason);
+          const decoded = decodeFrame(data, max);
+          if (!decoded.ok) expect(["too-large", "not-json", "not-a-frame"]).toContain(decoded.reason);
         },
       ),
       { numRuns: 5000 },
@@ -70,10 +70,10 @@ describe("decodeFrame: properties", () => {
           eventFrame.map((f) => JSON.stringify(f)),
         ),
         fc.integer({ min: 0, max: 300 }),
-        (s, max) => {
-          const r = decodeFrame(s, max);
-          expect(!r.ok && r.reason === "too-large").toBe(utf8Length(s) > max);
-          const bytes = new TextEncoder().encode(s);
+        (text, max) => {
+          const decoded = decodeFrame(text, max);
+          expect(!decoded.ok && decoded.reason === "too-large").toBe(utf8Length(text) > max);
+          const bytes = new TextEncoder().encode(text);
           const rb = decodeFrame(bytes, max);
           expect(!rb.ok && rb.reason === "too-large").toBe(bytes.byteLength > max);
         },
@@ -87,38 +87,41 @@ describe("decodeFrame: properties", () => {
       fc.property(fc.oneof(eventFrame, resFrame), (frame) => {
         const text = JSON.stringify(frame);
         for (const data of [text, new TextEncoder().encode(text)]) {
-          const r = decodeFrame(data);
-          expect(r.ok).toBe(true);
-          if (r.ok) expect(r.frame).toEqual(JSON.parse(text));
+          const decoded = decodeFrame(data);
+          expect(decoded.ok).toBe(true);
+          if (decoded.ok) expect(decoded.frame).toEqual(JSON.parse(text));
         }
       }),
       { numRuns: 3000 },
     );
   });
 
-  it("lets through only event and res frames: requests, other types, arrays and malformed shapes are not-a-frame", () => {
-    const frameLike = fc.record(
-      {
-        type: fc.oneof(fc.constantFrom("event", "res", "req", "hello", "EVENT", ""), fc.jsonValue()),
-        event: fc.oneof(nonEmpty, fc.constantFrom("", "  "), fc.jsonValue()),
-        id: fc.oneof(nonEmpty, fc.constant(""), fc.jsonValue()),
-        ok: fc.oneof(fc.boolean(), fc.jsonValue()),
-        seq: fc.oneof(fc.nat(), fc.integer({ min: -5, max: -1 }), fc.double(), fc.jsonValue()),
-        error: fc.oneof(errorShape, fc.jsonValue()),
-        method: fc.string(),
-      },
-      { requiredKeys: [] },
-    );
-    fc.assert(
-      fc.property(fc.oneof(frameLike, fc.jsonValue()), (value) => {
-        const r = decodeFrame(JSON.stringify(value) ?? "undefined");
-        expect(r.ok).toBe(isValidFrame(JSON.parse(JSON.stringify(value) ?? "null")));
-        if (r.ok) expect(["event", "res"]).toContain(r.frame.type);
-        else expect(["not-a-frame", "not-json"]).toContain(r.reason);
-      }),
-      { numRuns: 5000 },
-    );
-  });
+  it(
+    "lets through only event and res frames: " + "requests, other types, arrays and malformed shapes are not-a-frame",
+    () => {
+      const frameLike = fc.record(
+        {
+          type: fc.oneof(fc.constantFrom("event", "res", "req", "hello", "EVENT", ""), fc.jsonValue()),
+          event: fc.oneof(nonEmpty, fc.constantFrom("", "  "), fc.jsonValue()),
+          id: fc.oneof(nonEmpty, fc.constant(""), fc.jsonValue()),
+          ok: fc.oneof(fc.boolean(), fc.jsonValue()),
+          seq: fc.oneof(fc.nat(), fc.integer({ min: -5, max: -1 }), fc.double(), fc.jsonValue()),
+          error: fc.oneof(errorShape, fc.jsonValue()),
+          method: fc.string(),
+        },
+        { requiredKeys: [] },
+      );
+      fc.assert(
+        fc.property(fc.oneof(frameLike, fc.jsonValue()), (value) => {
+          const decoded = decodeFrame(JSON.stringify(value) ?? "undefined");
+          expect(decoded.ok).toBe(isValidFrame(JSON.parse(JSON.stringify(value) ?? "null")));
+          if (decoded.ok) expect(["event", "res"]).toContain(decoded.frame.type);
+          else expect(["not-a-frame", "not-json"]).toContain(decoded.reason);
+        }),
+        { numRuns: 5000 },
+      );
+    },
+  );
 
   it("rejects bytes that are not UTF-8 as not-json instead of decoding them loosely", () => {
     fc.assert(
@@ -129,8 +132,8 @@ describe("decodeFrame: properties", () => {
           const text = new TextEncoder().encode(
             JSON.stringify({ type: "event", event: "tick", payload: "x".repeat(20) }),
           );
-          const i = Math.min(at + 30, text.length - 2);
-          const bytes = new Uint8Array([...text.slice(0, i), ...bad, ...text.slice(i)]);
+          const cutAt = Math.min(at + 30, text.length - 2);
+          const bytes = new Uint8Array([...text.slice(0, cutAt), ...bad, ...text.slice(cutAt)]);
           expect(decodeFrame(bytes)).toEqual({ ok: false, reason: "not-json" });
         },
       ),

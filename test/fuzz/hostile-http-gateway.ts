@@ -18,7 +18,7 @@ export const EXCHANGE = "/ocmap-pairing/v2/exchange";
 export const ROUTES = [START, "/ocmap-pairing/v2/confirm", EXCHANGE, "/ocmap-pairing/v2/abandon"];
 export const JSON_CT: [string, string] = ["Content-Type", "application/json"];
 
-export let g: Gateway;
+export let gateway: Gateway;
 export let live: { code: string; codeId: string };
 let baseline: { codes: unknown[]; devices: unknown[] };
 /** A well-formed /start for the live code (must never be read when the request is refused first). */
@@ -28,36 +28,36 @@ export let unknownStart: typeof liveStart;
 
 export function useHostileGateway() {
   beforeAll(async () => {
-    g = await startGateway({ pluginConfig: { maxFailuresPerAddress: 1000, maxFailuresGlobal: 1000 } });
-    live = await g.call("pairing.createCode", { label: "must survive the hostile suite" });
+    gateway = await startGateway({ pluginConfig: { maxFailuresPerAddress: 1000, maxFailuresGlobal: 1000 } });
+    live = await gateway.call("pairing.createCode", { label: "must survive the hostile suite" });
     liveStart = clientPake(live.code.replace("-", "")).request;
     unknownStart = clientPake(`${unusedDiscriminator([live.code])}000000`).request;
-    const list = await g.call("pairing.list", {});
+    const list = await gateway.call("pairing.list", {});
     baseline = { codes: list.codes, devices: list.devices };
   });
   afterAll(async () => {
-    await g?.dispose();
+    await gateway?.dispose();
   });
 }
 
-export function expectContractError(r: HttpReply | RawReply, status: number, code: string) {
-  expect(r.status, JSON.stringify(r.body)).toBe(status);
-  expect(r.body).toEqual({ ok: false, error: { code, message: expect.stringMatching(/^[A-Z].*\.$/) } });
-  expect(String(r.headers["content-type"])).toMatch(/^application\/json/);
+export function expectContractError(reply: HttpReply | RawReply, status: number, code: string) {
+  expect(reply.status, JSON.stringify(reply.body)).toBe(status);
+  expect(reply.body).toEqual({ ok: false, error: { code, message: expect.stringMatching(/^[A-Z].*\.$/) } });
+  expect(String(reply.headers["content-type"])).toMatch(/^application\/json/);
 }
 
 /** Node's own HTTP parser refused the request before any route ran: a bare 400, connection closed. */
-export function expectParserRejection(r: RawReply) {
-  expect(r.status).toBe(400);
-  expect(r.text).toBe("");
-  expect(r.headers.connection).toEqual(["close"]);
+export function expectParserRejection(reply: RawReply) {
+  expect(reply.status).toBe(400);
+  expect(reply.text).toBe("");
+  expect(reply.headers.connection).toEqual(["close"]);
 }
 
 /** Nothing was stored since `since`: the live code is untouched, no device, only failures audited. */
 export async function expectNothingStored(since: number) {
-  const state = JSON.parse(readFileSync(join(g.stateDir, "plugins/ocmap-pairing/state.json"), "utf8"));
+  const state = JSON.parse(readFileSync(join(gateway.stateDir, "plugins/ocmap-pairing/state.json"), "utf8"));
   expect(state.codes.find((c: any) => c.codeId === live.codeId).failures, "an attempt counted").toBe(0);
-  const list = await g.call("pairing.list", {});
+  const list = await gateway.call("pairing.list", {});
   expect(list.codes).toEqual(baseline.codes);
   expect(list.devices).toEqual(baseline.devices);
   const events = list.events.filter((e: any) => e.atMs >= since);
@@ -74,13 +74,13 @@ export const exchangeBody = (
 /** The last test of each suite: the gateway it hammered is the same process, healthy, and still pairs. */
 export function itStaysHealthy() {
   it("afterwards the gateway is the same process, healthy, logged no unexpected failure and still pairs", async () => {
-    expect(await g.call("health", {})).toBeTruthy();
-    const logs = g.logs();
+    expect(await gateway.call("health", {})).toBeTruthy();
+    const logs = gateway.logs();
     expect(logs.match(/http server listening/g)).toHaveLength(1); // never restarted
     expect(logs).not.toMatch(/ocmap-pairing: unexpected failure|Uncaught|unhandledRejection/i);
-    const list = await g.call("pairing.list", {});
+    const list = await gateway.call("pairing.list", {});
     expect(list.codes.find((c: any) => c.codeId === live.codeId)).toMatchObject({ status: "active" });
-    const granted = await pakeGrant(g, live.code);
+    const granted = await pakeGrant(gateway, live.code);
     expect(granted.grant.codeId).toBe(live.codeId);
   });
 }

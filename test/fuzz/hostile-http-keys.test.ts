@@ -11,7 +11,7 @@ import {
   expectContractError,
   expectNothingStored,
   expectParserRejection,
-  g,
+  gateway,
   itStaysHealthy,
   liveStart,
   unknownBody,
@@ -40,50 +40,51 @@ describe("unicode, duplicate keys and prototype pollution", () => {
 
   it("look-alikes of the live discriminator (fullwidth, homoglyph, invisible, NUL, bad UTF-8) fail", async () => {
     const since = Date.now();
-    const d = liveStart.discriminator;
-    const homoglyphs = d.replace(/[0ABCEHKMPTX]/g, (ch) => cyrillic[ch]!);
+    const discriminator = liveStart.discriminator;
+    const homoglyphs = discriminator.replace(/[0ABCEHKMPTX]/g, (ch) => cyrillic[ch]!);
     const variants = [
-      fullwidth(d),
-      homoglyphs !== d ? homoglyphs : `${d[0]}\u0301${d[1]}`, // or a combining accent
-      d[0] + "\u200b" + d[1],
-      "\u202e" + d,
-      d + "\u200f",
-      d[0] + "\ud800",
-      d + "\udfff",
-      d[0] + "\u0000",
-      /[A-Z]/.test(d) ? d.toLowerCase() : `${d} `,
+      fullwidth(discriminator),
+      // or a combining accent
+      homoglyphs !== discriminator ? homoglyphs : `${discriminator[0]}\u0301${discriminator[1]}`,
+      discriminator[0] + "\u200b" + discriminator[1],
+      "\u202e" + discriminator,
+      discriminator + "\u200f",
+      discriminator[0] + "\ud800",
+      discriminator + "\udfff",
+      discriminator[0] + "\u0000",
+      /[A-Z]/.test(discriminator) ? discriminator.toLowerCase() : `${discriminator} `,
     ];
-    for (const v of variants) {
-      expect(v).not.toBe(d);
-      expectContractError(await post(g, START, { ...liveStart, discriminator: v }), 400, "INVALID_REQUEST");
+    for (const variant of variants) {
+      expect(variant).not.toBe(discriminator);
+      expectContractError(await post(gateway, START, { ...liveStart, discriminator: variant }), 400, "INVALID_REQUEST");
     }
     // Invalid UTF-8 bytes inside the discriminator: decoded loosely by the body reader, then refused.
     const bytes = Buffer.concat([
       Buffer.from('{"discriminator":"'),
-      Buffer.from(d.slice(0, 1)),
+      Buffer.from(discriminator.slice(0, 1)),
       Buffer.from([0xff, 0xc0]),
       Buffer.from(`","sid":"${liveStart.sid}","share":"${liveStart.share}"}`),
     ]);
-    expectContractError(await post(g, START, null, { raw: bytes }), 400, "INVALID_REQUEST");
+    expectContractError(await post(gateway, START, null, { raw: bytes }), 400, "INVALID_REQUEST");
     await expectNothingStored(since);
   });
 
   it("duplicate keys: the last counts (as in JSON.parse): the live discriminator, then another", async () => {
     const since = Date.now();
     expectContractError(
-      await post(g, START, null, {
+      await post(gateway, START, null, {
         raw: `{"discriminator":"${liveStart.discriminator}",${JSON.stringify(unknownStart).slice(1)}`,
       }),
       403,
       "CODE_INVALID",
     );
     expectContractError(
-      await post(g, START, null, { raw: `${JSON.stringify(liveStart).slice(0, -1)},"discriminator":{"x":1}}` }),
+      await post(gateway, START, null, { raw: `${JSON.stringify(liveStart).slice(0, -1)},"discriminator":{"x":1}}` }),
       400,
       "INVALID_REQUEST",
     );
     const dupDevice = exchangeBody("no-such-session").replace('"device":', '"device":{"id":1},"device":');
-    expectContractError(await post(g, EXCHANGE, null, { raw: dupDevice }), 403, "CODE_INVALID");
+    expectContractError(await post(gateway, EXCHANGE, null, { raw: dupDevice }), 403, "CODE_INVALID");
     await expectNothingStored(since);
   });
 
@@ -100,9 +101,10 @@ describe("unicode, duplicate keys and prototype pollution", () => {
         exchangeBody("no-such-session").replace('{"sessionId"', '{"constructor":{"prototype":{"ok":true}},"sessionId"'),
       ],
     ];
-    for (const [path, raw] of cases) expectContractError(await post(g, path!, null, { raw }), 400, "INVALID_REQUEST");
+    for (const [path, raw] of cases)
+      expectContractError(await post(gateway, path!, null, { raw }), 400, "INVALID_REQUEST");
     // Had anything reached Object.prototype in the gateway, a plain unknown code would behave differently.
-    expectContractError(await post(g, START, unknownStart), 403, "CODE_INVALID");
+    expectContractError(await post(gateway, START, unknownStart), 403, "CODE_INVALID");
     await expectNothingStored(since);
   });
 });
@@ -119,7 +121,7 @@ describe("repeated headers", () => {
   it("two Content-Type headers: the first counts, as Node reads it", async () => {
     const since = Date.now();
     const twice = (a: string, b: string) =>
-      rawHttp(g.port, [
+      rawHttp(gateway.port, [
         head("POST", START, [
           ["Content-Type", a],
           ["Content-Type", b],
@@ -160,7 +162,7 @@ describe("repeated headers", () => {
     "%s → refused by Node's parser before any route runs",
     async (_name, headers) => {
       const since = Date.now();
-      expectParserRejection(await rawHttp(g.port, [head("POST", START, [JSON_CT, ...headers]), body]));
+      expectParserRejection(await rawHttp(gateway.port, [head("POST", START, [JSON_CT, ...headers]), body]));
       await expectNothingStored(since);
     },
   );

@@ -11,7 +11,7 @@ import {
   expectContractError,
   expectNothingStored,
   expectParserRejection,
-  g,
+  gateway,
   itStaysHealthy,
   liveStart,
   unknownBody,
@@ -27,7 +27,7 @@ describe("methods and content types", () => {
     const since = Date.now();
     for (const path of ROUTES)
       expectContractError(
-        await post(g, path, null, { method, raw: JSON.stringify(liveStart) }),
+        await post(gateway, path, null, { method, raw: JSON.stringify(liveStart) }),
         400,
         "INVALID_REQUEST",
       );
@@ -37,9 +37,9 @@ describe("methods and content types", () => {
   it("HEAD → 400 with no body (HEAD never carries one)", async () => {
     const since = Date.now();
     for (const path of ROUTES) {
-      const r = await post(g, path, null, { method: "HEAD", raw: "" });
-      expect(r.status).toBe(400);
-      expect(r.body).toBe("");
+      const reply = await post(gateway, path, null, { method: "HEAD", raw: "" });
+      expect(reply.status).toBe(400);
+      expect(reply.body).toBe("");
     }
     await expectNothingStored(since);
   });
@@ -60,7 +60,11 @@ describe("methods and content types", () => {
       template === "UTF16LE"
         ? Buffer.from(JSON.stringify(liveStart), "utf16le")
         : template.replace("LIVE", JSON.stringify(liveStart));
-    expectContractError(await post(g, START, null, { raw, headers: { "content-type": type } }), 400, "INVALID_REQUEST");
+    expectContractError(
+      await post(gateway, START, null, { raw, headers: { "content-type": type } }),
+      400,
+      "INVALID_REQUEST",
+    );
     await expectNothingStored(since);
   });
 
@@ -68,12 +72,12 @@ describe("methods and content types", () => {
     const since = Date.now();
     const body = unknownBody();
     expectContractError(
-      await rawHttp(g.port, [head("POST", START, [["Content-Length", body.length]]), body]),
+      await rawHttp(gateway.port, [head("POST", START, [["Content-Length", body.length]]), body]),
       400,
       "INVALID_REQUEST",
     );
     expectContractError(
-      await post(g, START, unknownStart, { headers: { "content-type": "application/json; charset=UTF-8" } }),
+      await post(gateway, START, unknownStart, { headers: { "content-type": "application/json; charset=UTF-8" } }),
       403,
       "CODE_INVALID",
     );
@@ -93,8 +97,8 @@ describe("sizes and shapes", () => {
   it("a body of exactly 4 KiB is read; one byte more is 400 INVALID_REQUEST", async () => {
     const since = Date.now();
     const at = (n: number) => unknownBody().padEnd(n, " ");
-    expectContractError(await post(g, START, null, { raw: at(4096) }), 403, "CODE_INVALID");
-    expectContractError(await post(g, START, null, { raw: at(4097) }), 400, "INVALID_REQUEST");
+    expectContractError(await post(gateway, START, null, { raw: at(4096) }), 403, "CODE_INVALID");
+    expectContractError(await post(gateway, START, null, { raw: at(4097) }), 400, "INVALID_REQUEST");
     await expectNothingStored(since);
   });
 
@@ -114,9 +118,9 @@ describe("sizes and shapes", () => {
     "%s → 400 INVALID_REQUEST without reading it all",
     async (_name, pieces) => {
       const since = Date.now();
-      const r = await rawHttp(g.port, pieces()); // no half-close: the answer must not wait for the rest
-      expectContractError(r, 400, "INVALID_REQUEST");
-      expect(r.ms).toBeLessThan(5_000);
+      const reply = await rawHttp(gateway.port, pieces()); // no half-close: the answer must not wait for the rest
+      expectContractError(reply, 400, "INVALID_REQUEST");
+      expect(reply.ms).toBeLessThan(5_000);
       await expectNothingStored(since);
     },
   );
@@ -126,8 +130,8 @@ describe("sizes and shapes", () => {
     const deepArray = (n: number) => "[".repeat(n) + "]".repeat(n);
     const deepObject = (n: number) => '{"code":'.repeat(n) + '"0"' + "}".repeat(n);
     for (const raw of [deepArray(10_000), deepObject(10_000), deepArray(2_000), deepObject(450)]) {
-      expectContractError(await post(g, START, null, { raw }), 400, "INVALID_REQUEST");
-      expectContractError(await post(g, EXCHANGE, null, { raw }), 400, "INVALID_REQUEST");
+      expectContractError(await post(gateway, START, null, { raw }), 400, "INVALID_REQUEST");
+      expectContractError(await post(gateway, EXCHANGE, null, { raw }), 400, "INVALID_REQUEST");
     }
     await expectNothingStored(since);
   });
@@ -135,16 +139,18 @@ describe("sizes and shapes", () => {
   it("a body with no length at all, or cut short by a half-close, is never read as a request body", async () => {
     const since = Date.now();
     // Node answers these itself (the bytes after the head are no request) or the plugin does, whichever is first.
-    const noLength = await rawHttp(g.port, [head("POST", START, [JSON_CT]), JSON.stringify(liveStart)], { end: true });
+    const noLength = await rawHttp(gateway.port, [head("POST", START, [JSON_CT]), JSON.stringify(liveStart)], {
+      end: true,
+    });
     const halfClosed = await rawHttp(
-      g.port,
+      gateway.port,
       [head("POST", START, [JSON_CT, ["Content-Length", 100]]), `{"discriminator":"${liveStart.discriminator}"`],
       { end: true },
     );
-    for (const r of [noLength, halfClosed]) {
-      expect(r.status).toBe(400);
-      if (r.text) expectContractError(r, 400, "INVALID_REQUEST");
-      else expectParserRejection(r);
+    for (const reply of [noLength, halfClosed]) {
+      expect(reply.status).toBe(400);
+      if (reply.text) expectContractError(reply, 400, "INVALID_REQUEST");
+      else expectParserRejection(reply);
     }
     await expectNothingStored(since);
   });
@@ -171,7 +177,7 @@ describe("sizes and shapes", () => {
       .replace("lower", /[A-Z]/.test(liveStart.discriminator) ? liveStart.discriminator.toLowerCase() : "ab")
       .replace("SID", liveStart.sid)
       .replace("SHARE", liveStart.share);
-    expectContractError(await post(g, START, null, { raw }), 400, "INVALID_REQUEST");
+    expectContractError(await post(gateway, START, null, { raw }), 400, "INVALID_REQUEST");
     await expectNothingStored(since);
   });
 
@@ -188,7 +194,7 @@ describe("sizes and shapes", () => {
       device === "RAW"
         ? exchangeBody("no-such-session").replace(/"signedAt":\d+/, '"signedAt":1e400')
         : exchangeBody("no-such-session", device);
-    expectContractError(await post(g, EXCHANGE, null, { raw }), 400, "INVALID_REQUEST");
+    expectContractError(await post(gateway, EXCHANGE, null, { raw }), 400, "INVALID_REQUEST");
     await expectNothingStored(since);
   });
 });

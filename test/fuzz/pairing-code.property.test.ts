@@ -11,9 +11,9 @@ const REASONS = ["CODE_EMPTY", "CODE_LENGTH", "CODE_SYMBOL", "CODE_CHECK"];
 function referenceValid(code: string): boolean {
   const digits = [...code].map((c) => CROCKFORD.indexOf(c)).reverse();
   if (digits.length !== 8 || digits.some((d) => d < 0)) return false;
-  const sum = digits.reduce((acc, d, i) => {
-    const v = i % 2 === 1 ? d * 2 : d;
-    return acc + Math.floor(v / 32) + (v % 32);
+  const sum = digits.reduce((acc, digit, index) => {
+    const weighted = index % 2 === 1 ? digit * 2 : digit;
+    return acc + Math.floor(weighted / 32) + (weighted % 32);
   }, 0);
   return sum % 32 === 0;
 }
@@ -31,10 +31,10 @@ describe("parsePairingCode: properties", () => {
     const messages = new Set<string>();
     fc.assert(
       fc.property(fc.oneof(anyText, fc.anything()), (input) => {
-        const r = parsePairingCode(input);
-        if (r.ok) return;
-        expect(REASONS).toContain(r.reason);
-        messages.add(r.message);
+        const parsed = parsePairingCode(input);
+        if (parsed.ok) return;
+        expect(REASONS).toContain(parsed.reason);
+        messages.add(parsed.message);
       }),
       { numRuns: 5000 },
     );
@@ -45,10 +45,10 @@ describe("parsePairingCode: properties", () => {
   it("accepts an 8-symbol string exactly when its check symbol is right (agrees with a reference Luhn mod 32)", () => {
     fc.assert(
       fc.property(fc.array(symbol, { minLength: 8, maxLength: 8 }), (syms) => {
-        const s = syms.join("");
-        const r = parsePairingCode(s);
-        expect(r.ok).toBe(referenceValid(s));
-        if (!r.ok) expect(r.reason).toBe("CODE_CHECK");
+        const text = syms.join("");
+        const parsed = parsePairingCode(text);
+        expect(parsed.ok).toBe(referenceValid(text));
+        if (!parsed.ok) expect(parsed.reason).toBe("CODE_CHECK");
       }),
       { numRuns: 5000 },
     );
@@ -57,12 +57,12 @@ describe("parsePairingCode: properties", () => {
   it("whatever it accepts is 8 Crockford symbols that pass the check, shown XXXX-XXXX", () => {
     fc.assert(
       fc.property(fc.oneof(anyText, canonical), (input) => {
-        const r = parsePairingCode(input);
-        if (!r.ok) return;
-        expect(r.code).toMatch(/^[0-9A-HJKMNP-TV-Z]{8}$/);
-        expect(referenceValid(r.code)).toBe(true);
-        expect(r.display).toBe(`${r.code.slice(0, 4)}-${r.code.slice(4)}`);
-        expect(parsePairingCode(r.display)).toEqual(r);
+        const parsed = parsePairingCode(input);
+        if (!parsed.ok) return;
+        expect(parsed.code).toMatch(/^[0-9A-HJKMNP-TV-Z]{8}$/);
+        expect(referenceValid(parsed.code)).toBe(true);
+        expect(parsed.display).toBe(`${parsed.code.slice(0, 4)}-${parsed.code.slice(4)}`);
+        expect(parsePairingCode(parsed.display)).toEqual(parsed);
       }),
       { numRuns: 3000 },
     );
@@ -79,14 +79,14 @@ describe("parsePairingCode: properties", () => {
         .map(
           ([lower, seps, pick]) =>
             [...code]
-              .map((c, i) => {
+              .map((char, index) => {
                 const alts =
-                  c === "0"
+                  char === "0"
                     ? ["0", "O", "o"]
-                    : c === "1"
+                    : char === "1"
                       ? ["1", "I", "i", "L", "l"]
-                      : [lower[i] ? c.toLowerCase() : c];
-                return seps[i]! + alts[pick[i]! % alts.length]!;
+                      : [lower[index] ? char.toLowerCase() : char];
+                return seps[index]! + alts[pick[index]! % alts.length]!;
               })
               .join("") + seps[8]!,
         );
@@ -94,8 +94,8 @@ describe("parsePairingCode: properties", () => {
       fc.property(
         canonical.chain((code) => fc.tuple(fc.constant(code), variant(code))),
         ([code, typed]) => {
-          const r = parsePairingCode(typed);
-          expect(r).toEqual({ ok: true, code, display: formatCode(code) });
+          const parsed = parsePairingCode(typed);
+          expect(parsed).toEqual({ ok: true, code, display: formatCode(code) });
         },
       ),
       { numRuns: 3000 },
@@ -109,11 +109,12 @@ describe("parsePairingCode: properties", () => {
       fc.property(
         fc.uint8Array({ minLength: 5, maxLength: 16 }),
         fc.uint8Array({ minLength: 5, maxLength: 5 }),
-        (a, b) => {
-          const code = codeFromRandom(a);
+        (randomA, randomB) => {
+          const code = codeFromRandom(randomA);
           expect(parsePairingCode(code)).toEqual({ ok: true, code, display: formatCode(code) });
           expect(parsePairingCode(formatCode(code).toLowerCase())).toMatchObject({ ok: true, code });
-          expect(code === codeFromRandom(b)).toBe(first40(a) >> 5n === first40(b) >> 5n); // 35 of the 40 bits
+          // 35 of the 40 bits
+          expect(code === codeFromRandom(randomB)).toBe(first40(randomA) >> 5n === first40(randomB) >> 5n);
         },
       ),
       { numRuns: 3000 },
@@ -123,9 +124,9 @@ describe("parsePairingCode: properties", () => {
 
   it("catches every single-symbol substitution", () => {
     fc.assert(
-      fc.property(canonical, fc.nat({ max: 7 }), symbol, (code, i, s) => {
-        fc.pre(code[i] !== s);
-        const typo = code.slice(0, i) + s + code.slice(i + 1);
+      fc.property(canonical, fc.nat({ max: 7 }), symbol, (code, position, replacement) => {
+        fc.pre(code[position] !== replacement);
+        const typo = code.slice(0, position) + replacement + code.slice(position + 1);
         expect(parsePairingCode(typo)).toMatchObject({ ok: false, reason: "CODE_CHECK" });
       }),
       { numRuns: 5000 },
@@ -134,10 +135,10 @@ describe("parsePairingCode: properties", () => {
 
   it("catches every adjacent transposition except Luhn's blind spot 0Z↔Z0", () => {
     fc.assert(
-      fc.property(canonical, fc.nat({ max: 6 }), (code, i) => {
-        fc.pre(code[i] !== code[i + 1]);
-        const swapped = code.slice(0, i) + code[i + 1] + code[i] + code.slice(i + 2);
-        const blindSpot = [code[i], code[i + 1]].sort().join("") === "0Z";
+      fc.property(canonical, fc.nat({ max: 6 }), (code, position) => {
+        fc.pre(code[position] !== code[position + 1]);
+        const swapped = code.slice(0, position) + code[position + 1] + code[position] + code.slice(position + 2);
+        const blindSpot = [code[position], code[position + 1]].sort().join("") === "0Z";
         expect(parsePairingCode(swapped).ok).toBe(blindSpot);
       }),
       { numRuns: 5000 },
@@ -162,14 +163,20 @@ describe("parsePairingCode: properties", () => {
     };
     const invisible = ["\u200b", "\u200c", "\u200d", "\u2060", "\u200e", "\u200f", "\u202e", "\u2066", "\u00ad"];
     fc.assert(
-      fc.property(canonical, fc.nat({ max: 7 }), fc.nat(), fc.constantFrom(...invisible), (code, i, pick, mark) => {
-        const alts = lookalikes[code[i]!];
-        if (alts) {
-          const homoglyph = code.slice(0, i) + alts[pick % alts.length] + code.slice(i + 1);
-          expect(parsePairingCode(homoglyph).ok).toBe(false);
-        }
-        expect(parsePairingCode(code.slice(0, i) + mark + code.slice(i)).ok).toBe(false);
-      }),
+      fc.property(
+        canonical,
+        fc.nat({ max: 7 }),
+        fc.nat(),
+        fc.constantFrom(...invisible),
+        (code, position, pick, mark) => {
+          const alts = lookalikes[code[position]!];
+          if (alts) {
+            const homoglyph = code.slice(0, position) + alts[pick % alts.length] + code.slice(position + 1);
+            expect(parsePairingCode(homoglyph).ok).toBe(false);
+          }
+          expect(parsePairingCode(code.slice(0, position) + mark + code.slice(position)).ok).toBe(false);
+        },
+      ),
       { numRuns: 3000 },
     );
   });
@@ -179,8 +186,8 @@ describe("parsePairingCode: properties", () => {
     const code = "1ABC1DE" + checkSymbol("1ABC1DE");
     expect(parsePairingCode(code.replace(/1/g, "\u0131"))).toMatchObject({ ok: true, code });
     expect(parsePairingCode("\u017f")).toMatchObject({ ok: false, reason: "CODE_LENGTH" });
-    const s = "SSSSSSS" + checkSymbol("SSSSSSS");
-    expect(parsePairingCode(s.replace(/S/g, "\u017f"))).toMatchObject({ ok: true, code: s });
+    const allS = "SSSSSSS" + checkSymbol("SSSSSSS");
+    expect(parsePairingCode(allS.replace(/S/g, "\u017f"))).toMatchObject({ ok: true, code: allS });
     expect(parsePairingCode("x".repeat(65))).toMatchObject({ ok: false, reason: "CODE_LENGTH" });
   });
 });

@@ -22,7 +22,7 @@ export interface RawOptions {
   timeoutMs?: number;
 }
 
-export function rawHttp(port: number, pieces: Array<string | Buffer>, o: RawOptions = {}): Promise<RawReply> {
+export function rawHttp(port: number, pieces: Array<string | Buffer>, options: RawOptions = {}): Promise<RawReply> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, "127.0.0.1");
     const chunks: Buffer[] = [];
@@ -30,11 +30,11 @@ export function rawHttp(port: number, pieces: Array<string | Buffer>, o: RawOpti
     let answeredAt = 0;
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new Error(`no answer within ${o.timeoutMs ?? 20_000} ms`));
-    }, o.timeoutMs ?? 20_000);
-    socket.on("data", (d) => {
+      reject(new Error(`no answer within ${options.timeoutMs ?? 20_000} ms`));
+    }, options.timeoutMs ?? 20_000);
+    socket.on("data", (chunk) => {
       answeredAt ||= Date.now();
-      chunks.push(d);
+      chunks.push(chunk);
     });
     socket.on("error", () => undefined); // a reset after the answer is how some of these end
     socket.on("close", () => {
@@ -45,10 +45,10 @@ export function rawHttp(port: number, pieces: Array<string | Buffer>, o: RawOpti
       for (const piece of pieces) {
         if (socket.destroyed) return;
         socket.write(piece);
-        if (o.gapMs) await new Promise((r) => setTimeout(r, o.gapMs));
+        if (options.gapMs) await new Promise((r) => setTimeout(r, options.gapMs));
       }
-      if (o.abort) socket.destroy();
-      else if (o.end) socket.end();
+      if (options.abort) socket.destroy();
+      else if (options.end) socket.end();
     });
   });
 }
@@ -62,11 +62,11 @@ export function head(method: string, path: string, headers: Array<[string, strin
 function parseReply(text: string, ms: number): RawReply {
   const split = text.indexOf("\r\n\r\n");
   const headText = split === -1 ? text : text.slice(0, split);
-  const m = /^HTTP\/1\.[01] (\d{3})/.exec(headText);
+  const statusMatch = /^HTTP\/1\.[01] (\d{3})/.exec(headText);
   const headers: Record<string, string[]> = {};
   for (const line of headText.split("\r\n").slice(1)) {
-    const i = line.indexOf(":");
-    if (i > 0) (headers[line.slice(0, i).toLowerCase()] ??= []).push(line.slice(i + 1).trim());
+    const colon = line.indexOf(":");
+    if (colon > 0) (headers[line.slice(0, colon).toLowerCase()] ??= []).push(line.slice(colon + 1).trim());
   }
   const length = Number(headers["content-length"]?.[0] ?? NaN);
   const rest = split === -1 ? "" : text.slice(split + 4);
@@ -77,5 +77,5 @@ function parseReply(text: string, ms: number): RawReply {
   } catch {
     /* not JSON: keep the text */
   }
-  return { status: m ? Number(m[1]) : 0, headers, body, text: bodyText, ms };
+  return { status: statusMatch ? Number(statusMatch[1]) : 0, headers, body, text: bodyText, ms };
 }

@@ -6,31 +6,31 @@ import { startGateway, type Gateway } from "../harness/gateway.ts";
 import { wireConnect } from "../harness/wire-client.ts";
 import { abandon, pairNewDevice } from "../harness/wire-pairing.ts";
 
-let g: Gateway;
+let gateway: Gateway;
 beforeAll(async () => {
-  g = await startGateway({ tls: true });
+  gateway = await startGateway({ tls: true });
 }, 180_000);
 afterAll(async () => {
-  await g?.dispose();
+  await gateway?.dispose();
 });
 
 it("removes the device its session approved over the gateway's own TLS", async () => {
-  expect(g.url).toMatch(/^wss:/);
-  const paired = await pairNewDevice(g);
+  expect(gateway.url).toMatch(/^wss:/);
+  const paired = await pairNewDevice(gateway);
   paired.session.close();
-  const reply = await abandon(g, paired.granted);
+  const reply = await abandon(gateway, paired.granted);
   expect(reply).toMatchObject({ status: 200, body: { ok: true } });
   const retry = await wireConnect({
-    url: g.url,
+    url: gateway.url,
     device: paired.device,
     auth: { deviceToken: paired.deviceToken },
     scopes: paired.scopes,
-    wsOptions: g.tlsOptions(),
+    wsOptions: gateway.tlsOptions(),
   });
   expect(retry.ok).toBe(false);
   if (!retry.ok) expect(retry.error.details).toMatchObject({ code: "AUTH_DEVICE_TOKEN_MISMATCH" });
-  const list = await g.call("pairing.list", {});
+  const list = await gateway.call("pairing.list", {});
   expect(list.devices.map((device: any) => device.deviceId)).not.toContain(paired.device.id);
   expect(list.events.at(-1)).toMatchObject({ type: "device.forgotten", deviceId: paired.device.id });
-  expect(JSON.stringify(await g.call("device.pair.list", {}))).not.toContain(paired.device.id);
+  expect(JSON.stringify(await gateway.call("device.pair.list", {}))).not.toContain(paired.device.id);
 });

@@ -9,7 +9,7 @@ import { startGateway, type Gateway } from "../harness/gateway.ts";
 import { clientPake, V2_PATHS } from "@ocmap/protocol/pairing-v2";
 import { pairNewDevice, post, unusedDiscriminator, type Paired } from "../harness/wire-pairing.ts";
 
-let g: Gateway;
+let gateway: Gateway;
 let dir: string;
 let keep: Paired;
 let revoked: Paired;
@@ -18,22 +18,22 @@ const spares: Paired[] = [];
 const backup: Record<string, Buffer> = {};
 
 beforeAll(async () => {
-  g = await startGateway();
-  dir = join(g.stateDir, "plugins", "ocmap-pairing");
-  keep = await pairNewDevice(g, "standard");
+  gateway = await startGateway();
+  dir = join(gateway.stateDir, "plugins", "ocmap-pairing");
+  keep = await pairNewDevice(gateway, "standard");
   keep.session.close();
-  revoked = await pairNewDevice(g, "read-only");
+  revoked = await pairNewDevice(gateway, "read-only");
   for (let i = 0; i < 3; i++) {
-    const spare = await pairNewDevice(g, "read-only");
+    const spare = await pairNewDevice(gateway, "read-only");
     spare.session.close();
     spares.push(spare);
   }
-  await g.call("pairing.revokeDevice", { deviceId: revoked.device.id });
-  await g.kill();
+  await gateway.call("pairing.revokeDevice", { deviceId: revoked.device.id });
+  await gateway.kill();
   for (const name of ["secret.key", "state.json", "gateway-identity.key"]) backup[name] = readFileSync(join(dir, name));
 });
 afterAll(async () => {
-  await g?.dispose();
+  await gateway?.dispose();
 });
 
 it("a first start creates both files (key 0600) before anything is paired", async () => {
@@ -53,14 +53,14 @@ async function startDamaged(damage: () => void) {
   for (const [name, bytes] of Object.entries(backup)) writeFileSync(join(dir, name), bytes, { mode: 0o600 });
   damage();
   const before = { key: readIfAny("secret.key"), state: readIfAny("state.json") };
-  const from = g.logs().length;
-  await g.start();
-  expect(g.logs().slice(from)).toMatch(/ocmap-pairing: STATE_DAMAGED/);
-  const create = await g.call("pairing.createCode", {}).catch((err) => err.wire);
+  const from = gateway.logs().length;
+  await gateway.start();
+  expect(gateway.logs().slice(from)).toMatch(/ocmap-pairing: STATE_DAMAGED/);
+  const create = await gateway.call("pairing.createCode", {}).catch((err) => err.wire);
   expect(create).toMatchObject({ code: "UNAVAILABLE", details: { code: "STATE_DAMAGED" } });
-  const r = await post(g, V2_PATHS.start, clientPake(`${unusedDiscriminator([])}000000`).request);
-  expect(r.status).toBe(503);
-  expect(r.body.error.code).toBe("STATE_DAMAGED");
+  const reply = await post(gateway, V2_PATHS.start, clientPake(`${unusedDiscriminator([])}000000`).request);
+  expect(reply.status).toBe(503);
+  expect(reply.body.error.code).toBe("STATE_DAMAGED");
   return before;
 }
 
@@ -69,7 +69,7 @@ function readIfAny(name: string): Buffer | undefined {
 }
 
 async function expectListStillShowsRevocation() {
-  const list = await g.call("pairing.list", {});
+  const list = await gateway.call("pairing.list", {});
   expect(list.devices.find((d: any) => d.deviceId === revoked.device.id)).toMatchObject({ revokedBy: "operator" });
 }
 
@@ -85,11 +85,11 @@ for (const [index, [what, damage]] of (
     const before = await startDamaged(damage);
     await expectListStillShowsRevocation();
     const spare = spares[index]!.device.id;
-    await g.call("pairing.revokeDevice", { deviceId: spare, reason: "while damaged" });
-    const list = await g.call("pairing.list", {});
+    await gateway.call("pairing.revokeDevice", { deviceId: spare, reason: "while damaged" });
+    const list = await gateway.call("pairing.list", {});
     expect(list.devices.find((d: any) => d.deviceId === spare).revokedAtMs).toBeGreaterThan(0);
     expect(readIfAny("secret.key")).toEqual(before.key); // never replaced by a fresh key
-    await g.kill();
+    await gateway.kill();
   });
 }
 
@@ -97,29 +97,29 @@ it("a corrupt state.json: STATE_DAMAGED everywhere, and the file is never writte
   const before = await startDamaged(() =>
     writeFileSync(join(dir, "state.json"), backup["state.json"]!.subarray(0, 40)),
   );
-  const list = await g.call("pairing.list", {}).catch((err) => err.wire);
+  const list = await gateway.call("pairing.list", {}).catch((err) => err.wire);
   expect(list).toMatchObject({ details: { code: "STATE_DAMAGED" } });
-  const revoke = await g.call("pairing.revokeDevice", { deviceId: keep.device.id }).catch((err) => err.wire);
+  const revoke = await gateway.call("pairing.revokeDevice", { deviceId: keep.device.id }).catch((err) => err.wire);
   expect(revoke).toMatchObject({ details: { code: "STATE_DAMAGED" } });
   expect(readIfAny("state.json")).toEqual(before.state);
   expect(readIfAny("secret.key")).toEqual(before.key);
-  await g.kill();
+  await gateway.kill();
 });
 
 it("a missing gateway-identity.key once v2 codes exist: STATE_DAMAGED, never a new identity", async () => {
   const before = await startDamaged(() => unlinkSync(join(dir, "gateway-identity.key")));
   await expectListStillShowsRevocation();
-  expect((await g.call("pairing.list", {})).gatewayFingerprint).toBeUndefined();
-  expect(g.logs()).toMatch(/gateway-identity\.key is missing/);
+  expect((await gateway.call("pairing.list", {})).gatewayFingerprint).toBeUndefined();
+  expect(gateway.logs()).toMatch(/gateway-identity\.key is missing/);
   expect(readIfAny("gateway-identity.key")).toBeUndefined(); // a new key would break every client's pin
   expect(readIfAny("secret.key")).toEqual(before.key);
-  await g.kill();
+  await gateway.kill();
 });
 
 it("restored files: pairing works again and the revoked list survived", async () => {
   for (const [name, bytes] of Object.entries(backup)) writeFileSync(join(dir, name), bytes, { mode: 0o600 });
-  await g.start();
+  await gateway.start();
   await expectListStillShowsRevocation();
-  const fresh = await pairNewDevice(g, "read-only");
+  const fresh = await pairNewDevice(gateway, "read-only");
   fresh.session.close();
 });

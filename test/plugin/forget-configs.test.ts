@@ -12,29 +12,29 @@ import { pairNewDevice } from "../harness/wire-pairing.ts";
 
 // A gateway start alone may take up to 60 s on a loaded machine.
 const SLOW = { timeout: 180_000 };
-let g: Gateway | undefined;
+let gateway: Gateway | undefined;
 afterEach(async () => {
-  await g?.dispose();
-  g = undefined;
+  await gateway?.dispose();
+  gateway = undefined;
 });
 
 async function expectForgetRemovesFromGateway(opts: StartOptions) {
-  g = await startGateway(opts);
-  const me = await pairNewDevice(g, "read-only");
+  gateway = await startGateway(opts);
+  const me = await pairNewDevice(gateway, "read-only");
   const res = await me.session.request("pairing.forgetSelf", {});
   expect(res).toMatchObject({ ok: true, payload: { deviceId: me.device.id } });
   expect((await me.session.closed).code).toBe(4001);
   const retry = await wireConnect({
-    url: g.url,
+    url: gateway.url,
     device: me.device,
     auth: { deviceToken: me.deviceToken },
     scopes: me.scopes,
-    wsOptions: g.tlsOptions(),
+    wsOptions: gateway.tlsOptions(),
   });
   expect(retry.ok).toBe(false);
   if (!retry.ok) expect(retry.error.details).toMatchObject({ code: "AUTH_DEVICE_TOKEN_MISMATCH" });
   // Recorded once device.pair.remove has answered the plugin, which may be just after the 4001.
-  const gw = g;
+  const gw = gateway;
   const list = await waitFor(async () => {
     const current = await gw.call("pairing.list", {});
     return current.devices.find((d: any) => d.deviceId === me.device.id)?.revokedBy === "self" && current;
@@ -62,29 +62,29 @@ it("forgets on a gateway with its own TLS on, bound to all interfaces (lan)", SL
 // forget, and back to check.
 const PROXY = { trustedProxies: ["10.255.0.1"], trustedProxy: { userHeader: "x-forwarded-user" } };
 async function pairThenSwitchAuth(auth: Record<string, unknown>) {
-  g = await startGateway();
-  const gw = g;
+  gateway = await startGateway();
+  const gw = gateway;
   const me = await pairNewDevice(gw, "read-only");
   me.session.close();
   const tokenAuth = gw.readConfig().gateway.auth;
-  await gw.updateConfig((c) => {
-    c.gateway.auth = auth;
-    if (auth.mode === "trusted-proxy") c.gateway.trustedProxies = PROXY.trustedProxies;
+  await gw.updateConfig((config) => {
+    config.gateway.auth = auth;
+    if (auth.mode === "trusted-proxy") config.gateway.trustedProxies = PROXY.trustedProxies;
   });
   const connectAsMe = async () => {
-    const r = await wireConnect({
+    const connection = await wireConnect({
       url: gw.url,
       device: me.device,
       auth: { deviceToken: me.deviceToken },
       scopes: me.scopes,
     });
-    return r.ok ? r.session : undefined;
+    return connection.ok ? connection.session : undefined;
   };
   const session = await waitFor(connectAsMe, "the device connecting after the reload");
   const switchBack = async () => {
-    await gw.updateConfig((c) => {
-      c.gateway.auth = tokenAuth;
-      delete c.gateway.trustedProxies;
+    await gw.updateConfig((config) => {
+      config.gateway.auth = tokenAuth;
+      delete config.gateway.trustedProxies;
     });
     return waitFor(() => gw.call("pairing.list", {}), "admin access after switching back");
   };

@@ -12,26 +12,26 @@ import { makeSelfSignedCertificate } from "../harness/tls-certs.ts";
 import { waitFor } from "../harness/wait.ts";
 import { pakeGrant, post } from "../harness/wire-pairing.ts";
 
-let g: Gateway;
+let gateway: Gateway;
 beforeAll(async () => {
-  g = await startGateway({ tls: true });
+  gateway = await startGateway({ tls: true });
 });
 afterAll(async () => {
-  await g?.dispose();
+  await gateway?.dispose();
 });
 
 const pinOfPem = (pem: string) =>
   createHash("sha256")
     .update(new X509Certificate(pem).publicKey.export({ type: "spki", format: "der" }))
     .digest("base64url");
-const identity = () => post(g, "/ocmap-pairing/v2/identity", null, { method: "GET", raw: "" });
+const identity = () => post(gateway, "/ocmap-pairing/v2/identity", null, { method: "GET", raw: "" });
 
 describe("gateway identity over the gateway's own TLS (real gateway, wss://)", () => {
   it("the grant's tlsPin is the served certificate's pin, signed by the fingerprinted identity key", async () => {
-    const created = await g.call("pairing.createCode", {});
-    const granted = await pakeGrant(g, created.code);
+    const created = await gateway.call("pairing.createCode", {});
+    const granted = await pakeGrant(gateway, created.code);
     const served = granted.confirmReply.peerPin!;
-    expect(served).toBe(pinOfPem(readFileSync(g.tlsCertPath!, "utf8")));
+    expect(served).toBe(pinOfPem(readFileSync(gateway.tlsCertPath!, "utf8")));
     const { gatewayIdentity } = granted.grant;
     expect(gatewayIdentity.tlsPin).toBe(served);
     expect(checkGrantIdentity(gatewayIdentity, { observedPin: served, verifiedByCa: false })).toEqual({
@@ -40,19 +40,19 @@ describe("gateway identity over the gateway's own TLS (real gateway, wss://)", (
       tlsPin: served,
     });
     expect(gatewayFingerprint(gatewayIdentity.publicKey)).toBe(created.gatewayFingerprint);
-    expect((await g.call("pairing.list", {})).gatewayFingerprint).toBe(created.gatewayFingerprint);
+    expect((await gateway.call("pairing.list", {})).gatewayFingerprint).toBe(created.gatewayFingerprint);
     // A pin the client did not see (a TLS proxy's) does not pass with this grant.
     const proxied = checkGrantIdentity(gatewayIdentity, { observedPin: "A".repeat(43), verifiedByCa: false });
     expect(proxied).toEqual({ ok: false, reason: "TLS_PIN_MISMATCH" });
 
     // The identity key lives in its own 0600 file, not in the state file.
-    const dir = join(g.stateDir, "plugins/ocmap-pairing");
+    const dir = join(gateway.stateDir, "plugins/ocmap-pairing");
     const keyFile = join(dir, "gateway-identity.key");
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
     const { privateKey, publicKey } = JSON.parse(readFileSync(keyFile, "utf8"));
     expect(publicKey).toBe(gatewayIdentity.publicKey);
     expect(readFileSync(join(dir, "state.json"), "utf8")).not.toContain(privateKey);
-    expect(g.logs()).not.toContain(privateKey);
+    expect(gateway.logs()).not.toContain(privateKey);
   });
 
   it("GET and POST {} on /identity state the served pin; other bodies are refused", async () => {
@@ -60,8 +60,8 @@ describe("gateway identity over the gateway's own TLS (real gateway, wss://)", (
     expect(got.status).toBe(200);
     expect(got.body).toMatchObject({ ok: true, tlsPin: got.peerPin });
     expect(pinStatementValid(got.body.publicKey, got.peerPin!, got.body)).toBe(true);
-    expect((await post(g, "/ocmap-pairing/v2/identity", {})).body).toEqual(got.body);
-    expect((await post(g, "/ocmap-pairing/v2/identity", { pin: "x" })).status).toBe(400);
+    expect((await post(gateway, "/ocmap-pairing/v2/identity", {})).body).toEqual(got.body);
+    expect((await post(gateway, "/ocmap-pairing/v2/identity", { pin: "x" })).status).toBe(400);
   });
 
   it("after the certificate files are replaced with a new key, /identity signs the new pin, same key", async () => {
@@ -69,14 +69,14 @@ describe("gateway identity over the gateway's own TLS (real gateway, wss://)", (
     const renewed = makeSelfSignedCertificate();
     const newPin = pinOfPem(renewed.cert);
     expect(newPin).not.toBe(before.peerPin);
-    const tlsDir = join(g.stateDir, "gateway/tls");
+    const tlsDir = join(gateway.stateDir, "gateway/tls");
     writeFileSync(join(tlsDir, "gateway-key.pem"), renewed.key, { mode: 0o600 });
     writeFileSync(join(tlsDir, "gateway-cert.pem"), renewed.cert);
     const after = await waitFor(async () => {
       const reply = await identity();
       return reply.peerPin === newPin ? reply : null;
     }, "the gateway to serve the renewed certificate").catch((err: Error) => {
-      const renewal = g
+      const renewal = gateway
         .logs()
         .split("\n")
         .filter((line) => /TLS/.test(line));

@@ -20,27 +20,31 @@ const TARBALL_FILES = [
   "package.json",
 ];
 
-let g: Gateway;
+let gateway: Gateway;
 let packDir: string;
 let tarball: string;
 
 beforeAll(async () => {
   packDir = mkdtempSync(join(tmpdir(), "ocmap-pack-"));
-  g = await startGateway({ loadPlugin: false });
+  gateway = await startGateway({ loadPlugin: false });
 });
 afterAll(async () => {
-  await g?.dispose();
+  await gateway?.dispose();
   if (packDir) rmSync(packDir, { recursive: true, force: true });
 });
 
 /** `openclaw <args>` against the gateway's own config and state, as an operator on that machine runs it. */
 async function openclaw(args: string[]) {
   try {
-    const r = await run(gatewayNode, [openclawEntry, ...args], { env: gatewayEnv(g), timeout: 120_000 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+    const result = await run(gatewayNode, [openclawEntry, ...args], { env: gatewayEnv(gateway), timeout: 120_000 });
+    return { code: 0, stdout: result.stdout, stderr: result.stderr };
   } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === "number" ? e.code : 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+    const failure = err as { code?: number; stdout?: string; stderr?: string };
+    return {
+      code: typeof failure.code === "number" ? failure.code : 1,
+      stdout: failure.stdout ?? "",
+      stderr: failure.stderr ?? "",
+    };
   }
 }
 
@@ -68,30 +72,30 @@ describe("ocmap-pairing installed from its npm tarball", () => {
 
   it("installs with --force --accept-capabilities into a fresh gateway, and a device pairs through it", async () => {
     expect(tarball, "the pack step ran").toBeTruthy();
-    await expect(g.call("pairing.createCode", {}), "no plugin before the install").rejects.toThrow();
+    await expect(gateway.call("pairing.createCode", {}), "no plugin before the install").rejects.toThrow();
 
     // Without --force the gateway refuses a source from outside ClawHub and installs nothing.
     const refused = await openclaw(["plugins", "install", tarball]);
     expect(refused.code).not.toBe(0);
     expect(refused.stdout + refused.stderr).toMatch(/rerun with --force/);
-    expect(existsSync(join(g.stateDir, "extensions", PLUGIN_ID))).toBe(false);
+    expect(existsSync(join(gateway.stateDir, "extensions", PLUGIN_ID))).toBe(false);
 
     const installed = await openclaw(["plugins", "install", tarball, "--force", "--accept-capabilities"]);
     expect(installed.code, installed.stdout + installed.stderr).toBe(0);
     expect(installed.stdout).toContain(`Installed plugin: ${PLUGIN_ID}`);
 
     // The gateway records the install in its config and keeps its own copy under the state dir.
-    const config = g.readConfig();
+    const config = gateway.readConfig();
     expect(config.plugins.entries[PLUGIN_ID].enabled).toBe(true);
     expect(config.plugins.load?.paths ?? []).toEqual([]);
-    const copy = join(g.stateDir, "extensions", PLUGIN_ID);
+    const copy = join(gateway.stateDir, "extensions", PLUGIN_ID);
     expect(readdirSync(copy).sort()).toEqual(["dist", "node_modules", "openclaw.plugin.json", "package.json"]);
     // The openclaw peer dependency: the gateway links its own package in; nothing else is installed.
     expect(readdirSync(join(copy, "node_modules"))).toEqual(["openclaw"]);
     expect(realpathSync(join(copy, "node_modules/openclaw"))).toBe(realpathSync(dirname(openclawEntry)));
 
     // After a restart the copy loads from there: an archive install, not the source folder.
-    await g.restart();
+    await gateway.restart();
     const listed = await openclaw(["plugins", "list", "--json"]);
     expect(listed.code, listed.stderr).toBe(0);
     const entry = JSON.parse(listed.stdout).plugins.find((p: { id: string }) => p.id === PLUGIN_ID);
@@ -105,11 +109,11 @@ describe("ocmap-pairing installed from its npm tarball", () => {
     });
 
     // A device pairs through the installed copy, and the operator revoke (method dispatch) works.
-    const paired = await pairNewDevice(g, "standard");
+    const paired = await pairNewDevice(gateway, "standard");
     expect(paired.deviceToken).toBeTruthy();
-    const list = await g.call("pairing.list", {});
+    const list = await gateway.call("pairing.list", {});
     expect(list.devices.map((d: { deviceId: string }) => d.deviceId)).toContain(paired.device.id);
-    await g.call("pairing.revokeDevice", { deviceId: paired.device.id, reason: "tarball test" });
+    await gateway.call("pairing.revokeDevice", { deviceId: paired.device.id, reason: "tarball test" });
     expect((await paired.session.closed).code).toBe(4001);
   }, 240_000);
 });

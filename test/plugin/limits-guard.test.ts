@@ -7,16 +7,16 @@ import { startGateway, type Gateway } from "../harness/gateway.ts";
 import { clientPake, V2_PATHS } from "@ocmap/protocol/pairing-v2";
 import { post, start, unusedDiscriminator } from "../harness/wire-pairing.ts";
 
-let g: Gateway;
+let gateway: Gateway;
 /** A /start naming no active code of `codes`: a wrong guess (CODE_INVALID), counted. */
 const guess = (codes: string[], o: { localAddress: string }) =>
-  post(g, V2_PATHS.start, clientPake(`${unusedDiscriminator(codes)}000000`).request, o);
+  post(gateway, V2_PATHS.start, clientPake(`${unusedDiscriminator(codes)}000000`).request, o);
 const limits = { maxFailuresPerAddress: 3, maxFailuresGlobal: 5 };
 beforeAll(async () => {
-  g = await startGateway({ pluginConfig: limits });
+  gateway = await startGateway({ pluginConfig: limits });
 });
 afterAll(async () => {
-  await g?.dispose();
+  await gateway?.dispose();
 });
 
 it("refuses cross-origin-sendable requests with 400 and counts none of them", async () => {
@@ -24,35 +24,35 @@ it("refuses cross-origin-sendable requests with 400 and counts none of them", as
   const page = { localAddress: "127.0.0.5" };
   for (let i = 0; i < 4; i++) {
     const replies = await Promise.all([
-      post(g, V2_PATHS.start, null, { ...page, raw, headers: { "content-type": "text/plain" } }),
-      post(g, V2_PATHS.exchange, null, {
+      post(gateway, V2_PATHS.start, null, { ...page, raw, headers: { "content-type": "text/plain" } }),
+      post(gateway, V2_PATHS.exchange, null, {
         ...page,
         raw: "code=0000-0000",
         headers: { "content-type": "application/x-www-form-urlencoded" },
       }),
-      post(g, V2_PATHS.start, null, { ...page, raw: "", method: "GET" }),
+      post(gateway, V2_PATHS.start, null, { ...page, raw: "", method: "GET" }),
     ]);
     for (const reply of replies) {
       expect(reply.status).toBe(400);
       expect(reply.body.error.code).toBe("INVALID_REQUEST");
     }
   }
-  expect((await g.call("pairing.list", {})).pausedUntilMs).toBeUndefined();
-  const created = await g.call("pairing.createCode", {});
-  const ok = await start(g, created.code, page);
+  expect((await gateway.call("pairing.list", {})).pausedUntilMs).toBeUndefined();
+  const created = await gateway.call("pairing.createCode", {});
+  const ok = await start(gateway, created.code, page);
   expect(ok.reply.status).toBe(200);
 });
 
 it("keeps the failures counted so far across a config hot reload", async () => {
   const guesser = { localAddress: "127.0.0.6" };
   for (let i = 0; i < 2; i++) expect((await guess([], guesser)).body.error.code).toBe("CODE_INVALID");
-  await g.updateConfig((c) => {
-    c.plugins.entries["ocmap-pairing"].config = { ...limits, codeTtlSeconds: 240 };
+  await gateway.updateConfig((config) => {
+    config.plugins.entries["ocmap-pairing"].config = { ...limits, codeTtlSeconds: 240 };
   });
-  const created = await g.call("pairing.createCode", {});
+  const created = await gateway.call("pairing.createCode", {});
   expect(created.expiresAtMs - Date.now()).toBeLessThanOrEqual(240_000); // the reload took effect
   expect((await guess([created.code], guesser)).body.error.code).toBe("CODE_INVALID");
-  const limited = (await start(g, created.code, guesser)).reply;
+  const limited = (await start(gateway, created.code, guesser)).reply;
   expect(limited.status).toBe(429);
   expect(limited.body.error.code).toBe("RATE_LIMITED");
 });

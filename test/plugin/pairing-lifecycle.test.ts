@@ -17,150 +17,150 @@ import {
   type Granted,
 } from "../harness/wire-pairing.ts";
 
-let g: Gateway;
+let gateway: Gateway;
 const secrets = new Set<string>();
 let expiring: { code: string; codeId: string; granted: Granted };
 
 beforeAll(async () => {
-  g = await startGateway({ pluginConfig: { maxFailuresPerAddress: 1000, maxFailuresGlobal: 1000 } });
+  gateway = await startGateway({ pluginConfig: { maxFailuresPerAddress: 1000, maxFailuresGlobal: 1000 } });
   // Created first so that its real 120 s lifetime runs out while the other tests run.
-  const c = await g.call("pairing.createCode", { ttlSeconds: 120, label: "expiry" });
-  expiring = { code: c.code, codeId: c.codeId, granted: await pakeGrant(g, c.code) };
-  remember({ code: c.code, granted: expiring.granted });
+  const created = await gateway.call("pairing.createCode", { ttlSeconds: 120, label: "expiry" });
+  expiring = { code: created.code, codeId: created.codeId, granted: await pakeGrant(gateway, created.code) };
+  remember({ code: created.code, granted: expiring.granted });
 });
 afterAll(async () => {
-  await g?.dispose();
+  await gateway?.dispose();
 });
 
-function remember(p: { code: string; granted?: Granted; deviceToken?: string }) {
-  secrets.add(p.code).add(p.code.replace("-", ""));
-  if (p.granted) secrets.add(p.granted.grant.bootstrapToken);
-  if (p.deviceToken) secrets.add(p.deviceToken);
+function remember(pairing: { code: string; granted?: Granted; deviceToken?: string }) {
+  secrets.add(pairing.code).add(pairing.code.replace("-", ""));
+  if (pairing.granted) secrets.add(pairing.granted.grant.bootstrapToken);
+  if (pairing.deviceToken) secrets.add(pairing.deviceToken);
 }
 
 describe("ocmap-pairing v2: cancel, silent approval, rollout flag, restart, expiry, secrets", () => {
   it("cancels a live code: /start refused and its bootstrap token revoked", async () => {
-    const created = await g.call("pairing.createCode", { access: "read-only" });
-    const granted = await pakeGrant(g, created.code);
+    const created = await gateway.call("pairing.createCode", { access: "read-only" });
+    const granted = await pakeGrant(gateway, created.code);
     remember({ code: created.code, granted });
-    expect(await g.call("pairing.cancelCode", { codeId: created.codeId })).toEqual({
+    expect(await gateway.call("pairing.cancelCode", { codeId: created.codeId })).toEqual({
       codeId: created.codeId,
       status: "cancelled",
     });
-    expect((await start(g, created.code)).reply.body.error.code).toBe("CODE_ALREADY_USED");
-    const c = await wireConnect({
-      url: g.url,
+    expect((await start(gateway, created.code)).reply.body.error.code).toBe("CODE_ALREADY_USED");
+    const connection = await wireConnect({
+      url: gateway.url,
       device: newWireDevice(),
       auth: { bootstrapToken: granted.grant.bootstrapToken },
       scopes: granted.grant.scopes,
     });
-    expect(c.ok).toBe(false);
-    if (!c.ok) expect(c.error.details?.code).toBe("AUTH_BOOTSTRAP_TOKEN_INVALID");
+    expect(connection.ok).toBe(false);
+    if (!connection.ok) expect(connection.error.details?.code).toBe("AUTH_BOOTSTRAP_TOKEN_INVALID");
   });
 
   it("accepts the gateway's silent local approval and still marks the code used", async () => {
-    await g.updateConfig((c) => (c.gateway.nodes.pairing.autoApproveLocal = true));
+    await gateway.updateConfig((c) => (c.gateway.nodes.pairing.autoApproveLocal = true));
     try {
-      const created = await g.call("pairing.createCode", {});
-      const granted = await pakeGrant(g, created.code);
+      const created = await gateway.call("pairing.createCode", {});
+      const granted = await pakeGrant(gateway, created.code);
       remember({ code: created.code, granted });
       const device = newWireDevice();
-      const first = await bootstrapConnect(g, device, granted.grant.bootstrapToken, granted.grant.scopes);
+      const first = await bootstrapConnect(gateway, device, granted.grant.bootstrapToken, granted.grant.scopes);
       if (!first.helloOk) throw new Error(`expected silent approval, got ${first.error.code}`);
       secrets.add((first.hello as any).auth.deviceToken);
       first.session.close();
-      expect((await exchange(g, exchangeBody({ granted, device }))).status).toBe(200);
-      const list = await g.call("pairing.list", {});
+      expect((await exchange(gateway, exchangeBody({ granted, device }))).status).toBe(200);
+      const list = await gateway.call("pairing.list", {});
       expect(list.codes.find((c: any) => c.codeId === created.codeId).status).toBe("used");
       // Without requestId, only an already-paired identity is accepted.
-      const created2 = await g.call("pairing.createCode", {});
-      const granted2 = await pakeGrant(g, created2.code);
+      const created2 = await gateway.call("pairing.createCode", {});
+      const granted2 = await pakeGrant(gateway, created2.code);
       remember({ code: created2.code, granted: granted2 });
-      const stranger = await exchange(g, exchangeBody({ granted: granted2, device: newWireDevice() }));
+      const stranger = await exchange(gateway, exchangeBody({ granted: granted2, device: newWireDevice() }));
       expect(stranger.body.error.code).toBe("CODE_INVALID");
     } finally {
-      await g.updateConfig((c) => (c.gateway.nodes.pairing.autoApproveLocal = false));
+      await gateway.updateConfig((c) => (c.gateway.nodes.pairing.autoApproveLocal = false));
     }
   });
 
   it("answers PAIRING_DISABLED everywhere when the rollout flag is off", async () => {
-    await g.updateConfig((c) => (c.plugins.entries["ocmap-pairing"].config.enabled = false));
+    await gateway.updateConfig((c) => (c.plugins.entries["ocmap-pairing"].config.enabled = false));
     try {
-      const r = await waitFor(async () => {
-        const x = (await start(g, "0000-0000")).reply;
-        return x.status === 503 ? x : null;
+      const reply = await waitFor(async () => {
+        const attempt = (await start(gateway, "0000-0000")).reply;
+        return attempt.status === 503 ? attempt : null;
       }, "the plugin to re-register with the new config");
-      expect(r.body.error.code).toBe("PAIRING_DISABLED");
-      const admin = await g.admin();
+      expect(reply.body.error.code).toBe("PAIRING_DISABLED");
+      const admin = await gateway.admin();
       const res = await admin.request("pairing.createCode", {});
       admin.close();
       expect(res.ok).toBe(false);
       expect(res.error?.details).toEqual({ code: "PAIRING_DISABLED" });
     } finally {
-      await g.updateConfig((c) => (c.plugins.entries["ocmap-pairing"].config.enabled = true));
+      await gateway.updateConfig((c) => (c.plugins.entries["ocmap-pairing"].config.enabled = true));
     }
-    await waitFor(async () => (await start(g, "0000-0000")).reply.status !== 503, "pairing enabled again");
+    await waitFor(async () => (await start(gateway, "0000-0000")).reply.status !== 503, "pairing enabled again");
   });
 
   it("keeps codes, audit log, devices and the gateway identity across a restart; PAKE sessions are gone", async () => {
-    const p = await pairNewDevice(g);
-    remember(p);
-    p.session.close();
-    const live = await g.call("pairing.createCode", {});
-    const pending = await pakeGrant(g, live.code);
+    const paired = await pairNewDevice(gateway);
+    remember(paired);
+    paired.session.close();
+    const live = await gateway.call("pairing.createCode", {});
+    const pending = await pakeGrant(gateway, live.code);
     remember({ code: live.code, granted: pending });
-    const before = await g.call("pairing.list", {});
-    await g.restart();
-    const after = await g.call("pairing.list", {});
+    const before = await gateway.call("pairing.list", {});
+    await gateway.restart();
+    const after = await gateway.call("pairing.list", {});
     expect(after.codes).toEqual(before.codes);
     expect(after.gatewayFingerprint).toBe(before.gatewayFingerprint);
     expect(after.devices.map((d: any) => d.deviceId)).toEqual(before.devices.map((d: any) => d.deviceId));
     expect(after.events.slice(0, before.events.length)).toEqual(before.events);
-    const c = await wireConnect({
-      url: g.url,
-      device: p.device,
-      auth: { deviceToken: p.deviceToken },
-      scopes: p.scopes,
+    const connection = await wireConnect({
+      url: gateway.url,
+      device: paired.device,
+      auth: { deviceToken: paired.deviceToken },
+      scopes: paired.scopes,
     });
-    expect(c.ok).toBe(true);
-    if (c.ok) c.session.close();
-    const stale = await exchange(g, exchangeBody({ granted: pending, device: newWireDevice() }));
+    expect(connection.ok).toBe(true);
+    if (connection.ok) connection.session.close();
+    const stale = await exchange(gateway, exchangeBody({ granted: pending, device: newWireDevice() }));
     expect(stale.body.error).toMatchObject({ code: "CODE_INVALID" });
   });
 
   it("expires a 120 s code for real: CODE_EXPIRED and its bootstrap token revoked", async () => {
     await waitFor(() => Date.now() > expiring.granted.grant.expiresAtMs, "the code's own expiry", 180_000, 500);
-    const r = (await start(g, expiring.code)).reply;
-    expect(r.status).toBe(410);
-    expect(r.body.error.code).toBe("CODE_EXPIRED");
+    const reply = (await start(gateway, expiring.code)).reply;
+    expect(reply.status).toBe(410);
+    expect(reply.body.error.code).toBe("CODE_EXPIRED");
     const list = await waitFor(async () => {
-      const l = await g.call("pairing.list", {});
-      return l.codes.find((c: any) => c.codeId === expiring.codeId).status === "expired" ? l : null;
+      const current = await gateway.call("pairing.list", {});
+      return current.codes.find((c: any) => c.codeId === expiring.codeId).status === "expired" ? current : null;
     }, "status expired");
     expect(list.events.some((e: any) => e.type === "code.expired" && e.codeId === expiring.codeId)).toBe(true);
-    const c = await wireConnect({
-      url: g.url,
+    const connection = await wireConnect({
+      url: gateway.url,
       device: newWireDevice(),
       auth: { bootstrapToken: expiring.granted.grant.bootstrapToken },
       scopes: ["operator.read", "operator.write"],
     });
-    expect(c.ok).toBe(false);
-    if (!c.ok) expect(c.error.details?.code).toBe("AUTH_BOOTSTRAP_TOKEN_INVALID");
+    expect(connection.ok).toBe(false);
+    if (!connection.ok) expect(connection.error.details?.code).toBe("AUTH_BOOTSTRAP_TOKEN_INVALID");
   }, 200_000);
 
   it("never puts a secret in pairing.list, the plugin's state file or the gateway log", async () => {
-    const dir = join(g.stateDir, "plugins/ocmap-pairing");
+    const dir = join(gateway.stateDir, "plugins/ocmap-pairing");
     const identity = JSON.parse(readFileSync(join(dir, "gateway-identity.key"), "utf8"));
     secrets.add(identity.privateKey);
     expect(secrets.size).toBeGreaterThan(15);
     const haystacks = {
-      "pairing.list": JSON.stringify(await g.call("pairing.list", {})),
+      "pairing.list": JSON.stringify(await gateway.call("pairing.list", {})),
       "state file": readFileSync(join(dir, "state.json"), "utf8"),
-      "gateway log": g.logs(),
+      "gateway log": gateway.logs(),
     };
     expect(haystacks["gateway log"]).toContain("ocmap-pairing: code");
     for (const [where, text] of Object.entries(haystacks)) {
-      for (const s of secrets) expect(text.includes(s), `${where} contains a secret`).toBe(false);
+      for (const secret of secrets) expect(text.includes(secret), `${where} contains a secret`).toBe(false);
     }
   });
 });

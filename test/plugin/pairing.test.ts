@@ -18,59 +18,59 @@ import {
   type Granted,
 } from "../harness/wire-pairing.ts";
 
-let g: Gateway;
+let gateway: Gateway;
 const secrets = new Set<string>();
 
 beforeAll(async () => {
-  g = await startGateway({ pluginConfig: { maxFailuresPerAddress: 1000, maxFailuresGlobal: 1000 } });
+  gateway = await startGateway({ pluginConfig: { maxFailuresPerAddress: 1000, maxFailuresGlobal: 1000 } });
 });
 afterAll(async () => {
-  await g?.dispose();
+  await gateway?.dispose();
 });
 
-function remember(p: { code: string; granted?: Granted; deviceToken?: string }) {
-  secrets.add(p.code).add(p.code.replace("-", ""));
-  if (p.granted) secrets.add(p.granted.grant.bootstrapToken);
-  if (p.deviceToken) secrets.add(p.deviceToken);
+function remember(pairing: { code: string; granted?: Granted; deviceToken?: string }) {
+  secrets.add(pairing.code).add(pairing.code.replace("-", ""));
+  if (pairing.granted) secrets.add(pairing.granted.grant.bootstrapToken);
+  if (pairing.deviceToken) secrets.add(pairing.deviceToken);
 }
 
 describe("ocmap-pairing v2 against a real gateway", () => {
   it("pairs end to end and reconnects with the device token alone", async () => {
-    const created = await g.call("pairing.createCode", { access: "standard", label: "laptop" });
+    const created = await gateway.call("pairing.createCode", { access: "standard", label: "laptop" });
     expect(created.code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
     expect(created.scopes).toEqual(["operator.read", "operator.write"]);
-    expect(created.pairingLink).toBe(`ocmap://pair?gateway=${encodeURIComponent(g.url)}&code=${created.code}`);
+    expect(created.pairingLink).toBe(`ocmap://pair?gateway=${encodeURIComponent(gateway.url)}&code=${created.code}`);
     expect(created.expiresAtMs - Date.now()).toBeGreaterThan(290_000);
     expect(created).not.toHaveProperty("bootstrapToken");
     expect(created).not.toHaveProperty("nonce");
     expect(created.gatewayFingerprint).toMatch(/^[0-9A-F]{4}( [0-9A-F]{4}){3}$/);
     const device = newWireDevice();
-    const granted = await pakeGrant(g, created.code.toLowerCase());
+    const granted = await pakeGrant(gateway, created.code.toLowerCase());
     remember({ code: created.code, granted });
     expect(granted.grant).toMatchObject({ codeId: created.codeId, scopes: created.scopes });
     expect(granted.grant.gatewayIdentity).toEqual({ publicKey: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
     const { bootstrapToken, scopes } = granted.grant;
-    const first = await bootstrapConnect(g, device, bootstrapToken, scopes);
+    const first = await bootstrapConnect(gateway, device, bootstrapToken, scopes);
     expect(first.helloOk).toBe(false);
     if (first.helloOk) return;
     expect(first.error.code).toBe("NOT_PAIRED");
     expect(first.error.details).toMatchObject({ code: "PAIRING_REQUIRED", deviceId: device.id });
-    const resolved = (await g.admin()).waitForEvent("device.pair.resolved");
-    const ex = await exchange(g, exchangeBody({ granted, requestId: first.requestId, device }));
+    const resolved = (await gateway.admin()).waitForEvent("device.pair.resolved");
+    const ex = await exchange(gateway, exchangeBody({ granted, requestId: first.requestId, device }));
     expect(ex.status).toBe(200);
     expect(ex.body).toMatchObject({ ok: true, deviceId: device.id, role: "operator", scopes });
     expect(await resolved).toMatchObject({ requestId: first.requestId, deviceId: device.id, decision: "approved" });
-    const final = await wireConnect({ url: g.url, device, auth: { bootstrapToken }, scopes });
+    const final = await wireConnect({ url: gateway.url, device, auth: { bootstrapToken }, scopes });
     expect(final.ok).toBe(true);
     if (!final.ok) return;
     const deviceToken = (final.hello as any).auth.deviceToken as string;
     expect(deviceToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
     final.session.close();
     remember({ code: created.code, deviceToken });
-    const again = await wireConnect({ url: g.url, device, auth: { deviceToken }, scopes });
+    const again = await wireConnect({ url: gateway.url, device, auth: { deviceToken }, scopes });
     expect(again.ok).toBe(true);
     if (again.ok) again.session.close();
-    const list = await g.call("pairing.list", {});
+    const list = await gateway.call("pairing.list", {});
     expect(list.gatewayFingerprint).toBe(created.gatewayFingerprint);
     expect(list.codes.find((c: any) => c.codeId === created.codeId)).toMatchObject({
       status: "used",
@@ -79,7 +79,7 @@ describe("ocmap-pairing v2 against a real gateway", () => {
     });
     // Success is success: the committed exchange (and its broadcast) counted no failure against the code.
     expect(list.events.filter((e: any) => e.type === "code.failed" && e.codeId === created.codeId)).toEqual([]);
-    expect(g.logs()).not.toMatch(/ocmap-pairing: .* not sent/);
+    expect(gateway.logs()).not.toMatch(/ocmap-pairing: .* not sent/);
     expect(list.devices.find((d: any) => d.deviceId === device.id)).toMatchObject({
       fingerprint: device.id
         .slice(0, 12)
@@ -89,26 +89,26 @@ describe("ocmap-pairing v2 against a real gateway", () => {
       displayName: "OCMAP on test",
       platform: "linux",
     });
-    const devices = JSON.parse((await g.cli(["devices", "list", "--json"])).stdout);
+    const devices = JSON.parse((await gateway.cli(["devices", "list", "--json"])).stdout);
     expect(JSON.stringify(devices)).toContain(device.id);
   });
 
   it("refuses a used code (CODE_ALREADY_USED) at /start", async () => {
-    const p = await pairNewDevice(g);
-    remember(p);
-    p.session.close();
-    const r = (await start(g, p.code)).reply;
-    expect(r.status).toBe(409);
-    expect(r.body).toEqual({ ok: false, error: { code: "CODE_ALREADY_USED", message: expect.any(String) } });
+    const paired = await pairNewDevice(gateway);
+    remember(paired);
+    paired.session.close();
+    const reply = (await start(gateway, paired.code)).reply;
+    expect(reply.status).toBe(409);
+    expect(reply.body).toEqual({ ok: false, error: { code: "CODE_ALREADY_USED", message: expect.any(String) } });
   });
 
   it("refuses foreign signatures, mismatched keys, other devices' requests, wrong nonces (CODE_INVALID)", async () => {
-    const created = await g.call("pairing.createCode", {});
-    const granted = await pakeGrant(g, created.code);
+    const created = await gateway.call("pairing.createCode", {});
+    const granted = await pakeGrant(gateway, created.code);
     remember({ code: created.code, granted });
     const alice = newWireDevice();
     const mallory = newWireDevice();
-    const aliceReq = await bootstrapConnect(g, alice, granted.grant.bootstrapToken, granted.grant.scopes);
+    const aliceReq = await bootstrapConnect(gateway, alice, granted.grant.bootstrapToken, granted.grant.scopes);
     if (aliceReq.helloOk) throw new Error("unexpected hello-ok");
     const base = { granted, requestId: aliceReq.requestId };
     // Each body carries a valid MAC over what it says: the PAKE key holder's own mistakes, v1's checks.
@@ -120,7 +120,7 @@ describe("ocmap-pairing v2 against a real gateway", () => {
       "signedAt far in the past": exchangeBody({ ...base, device: alice, signedAt: Date.now() - 10 * 60_000 }),
     };
     for (const [name, body] of Object.entries(cases)) {
-      const res = await exchange(g, body);
+      const res = await exchange(gateway, body);
       expect({ name, status: res.status, code: res.body.error?.code }).toEqual({
         name,
         status: 403,
@@ -128,9 +128,9 @@ describe("ocmap-pairing v2 against a real gateway", () => {
       });
     }
     // Five failures named the code: it is locked now, even for its rightful device.
-    const list = await g.call("pairing.list", {});
+    const list = await gateway.call("pairing.list", {});
     expect(list.codes.find((c: any) => c.codeId === created.codeId).status).toBe("locked");
-    const late = await exchange(g, exchangeBody({ ...base, device: alice }));
+    const late = await exchange(gateway, exchangeBody({ ...base, device: alice }));
     expect(late.body.error.code).toBe("CODE_ALREADY_USED");
     const failed = list.events.filter((e: any) => e.type === "code.failed" && e.codeId === created.codeId);
     expect(failed.map((e: any) => e.reason)).toEqual(
@@ -141,64 +141,64 @@ describe("ocmap-pairing v2 against a real gateway", () => {
       ]),
     );
 
-    const second = await g.call("pairing.createCode", {});
-    const granted2 = await pakeGrant(g, second.code);
+    const second = await gateway.call("pairing.createCode", {});
+    const granted2 = await pakeGrant(gateway, second.code);
     remember({ code: second.code, granted: granted2 });
     const requestId = "00000000-0000-4000-8000-000000000000";
-    const madeUp = await exchange(g, exchangeBody({ granted: granted2, requestId, device: alice }));
+    const madeUp = await exchange(gateway, exchangeBody({ granted: granted2, requestId, device: alice }));
     expect(madeUp.body.error.code).toBe("CODE_INVALID");
   });
 
   it("revokes a connected device: 4001 at once, token refused, identity can never exchange again", async () => {
-    const p = await pairNewDevice(g, "read-only");
-    remember(p);
-    expect(p.scopes).toEqual(["operator.read"]);
+    const paired = await pairNewDevice(gateway, "read-only");
+    remember(paired);
+    expect(paired.scopes).toEqual(["operator.read"]);
     const t0 = performance.now();
-    const rev = await g.call("pairing.revokeDevice", { deviceId: p.device.id, reason: "lost laptop" });
-    const closed = await p.session.closed;
+    const rev = await gateway.call("pairing.revokeDevice", { deviceId: paired.device.id, reason: "lost laptop" });
+    const closed = await paired.session.closed;
     const ms = performance.now() - t0;
     expect(closed.code).toBe(4001);
-    expect(rev.deviceId).toBe(p.device.id);
+    expect(rev.deviceId).toBe(paired.device.id);
     console.log(`revoke → 4001 close: ${ms.toFixed(1)} ms`);
     const retry = await wireConnect({
-      url: g.url,
-      device: p.device,
-      auth: { deviceToken: p.deviceToken },
-      scopes: p.scopes,
+      url: gateway.url,
+      device: paired.device,
+      auth: { deviceToken: paired.deviceToken },
+      scopes: paired.scopes,
     });
     expect(retry.ok).toBe(false);
     if (!retry.ok) expect(retry.error.details?.code).toBe("AUTH_DEVICE_TOKEN_MISMATCH");
 
-    const fresh = await g.call("pairing.createCode", { access: "read-only" });
-    const granted = await pakeGrant(g, fresh.code);
+    const fresh = await gateway.call("pairing.createCode", { access: "read-only" });
+    const granted = await pakeGrant(gateway, fresh.code);
     remember({ code: fresh.code, granted });
-    const again = await bootstrapConnect(g, p.device, granted.grant.bootstrapToken, granted.grant.scopes);
+    const again = await bootstrapConnect(gateway, paired.device, granted.grant.bootstrapToken, granted.grant.scopes);
     if (again.helloOk) throw new Error("unexpected hello-ok");
-    const ex = await exchange(g, exchangeBody({ granted, requestId: again.requestId, device: p.device }));
+    const ex = await exchange(gateway, exchangeBody({ granted, requestId: again.requestId, device: paired.device }));
     expect(ex.status).toBe(403);
     expect(ex.body.error.code).toBe("DEVICE_REVOKED");
-    const list = await g.call("pairing.list", {});
-    expect(list.devices.find((d: any) => d.deviceId === p.device.id)).toMatchObject({
+    const list = await gateway.call("pairing.list", {});
+    expect(list.devices.find((d: any) => d.deviceId === paired.device.id)).toMatchObject({
       revokedBy: "operator",
       connected: false,
     });
     expect(
       list.events.some(
-        (e: any) => e.type === "device.revoked" && e.deviceId === p.device.id && e.reason === "lost laptop",
+        (e: any) => e.type === "device.revoked" && e.deviceId === paired.device.id && e.reason === "lost laptop",
       ),
     ).toBe(true);
   });
 
   it("forgetSelf: a read-only device revokes itself and nothing else", async () => {
-    const other = await pairNewDevice(g, "standard");
-    const me = await pairNewDevice(g, "read-only");
+    const other = await pairNewDevice(gateway, "standard");
+    const me = await pairNewDevice(gateway, "read-only");
     remember(other);
     remember(me);
     const res = await me.session.request("pairing.forgetSelf", {});
     expect(res).toMatchObject({ ok: true, payload: { deviceId: me.device.id } });
     expect((await me.session.closed).code).toBe(4001);
     const retry = await wireConnect({
-      url: g.url,
+      url: gateway.url,
       device: me.device,
       auth: { deviceToken: me.deviceToken },
       scopes: me.scopes,
@@ -206,7 +206,7 @@ describe("ocmap-pairing v2 against a real gateway", () => {
     expect(retry.ok).toBe(false);
     expect((await other.session.request("health", {})).ok).toBe(true); // the other device is untouched
     other.session.close();
-    const admin = await g.admin();
+    const admin = await gateway.admin();
     const refused = await admin.request("pairing.forgetSelf", {});
     expect(refused.ok).toBe(false);
     expect(refused.error?.details).toMatchObject({ code: "INVALID_REQUEST" });
@@ -215,7 +215,7 @@ describe("ocmap-pairing v2 against a real gateway", () => {
     admin.close();
     // Recorded once device.pair.remove has answered the plugin, which may be just after the 4001.
     const list = await waitFor(async () => {
-      const current = await g.call("pairing.list", {});
+      const current = await gateway.call("pairing.list", {});
       return current.devices.find((d: any) => d.deviceId === me.device.id)?.revokedBy === "self" && current;
     }, "the device listed as forgotten");
     expect(list.devices.find((d: any) => d.deviceId === other.device.id).revokedAtMs).toBeUndefined();
@@ -223,57 +223,62 @@ describe("ocmap-pairing v2 against a real gateway", () => {
   });
 
   it("lets exactly one of two racing exchanges of one code win (two sessions, each with the code)", async () => {
-    const created = await g.call("pairing.createCode", {});
-    const [ga, gb] = [await pakeGrant(g, created.code), await pakeGrant(g, created.code)];
-    const other = await g.call("pairing.createCode", {});
-    const go = await pakeGrant(g, other.code);
+    const created = await gateway.call("pairing.createCode", {});
+    const [ga, gb] = [await pakeGrant(gateway, created.code), await pakeGrant(gateway, created.code)];
+    const other = await gateway.call("pairing.createCode", {});
+    const go = await pakeGrant(gateway, other.code);
     for (const [code, granted] of [
       [created.code, ga],
       [created.code, gb],
       [other.code, go],
     ] as const)
       remember({ code, granted });
-    const a = newWireDevice();
-    const b = newWireDevice();
-    // The bootstrap token binds to the first key that presents it, so b gets its own pending request
+    const deviceA = newWireDevice();
+    const deviceB = newWireDevice();
+    // The bootstrap token binds to the first key that presents it, so deviceB gets its own pending request
     // through the second code's token; both then race on the first code.
-    const ra = await bootstrapConnect(g, a, ga.grant.bootstrapToken, ga.grant.scopes);
-    const rb = await bootstrapConnect(g, b, go.grant.bootstrapToken, go.grant.scopes);
+    const ra = await bootstrapConnect(gateway, deviceA, ga.grant.bootstrapToken, ga.grant.scopes);
+    const rb = await bootstrapConnect(gateway, deviceB, go.grant.bootstrapToken, go.grant.scopes);
     if (ra.helloOk || rb.helloOk) throw new Error("unexpected hello-ok");
     const results = await Promise.all([
-      exchange(g, exchangeBody({ granted: ga, requestId: ra.requestId, device: a })),
-      exchange(g, exchangeBody({ granted: gb, requestId: rb.requestId, device: b })),
+      exchange(gateway, exchangeBody({ granted: ga, requestId: ra.requestId, device: deviceA })),
+      exchange(gateway, exchangeBody({ granted: gb, requestId: rb.requestId, device: deviceB })),
     ]);
     expect(results.map((x) => x.status).sort()).toEqual([200, 409]);
   });
 
   it("answers malformed requests with INVALID_REQUEST and stores nothing", async () => {
-    const before = await g.call("pairing.list", {});
+    const before = await gateway.call("pairing.list", {});
     const big = JSON.stringify({ discriminator: "A".repeat(5000) });
     const cases = [
-      await post(g, "/ocmap-pairing/v2/start", null, { raw: big }),
-      await post(g, "/ocmap-pairing/v2/start", null, { raw: "{not json" }),
-      await post(g, "/ocmap-pairing/v2/start", { discriminator: "AB" }, { headers: { "content-type": "text/plain" } }),
-      await post(g, "/ocmap-pairing/v2/start", null, { method: "PUT", raw: "{}" }),
-      await post(g, "/ocmap-pairing/v2/start", { discriminator: "AB", sid: "x", share: "y" }),
-      await post(g, "/ocmap-pairing/v2/confirm", ["s", "c"]),
-      await post(g, "/ocmap-pairing/v2/exchange", { sessionId: "s", mac: "m", device: { id: "x" } }),
-      await post(g, "/ocmap-pairing/v2/abandon", null, { raw: "" }),
+      await post(gateway, "/ocmap-pairing/v2/start", null, { raw: big }),
+      await post(gateway, "/ocmap-pairing/v2/start", null, { raw: "{not json" }),
+      await post(
+        gateway,
+        "/ocmap-pairing/v2/start",
+        { discriminator: "AB" },
+        { headers: { "content-type": "text/plain" } },
+      ),
+      await post(gateway, "/ocmap-pairing/v2/start", null, { method: "PUT", raw: "{}" }),
+      await post(gateway, "/ocmap-pairing/v2/start", { discriminator: "AB", sid: "x", share: "y" }),
+      await post(gateway, "/ocmap-pairing/v2/confirm", ["s", "c"]),
+      await post(gateway, "/ocmap-pairing/v2/exchange", { sessionId: "s", mac: "m", device: { id: "x" } }),
+      await post(gateway, "/ocmap-pairing/v2/abandon", null, { raw: "" }),
     ];
-    for (const c of cases) {
-      expect(c.status).toBe(400);
-      expect(c.body).toMatchObject({ ok: false, error: { code: "INVALID_REQUEST" } });
+    for (const testCase of cases) {
+      expect(testCase.status).toBe(400);
+      expect(testCase.body).toMatchObject({ ok: false, error: { code: "INVALID_REQUEST" } });
     }
     // v1's routes are retired: the gateway itself answers, the plugin no longer does.
     for (const path of ["/ocmap-pairing/redeem", "/ocmap-pairing/exchange"])
-      expect((await post(g, path, { code: "0000-0000" })).body?.ok).not.toBe(false);
-    const after = await g.call("pairing.list", {});
+      expect((await post(gateway, path, { code: "0000-0000" })).body?.ok).not.toBe(false);
+    const after = await gateway.call("pairing.list", {});
     expect(after.codes).toEqual(before.codes);
     expect(after.devices).toEqual(before.devices);
   });
 
   it("validates WS params as closed objects", async () => {
-    const admin = await g.admin();
+    const admin = await gateway.admin();
     for (const params of [{ ttlSeconds: 60 }, { ttlSeconds: 301 }, { access: "root" }, { label: "" }, { other: 1 }]) {
       const res = await admin.request("pairing.createCode", params);
       expect(res.ok).toBe(false);

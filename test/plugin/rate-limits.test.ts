@@ -8,26 +8,28 @@ import { clientPake } from "@ocmap/protocol/pairing-v2";
 import { startGateway, type Gateway } from "../harness/gateway.ts";
 import { pakeGrant, post } from "../harness/wire-pairing.ts";
 
-let g: Gateway;
+let gateway: Gateway;
 beforeAll(async () => {
-  g = await startGateway();
+  gateway = await startGateway();
 });
 afterAll(async () => {
-  await g?.dispose();
+  await gateway?.dispose();
 });
 
 /** One guess from `localAddress`: the last reply (the /start's, or the /confirm's when /start passed). */
-async function guess(i: number, localAddress: string) {
-  const symbols = [...String(i).padStart(8, "0")].map((digit) => CROCKFORD[(Number(digit) * 7 + 20) % 32]).join("");
+async function guess(attempt: number, localAddress: string) {
+  const symbols = [...String(attempt).padStart(8, "0")]
+    .map((digit) => CROCKFORD[(Number(digit) * 7 + 20) % 32])
+    .join("");
   const pake = clientPake(symbols);
-  const started = await post(g, "/ocmap-pairing/v2/start", pake.request, { localAddress });
+  const started = await post(gateway, "/ocmap-pairing/v2/start", pake.request, { localAddress });
   if (started.status !== 200) return started;
   const { confirm } = pake.finish(started.body);
-  return post(g, "/ocmap-pairing/v2/confirm", { sessionId: started.body.sessionId, confirm }, { localAddress });
+  return post(gateway, "/ocmap-pairing/v2/confirm", { sessionId: started.body.sessionId, confirm }, { localAddress });
 }
 
 const granted = (code: string, localAddress: string) =>
-  pakeGrant(g, code, { localAddress }).then(
+  pakeGrant(gateway, code, { localAddress }).then(
     () => 200,
     (err: Error) => Number(/^start (\d+)/.exec(err.message)?.[1] ?? 0),
   );
@@ -35,8 +37,8 @@ const granted = (code: string, localAddress: string) =>
 it("limits one address to 10 failures a minute, without locking out others", async () => {
   const attacker = "127.0.0.2";
   for (let i = 0; i < 10; i++) {
-    const r = await guess(i, attacker);
-    expect(r.body.error.code).toBe("CODE_INVALID");
+    const reply = await guess(i, attacker);
+    expect(reply.body.error.code).toBe("CODE_INVALID");
   }
   const limited = await guess(99, attacker);
   expect(limited.status).toBe(429);
@@ -45,7 +47,7 @@ it("limits one address to 10 failures a minute, without locking out others", asy
   expect(limited.body.error.retryAfterMs).toBeLessThanOrEqual(60_000);
   expect(Number(limited.headers["retry-after"])).toBe(Math.ceil(limited.body.error.retryAfterMs / 1000));
   // Even a valid code is refused from that address now.
-  const created = await g.call("pairing.createCode", {});
+  const created = await gateway.call("pairing.createCode", {});
   expect(await granted(created.code, attacker)).toBe(429);
   expect(await granted(created.code, "127.0.0.3")).toBe(200);
 });
@@ -54,27 +56,27 @@ it("pauses all pairing after 20 failures in 10 minutes until an operator creates
   // 10 failures so far (the first test). Ten more from ten other addresses reach the cap.
   let successes = 0;
   for (let i = 0; i < 10; i++) {
-    const r = await guess(100 + i, `127.0.0.${10 + i}`);
-    if (r.status === 200) successes++;
-    expect(r.body.error.code).toBe("CODE_INVALID");
+    const reply = await guess(100 + i, `127.0.0.${10 + i}`);
+    if (reply.status === 200) successes++;
+    expect(reply.body.error.code).toBe("CODE_INVALID");
   }
-  const created = await g.call("pairing.createCode", {});
+  const created = await gateway.call("pairing.createCode", {});
   // Creating a code lifted the pause; fill the window again from fresh addresses.
   for (let i = 0; i < 20; i++) {
-    const r = await guess(200 + i, `127.0.1.${i + 1}`);
-    if (r.status === 200) successes++;
+    const reply = await guess(200 + i, `127.0.1.${i + 1}`);
+    if (reply.status === 200) successes++;
   }
-  const paused = await post(g, "/ocmap-pairing/v2/start", clientPake(created.code.replace("-", "")).request, {
+  const paused = await post(gateway, "/ocmap-pairing/v2/start", clientPake(created.code.replace("-", "")).request, {
     localAddress: "127.0.2.1",
   });
   expect(paused.status).toBe(429);
   expect(paused.body.error.retryAfterMs).toBeGreaterThan(60_000);
   expect(paused.body.error.retryAfterMs).toBeLessThanOrEqual(600_000);
-  const list = await g.call("pairing.list", {});
+  const list = await gateway.call("pairing.list", {});
   expect(list.pausedUntilMs).toBeGreaterThan(Date.now());
   expect(successes).toBe(0);
 
-  const fresh = await g.call("pairing.createCode", {});
-  expect((await g.call("pairing.list", {})).pausedUntilMs).toBeUndefined();
+  const fresh = await gateway.call("pairing.createCode", {});
+  expect((await gateway.call("pairing.list", {})).pausedUntilMs).toBeUndefined();
   expect(await granted(fresh.code, "127.0.2.1")).toBe(200);
 });

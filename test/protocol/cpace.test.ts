@@ -47,9 +47,9 @@ describe("CPace ristretto255/SHA-512, draft-irtf-cfrg-cpace-21 vectors", () => {
     expect(lexicographicallyLarger(bytes(1), bytes(0, 0))).toBe(true);
     expect(lexicographicallyLarger(bytes(0, 0), bytes(0))).toBe(true);
     expect(lexicographicallyLarger(bytes(0, 1), bytes(1))).toBe(false);
-    const [a, partyA, b, partyB] = ["123", "PartyA", "234", "PartyB"].map((text) => utf8ToBytes(text));
-    expectBytes(transcriptIr(a!, partyA!, b!, partyB!), "03313233065061727479410332333406506172747942");
-    expectBytes(transcriptOc(a!, partyA!, b!, partyB!), "6f6303323334065061727479420331323306506172747941");
+    const [sidA, partyA, sidB, partyB] = ["123", "PartyA", "234", "PartyB"].map((text) => utf8ToBytes(text));
+    expectBytes(transcriptIr(sidA!, partyA!, sidB!, partyB!), "03313233065061727479410332333406506172747942");
+    expectBytes(transcriptOc(sidA!, partyA!, sidB!, partyB!), "6f6303323334065061727479420331323306506172747941");
   });
 
   it("generator string (with its 100 zero bytes of padding), its hash and the generator", () => {

@@ -147,7 +147,7 @@ export function cpaceStart(inputs: CpaceInputs, randomScalarBytes?: Uint8Array):
  * The initiator-responder ISK (transcript_ir). OCMAP always has the client as initiator A (its share goes
  * first, in `/start`) and the plugin as responder B, so both sides call this with the same argument order.
  */
-export function cpaceFinishIr(p: {
+export function cpaceFinishIr(inputs: {
   sid: Uint8Array;
   ownScalar: bigint;
   peerShare: Uint8Array;
@@ -156,6 +156,6 @@ export function cpaceFinishIr(p: {
   yb: Uint8Array;
   adb: Uint8Array;
 }): Uint8Array {
-  const sharedPoint = scalarMultVfy(p.ownScalar, p.peerShare);
-  return intermediateSessionKey(p.sid, sharedPoint, transcriptIr(p.ya, p.ada, p.yb, p.adb));
+  const sharedPoint = scalarMultVfy(inputs.ownScalar, inputs.peerShare);
+  return intermediateSessionKey(inputs.sid, sharedPoint, transcriptIr(inputs.ya, inputs.ada, inputs.yb, inputs.adb));
 }

@@ -54,9 +54,15 @@ export const serverConfirmation = (keys: PairingKeys, sessionId: string) =>
 /** Binds the exchange to the PAKE: who may exchange is whoever holds the key, for exactly this device. */
 export function exchangeMac(
   keys: PairingKeys,
-  p: { sessionId: string; requestId: string; deviceId: string; publicKey: string },
+  fields: { sessionId: string; requestId: string; deviceId: string; publicKey: string },
 ): string {
-  return tag(keys.exchange, ["ocmap-v2 exchange", p.sessionId, p.requestId, p.deviceId, p.publicKey]);
+  return tag(keys.exchange, [
+    "ocmap-v2 exchange",
+    fields.sessionId,
+    fields.requestId,
+    fields.deviceId,
+    fields.publicKey,
+  ]);
 }
 
 export const abandonMac = (keys: PairingKeys, sessionId: string) => tag(keys.exchange, ["ocmap-v2 abandon", sessionId]);

@@ -57,8 +57,8 @@ const CHECKS: Check[] = [
     code: "PAIRING_DISABLED",
     reason: "PAIRING_DISABLED",
     afterListing: false,
-    breakIt: (s) => {
-      s.cfg.enabled = false;
+    breakIt: (scene) => {
+      scene.cfg.enabled = false;
     },
   },
   {
@@ -66,8 +66,8 @@ const CHECKS: Check[] = [
     code: "CODE_INVALID",
     reason: "unknown or finished session",
     afterListing: false,
-    breakIt: (s) => {
-      s.request.granted = { ...s.request.granted, sessionId: "no-such-session" };
+    breakIt: (scene) => {
+      scene.request.granted = { ...scene.request.granted, sessionId: "no-such-session" };
     },
   },
   {
@@ -75,8 +75,8 @@ const CHECKS: Check[] = [
     code: "CODE_INVALID",
     reason: "bad exchange mac",
     afterListing: false,
-    breakIt: (s) => {
-      s.request.macOver = { requestId: "another-request" };
+    breakIt: (scene) => {
+      scene.request.macOver = { requestId: "another-request" };
     },
   },
   {
@@ -99,8 +99,8 @@ const CHECKS: Check[] = [
     code: "CODE_INVALID",
     reason: "device id does not match public key",
     afterListing: false,
-    breakIt: (s) => {
-      s.request.id = newDevice().id;
+    breakIt: (scene) => {
+      scene.request.id = newDevice().id;
     },
   },
   {
@@ -108,8 +108,8 @@ const CHECKS: Check[] = [
     code: "CODE_INVALID",
     reason: "bad signature",
     afterListing: false,
-    breakIt: (s) => {
-      s.request.signer = newDevice();
+    breakIt: (scene) => {
+      scene.request.signer = newDevice();
     },
   },
   {
@@ -117,8 +117,8 @@ const CHECKS: Check[] = [
     code: "CODE_INVALID",
     reason: "signedAt outside ±120 s",
     afterListing: false,
-    breakIt: (s) => {
-      s.request.signedAt = s.fake.nowMs - 10 * 60_000;
+    breakIt: (scene) => {
+      scene.request.signedAt = scene.fake.nowMs - 10 * 60_000;
     },
   },
   {
@@ -126,8 +126,8 @@ const CHECKS: Check[] = [
     code: "CODE_INVALID",
     reason: "pending request missing or not this device's",
     afterListing: true,
-    breakIt: (s) => {
-      s.fake.pending = [pendingFor(newDevice(), REQUEST_ID)];
+    breakIt: (scene) => {
+      scene.fake.pending = [pendingFor(newDevice(), REQUEST_ID)];
     },
   },
   {
@@ -135,8 +135,8 @@ const CHECKS: Check[] = [
     code: "CODE_INVALID",
     reason: "requested role or scopes exceed the code's",
     afterListing: true,
-    breakIt: (s) => {
-      for (const pending of s.fake.pending) pending.scopes = ["operator.admin"];
+    breakIt: (scene) => {
+      for (const pending of scene.fake.pending) pending.scopes = ["operator.admin"];
     },
   },
   {
@@ -172,54 +172,59 @@ describe("exchange check order (real service and store, fake gateway SDK, fake J
   it.each(CHECKS.map((check, index) => [check.name, index] as const))(
     "check '%s' failing (and every later one broken too) yields its own error and runs nothing after it",
     async (_name, index) => {
-      const s = await scenario();
+      const scene = await scenario();
       // Break the later checks first, so that where two share a field the earlier check's breakage holds.
-      for (const check of CHECKS.slice(index).reverse()) await check.breakIt(s);
+      for (const check of CHECKS.slice(index).reverse()) await check.breakIt(scene);
       const expected = CHECKS[index]!;
-      const error = await failureOf(s.service.v2.exchange(body(exchangeBody(s.request)), ADDRESS));
+      const error = await failureOf(scene.service.v2.exchange(body(exchangeBody(scene.request)), ADDRESS));
       expect({ code: error.code, reason: error.reason }).toEqual({ code: expected.code, reason: expected.reason });
-      expect(s.fake.approved).toEqual([]);
-      expect(s.fake.listPairingCalls).toBe(expected.afterListing ? 1 : 0);
-      expect(s.fake.resolved).toEqual([]);
-      const stored = s.store.read().codes.find((c) => c.codeId === s.created.codeId)!;
+      expect(scene.fake.approved).toEqual([]);
+      expect(scene.fake.listPairingCalls).toBe(expected.afterListing ? 1 : 0);
+      expect(scene.fake.resolved).toEqual([]);
+      const stored = scene.store.read().codes.find((c) => c.codeId === scene.created.codeId)!;
       if (expected.name !== "not used") expect(stored.status).not.toBe("used");
       expect(stored.deviceId).toBeUndefined();
-      expect(s.store.read().devices.some((d) => d.deviceId === s.device.id && !d.revokedAtMs)).toBe(false);
+      expect(scene.store.read().devices.some((d) => d.deviceId === scene.device.id && !d.revokedAtMs)).toBe(false);
     },
   );
 
   it("asks the fake gateway to approve only when every check passes, with exactly the code's scopes", async () => {
-    const s = await scenario();
-    const answer = await s.service.v2.exchange(body(exchangeBody(s.request)), ADDRESS);
-    expect(answer).toMatchObject({ ok: true, deviceId: s.device.id, role: "operator", scopes: s.created.scopes });
-    expect(s.fake.approved).toEqual([{ requestId: REQUEST_ID, scopes: ["operator.read", "operator.write"] }]);
-    expect(s.fake.resolved).toEqual([
-      { requestId: REQUEST_ID, deviceId: s.device.id, decision: "approved", ts: s.fake.nowMs },
+    const scene = await scenario();
+    const answer = await scene.service.v2.exchange(body(exchangeBody(scene.request)), ADDRESS);
+    expect(answer).toMatchObject({
+      ok: true,
+      deviceId: scene.device.id,
+      role: "operator",
+      scopes: scene.created.scopes,
+    });
+    expect(scene.fake.approved).toEqual([{ requestId: REQUEST_ID, scopes: ["operator.read", "operator.write"] }]);
+    expect(scene.fake.resolved).toEqual([
+      { requestId: REQUEST_ID, deviceId: scene.device.id, decision: "approved", ts: scene.fake.nowMs },
     ]);
-    expect(s.store.read().codes.find((c) => c.codeId === s.created.codeId)).toMatchObject({
+    expect(scene.store.read().codes.find((c) => c.codeId === scene.created.codeId)).toMatchObject({
       status: "used",
-      deviceId: s.device.id,
+      deviceId: scene.device.id,
     });
   });
 
   it("a refusal by the fake gateway's approval fails the exchange and leaves the code unused", async () => {
-    const s = await scenario();
-    s.fake.approveAnswer = false;
-    const error = await failureOf(s.service.v2.exchange(body(exchangeBody(s.request)), ADDRESS));
+    const scene = await scenario();
+    scene.fake.approveAnswer = false;
+    const error = await failureOf(scene.service.v2.exchange(body(exchangeBody(scene.request)), ADDRESS));
     expect(error.reason).toBe("approval refused by the gateway");
-    expect(s.store.read().codes.find((c) => c.codeId === s.created.codeId)!.status).toBe("active");
-    expect(s.fake.resolved).toEqual([]);
+    expect(scene.store.read().codes.find((c) => c.codeId === scene.created.codeId)!.status).toBe("active");
+    expect(scene.fake.resolved).toEqual([]);
   });
 
   it("without requestId, only a device the fake gateway already paired with this id and key passes", async () => {
-    const s = await scenario();
-    const { requestId: _none, ...withoutRequest } = s.request;
-    const stranger = await failureOf(s.service.v2.exchange(body(exchangeBody(withoutRequest)), ADDRESS));
+    const scene = await scenario();
+    const { requestId: _none, ...withoutRequest } = scene.request;
+    const stranger = await failureOf(scene.service.v2.exchange(body(exchangeBody(withoutRequest)), ADDRESS));
     expect(stranger.reason).toBe("no requestId and the device is not paired");
-    s.fake.paired.push({ deviceId: s.device.id, publicKey: s.device.publicKey });
-    const answer = await s.service.v2.exchange(body(exchangeBody(withoutRequest)), ADDRESS);
+    scene.fake.paired.push({ deviceId: scene.device.id, publicKey: scene.device.publicKey });
+    const answer = await scene.service.v2.exchange(body(exchangeBody(withoutRequest)), ADDRESS);
     expect(answer.ok).toBe(true);
-    expect(s.fake.approved).toEqual([]); // the gateway approved it by itself: nothing to approve
-    expect(s.fake.resolved).toEqual([]);
+    expect(scene.fake.approved).toEqual([]); // the gateway approved it by itself: nothing to approve
+    expect(scene.fake.resolved).toEqual([]);
   });
 });

@@ -133,7 +133,7 @@ export async function grantFor(service: Routes, code: string, address = "203.0.1
 }
 
 /** An exchange body; every field can be made wrong on purpose. */
-export function exchangeBody(o: {
+export function exchangeBody(options: {
   granted: Granted;
   nonce?: string;
   requestId?: string;
@@ -144,25 +144,27 @@ export function exchangeBody(o: {
   /** The MAC over another requestId or device id than the body's. */
   macOver?: { requestId?: string; deviceId?: string };
 }) {
-  const id = o.id ?? o.device.id;
+  const id = options.id ?? options.device.id;
   const payload = exchangeSignaturePayload({
-    nonce: o.nonce ?? o.granted.grant.nonce,
-    requestId: o.requestId ?? "",
+    nonce: options.nonce ?? options.granted.grant.nonce,
+    requestId: options.requestId ?? "",
     id,
-    publicKey: o.device.publicKey,
-    signedAt: o.signedAt,
+    publicKey: options.device.publicKey,
+    signedAt: options.signedAt,
   });
-  const signature = sign(null, Buffer.from(payload, "utf8"), (o.signer ?? o.device).privateKey).toString("base64url");
-  const mac = exchangeMac(o.granted.keys, {
-    sessionId: o.granted.sessionId,
-    requestId: o.macOver?.requestId ?? o.requestId ?? "",
-    deviceId: o.macOver?.deviceId ?? id,
-    publicKey: o.device.publicKey,
+  const signature = sign(null, Buffer.from(payload, "utf8"), (options.signer ?? options.device).privateKey).toString(
+    "base64url",
+  );
+  const mac = exchangeMac(options.granted.keys, {
+    sessionId: options.granted.sessionId,
+    requestId: options.macOver?.requestId ?? options.requestId ?? "",
+    deviceId: options.macOver?.deviceId ?? id,
+    publicKey: options.device.publicKey,
   });
   return {
-    sessionId: o.granted.sessionId,
-    ...(o.requestId ? { requestId: o.requestId } : {}),
-    device: { id, publicKey: o.device.publicKey, signature, signedAt: o.signedAt },
+    sessionId: options.granted.sessionId,
+    ...(options.requestId ? { requestId: options.requestId } : {}),
+    device: { id, publicKey: options.device.publicKey, signature, signedAt: options.signedAt },
     mac,
   };
 }

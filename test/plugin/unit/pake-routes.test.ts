@@ -55,21 +55,24 @@ describe("v2 routes (real service and store, fake gateway SDK, fake JSON disk)",
     expect(granted.grant).toMatchObject({ codeId: created.codeId, bootstrapToken: fake.issuedTokens[0] });
   });
 
-  it("/start counts the attempt at once; a valid /confirm keeps it counted (only the exchange spends the code)", async () => {
-    const { service, created, codeRecord } = await withCode();
-    const pake = clientPake(created.code.replace("-", ""));
-    const started = await service.v2.start(body(pake.request), ADDRESS);
-    expect(codeRecord().failures).toBe(1);
-    const { confirm } = pake.finish(started);
-    await service.v2.confirm(body({ sessionId: started.sessionId, confirm }), ADDRESS);
-    expect(codeRecord().failures).toBe(1);
-    // The same confirmation again (a replay): the session is past that stage.
-    const replay = await failure(service.v2.confirm(body({ sessionId: started.sessionId, confirm }), ADDRESS));
-    expect({ code: replay.code, reason: replay.reason }).toEqual({
-      code: "CODE_INVALID",
-      reason: "unknown or finished session",
-    });
-  });
+  it(
+    "/start counts the attempt at once; " + "a valid /confirm keeps it counted (only the exchange spends the code)",
+    async () => {
+      const { service, created, codeRecord } = await withCode();
+      const pake = clientPake(created.code.replace("-", ""));
+      const started = await service.v2.start(body(pake.request), ADDRESS);
+      expect(codeRecord().failures).toBe(1);
+      const { confirm } = pake.finish(started);
+      await service.v2.confirm(body({ sessionId: started.sessionId, confirm }), ADDRESS);
+      expect(codeRecord().failures).toBe(1);
+      // The same confirmation again (a replay): the session is past that stage.
+      const replay = await failure(service.v2.confirm(body({ sessionId: started.sessionId, confirm }), ADDRESS));
+      expect({ code: replay.code, reason: replay.reason }).toEqual({
+        code: "CODE_INVALID",
+        reason: "unknown or finished session",
+      });
+    },
+  );
 
   it("sessions that never confirm spend the code: after 5 the next /start locks it", async () => {
     const { service, created, codeRecord, fake } = await withCode();

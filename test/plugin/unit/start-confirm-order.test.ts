@@ -89,36 +89,36 @@ describe("/v2/start and /v2/confirm check order (real service and store, fake ga
   it.each(START_CHECKS.map((check, index) => [check.name, index] as const))(
     "/start: check '%s' failing (later ones broken too) yields its own error and makes no session",
     async (_name, index) => {
-      const s = await scenario();
-      for (const check of START_CHECKS.slice(index).reverse()) await check.breakIt(s);
+      const scene = await scenario();
+      for (const check of START_CHECKS.slice(index).reverse()) await check.breakIt(scene);
       const expected = START_CHECKS[index]!;
-      const error = await failureOf(s.service.v2.start(body(s.request), ADDRESS));
+      const error = await failureOf(scene.service.v2.start(body(scene.request), ADDRESS));
       expect({ code: error.code, reason: error.reason }).toEqual({ code: expected.code, reason: expected.reason });
-      expect(s.store.read().codes[0]!.failures).toBe(expected.failures);
-      expect(s.service.v2.sessions.size).toBe(0);
+      expect(scene.store.read().codes[0]!.failures).toBe(expected.failures);
+      expect(scene.service.v2.sessions.size).toBe(0);
     },
   );
 
   it("/confirm: unknown session, then a code no longer usable, then a wrong tag, each its own error", async () => {
-    const s = await scenario();
-    const pake = clientPake(s.created.code.replace("-", ""));
-    const started = await s.service.v2.start(body(pake.request), ADDRESS);
+    const scene = await scenario();
+    const pake = clientPake(scene.created.code.replace("-", ""));
+    const started = await scene.service.v2.start(body(pake.request), ADDRESS);
     const { confirm } = pake.finish(started);
-    const unknown = await failureOf(s.service.v2.confirm(body({ sessionId: "nope", confirm }), ADDRESS));
+    const unknown = await failureOf(scene.service.v2.confirm(body({ sessionId: "nope", confirm }), ADDRESS));
     expect(unknown.reason).toBe("unknown or finished session");
     const wrongTag = { sessionId: started.sessionId, confirm: IDENTITY_SHARE };
-    const refused = await failureOf(s.service.v2.confirm(body(wrongTag), ADDRESS));
+    const refused = await failureOf(scene.service.v2.confirm(body(wrongTag), ADDRESS));
     expect({ code: refused.code, reason: refused.reason }).toEqual({
       code: "CODE_INVALID",
       reason: "confirmation failed",
     });
-    expect(s.store.read().codes[0]!.failures).toBe(1); // the attempt counted at /start, not a second time
+    expect(scene.store.read().codes[0]!.failures).toBe(1); // the attempt counted at /start, not a second time
     // A second session of the same code, then the code is cancelled: its right tag no longer opens anything.
-    const again = clientPake(s.created.code.replace("-", ""));
-    const second = await s.service.v2.start(body(again.request), ADDRESS);
-    await s.service.cancelCode(s.created.codeId);
+    const again = clientPake(scene.created.code.replace("-", ""));
+    const second = await scene.service.v2.start(body(again.request), ADDRESS);
+    await scene.service.cancelCode(scene.created.codeId);
     const cancelled = await failureOf(
-      s.service.v2.confirm(body({ sessionId: second.sessionId, confirm: again.finish(second).confirm }), ADDRESS),
+      scene.service.v2.confirm(body({ sessionId: second.sessionId, confirm: again.finish(second).confirm }), ADDRESS),
     );
     expect(cancelled.code).toBe("CODE_ALREADY_USED");
   });

@@ -68,28 +68,29 @@ describe("new codes never collide with a stored code (fake gateway SDK with scri
     active: async () => undefined,
     used: (s) => s.service.v2.exchange(body(exchangeBody(s.request)), "a"),
     cancelled: (s) => s.service.cancelCode(s.created.codeId),
-    expired: async (s) => {
-      s.fake.nowMs = s.created.expiresAtMs;
-      await s.service.sweep();
+    expired: async (ready) => {
+      ready.fake.nowMs = ready.created.expiresAtMs;
+      await ready.service.sweep();
     },
-    locked: async (s) => {
-      const wrong = exchangeBody({ ...s.request, nonce: "AAAA" }); // signed over another nonce
-      for (let i = 0; i < 5; i++) await s.service.v2.exchange(body(wrong), `198.51.100.${i}`).catch(() => undefined);
+    locked: async (ready) => {
+      const wrong = exchangeBody({ ...ready.request, nonce: "AAAA" }); // signed over another nonce
+      for (let i = 0; i < 5; i++)
+        await ready.service.v2.exchange(body(wrong), `198.51.100.${i}`).catch(() => undefined);
     },
   };
 
   it.each(Object.keys(intoStatus))("regenerates while the new code equals a stored %s code", async (status) => {
     const setup = startFakeService({ maxFailuresPerAddress: 100 });
     setup.fake.scriptedRandom.push(SAME);
-    const s = await exchangeReadyWith(setup);
-    await intoStatus[status]!(s);
-    expect(s.store.read().codes[0]!.status).toBe(status);
-    s.fake.scriptedRandom.push(SAME, OTHER);
-    const next = await s.service.createCode({}, ADMIN);
-    expect(next.code).not.toBe(s.created.code);
-    expect(s.fake.scriptedRandom).toEqual([]); // both scripted draws were used: the first collided
+    const ready = await exchangeReadyWith(setup);
+    await intoStatus[status]!(ready);
+    expect(ready.store.read().codes[0]!.status).toBe(status);
+    ready.fake.scriptedRandom.push(SAME, OTHER);
+    const next = await ready.service.createCode({}, ADMIN);
+    expect(next.code).not.toBe(ready.created.code);
+    expect(ready.fake.scriptedRandom).toEqual([]); // both scripted draws were used: the first collided
     // The new code's PAKE runs as itself, never as the stored one.
-    await expect(grantFor(s.service, next.code, "b")).resolves.toMatchObject({ grant: { codeId: next.codeId } });
+    await expect(grantFor(ready.service, next.code, "b")).resolves.toMatchObject({ grant: { codeId: next.codeId } });
     expect(next.code).toMatch(new RegExp(`^[${CROCKFORD}]{4}-[${CROCKFORD}]{4}$`));
   });
 });
