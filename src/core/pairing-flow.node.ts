@@ -123,7 +123,7 @@ export async function pairWithCode(options: PairOptions): Promise<PairResult> {
       hello: final.hello,
       gatewayUrl: url.url,
       deviceToken,
-      scopes: final.hello.auth?.scopes ?? grant.scopes,
+      scopes: grant.scopes, // exactly what connect sent: the gateway wants the same scopes on every reconnect
       gatewayIdentity,
       abandon,
     };
