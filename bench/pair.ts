@@ -16,30 +16,30 @@ const PAIR_WHY =
   "the core's extra time over the bare script is its keychain work (a write probe, then saving identity and " +
   "trust with read-back after the final connect) and the identity creation; the bare script stores nothing";
 
-async function corePairOnce(g: Gateway): Promise<number> {
+async function corePairOnce(gateway: Gateway): Promise<number> {
   const keystore = new Keystore({ service: newKeychainService() });
   const core = createCore({ keystore });
   core.start();
   await core.waitFor((v) => v.state === "UNPAIRED" && v.activity === "idle");
-  const { code } = await g.call("pairing.createCode", {});
-  const t = performance.now();
-  core.pair(g.url, code);
+  const { code } = await gateway.call("pairing.createCode", {});
+  const startedAt = performance.now();
+  core.pair(gateway.url, code);
   const end = await core.waitFor((v) => v.state !== "PAIRING_IN_PROGRESS" && v.activity !== "pairing");
-  const ms = performance.now() - t;
+  const ms = performance.now() - startedAt;
   if (end.state !== "PAIRED_CONNECTED") throw new Error(`core pairing failed: ${JSON.stringify(end.lastError)}`);
   core.stop();
   await keystore.wipe();
   return ms;
 }
 
-async function barePairOnce(g: Gateway): Promise<number> {
+async function barePairOnce(gateway: Gateway): Promise<number> {
   const device = newWireDevice();
-  const { code } = await g.call("pairing.createCode", {});
-  const t = performance.now();
-  const granted = await pakeGrant(g, code); // /start + /confirm, CPace, confirmation tags, opening the grant
+  const { code } = await gateway.call("pairing.createCode", {});
+  const startedAt = performance.now();
+  const granted = await pakeGrant(gateway, code); // /start + /confirm, CPace, confirmation tags, opening the grant
   const { bootstrapToken, scopes } = granted.grant;
   const first = await wireConnect({
-    url: g.url,
+    url: gateway.url,
     device,
     auth: { bootstrapToken },
     scopes,
@@ -47,43 +47,43 @@ async function barePairOnce(g: Gateway): Promise<number> {
   });
   if (first.ok) throw new Error("expected NOT_PAIRED");
   const requestId = (first.error.details as { requestId?: string }).requestId;
-  const ex = await exchange(g, exchangeBody({ granted, requestId, device }));
+  const ex = await exchange(gateway, exchangeBody({ granted, requestId, device }));
   if (ex.status !== 200) throw new Error(`exchange ${ex.status}`);
   const final = await wireConnect({
-    url: g.url,
+    url: gateway.url,
     device,
     auth: { bootstrapToken },
     scopes,
     displayName: "bench",
   });
-  const ms = performance.now() - t;
+  const ms = performance.now() - startedAt;
   if (!final.ok || !(final.hello as any).auth?.deviceToken) throw new Error("final connect failed");
   final.session.close();
   return ms;
 }
 
-export async function benchPair(g: Gateway, runs = 15): Promise<Row[]> {
-  await corePairOnce(g); // warm-up: module loading, keytar, first sockets
-  await barePairOnce(g);
+export async function benchPair(gateway: Gateway, runs = 15): Promise<Row[]> {
+  await corePairOnce(gateway); // warm-up: module loading, keytar, first sockets
+  await barePairOnce(gateway);
   const core: number[] = [];
   const bare: number[] = [];
   for (let i = 0; i < runs; i++) {
-    core.push(await corePairOnce(g));
-    bare.push(await barePairOnce(g));
+    core.push(await corePairOnce(gateway));
+    bare.push(await barePairOnce(gateway));
   }
   const pake = benchPake(50);
-  const c = summarize(core);
-  const b = summarize(bare);
-  const r = ratio(c, b);
+  const coreStats = summarize(core);
+  const bareStats = summarize(bare);
+  const slowdown = ratio(coreStats, bareStats);
   return [
     {
       measure: "Pair: code submitted → PAIRED_CONNECTED",
-      value: fmt(c, "ms"),
-      reference: `bare protocol script ${fmt(b, "ms")}`,
-      ratio: r,
+      value: fmt(coreStats, "ms"),
+      reference: `bare protocol script ${fmt(bareStats, "ms")}`,
+      ratio: slowdown,
       goal: "≤ 1.3× floor",
-      met: r <= 1.3,
-      ...(r > 1.3 ? { why: PAIR_WHY } : {}),
+      met: slowdown <= 1.3,
+      ...(slowdown > 1.3 ? { why: PAIR_WHY } : {}),
       how:
         "in-process createCore + core.pair + waitFor (code check, /v2/start, /v2/confirm, grant check, bootstrap " +
         "connect, /v2/exchange, final connect, keychain probe, save and read-back) vs the same five round trips " +

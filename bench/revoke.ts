@@ -8,35 +8,35 @@ import { pairNewDevice } from "../test/harness/wire-pairing.ts";
 import type { Row } from "./lib/row.ts";
 import { fmt, summarize } from "./lib/stats.ts";
 
-export async function benchRevoke(g: Gateway, runs = 10): Promise<Row[]> {
-  const admin = await g.admin();
+export async function benchRevoke(gateway: Gateway, runs = 10): Promise<Row[]> {
+  const admin = await gateway.admin();
   const core: number[] = [];
   const bare: number[] = [];
   try {
     for (let i = 0; i < runs + 1; i++) {
       const keystore = new Keystore({ service: newKeychainService() });
-      const c = createCore({ keystore });
-      c.start();
-      await c.waitFor((v) => v.activity === "idle");
-      c.pair(g.url, (await g.call("pairing.createCode", {})).code);
-      const paired = await c.waitFor((v) => v.state !== "PAIRING_IN_PROGRESS");
+      const client = createCore({ keystore });
+      client.start();
+      await client.waitFor((v) => v.activity === "idle");
+      client.pair(gateway.url, (await gateway.call("pairing.createCode", {})).code);
+      const paired = await client.waitFor((v) => v.state !== "PAIRING_IN_PROGRESS");
       if (paired.state !== "PAIRED_CONNECTED") throw new Error("pairing for the revoke bench failed");
       let reconnected = false; // a "device removed" close is REVOKED at once, never checked by a reconnect
-      const off = c.subscribe((v) => (reconnected ||= v.activity === "connecting"));
-      const t = performance.now();
+      const off = client.subscribe((v) => (reconnected ||= v.activity === "connecting"));
+      const startedAt = performance.now();
       const sent = admin.request("pairing.revokeDevice", { deviceId: paired.device!.id });
-      await c.waitFor((v) => v.state === "REVOKED", 10_000);
-      const ms = performance.now() - t;
+      await client.waitFor((v) => v.state === "REVOKED", 10_000);
+      const ms = performance.now() - startedAt;
       off();
       if (reconnected) throw new Error("the client reconnected before REVOKED: a removal must need no check");
       if (!(await sent).ok) throw new Error("revokeDevice failed");
-      await c.waitFor((v) => v.activity === "idle"); // the keychain wipe, outside the timing
-      c.stop();
+      await client.waitFor((v) => v.activity === "idle"); // the keychain wipe, outside the timing
+      client.stop();
 
-      const p = await pairNewDevice(g);
+      const barePairing = await pairNewDevice(gateway);
       const t2 = performance.now();
-      const sent2 = admin.request("pairing.revokeDevice", { deviceId: p.device.id });
-      const closed = await p.session.closed;
+      const sent2 = admin.request("pairing.revokeDevice", { deviceId: barePairing.device.id });
+      const closed = await barePairing.session.closed;
       const ms2 = performance.now() - t2;
       if (closed.code !== 4001 || !(await sent2).ok) throw new Error(`bare client closed ${closed.code}`);
       if (i > 0) {
@@ -47,15 +47,15 @@ export async function benchRevoke(g: Gateway, runs = 10): Promise<Row[]> {
   } finally {
     admin.close();
   }
-  const s = summarize(core);
+  const coreStats = summarize(core);
   return [
     {
       measure: "Revocation: revokeDevice sent → client REVOKED",
-      value: fmt(s, "ms"),
+      value: fmt(coreStats, "ms"),
       reference: `bare protocol client, sent → close 4001 ${fmt(summarize(bare), "ms")}`,
-      ratio: s.median / summarize(bare).median,
+      ratio: coreStats.median / summarize(bare).median,
       goal: "< 100 ms",
-      met: s.median < 100,
+      met: coreStats.median < 100,
       how:
         "an operator's pre-opened admin socket sends pairing.revokeDevice; timed until the in-process core's " +
         "view is REVOKED (the keychain wipe follows, untimed); a run fails if the client tried a reconnect in between",

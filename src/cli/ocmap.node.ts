@@ -27,12 +27,12 @@ export async function main(argv: string[]): Promise<number> {
   const flags: Flags = { json: false, yes: false, timeoutMs: 30_000 };
   const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === "--json") flags.json = true;
-    else if (a === "--yes" || a === "-y") flags.yes = true;
-    else if (a === "--timeout") flags.timeoutMs = Number(argv[++i]);
-    else if (a === "--help" || a === "-h") return print(USAGE, EXIT.OK);
-    else args.push(a);
+    const arg = argv[i]!;
+    if (arg === "--json") flags.json = true;
+    else if (arg === "--yes" || arg === "-y") flags.yes = true;
+    else if (arg === "--timeout") flags.timeoutMs = Number(argv[++i]);
+    else if (arg === "--help" || arg === "-h") return print(USAGE, EXIT.OK);
+    else args.push(arg);
   }
   if (!Number.isFinite(flags.timeoutMs) || flags.timeoutMs <= 0) return print(USAGE, EXIT.USAGE);
   const [command, ...rest] = args;
@@ -76,14 +76,14 @@ function reporter(json: boolean): Out {
   };
 }
 
-function describe(v: CoreView): string {
+function describe(view: CoreView): string {
   const parts: string[] = [];
-  if (v.gateway) parts.push(`gateway ${v.gateway.host}${v.gateway.insecure ? " (unencrypted ws://)" : ""}`);
-  if (v.gateway?.fingerprint) parts.push(`gateway identity ${v.gateway.fingerprint}`);
-  if (v.device) parts.push(`device ${v.device.fingerprint}`);
-  if (v.reconnect?.nextRetryAt)
+  if (view.gateway) parts.push(`gateway ${view.gateway.host}${view.gateway.insecure ? " (unencrypted ws://)" : ""}`);
+  if (view.gateway?.fingerprint) parts.push(`gateway identity ${view.gateway.fingerprint}`);
+  if (view.device) parts.push(`device ${view.device.fingerprint}`);
+  if (view.reconnect?.nextRetryAt)
     parts.push(
-      `retry in ${Math.max(0, v.reconnect.nextRetryAt - Date.now())} ms (after ${v.reconnect.attempt} failed)`,
+      `retry in ${Math.max(0, view.reconnect.nextRetryAt - Date.now())} ms (after ${view.reconnect.attempt} failed)`,
     );
   return parts.length ? ` [${parts.join(", ")}]` : "";
 }
@@ -135,15 +135,15 @@ async function pair(core: OcmapCore, rest: string[], flags: Flags, out: Out): Pr
 
 async function status(core: OcmapCore, flags: Flags, out: Out): Promise<number> {
   core.start();
-  const v = await core.waitFor(
+  const view = await core.waitFor(
     (x) => settled(x) && x.activity !== "connecting" && x.activity !== "pairing",
     flags.timeoutMs,
   );
-  out.view(v);
-  if (v.state === "PAIRED_CONNECTED") return EXIT.OK;
-  if (v.state === "REVOKED") return EXIT.REVOKED;
-  if (v.state === "UNPAIRED") return v.lastError ? exitCodeFor(v.lastError.code) : EXIT.NOT_PAIRED;
-  return exitCodeFor(v.lastError?.code ?? "GATEWAY_UNREACHABLE");
+  out.view(view);
+  if (view.state === "PAIRED_CONNECTED") return EXIT.OK;
+  if (view.state === "REVOKED") return EXIT.REVOKED;
+  if (view.state === "UNPAIRED") return view.lastError ? exitCodeFor(view.lastError.code) : EXIT.NOT_PAIRED;
+  return exitCodeFor(view.lastError?.code ?? "GATEWAY_UNREACHABLE");
 }
 
 async function connect(core: OcmapCore, out: Out): Promise<number> {
@@ -157,24 +157,24 @@ async function connect(core: OcmapCore, out: Out): Promise<number> {
       resolve(code);
     };
     const onSignal = () => stop(EXIT.OK);
-    const off = core.subscribe((v) => {
-      out.view(v);
-      if (v.state === "REVOKED") {
-        if (v.activity !== "forgetting") stop(EXIT.REVOKED); // exit only once the keychain wipe is done
-      } else if (v.state === "UNPAIRED" && v.activity === "idle")
-        stop(v.lastError ? exitCodeFor(v.lastError.code) : EXIT.NOT_PAIRED);
+    const off = core.subscribe((view) => {
+      out.view(view);
+      if (view.state === "REVOKED") {
+        if (view.activity !== "forgetting") stop(EXIT.REVOKED); // exit only once the keychain wipe is done
+      } else if (view.state === "UNPAIRED" && view.activity === "idle")
+        stop(view.lastError ? exitCodeFor(view.lastError.code) : EXIT.NOT_PAIRED);
     });
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
-    const v = core.view();
-    if (v.state === "UNPAIRED" && v.activity === "idle") stop(EXIT.NOT_PAIRED);
+    const view = core.view();
+    if (view.state === "UNPAIRED" && view.activity === "idle") stop(EXIT.NOT_PAIRED);
   });
 }
 
 async function forget(core: OcmapCore, flags: Flags, out: Out): Promise<number> {
   core.start();
-  const v = await core.waitFor((x) => settled(x) && x.activity !== "connecting", flags.timeoutMs);
-  if (v.state === "UNPAIRED" && !v.lastError) {
+  const view = await core.waitFor((x) => settled(x) && x.activity !== "connecting", flags.timeoutMs);
+  if (view.state === "UNPAIRED" && !view.lastError) {
     out.info("Not paired: nothing to forget.");
     return EXIT.OK;
   }

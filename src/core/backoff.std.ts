@@ -9,18 +9,18 @@ export const BACKOFF_MAX_MS = 30_000;
 export const FAST_POLL_MS = 1_000;
 export const FAST_POLL_WINDOW_MS = 120_000;
 
-export function reconnectDelay(o: {
+export function reconnectDelay(options: {
   attempt: number;
   retryAfterMs?: number | null;
   fastPoll: boolean;
   random: () => number;
 }): number {
   const base =
-    o.attempt === 0
+    options.attempt === 0
       ? BACKOFF_MIN_MS
-      : o.fastPoll
+      : options.fastPoll
         ? FAST_POLL_MS
-        : Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** Math.min(o.attempt, 16));
-  const jittered = Math.min(BACKOFF_MAX_MS, Math.round(base * (1 + 0.25 * o.random())));
-  return Math.max(jittered, o.retryAfterMs ?? 0);
+        : Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** Math.min(options.attempt, 16));
+  const jittered = Math.min(BACKOFF_MAX_MS, Math.round(base * (1 + 0.25 * options.random())));
+  return Math.max(jittered, options.retryAfterMs ?? 0);
 }

@@ -59,12 +59,12 @@ export class ClientError extends Error {
   readonly code: ClientErrorCode;
   readonly retryable: boolean;
   readonly retryAfterMs?: number;
-  constructor(code: ClientErrorCode, o: { retryable?: boolean; retryAfterMs?: number; cause?: unknown } = {}) {
-    super(CLIENT_ERROR_MESSAGES[code], o.cause ? { cause: o.cause } : undefined);
+  constructor(code: ClientErrorCode, options: { retryable?: boolean; retryAfterMs?: number; cause?: unknown } = {}) {
+    super(CLIENT_ERROR_MESSAGES[code], options.cause ? { cause: options.cause } : undefined);
     this.name = "ClientError";
     this.code = code;
-    this.retryable = o.retryable ?? false;
-    if (o.retryAfterMs !== undefined) this.retryAfterMs = o.retryAfterMs;
+    this.retryable = options.retryable ?? false;
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
   info(): ClientErrorInfo {
     return {

@@ -25,15 +25,15 @@ export interface CoreView {
 
 type Snapshot = { value: unknown; context: CoreContext };
 
-export function coreView(s: Snapshot): CoreView {
-  const c = s.context;
-  const top = typeof s.value === "string" ? s.value : Object.keys(s.value as object)[0]!;
-  const sub = typeof s.value === "object" ? (Object.values(s.value as object)[0] as string) : null;
+export function coreView(snapshot: Snapshot): CoreView {
+  const context = snapshot.context;
+  const top = typeof snapshot.value === "string" ? snapshot.value : Object.keys(snapshot.value as object)[0]!;
+  const sub = typeof snapshot.value === "object" ? (Object.values(snapshot.value as object)[0] as string) : null;
   const state: CoreState = top === "STARTING" || top === "WIPING" ? "UNPAIRED" : (top as CoreState);
   const activity: CoreActivity =
     top === "STARTING"
       ? "starting"
-      : top === "WIPING" || sub === "forgetting" || (top === "REVOKED" && c.wiping)
+      : top === "WIPING" || sub === "forgetting" || (top === "REVOKED" && context.wiping)
         ? "forgetting"
         : top === "PAIRING_IN_PROGRESS"
           ? "pairing"
@@ -42,32 +42,38 @@ export function coreView(s: Snapshot): CoreView {
             : top === "PAIRED_DISCONNECTED"
               ? (sub as "waiting" | "connecting")
               : "idle";
-  const gatewayUrl = c.trust?.gatewayUrl ?? c.pairingGateway;
+  const gatewayUrl = context.trust?.gatewayUrl ?? context.pairingGateway;
   return {
     state,
     activity,
-    reason: { code: c.reason.code, message: c.reason.message },
-    lastError: c.lastError ? { ...c.lastError } : null,
-    notice: c.notice ? { code: c.notice.code, message: c.notice.message } : null,
-    pairingStep: c.pairingStep,
-    gateway: gatewayUrl ? { ...describeGateway(gatewayUrl), fingerprint: c.trust?.gatewayFingerprint ?? null } : null,
-    device: c.trust
-      ? { id: c.trust.deviceId, name: c.trust.displayName, fingerprint: fingerprint(c.trust.deviceId) }
+    reason: { code: context.reason.code, message: context.reason.message },
+    lastError: context.lastError ? { ...context.lastError } : null,
+    notice: context.notice ? { code: context.notice.code, message: context.notice.message } : null,
+    pairingStep: context.pairingStep,
+    gateway: gatewayUrl
+      ? { ...describeGateway(gatewayUrl), fingerprint: context.trust?.gatewayFingerprint ?? null }
       : null,
-    scopes: c.trust ? [...c.trust.scopes] : [],
-    pairedAtMs: c.trust?.pairedAtMs ?? null,
-    connectedSince: c.connectedSince,
-    reconnect: top === "PAIRED_DISCONNECTED" ? { attempt: c.attempt, nextRetryAt: c.nextRetryAt } : null,
+    device: context.trust
+      ? {
+          id: context.trust.deviceId,
+          name: context.trust.displayName,
+          fingerprint: fingerprint(context.trust.deviceId),
+        }
+      : null,
+    scopes: context.trust ? [...context.trust.scopes] : [],
+    pairedAtMs: context.trust?.pairedAtMs ?? null,
+    connectedSince: context.connectedSince,
+    reconnect: top === "PAIRED_DISCONNECTED" ? { attempt: context.attempt, nextRetryAt: context.nextRetryAt } : null,
   };
 }
 
 function describeGateway(url: string): { url: string; host: string; insecure: boolean } {
   try {
-    const u = new URL(url);
+    const parsedUrl = new URL(url);
     return {
-      url: `${u.protocol}//${u.host}${u.pathname === "/" ? "" : u.pathname}`,
-      host: u.host,
-      insecure: u.protocol === "ws:",
+      url: `${parsedUrl.protocol}//${parsedUrl.host}${parsedUrl.pathname === "/" ? "" : parsedUrl.pathname}`,
+      host: parsedUrl.host,
+      insecure: parsedUrl.protocol === "ws:",
     };
   } catch {
     return { url: "", host: "", insecure: false };

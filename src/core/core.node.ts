@@ -52,11 +52,11 @@ const summary = (t: TrustRecord): TrustSummary => ({
   gatewayFingerprint: gatewayFingerprint(t.gatewayIdentity.publicKey),
 });
 
-export function createCore(o: CoreOptions): OcmapCore {
-  const ks = o.keystore;
-  const displayName = o.displayName ?? defaultDisplayName();
-  const timeoutMs = o.timeoutMs ?? 15_000;
-  const platform = o.platform ?? process.platform;
+export function createCore(options: CoreOptions): OcmapCore {
+  const ks = options.keystore;
+  const displayName = options.displayName ?? defaultDisplayName();
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const platform = options.platform ?? process.platform;
 
   // ---- issue 9: keychain writes that must not outlive their pairing or cross a newer one ----
 
@@ -115,7 +115,7 @@ export function createCore(o: CoreOptions): OcmapCore {
   // ---- end of issue 9 helpers ----
 
   const machine = lifecycleMachine.provide({
-    actions: clockActions({ now: o.now ?? Date.now, random: o.random ?? Math.random }),
+    actions: clockActions({ now: options.now ?? Date.now, random: options.random ?? Math.random }),
     actors: {
       loadTrust: fromPromise(async () => {
         const trust = await ks.loadTrust();
@@ -128,7 +128,7 @@ export function createCore(o: CoreOptions): OcmapCore {
         const keychainReady = ks.probe();
         keychainReady.catch(() => undefined); // awaited inside pairWithCode
         const identity = createIdentity();
-        const r = await pairWithCode({
+        const result = await pairWithCode({
           gatewayUrl: input.gatewayUrl,
           code: input.code,
           identity,
@@ -141,32 +141,33 @@ export function createCore(o: CoreOptions): OcmapCore {
           beforeConnect: () => keychainReady,
         });
         const trust: TrustRecord = {
-          gatewayUrl: r.gatewayUrl,
+          gatewayUrl: result.gatewayUrl,
           deviceId: identity.deviceId,
-          deviceToken: r.deviceToken,
+          deviceToken: result.deviceToken,
           role: "operator",
-          scopes: r.scopes,
+          scopes: result.scopes,
           pairedAtMs: Date.now(),
           displayName,
-          gatewayIdentity: r.gatewayIdentity,
+          gatewayIdentity: result.gatewayIdentity,
         };
         try {
           input.onStep("saving");
           await savePairing(signal, identity, trust); // written (and read back) before success is reported
         } catch (err) {
-          r.session.close();
-          await r.abandon(); // no approved device left behind without its token here (issue 9)
+          result.session.close();
+          await result.abandon(); // no approved device left behind without its token here (issue 9)
           throw err;
         }
-        return { session: r.session as LiveSession, trust: summary(trust) };
+        return { session: result.session as LiveSession, trust: summary(trust) };
       }),
 
       connect: fromPromise(async ({ signal }) => {
-        const { trust, result: r } = await openStored(timeoutMs, signal);
-        if (!r.ok) throw deviceUnknown(r.error) ? new ClientError("TOKEN_REJECTED") : connectError(r.error);
-        const reissued = r.hello.auth?.deviceToken;
+        const { trust, result } = await openStored(timeoutMs, signal);
+        if (!result.ok)
+          throw deviceUnknown(result.error) ? new ClientError("TOKEN_REJECTED") : connectError(result.error);
+        const reissued = result.hello.auth?.deviceToken;
         if (reissued && reissued !== trust.deviceToken) await saveReissuedToken(trust, reissued);
-        return { session: r.session as LiveSession, trust: summary(trust) };
+        return { session: result.session as LiveSession, trust: summary(trust) };
       }),
 
       forget: fromPromise(async ({ input }) => {

@@ -47,28 +47,34 @@ export type OpenResult =
   | { ok: false; error: WireError; challengeTs: number; challengeAt: number };
 
 /** Opens a socket and runs the handshake. Network trouble throws a ClientError; a refused connect is a result. */
-export async function openSession(o: SessionOptions): Promise<OpenResult> {
-  const wsOptions = { maxPayload: MAX_FRAME_BYTES, handshakeTimeout: o.timeoutMs ?? 15_000, perMessageDeflate: false };
+export async function openSession(options: SessionOptions): Promise<OpenResult> {
+  const wsOptions = {
+    maxPayload: MAX_FRAME_BYTES,
+    handshakeTimeout: options.timeoutMs ?? 15_000,
+    perMessageDeflate: false,
+  };
   // Over wss:// the pin (or the CA chain) is checked on a socket nobody wrote to; only then does ws send.
-  const ws = o.url.startsWith("wss:")
+  const ws = options.url.startsWith("wss:")
     ? (
-        await connectVerifiedWebSocket(o.url, o.trust ?? { kind: "ca" }, wsOptions).catch((error: unknown) => {
-          throw transportError(error);
-        })
+        await connectVerifiedWebSocket(options.url, options.trust ?? { kind: "ca" }, wsOptions).catch(
+          (error: unknown) => {
+            throw transportError(error);
+          },
+        )
       ).ws
-    : new WebSocket(o.url, wsOptions);
+    : new WebSocket(options.url, wsOptions);
   const session = new GatewaySession(ws);
-  const timeoutMs = o.timeoutMs ?? 15_000;
+  const timeoutMs = options.timeoutMs ?? 15_000;
   try {
     const challenge = await session.nextChallenge(timeoutMs);
     const challengeAt = Date.now();
-    const platform = o.platform ?? process.platform;
-    const token = "deviceToken" in o.auth ? o.auth.deviceToken : o.auth.bootstrapToken;
-    const device = signConnectProof(o.identity, {
+    const platform = options.platform ?? process.platform;
+    const token = "deviceToken" in options.auth ? options.auth.deviceToken : options.auth.bootstrapToken;
+    const device = signConnectProof(options.identity, {
       clientId: CLIENT.id,
       clientMode: CLIENT.mode,
       role: CLIENT.role,
-      scopes: [...o.scopes],
+      scopes: [...options.scopes],
       token,
       nonce: challenge.nonce,
       challengeTs: challenge.ts,
@@ -80,15 +86,15 @@ export async function openSession(o: SessionOptions): Promise<OpenResult> {
       maxProtocol: 4,
       client: {
         id: CLIENT.id,
-        version: o.version,
+        version: options.version,
         platform,
         mode: CLIENT.mode,
         deviceFamily: CLIENT.deviceFamily,
-        displayName: o.displayName,
+        displayName: options.displayName,
       },
       role: CLIENT.role,
-      scopes: [...o.scopes],
-      auth: o.auth,
+      scopes: [...options.scopes],
+      auth: options.auth,
       device,
     };
     const res = await session.rawRequest("connect", params, timeoutMs);
@@ -123,9 +129,9 @@ export class GatewaySession {
     this.closed = new Promise((resolve) => {
       ws.on("close", (code, reason) => {
         this.closeInfo = { code, reason: reason.toString().slice(0, 200) };
-        for (const [id, p] of this.pending) {
-          clearTimeout(p.timer);
-          p.resolve({ ok: false, error: { code: "CONNECTION_LOST", message: `closed ${code}` } });
+        for (const [id, pendingCall] of this.pending) {
+          clearTimeout(pendingCall.timer);
+          pendingCall.resolve({ ok: false, error: { code: "CONNECTION_LOST", message: `closed ${code}` } });
           this.pending.delete(id);
         }
         resolve(this.closeInfo);
@@ -170,13 +176,13 @@ export class GatewaySession {
   nextChallenge(timeoutMs: number): Promise<{ nonce: string; ts: number }> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new ClientError("TIMEOUT", { retryable: true })), timeoutMs);
-      this.challengeWaiter = (c) => {
+      this.challengeWaiter = (challenge) => {
         clearTimeout(timer);
-        resolve(c);
+        resolve(challenge);
       };
-      this.closed.then((c) => {
+      this.closed.then((closeInfo) => {
         clearTimeout(timer);
-        reject(this.failure ?? closeToError(c));
+        reject(this.failure ?? closeToError(closeInfo));
       });
     });
   }
@@ -212,23 +218,23 @@ export class GatewaySession {
       return;
     }
     for (const cb of this.activityListeners) cb();
-    const f = decoded.frame;
-    if (f.type === "res") {
-      const p = this.pending.get(f.id);
-      if (!p) return;
-      clearTimeout(p.timer);
-      this.pending.delete(f.id);
-      p.resolve(
-        f.ok
-          ? { ok: true, payload: f.payload }
-          : { ok: false, error: (f.error ?? { code: "UNKNOWN", message: "" }) as WireError },
+    const frame = decoded.frame;
+    if (frame.type === "res") {
+      const pendingCall = this.pending.get(frame.id);
+      if (!pendingCall) return;
+      clearTimeout(pendingCall.timer);
+      this.pending.delete(frame.id);
+      pendingCall.resolve(
+        frame.ok
+          ? { ok: true, payload: frame.payload }
+          : { ok: false, error: (frame.error ?? { code: "UNKNOWN", message: "" }) as WireError },
       );
       return;
     }
-    if (f.event === "connect.challenge") {
-      const c = f.payload as { nonce?: unknown; ts?: unknown };
-      if (typeof c?.nonce === "string" && typeof c.ts === "number")
-        this.challengeWaiter?.({ nonce: c.nonce, ts: c.ts });
+    if (frame.event === "connect.challenge") {
+      const challenge = frame.payload as { nonce?: unknown; ts?: unknown };
+      if (typeof challenge?.nonce === "string" && typeof challenge.ts === "number")
+        this.challengeWaiter?.({ nonce: challenge.nonce, ts: challenge.ts });
       this.challengeWaiter = undefined;
     }
   }
@@ -241,9 +247,10 @@ function classifySocketError(err: Error & { code?: string }): ClientError {
   return new ClientError("GATEWAY_UNREACHABLE", { retryable: true, cause: err });
 }
 
-export function closeToError(c: CloseInfo): ClientError {
-  if (c.code === 4001) return new ClientError("TOKEN_REJECTED");
-  if (c.code === 1012 || c.code === 1013) return new ClientError("GATEWAY_STARTING", { retryable: true });
-  if (c.code === 1009 || c.code === 1007) return new ClientError("PROTOCOL_ERROR", { retryable: true });
+export function closeToError(closeInfo: CloseInfo): ClientError {
+  if (closeInfo.code === 4001) return new ClientError("TOKEN_REJECTED");
+  if (closeInfo.code === 1012 || closeInfo.code === 1013)
+    return new ClientError("GATEWAY_STARTING", { retryable: true });
+  if (closeInfo.code === 1009 || closeInfo.code === 1007) return new ClientError("PROTOCOL_ERROR", { retryable: true });
   return new ClientError("CONNECTION_LOST", { retryable: true });
 }

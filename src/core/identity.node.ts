@@ -85,19 +85,19 @@ export interface DeviceAuthPayloadV3Params {
  * The bytes the gateway verifies in `connect.device.signature`
  * (conformance-tested against @openclaw/gateway-client).
  */
-export function buildDeviceAuthPayloadV3(p: DeviceAuthPayloadV3Params): string {
+export function buildDeviceAuthPayloadV3(params: DeviceAuthPayloadV3Params): string {
   return [
     "v3",
-    p.deviceId,
-    p.clientId,
-    p.clientMode,
-    p.role,
-    p.scopes.join(","),
-    String(p.signedAtMs),
-    p.token ?? "",
-    p.nonce,
-    normalizeDeviceMetadata(p.platform),
-    normalizeDeviceMetadata(p.deviceFamily),
+    params.deviceId,
+    params.clientId,
+    params.clientMode,
+    params.role,
+    params.scopes.join(","),
+    String(params.signedAtMs),
+    params.token ?? "",
+    params.nonce,
+    normalizeDeviceMetadata(params.platform),
+    normalizeDeviceMetadata(params.deviceFamily),
   ].join("|");
 }
 
@@ -116,25 +116,25 @@ export interface ConnectProofParams {
 }
 
 /** The `device` object of a `connect` request. */
-export function signConnectProof(identity: DeviceIdentity, p: ConnectProofParams): DeviceProof {
+export function signConnectProof(identity: DeviceIdentity, params: ConnectProofParams): DeviceProof {
   const payload = buildDeviceAuthPayloadV3({
     deviceId: identity.deviceId,
-    clientId: p.clientId,
-    clientMode: p.clientMode,
-    role: p.role,
-    scopes: p.scopes,
-    signedAtMs: p.challengeTs,
-    token: p.token,
-    nonce: p.nonce,
-    platform: p.platform,
-    deviceFamily: p.deviceFamily,
+    clientId: params.clientId,
+    clientMode: params.clientMode,
+    role: params.role,
+    scopes: params.scopes,
+    signedAtMs: params.challengeTs,
+    token: params.token,
+    nonce: params.nonce,
+    platform: params.platform,
+    deviceFamily: params.deviceFamily,
   });
   return {
     id: identity.deviceId,
     publicKey: identity.publicKey,
     signature: sign(identity, payload),
-    signedAt: p.challengeTs,
-    nonce: p.nonce,
+    signedAt: params.challengeTs,
+    nonce: params.nonce,
   };
 }
 
@@ -144,21 +144,21 @@ export function signConnectProof(identity: DeviceIdentity, p: ConnectProofParams
  */
 export function exchangeProof(
   identity: DeviceIdentity,
-  p: { nonce: string; requestId?: string; signedAt: number },
+  params: { nonce: string; requestId?: string; signedAt: number },
 ): DeviceProof {
   const payload = exchangeSignaturePayload({
-    nonce: p.nonce,
-    requestId: p.requestId ?? "",
+    nonce: params.nonce,
+    requestId: params.requestId ?? "",
     id: identity.deviceId,
     publicKey: identity.publicKey,
-    signedAt: p.signedAt,
+    signedAt: params.signedAt,
   });
   return {
     id: identity.deviceId,
     publicKey: identity.publicKey,
     signature: sign(identity, payload),
-    signedAt: p.signedAt,
-    nonce: p.nonce,
+    signedAt: params.signedAt,
+    nonce: params.nonce,
   };
 }
 

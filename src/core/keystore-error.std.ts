@@ -50,7 +50,7 @@ export function fromKeytarError(err: unknown, secrets: readonly string[] = []): 
     return new KeystoreError("KEYCHAIN_UNAVAILABLE", KEYSTORE_MESSAGES.KEYCHAIN_UNAVAILABLE);
   if (LOCKED.some((re) => re.test(raw))) return new KeystoreError("KEYCHAIN_LOCKED", KEYSTORE_MESSAGES.KEYCHAIN_LOCKED);
   let reason = raw;
-  for (const s of secrets) if (s.length > 0) reason = reason.split(s).join("[redacted]");
+  for (const secret of secrets) if (secret.length > 0) reason = reason.split(secret).join("[redacted]");
   reason = reason.slice(0, 300);
   return new KeystoreError(
     "KEYCHAIN_FAILED",

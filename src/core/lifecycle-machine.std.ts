@@ -4,12 +4,11 @@
 import { assign, fromCallback, fromPromise, setup, type AnyActorRef, type AnyMachineSnapshot } from "xstate";
 import type { ClientErrorCode } from "./client-errors.std.ts";
 import { clockActions, SYSTEM_CLOCK } from "./lifecycle-clock.std.ts";
+import { errorIn, lifecycleGuards } from "./lifecycle-guards.std.ts";
 import {
   asReason,
   closeCodeError,
-  errorOf,
   FORGET_NOTICES,
-  isRevocation,
   type ForgetOutcome,
   retryableError,
   REVOKED_BY_CLOSE,
@@ -23,9 +22,6 @@ export { clockActions, type Clock } from "./lifecycle-clock.std.ts";
 const notProvided = (name: string) => () => {
   throw new Error(`actor ${name} not provided`);
 };
-
-/** The error carried by an `xstate.error.actor.*` event (named actions see the machine's event union). */
-const errorIn = (event: unknown) => errorOf((event as { error: unknown }).error);
 
 /** The session the socket actor owns, while PAIRED_CONNECTED has one (its callback snapshot keeps its input). */
 const openSession = (self: AnyActorRef): LiveSession | null =>
@@ -74,18 +70,7 @@ export const lifecycleMachine = setup({
     // Ticks come every tickIntervalMs; silence for more than two of them means a dead socket.
     tickTimeout: ({ context }) => 2 * context.tickIntervalMs + 2_000,
   },
-  guards: {
-    hasStoredTrust: ({ event }) => !!(event as unknown as { output: TrustSummary | null }).output,
-    pairingRevoked: ({ event }) => errorIn(event).code === "DEVICE_REVOKED",
-    connectRevoked: ({ event }) => isRevocation(errorIn(event)),
-    gatewayStarting: ({ event }) => errorIn(event).code === "GATEWAY_STARTING",
-    // An impostor does not go away in a second: no fast polling, trust kept, not REVOKED (issue 11).
-    identityChanged: ({ event }) => errorIn(event).code === "GATEWAY_IDENTITY_CHANGED",
-    closedAsRevoked: ({ event }) =>
-      event.type === "SOCKET_CLOSED" && closeCodeError(event.code, event.reason) === "TOKEN_REJECTED",
-    closedByAccessChange: ({ event }) =>
-      event.type === "SOCKET_CLOSED" && closeCodeError(event.code, event.reason) === "ACCESS_CHANGED",
-  },
+  guards: lifecycleGuards,
   actions: {
     ...clockActions(SYSTEM_CLOCK),
     /** From an actor's error event; `reason` overrides the error as the headline, `keepReason` leaves it. */

@@ -18,14 +18,21 @@ export interface PairingChannel {
   trust(): TlsTrust | undefined;
 }
 
-export function openPairingChannel(httpBase: string, o: { timeoutMs: number; signal?: AbortSignal }): PairingChannel {
+export function openPairingChannel(
+  httpBase: string,
+  channelOptions: { timeoutMs: number; signal?: AbortSignal },
+): PairingChannel {
   const overTls = httpBase.startsWith("https:");
   let trust: TlsTrust | undefined = overTls ? { kind: "ca" } : undefined;
   let locked = false;
   const seenPins = new Set<TlsPin>();
 
   const send = (path: string, body: unknown, uncancellable?: boolean) =>
-    postPairing(httpBase + path, body, { trust, timeoutMs: o.timeoutMs, signal: uncancellable ? undefined : o.signal });
+    postPairing(httpBase + path, body, {
+      trust,
+      timeoutMs: channelOptions.timeoutMs,
+      signal: uncancellable ? undefined : channelOptions.signal,
+    });
 
   return {
     async post(path, body, options) {

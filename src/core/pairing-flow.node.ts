@@ -45,31 +45,31 @@ export interface PairResult {
   abandon(): Promise<void>;
 }
 
-export async function pairWithCode(o: PairOptions): Promise<PairResult> {
-  const code = parsePairingCode(o.code);
+export async function pairWithCode(options: PairOptions): Promise<PairResult> {
+  const code = parsePairingCode(options.code);
   if (!code.ok) throw new ClientError(code.reason);
-  const url = parseGatewayUrl(o.gatewayUrl);
+  const url = parseGatewayUrl(options.gatewayUrl);
   if (!url.ok) throw new ClientError(url.code);
-  const step = (s: PairingStep) => o.onStep?.(s);
-  const timeoutMs = o.timeoutMs ?? 15_000;
-  const channel = openPairingChannel(url.httpBase, { timeoutMs, signal: o.signal });
+  const step = (s: PairingStep) => options.onStep?.(s);
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const channel = openPairingChannel(url.httpBase, { timeoutMs, signal: options.signal });
 
   step("redeeming");
   const { sessionId, keys, grant, gatewayIdentity } = await runPake(channel, code.code);
-  await o.beforeConnect?.();
-  abortIfNeeded(o.signal);
+  await options.beforeConnect?.();
+  abortIfNeeded(options.signal);
 
   // From here on, every connection is checked against the pin the PAKE authenticated (or the CA chain).
   channel.pin(gatewayIdentity.tlsPin);
   const connect = (): Promise<OpenResult> =>
     openSession({
       url: url.url,
-      identity: o.identity,
+      identity: options.identity,
       auth: { bootstrapToken: grant.bootstrapToken },
       scopes: grant.scopes,
-      displayName: o.displayName,
-      version: o.version,
-      platform: o.platform,
+      displayName: options.displayName,
+      version: options.version,
+      platform: options.platform,
       timeoutMs,
       trust: channel.trust(),
     });
@@ -96,7 +96,7 @@ export async function pairWithCode(o: PairOptions): Promise<PairResult> {
     step("approving");
     // Our clock may be off; the gateway's is not.
     const signedAt = first.challengeTs + (Date.now() - first.challengeAt);
-    const { nonce: _nonce, ...device } = exchangeProof(o.identity, { nonce: grant.nonce, requestId, signedAt });
+    const { nonce: _nonce, ...device } = exchangeProof(options.identity, { nonce: grant.nonce, requestId, signedAt });
     const mac = exchangeMac(keys, {
       sessionId,
       requestId: requestId ?? "",
@@ -105,12 +105,12 @@ export async function pairWithCode(o: PairOptions): Promise<PairResult> {
     });
     await channel.post(V2_PATHS.exchange, { sessionId, ...(requestId ? { requestId } : {}), device, mac });
     exchanged = true;
-    abortIfNeeded(o.signal);
+    abortIfNeeded(options.signal);
 
     let final = first;
     if (!first.ok) {
       step("connecting");
-      final = await finalConnect(connect, grant.expiresAtMs, o.signal);
+      final = await finalConnect(connect, grant.expiresAtMs, options.signal);
     }
     if (!final.ok) throw new ClientError("INTERNAL");
     const deviceToken = final.hello.auth?.deviceToken;
@@ -123,7 +123,7 @@ export async function pairWithCode(o: PairOptions): Promise<PairResult> {
       hello: final.hello,
       gatewayUrl: url.url,
       deviceToken,
-      scopes: final.hello.auth?.scopes ?? grant.scopes,
+      scopes: grant.scopes, // exactly what connect sent: the gateway wants the same scopes on every reconnect
       gatewayIdentity,
       abandon,
     };
@@ -208,16 +208,16 @@ function abortIfNeeded(signal?: AbortSignal) {
 }
 
 /** Maps a refused `connect` to what the user can do about it. */
-export function connectError(e: WireError): ClientError {
-  const detail = e.details?.code;
-  const retryAfterMs = typeof e.retryAfterMs === "number" ? e.retryAfterMs : undefined;
+export function connectError(wireError: WireError): ClientError {
+  const detail = wireError.details?.code;
+  const retryAfterMs = typeof wireError.retryAfterMs === "number" ? wireError.retryAfterMs : undefined;
   if (detail === "AUTH_DEVICE_TOKEN_MISMATCH") return new ClientError("TOKEN_REJECTED");
   if (detail === "AUTH_BOOTSTRAP_TOKEN_INVALID") return new ClientError("CODE_INVALID");
   if (detail === "AUTH_RATE_LIMITED") return new ClientError("AUTH_RATE_LIMITED", { retryable: true, retryAfterMs });
   if (detail === "DEVICE_AUTH_SIGNATURE_EXPIRED") return new ClientError("CLOCK_SKEW");
-  if (e.code === "UNAVAILABLE" || isGatewayRestartUnavailableError(e))
+  if (wireError.code === "UNAVAILABLE" || isGatewayRestartUnavailableError(wireError))
     return new ClientError("GATEWAY_STARTING", { retryable: true, retryAfterMs });
-  if (e.code === "CONNECTION_LOST") return new ClientError("CONNECTION_LOST", { retryable: true });
-  if (e.code === "TIMEOUT") return new ClientError("TIMEOUT", { retryable: true });
+  if (wireError.code === "CONNECTION_LOST") return new ClientError("CONNECTION_LOST", { retryable: true });
+  if (wireError.code === "TIMEOUT") return new ClientError("TIMEOUT", { retryable: true });
   return new ClientError("GATEWAY_REFUSED");
 }

@@ -22,13 +22,13 @@ export interface PostOptions {
 }
 
 /** POSTs JSON to a pairing route; a refusal or a transport failure throws a ClientError. */
-export async function postPairing(url: string, body: unknown, o: PostOptions): Promise<PairingPost> {
-  const signal = o.signal
-    ? AbortSignal.any([o.signal, AbortSignal.timeout(o.timeoutMs)])
-    : AbortSignal.timeout(o.timeoutMs);
+export async function postPairing(url: string, body: unknown, options: PostOptions): Promise<PairingPost> {
+  const signal = options.signal
+    ? AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)])
+    : AbortSignal.timeout(options.timeoutMs);
   if (url.startsWith("https:")) {
-    if (!o.trust) throw new ClientError("INTERNAL");
-    const response = await withSignal(requestJsonOverTls(url, o.trust, { method: "POST", body }), signal).catch(
+    if (!options.trust) throw new ClientError("INTERNAL");
+    const response = await withSignal(requestJsonOverTls(url, options.trust, { method: "POST", body }), signal).catch(
       (error: unknown) => {
         throw transportError(error);
       },

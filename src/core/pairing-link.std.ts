@@ -18,12 +18,12 @@ export function parsePairingLink(input: unknown): PairingLink {
   if (/[\s\u0000-\u001f\u007f]/u.test(text))
     return invalid(`This pairing link contains spaces or control characters. ${ASK_AGAIN}`);
   // Accepted shapes: ocmap://pair?…, ocmap://pair/?… (some launchers add the slash), ocmap:pair?…
-  const m = /^ocmap:(?:\/\/pair\/?|pair)\?([^#]*)$/iu.exec(text);
-  if (!m)
+  const match = /^ocmap:(?:\/\/pair\/?|pair)\?([^#]*)$/iu.exec(text);
+  if (!match)
     return invalid(`This is not an OCMAP pairing link (they look like ocmap://pair?gateway=…&code=…). ${ASK_AGAIN}`);
 
   const params = new Map<string, string>();
-  for (const part of m[1]!.split("&")) {
+  for (const part of match[1]!.split("&")) {
     const eq = part.indexOf("=");
     const key = eq === -1 ? part : part.slice(0, eq);
     if ((key !== "gateway" && key !== "code") || eq === -1 || params.has(key)) {

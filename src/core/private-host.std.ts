@@ -16,15 +16,19 @@ export function isLoopbackOrPrivateHost(hostname: string): boolean {
   return v4 !== null && isPrivateIpv4(v4);
 }
 
-function isPrivateIpv4([a, b]: number[]): boolean {
+function isPrivateIpv4([firstOctet, secondOctet]: number[]): boolean {
   return (
-    a === 127 || a === 10 || (a === 172 && b! >= 16 && b! <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254)
+    firstOctet === 127 ||
+    firstOctet === 10 ||
+    (firstOctet === 172 && secondOctet! >= 16 && secondOctet! <= 31) ||
+    (firstOctet === 192 && secondOctet === 168) ||
+    (firstOctet === 169 && secondOctet === 254)
   );
 }
 
-function isPrivateIpv6(g: number[]): boolean {
-  const [g0, , , , , g5, g6, g7] = g as [number, number, number, number, number, number, number, number];
-  const zeros = (n: number) => g.slice(0, n).every((x) => x === 0);
+function isPrivateIpv6(hextets: number[]): boolean {
+  const [g0, , , , , g5, g6, g7] = hextets as [number, number, number, number, number, number, number, number];
+  const zeros = (n: number) => hextets.slice(0, n).every((x) => x === 0);
   if (zeros(7) && g7 === 1) return true; // ::1
   if ((g0 & 0xfe00) === 0xfc00) return true; // fc00::/7
   if ((g0 & 0xffc0) === 0xfe80) return true; // fe80::/10
@@ -33,9 +37,9 @@ function isPrivateIpv6(g: number[]): boolean {
 }
 
 function ipv4Octets(host: string): number[] | null {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
-  if (!m) return null;
-  const octets = m.slice(1).map(Number);
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  if (!match) return null;
+  const octets = match.slice(1).map(Number);
   return octets.every((o) => o <= 255) ? octets : null;
 }
 

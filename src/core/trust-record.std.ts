@@ -36,28 +36,28 @@ export function parseTrustRecord(json: unknown): TrustRecord {
   const keys = Object.keys(json);
   if (keys.length !== KEYS.length || !KEYS.every((k) => keys.includes(k)))
     throw malformed(`it must have exactly ${KEYS.join(", ")}`);
-  const r = json as Record<string, unknown>;
-  if (typeof r.gatewayUrl !== "string" || !/^wss?:\/\/[^\s]+$/u.test(r.gatewayUrl))
+  const record = json as Record<string, unknown>;
+  if (typeof record.gatewayUrl !== "string" || !/^wss?:\/\/[^\s]+$/u.test(record.gatewayUrl))
     throw malformed("gatewayUrl is not a ws:// or wss:// URL");
-  if (typeof r.deviceId !== "string" || !/^[0-9a-f]{64}$/u.test(r.deviceId))
+  if (typeof record.deviceId !== "string" || !/^[0-9a-f]{64}$/u.test(record.deviceId))
     throw malformed("deviceId is not 64 lowercase hex characters");
-  if (typeof r.deviceToken !== "string" || r.deviceToken.length === 0 || r.deviceToken.length > 4096)
+  if (typeof record.deviceToken !== "string" || record.deviceToken.length === 0 || record.deviceToken.length > 4096)
     throw malformed("deviceToken is not a token");
-  if (r.role !== "operator") throw malformed('role is not "operator"');
-  if (!Array.isArray(r.scopes) || !r.scopes.every((s) => typeof s === "string" && s.length > 0))
+  if (record.role !== "operator") throw malformed('role is not "operator"');
+  if (!Array.isArray(record.scopes) || !record.scopes.every((s) => typeof s === "string" && s.length > 0))
     throw malformed("scopes is not a list of scope names");
-  if (typeof r.pairedAtMs !== "number" || !Number.isSafeInteger(r.pairedAtMs) || r.pairedAtMs < 0)
+  if (typeof record.pairedAtMs !== "number" || !Number.isSafeInteger(record.pairedAtMs) || record.pairedAtMs < 0)
     throw malformed("pairedAtMs is not a time");
-  if (typeof r.displayName !== "string") throw malformed("displayName is not a string");
-  const gatewayIdentity = parsePinnedIdentity(r.gatewayIdentity);
+  if (typeof record.displayName !== "string") throw malformed("displayName is not a string");
+  const gatewayIdentity = parsePinnedIdentity(record.gatewayIdentity);
   return {
-    gatewayUrl: r.gatewayUrl,
-    deviceId: r.deviceId,
-    deviceToken: r.deviceToken,
+    gatewayUrl: record.gatewayUrl,
+    deviceId: record.deviceId,
+    deviceToken: record.deviceToken,
     role: "operator",
-    scopes: [...(r.scopes as string[])],
-    pairedAtMs: r.pairedAtMs,
-    displayName: r.displayName,
+    scopes: [...(record.scopes as string[])],
+    pairedAtMs: record.pairedAtMs,
+    displayName: record.displayName,
     gatewayIdentity,
   };
 }

@@ -26,11 +26,11 @@ export function createViewStore<T>(initial: T, describe: (view: T) => string): V
     waitFor(predicate, timeoutMs = 60_000) {
       if (predicate(current)) return Promise.resolve(current);
       return new Promise((resolve, reject) => {
-        const check = (v: T) => {
-          if (!predicate(v)) return;
+        const check = (view: T) => {
+          if (!predicate(view)) return;
           clearTimeout(timer);
           listeners.delete(check);
-          resolve(v);
+          resolve(view);
         };
         const timer = setTimeout(() => {
           listeners.delete(check);

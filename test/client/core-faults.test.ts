@@ -8,21 +8,21 @@ import { newKeychainService } from "../harness/cli.ts";
 import { startGateway, type Gateway } from "../harness/gateway.ts";
 import { waitFor } from "../harness/wait.ts";
 
-let g: Gateway;
+let gateway: Gateway;
 const views: CoreView[] = [];
 const secrets = new Set<string>();
 
 beforeAll(async () => {
-  g = await startGateway();
+  gateway = await startGateway();
 });
 afterAll(async () => {
-  await g?.dispose();
+  await gateway?.dispose();
 });
 
 async function codeFor(access = "standard") {
-  const c = await g.call("pairing.createCode", { access });
-  secrets.add(c.code).add(c.code.replace("-", "")); // v2: the bootstrap token and nonce travel sealed
-  return c;
+  const created = await gateway.call("pairing.createCode", { access });
+  secrets.add(created.code).add(created.code.replace("-", "")); // v2: the bootstrap token and nonce travel sealed
+  return created;
 }
 
 function coreWith(service: string) {
@@ -33,16 +33,16 @@ function coreWith(service: string) {
 }
 
 it("a gateway killed mid-pairing leaves UNPAIRED with a retryable error and nothing half-written", async () => {
-  const c = await codeFor();
+  const created = await codeFor();
   const { core, keystore } = coreWith(newKeychainService());
   core.start();
   await core.waitFor((v) => v.state === "UNPAIRED" && v.activity === "idle");
   // Freeze the gateway the moment the code is redeemed, before the bootstrap connect; then kill it.
-  const off = core.subscribe((v) => v.pairingStep === "requesting-approval" && g.signal("SIGSTOP"));
-  core.pair(g.url, c.code);
+  const off = core.subscribe((v) => v.pairingStep === "requesting-approval" && gateway.signal("SIGSTOP"));
+  core.pair(gateway.url, created.code);
   await core.waitFor((v) => v.pairingStep === "requesting-approval");
   off();
-  await g.kill();
+  await gateway.kill();
   const end = await core.waitFor((v) => v.state !== "PAIRING_IN_PROGRESS", 30_000);
   expect(end.state).toBe("UNPAIRED");
   expect(end.lastError).toMatchObject({ retryable: true });
@@ -51,8 +51,8 @@ it("a gateway killed mid-pairing leaves UNPAIRED with a retryable error and noth
   expect(await keystore.loadIdentity()).toBeNull();
 
   // Retrying once the gateway is back pairs with the very same code.
-  await g.start();
-  core.pair(g.url, c.code);
+  await gateway.start();
+  core.pair(gateway.url, created.code);
   const ok = await core.waitFor((v) => v.state !== "PAIRING_IN_PROGRESS", 30_000);
   expect(ok.state).toBe("PAIRED_CONNECTED");
   const trust = await keystore.loadTrust();
@@ -66,14 +66,14 @@ it("pair → revoke → pair again makes a new identity; no view ever holds a se
   const { core, keystore } = coreWith(newKeychainService());
   core.start();
   await core.waitFor((v) => v.activity === "idle");
-  core.pair(g.url, (await codeFor()).code);
+  core.pair(gateway.url, (await codeFor()).code);
   const first = await core.waitFor((v) => v.state === "PAIRED_CONNECTED");
   const t1 = (await keystore.loadTrust())!;
   const id1 = (await keystore.loadIdentity())!;
   secrets.add(t1.deviceToken).add(id1.privateKey);
   expect(first.device?.id).toBe(id1.deviceId);
 
-  await g.call("pairing.revokeDevice", { deviceId: id1.deviceId });
+  await gateway.call("pairing.revokeDevice", { deviceId: id1.deviceId });
   const revoked = await core.waitFor((v) => v.state === "REVOKED");
   expect(revoked.reason.code).toBe("REVOKED");
   await waitFor(
@@ -81,7 +81,7 @@ it("pair → revoke → pair again makes a new identity; no view ever holds a se
     "the keychain wipe on REVOKED",
   );
 
-  core.pair(g.url, (await codeFor("read-only")).code);
+  core.pair(gateway.url, (await codeFor("read-only")).code);
   const again = await core.waitFor((v) => v.state === "PAIRED_CONNECTED");
   const id2 = (await keystore.loadIdentity())!;
   secrets.add((await keystore.loadTrust())!.deviceToken).add(id2.privateKey);
@@ -91,10 +91,10 @@ it("pair → revoke → pair again makes a new identity; no view ever holds a se
 
   expect(views.length).toBeGreaterThan(10);
   const text = JSON.stringify(views);
-  for (const s of secrets) expect(text.includes(s), "a view contains a secret").toBe(false);
+  for (const secret of secrets) expect(text.includes(secret), "a view contains a secret").toBe(false);
   // Key bytes in any encoding a slip could produce.
-  for (const k of [id1, id2]) {
-    const raw = Buffer.from(k.privateKey, "base64url");
+  for (const deviceId of [id1, id2]) {
+    const raw = Buffer.from(deviceId.privateKey, "base64url");
     for (const enc of ["hex", "base64", "base64url"] as const) expect(text.includes(raw.toString(enc))).toBe(false);
   }
 });

@@ -10,15 +10,15 @@ import { newKeychainService, runCli } from "../harness/cli.ts";
 import { startGateway, type Gateway } from "../harness/gateway.ts";
 import { waitFor } from "../harness/wait.ts";
 
-let g: Gateway;
+let gateway: Gateway;
 const cores: OcmapCore[] = [];
 
 beforeAll(async () => {
-  g = await startGateway({ pluginConfig: { maxFailuresPerAddress: 1000, maxFailuresGlobal: 1000 } });
+  gateway = await startGateway({ pluginConfig: { maxFailuresPerAddress: 1000, maxFailuresGlobal: 1000 } });
 });
 afterAll(async () => {
   for (const core of cores) core.stop();
-  await g?.dispose();
+  await gateway?.dispose();
 });
 
 async function pairedCore(keystore = new Keystore({ service: newKeychainService() }), access = "standard") {
@@ -28,18 +28,18 @@ async function pairedCore(keystore = new Keystore({ service: newKeychainService(
   core.subscribe((v) => views.push(v));
   core.start();
   await core.waitFor((v) => v.state === "UNPAIRED" && v.activity === "idle");
-  core.pair(g.url, (await g.call("pairing.createCode", { access })).code);
+  core.pair(gateway.url, (await gateway.call("pairing.createCode", { access })).code);
   const paired = await core.waitFor((v) => v.state !== "PAIRING_IN_PROGRESS");
   expect(paired.state, JSON.stringify(paired.lastError)).toBe("PAIRED_CONNECTED");
   return { core, keystore, views, deviceId: paired.device!.id };
 }
 
 const gatewayDevice = async (deviceId: string) =>
-  (await g.call("pairing.list", {})).devices.find((d: any) => d.deviceId === deviceId);
+  (await gateway.call("pairing.list", {})).devices.find((d: any) => d.deviceId === deviceId);
 
 /** Does the gateway still accept this stored trust? A connect with the device token, as the core makes it. */
 async function storedTokenAccepted(trust: any, identity: any): Promise<boolean | string> {
-  const r = await openSession({
+  const opened = await openSession({
     url: trust.gatewayUrl,
     identity,
     auth: { deviceToken: trust.deviceToken },
@@ -48,52 +48,52 @@ async function storedTokenAccepted(trust: any, identity: any): Promise<boolean |
     version: OCMAP_VERSION,
     timeoutMs: 5_000,
   });
-  if (r.ok) r.session.close();
-  return r.ok || (r.error.details?.code ?? r.error.code);
+  if (opened.ok) opened.session.close();
+  return opened.ok || (opened.error.details?.code ?? opened.error.code);
 }
 
 describe("a 4001 is judged by its reason", () => {
   it("'gateway policy changed' (trustedProxies hot reload) keeps the trust: reconnected, same token", async () => {
-    const p = await pairedCore();
-    const before = (await p.keystore.loadTrust())!;
-    const mark = p.views.length;
-    await g.updateConfig((c) => (c.gateway.trustedProxies = ["10.9.9.9"]));
-    const lost = await p.core.waitFor((v) => v.lastError?.code === "ACCESS_CHANGED" || v.state === "REVOKED");
+    const paired = await pairedCore();
+    const before = (await paired.keystore.loadTrust())!;
+    const mark = paired.views.length;
+    await gateway.updateConfig((c) => (c.gateway.trustedProxies = ["10.9.9.9"]));
+    const lost = await paired.core.waitFor((v) => v.lastError?.code === "ACCESS_CHANGED" || v.state === "REVOKED");
     expect(lost.state).toBe("PAIRED_DISCONNECTED");
-    const back = await p.core.waitFor((v) => v.state !== "PAIRED_DISCONNECTED");
+    const back = await paired.core.waitFor((v) => v.state !== "PAIRED_DISCONNECTED");
     expect(back.state).toBe("PAIRED_CONNECTED");
-    expect(p.views.slice(mark).some((v) => v.state === "REVOKED")).toBe(false);
-    expect(await p.keystore.loadTrust()).toEqual(before);
-    expect((await p.keystore.loadIdentity())?.deviceId).toBe(p.deviceId);
-    await waitFor(async () => (await gatewayDevice(p.deviceId))?.connected, "the gateway to show it connected");
+    expect(paired.views.slice(mark).some((v) => v.state === "REVOKED")).toBe(false);
+    expect(await paired.keystore.loadTrust()).toEqual(before);
+    expect((await paired.keystore.loadIdentity())?.deviceId).toBe(paired.deviceId);
+    await waitFor(async () => (await gatewayDevice(paired.deviceId))?.connected, "the gateway to show it connected");
 
     // A removal, by contrast, is REVOKED at once: no reconnect attempt in between, trust wiped.
-    const revokeMark = p.views.length;
-    await g.call("pairing.revokeDevice", { deviceId: p.deviceId });
-    await p.core.waitFor((v) => v.state === "REVOKED" && v.activity === "idle");
-    const states = p.views.slice(revokeMark).map((v) => `${v.state}/${v.activity}`);
+    const revokeMark = paired.views.length;
+    await gateway.call("pairing.revokeDevice", { deviceId: paired.deviceId });
+    await paired.core.waitFor((v) => v.state === "REVOKED" && v.activity === "idle");
+    const states = paired.views.slice(revokeMark).map((v) => `${v.state}/${v.activity}`);
     expect(states.filter((s) => s.startsWith("PAIRED_DISCONNECTED"))).toEqual([]);
-    expect(await p.keystore.loadTrust()).toBeNull();
+    expect(await paired.keystore.loadTrust()).toBeNull();
   });
 });
 
 describe("no keychain race", () => {
   it("pairing again while the REVOKED wipe is still running on a slow keychain keeps the new trust", async () => {
     const keystore = new Keystore({ service: newKeychainService() });
-    const p = await pairedCore(keystore);
+    const paired = await pairedCore(keystore);
     const keychain = slowKeychain(keystore, { deleteMs: 1_500 });
-    await g.call("pairing.revokeDevice", { deviceId: p.deviceId });
-    await p.core.waitFor((v) => v.state === "REVOKED");
+    await gateway.call("pairing.revokeDevice", { deviceId: paired.deviceId });
+    await paired.core.waitFor((v) => v.state === "REVOKED");
     expect(keychain.deleting()).toBe(true); // the wipe is running: pair again right now
-    p.core.pair(g.url, (await g.call("pairing.createCode", {})).code);
-    const again = await p.core.waitFor((v) => v.state !== "PAIRING_IN_PROGRESS" && v.state !== "REVOKED", 30_000);
+    paired.core.pair(gateway.url, (await gateway.call("pairing.createCode", {})).code);
+    const again = await paired.core.waitFor((v) => v.state !== "PAIRING_IN_PROGRESS" && v.state !== "REVOKED", 30_000);
     expect(again.state, JSON.stringify(again.lastError)).toBe("PAIRED_CONNECTED");
     expect(keychain.writesDuringDelete()).toBe(0);
     await waitFor(() => keychain.idle(), "no keychain write or delete still running");
     const [trust, identity] = [await keystore.loadTrust(), await keystore.loadIdentity()];
     expect(identity?.deviceId).toBe(again.device!.id);
     expect(trust?.deviceId).toBe(again.device!.id);
-    expect(again.device!.id).not.toBe(p.deviceId);
+    expect(again.device!.id).not.toBe(paired.deviceId);
   });
 });
 
@@ -105,15 +105,18 @@ describe("no keychain race (cancel)", () => {
     core.start();
     await core.waitFor((v) => v.state === "UNPAIRED" && v.activity === "idle");
     const keychain = slowKeychain(keystore, { writeMs: 500, deleteMs: 1_500 });
-    const [first, second] = [await g.call("pairing.createCode", {}), await g.call("pairing.createCode", {})];
+    const [first, second] = [
+      await gateway.call("pairing.createCode", {}),
+      await gateway.call("pairing.createCode", {}),
+    ];
     let cancelled = false;
-    const off = core.subscribe((v) => {
-      if (v.pairingStep !== "saving" || cancelled) return;
+    const off = core.subscribe((view) => {
+      if (view.pairingStep !== "saving" || cancelled) return;
       cancelled = true; // the first pairing is saving: cancel it and start another one right away
       core.cancelPairing();
-      core.pair(g.url, second.code);
+      core.pair(gateway.url, second.code);
     });
-    core.pair(g.url, first.code);
+    core.pair(gateway.url, first.code);
     await waitFor(() => cancelled, "the first pairing to reach its save");
     off();
     const end = await core.waitFor((v) => v.state !== "PAIRING_IN_PROGRESS", 30_000);
@@ -122,7 +125,7 @@ describe("no keychain race (cancel)", () => {
     const [trust, identity] = [await keystore.loadTrust(), await keystore.loadIdentity()];
     expect(identity?.deviceId).toBe(end.device!.id);
     expect(trust?.deviceId).toBe(end.device!.id);
-    const codes = (await g.call("pairing.list", {})).codes;
+    const codes = (await gateway.call("pairing.list", {})).codes;
     const usedBy = (codeId: string) => codes.find((c: any) => c.codeId === codeId)?.deviceId;
     expect(end.device!.id).toBe(usedBy(second.codeId));
     // The cancelled pairing's session was closed and (protocol v2) its approval abandoned: the device is gone
@@ -130,13 +133,13 @@ describe("no keychain race (cancel)", () => {
     const firstDevice = usedBy(first.codeId);
     if (firstDevice) {
       await waitFor(async () => (await gatewayDevice(firstDevice)) === undefined, "the cancelled device abandoned");
-      expect(JSON.stringify(await g.call("device.pair.list", {}))).not.toContain(firstDevice);
+      expect(JSON.stringify(await gateway.call("device.pair.list", {}))).not.toContain(firstDevice);
     }
   });
 });
 
 /** The real keychain, slower (a sluggish Secret Service); counts writes that overlap a delete. */
-function slowKeychain(keystore: Keystore, o: { deleteMs?: number; writeMs?: number }) {
+function slowKeychain(keystore: Keystore, delays: { deleteMs?: number; writeMs?: number }) {
   let inDelete = 0;
   let inWrite = 0;
   let overlapping = 0;
@@ -148,21 +151,21 @@ function slowKeychain(keystore: Keystore, o: { deleteMs?: number; writeMs?: numb
       (k) =>
         op({
           getPassword: (s: string, a: string) => k.getPassword(s, a),
-          setPassword: async (s: string, a: string, v: string) => {
+          setPassword: async (service: string, account: string, password: string) => {
             if (inDelete > 0) overlapping++;
             inWrite++;
             try {
-              await pause(o.writeMs);
-              return await k.setPassword(s, a, v);
+              await pause(delays.writeMs);
+              return await k.setPassword(service, account, password);
             } finally {
               inWrite--;
             }
           },
-          deletePassword: async (s: string, a: string) => {
+          deletePassword: async (service: string, account: string) => {
             inDelete++;
             try {
-              await pause(o.deleteMs);
-              return await k.deletePassword(s, a);
+              await pause(delays.deleteMs);
+              return await k.deletePassword(service, account);
             } finally {
               inDelete--;
             }
@@ -180,8 +183,8 @@ function slowKeychain(keystore: Keystore, o: { deleteMs?: number; writeMs?: numb
 describe("scopes", () => {
   it("`full` access pairs end to end and reconnects with exactly the scopes it sent", async () => {
     const svc = newKeychainService();
-    const code = await g.call("pairing.createCode", { access: "full" });
-    const paired = await runCli(svc, ["pair", g.url, code.code, "--json"]);
+    const code = await gateway.call("pairing.createCode", { access: "full" });
+    const paired = await runCli(svc, ["pair", gateway.url, code.code, "--json"]);
     expect(paired.code, paired.stderr).toBe(0);
     const trust = await new Keystore({ service: svc }).loadTrust();
     expect(trust?.scopes).toEqual(code.scopes);
@@ -196,12 +199,12 @@ describe("scopes", () => {
 
 describe("forget tells the gateway, or says it could not", () => {
   it("says FORGOTTEN only once the gateway removed the device: its token is refused afterwards", async () => {
-    const p = await pairedCore();
-    const [trust, identity] = [await p.keystore.loadTrust(), await p.keystore.loadIdentity()];
-    p.core.forget();
-    const end = await p.core.waitFor((v) => v.state === "UNPAIRED" && v.activity === "idle", 30_000);
+    const paired = await pairedCore();
+    const [trust, identity] = [await paired.keystore.loadTrust(), await paired.keystore.loadIdentity()];
+    paired.core.forget();
+    const end = await paired.core.waitFor((v) => v.state === "UNPAIRED" && v.activity === "idle", 30_000);
     expect(end.notice?.code).toBe("FORGOTTEN");
-    expect(await p.keystore.loadTrust()).toBeNull();
+    expect(await paired.keystore.loadTrust()).toBeNull();
     expect(await storedTokenAccepted(trust, identity)).toBe("AUTH_DEVICE_TOKEN_MISMATCH");
   });
 });

@@ -14,7 +14,7 @@ import { newKeychainService, runCli } from "../harness/cli.ts";
 import { startGateway, type Gateway } from "../harness/gateway.ts";
 import { makeSelfSignedCertificate } from "../harness/tls-certs.ts";
 
-let g: Gateway;
+let gateway: Gateway;
 let proxy: tls.Server;
 let proxyUrl: string;
 let dir: string;
@@ -22,13 +22,13 @@ let caFile: string;
 let fromClients = ""; // what the proxy decrypted from clients
 
 beforeAll(async () => {
-  g = await startGateway();
+  gateway = await startGateway();
   const certificate = makeSelfSignedCertificate("localhost");
   dir = mkdtempSync(join(tmpdir(), "ocmap-ca-"));
   caFile = join(dir, "ca.pem");
   writeFileSync(caFile, certificate.cert);
   proxy = tls.createServer(certificate, (client) => {
-    const upstream = net.connect(g.port, "127.0.0.1");
+    const upstream = net.connect(gateway.port, "127.0.0.1");
     client.on("data", (chunk: Buffer) => (fromClients += chunk.toString("latin1")));
     client.pipe(upstream).pipe(client);
     const end = () => (client.destroy(), upstream.destroy());
@@ -40,12 +40,12 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   proxy?.close();
-  await g?.dispose();
+  await gateway?.dispose();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 it("pairs and reconnects with CA verification through a trusted reverse proxy; no pin is stored", async () => {
-  const { code, gatewayFingerprint } = await g.call("pairing.createCode", {});
+  const { code, gatewayFingerprint } = await gateway.call("pairing.createCode", {});
   const service = newKeychainService();
   const env = { NODE_EXTRA_CA_CERTS: caFile };
   const paired = await runCli(service, ["pair", proxyUrl, code, "--json"], { env });
@@ -62,14 +62,14 @@ it("pairs and reconnects with CA verification through a trusted reverse proxy; n
 });
 
 it("without that trust, the proxy's certificate is refused (GATEWAY_TLS_UNTRUSTED) before any connect", async () => {
-  const { code, codeId } = await g.call("pairing.createCode", {});
+  const { code, codeId } = await gateway.call("pairing.createCode", {});
   const service = newKeychainService();
   fromClients = "";
   const refused = await runCli(service, ["pair", proxyUrl, code, "--json"]);
   expect(refused.code).toBe(9);
   expect(refused.lines.at(-1)).toMatchObject({ type: "error", code: "GATEWAY_TLS_UNTRUSTED" });
   expect(await new Keystore({ service }).loadTrust()).toBeNull();
-  const list = await g.call("pairing.list", {});
+  const list = await gateway.call("pairing.list", {});
   expect(list.codes.find((c: any) => c.codeId === codeId).status).toBe("active");
   expect(fromClients).toContain("POST /ocmap-pairing/v2/confirm"); // the PAKE ran (nothing secret in it)...
   expect(fromClients).not.toMatch(/Upgrade: websocket/i); // ...but no connect, so no bootstrap token was sent

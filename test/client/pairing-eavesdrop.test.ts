@@ -11,15 +11,15 @@ import { newKeychainService } from "../harness/cli.ts";
 import { startGateway, type Gateway } from "../harness/gateway.ts";
 import { eavesdrop } from "../harness/ws-recording.ts";
 
-let g: Gateway;
+let gateway: Gateway;
 let proxy: TcpProxy;
 beforeAll(async () => {
-  g = await startGateway();
-  proxy = await startTcpProxy(g.port);
+  gateway = await startGateway();
+  proxy = await startTcpProxy(gateway.port);
 });
 afterAll(async () => {
   await proxy?.close();
-  await g?.dispose();
+  await gateway?.dispose();
 });
 
 /** Every way the code could be spelled on the wire. */
@@ -57,7 +57,7 @@ function httpRequests(stream: Buffer): HttpRequestSeen[] {
 /** Writes recorded WebSocket client bytes to the gateway as they were and returns what it answered. */
 function replayRaw(bytes: Buffer): Promise<string> {
   return new Promise((resolve) => {
-    const socket = net.connect(g.port, "127.0.0.1", () => socket.write(bytes));
+    const socket = net.connect(gateway.port, "127.0.0.1", () => socket.write(bytes));
     const answer: Buffer[] = [];
     socket.on("data", (chunk: Buffer) => answer.push(chunk));
     socket.on("close", () => resolve(eavesdrop(Buffer.concat(answer))));
@@ -67,7 +67,7 @@ function replayRaw(bytes: Buffer): Promise<string> {
 }
 
 it("a recording of a whole ws:// pairing holds no code, no bootstrap token in the routes, and replays to nothing", async () => {
-  const created = await g.call("pairing.createCode", {});
+  const created = await gateway.call("pairing.createCode", {});
   const keystore = new Keystore({ service: newKeychainService() });
   const core = createCore({ keystore, timeoutMs: 5_000 });
   core.start();
@@ -118,10 +118,10 @@ it("a recording of a whole ws:// pairing holds no code, no bootstrap token in th
 
   // Replaying the routes: /start would at best open a new session with keys the eavesdropper cannot know;
   // the confirm and the exchange are bound to a session that is finished.
-  const devicesBefore = (await g.call("pairing.list", {})).devices.length;
+  const devicesBefore = (await gateway.call("pairing.list", {})).devices.length;
   const replies: Record<string, number> = {};
   for (const request of requests) {
-    const res = await fetch(`${g.httpUrl}${request.path}`, {
+    const res = await fetch(`${gateway.httpUrl}${request.path}`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: request.body,
@@ -137,5 +137,5 @@ it("a recording of a whole ws:// pairing holds no code, no bootstrap token in th
   // Replaying the bootstrap connect byte for byte: the gateway's challenge is fresh, the signature is not.
   const answer = await replayRaw(sockets[0]!.fromClient);
   expect(answer).not.toContain('"ok":true');
-  expect((await g.call("pairing.list", {})).devices.length).toBe(devicesBefore);
+  expect((await gateway.call("pairing.list", {})).devices.length).toBe(devicesBefore);
 });

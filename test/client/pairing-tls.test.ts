@@ -14,23 +14,23 @@ import { newKeychainService, runCli } from "../harness/cli.ts";
 import { startGateway, type Gateway } from "../harness/gateway.ts";
 import { startTlsMitm } from "../harness/tls-mitm.ts";
 
-let g: Gateway;
+let gateway: Gateway;
 const views: CoreView[] = [];
 const secrets = new Set<string>();
 
 beforeAll(async () => {
-  g = await startGateway({ tls: true });
+  gateway = await startGateway({ tls: true });
 });
 afterAll(async () => {
-  await g?.dispose();
+  await gateway?.dispose();
 });
 
-const servedPin = () => spkiPinOfPem(readFileSync(g.tlsCertPath!, "utf8"));
+const servedPin = () => spkiPinOfPem(readFileSync(gateway.tlsCertPath!, "utf8"));
 
 async function newCode() {
-  const c = await g.call("pairing.createCode", {});
-  secrets.add(c.code).add(c.code.replace("-", ""));
-  return c as { code: string; codeId: string; gatewayFingerprint: string };
+  const created = await gateway.call("pairing.createCode", {});
+  secrets.add(created.code).add(created.code.replace("-", ""));
+  return created as { code: string; codeId: string; gatewayFingerprint: string };
 }
 
 function coreWith(service: string) {
@@ -47,23 +47,23 @@ async function remember(keystore: Keystore): Promise<TrustRecord | null> {
   return trust;
 }
 
-const deviceIds = async () => (await g.call("pairing.list", {})).devices.map((d: any) => d.deviceId as string);
+const deviceIds = async () => (await gateway.call("pairing.list", {})).devices.map((d: any) => d.deviceId as string);
 
 describe("pairing v2 over the gateway's own certificate (real gateway and keychain)", () => {
   const service = newKeychainService();
 
   it("pairs over self-signed wss://, pinning the certificate and the gateway identity", async () => {
-    const c = await newCode();
+    const created = await newCode();
     const { core, keystore } = coreWith(service);
     await core.waitFor((v) => v.state === "UNPAIRED" && v.activity === "idle");
-    core.pair(g.url, c.code);
+    core.pair(gateway.url, created.code);
     const end = await core.waitFor((v) => v.state !== "PAIRING_IN_PROGRESS" && v.activity !== "starting", 30_000);
     expect(end.lastError).toBeNull();
     expect(end.state).toBe("PAIRED_CONNECTED");
     const trust = await remember(keystore);
     expect(trust!.gatewayIdentity.tlsPin).toBe(servedPin());
-    expect(gatewayFingerprint(trust!.gatewayIdentity.publicKey)).toBe(c.gatewayFingerprint);
-    expect(end.gateway).toMatchObject({ insecure: false, fingerprint: c.gatewayFingerprint });
+    expect(gatewayFingerprint(trust!.gatewayIdentity.publicKey)).toBe(created.gatewayFingerprint);
+    expect(end.gateway).toMatchObject({ insecure: false, fingerprint: created.gatewayFingerprint });
     core.stop();
   });
 
@@ -76,9 +76,9 @@ describe("pairing v2 over the gateway's own certificate (real gateway and keycha
 
   it("a certificate regenerated with a new key is accepted through the identity key's signature", async () => {
     const before = servedPin();
-    await g.kill();
-    rmSync(join(g.stateDir, "gateway/tls"), { recursive: true, force: true });
-    await g.start();
+    await gateway.kill();
+    rmSync(join(gateway.stateDir, "gateway/tls"), { recursive: true, force: true });
+    await gateway.start();
     expect(servedPin()).not.toBe(before);
     const { core, keystore } = coreWith(service);
     await core.waitFor((v) => v.state === "PAIRED_CONNECTED", 30_000);
@@ -89,7 +89,7 @@ describe("pairing v2 over the gateway's own certificate (real gateway and keycha
   it("a TLS man in the middle at reconnect is refused before any auth byte; trust kept, not REVOKED", async () => {
     const keystore = new Keystore({ service });
     const trust = (await remember(keystore))!;
-    const mitm = await startTlsMitm(g.port);
+    const mitm = await startTlsMitm(gateway.port);
     try {
       // The same trust, reached through the proxy (as a hostile network would route it).
       await keystore.saveTrust({ ...trust, gatewayUrl: `wss://127.0.0.1:${mitm.port}` });
@@ -113,14 +113,14 @@ describe("pairing v2 over the gateway's own certificate (real gateway and keycha
   });
 
   it("a TLS man in the middle at pairing is refused: no connect, no device approved, the attempt counted", async () => {
-    const c = await newCode();
+    const created = await newCode();
     const devicesBefore = await deviceIds();
-    const mitm = await startTlsMitm(g.port);
+    const mitm = await startTlsMitm(gateway.port);
     const service2 = newKeychainService();
     try {
       const { core, keystore } = coreWith(service2);
       await core.waitFor((v) => v.state === "UNPAIRED" && v.activity === "idle");
-      core.pair(`wss://127.0.0.1:${mitm.port}`, c.code);
+      core.pair(`wss://127.0.0.1:${mitm.port}`, created.code);
       const end = await core.waitFor((v) => v.state !== "PAIRING_IN_PROGRESS" && v.activity !== "starting", 30_000);
       core.stop();
       expect(end.state).toBe("UNPAIRED");
@@ -131,23 +131,24 @@ describe("pairing v2 over the gateway's own certificate (real gateway and keycha
       expect(seen).not.toMatch(/Upgrade: websocket/i); // ...but the client stopped before any connect
       expect(seen).not.toContain("/ocmap-pairing/v2/exchange");
       expect(await deviceIds()).toEqual(devicesBefore);
-      const list = await g.call("pairing.list", {});
-      expect(list.events.some((e: any) => e.type === "code.redeemed" && e.codeId === c.codeId)).toBe(true);
-      const state = JSON.parse(readFileSync(join(g.stateDir, "plugins/ocmap-pairing/state.json"), "utf8"));
-      expect(state.codes.find((code: any) => code.codeId === c.codeId).failures).toBe(1); // counted against the code
+      const list = await gateway.call("pairing.list", {});
+      expect(list.events.some((e: any) => e.type === "code.redeemed" && e.codeId === created.codeId)).toBe(true);
+      const state = JSON.parse(readFileSync(join(gateway.stateDir, "plugins/ocmap-pairing/state.json"), "utf8"));
+      // counted against the code
+      expect(state.codes.find((code: any) => code.codeId === created.codeId).failures).toBe(1);
     } finally {
       await mitm.close();
     }
   });
 
   it("the CLI pairs over self-signed wss:// and `ocmap status` prints the gateway identity", async () => {
-    const c = await newCode();
+    const created = await newCode();
     const cliService = newKeychainService();
-    const paired = await runCli(cliService, ["pair", g.url, c.code]);
+    const paired = await runCli(cliService, ["pair", gateway.url, created.code]);
     expect(paired.code, paired.stderr).toBe(0);
     const status = await runCli(cliService, ["status"]);
     expect(status.code, status.stderr).toBe(0);
-    expect(status.stdout).toContain(`gateway identity ${c.gatewayFingerprint}`);
+    expect(status.stdout).toContain(`gateway identity ${created.gatewayFingerprint}`);
     const trust = await remember(new Keystore({ service: cliService }));
     expect(trust!.gatewayIdentity.tlsPin).toBe(servedPin());
     for (const secret of secrets) expect(paired.stdout + paired.stderr + status.stdout).not.toContain(secret);

@@ -5,15 +5,15 @@ import { isLoopbackOrPrivateHost } from "../../src/core/private-host.std.ts";
 import { urlLikeArb } from "./url-arbitraries.ts";
 
 function ok(input: string) {
-  const r = parseGatewayUrl(input);
-  if (!r.ok) throw new Error(`expected ${JSON.stringify(input)} to parse, got ${r.code}: ${r.message}`);
-  return r;
+  const result = parseGatewayUrl(input);
+  if (!result.ok) throw new Error(`expected ${JSON.stringify(input)} to parse, got ${result.code}: ${result.message}`);
+  return result;
 }
 
 function fails(input: unknown) {
-  const r = parseGatewayUrl(input);
-  if (r.ok) throw new Error(`expected ${JSON.stringify(input)} to be refused, got ${r.url}`);
-  return r;
+  const result = parseGatewayUrl(input);
+  if (result.ok) throw new Error(`expected ${JSON.stringify(input)} to be refused, got ${result.url}`);
+  return result;
 }
 
 describe("parseGatewayUrl: accepted addresses", () => {
@@ -39,8 +39,8 @@ describe("parseGatewayUrl: accepted addresses", () => {
     ["ws://[::ffff:192.168.0.1]", "ws://[::ffff:c0a8:1]", "[::ffff:c0a8:1]", true],
     ["ws://0x7f.1", "ws://127.0.0.1", "127.0.0.1", true],
   ])("%s", (input, url, host, insecure) => {
-    const r = ok(input);
-    expect(r).toEqual({ ok: true, url, host, insecure, httpBase: url.replace(/^ws/, "http") });
+    const result = ok(input);
+    expect(result).toEqual({ ok: true, url, host, insecure, httpBase: url.replace(/^ws/, "http") });
   });
 
   it("converts http(s):// that people copy from the browser to ws(s)://", () => {
@@ -77,10 +77,10 @@ describe("parseGatewayUrl: refused addresses", () => {
     ["ws://local", "wss://local"],
     ["ws://evil.com/.local", "wss://evil.com/.local"],
   ])("plain ws:// to a public host %s → URL_INSECURE that suggests wss://", (input, suggestion) => {
-    const r = fails(input);
-    expect(r.code).toBe("URL_INSECURE");
-    expect(r.message).toContain(suggestion);
-    expect(r.message).toMatch(/^[A-Z].*\.$/);
+    const result = fails(input);
+    expect(result.code).toBe("URL_INSECURE");
+    expect(result.message).toContain(suggestion);
+    expect(result.message).toMatch(/^[A-Z].*\.$/);
   });
 
   it.each([
@@ -110,10 +110,10 @@ describe("parseGatewayUrl: refused addresses", () => {
     ["wss://exa%mple.com", /not a valid address/],
     ["wss://" + "a".repeat(MAX_GATEWAY_URL_LENGTH), /too long/],
   ])("%j → URL_INVALID", (input, message) => {
-    const r = fails(input);
-    expect(r.code).toBe("URL_INVALID");
-    expect(r.message).toMatch(message);
-    expect(r.message).toMatch(/^[A-Z].*\.$/);
+    const result = fails(input);
+    expect(result.code).toBe("URL_INVALID");
+    expect(result.message).toMatch(message);
+    expect(result.message).toMatch(/^[A-Z].*\.$/);
   });
 
   it("accepts an address of exactly the maximum length and refuses one character more", () => {
@@ -128,32 +128,32 @@ describe("parseGatewayUrl: refused addresses", () => {
 
 describe("parseGatewayUrl: properties", () => {
   function checkAccepted(input: string) {
-    const r = parseGatewayUrl(input);
-    if (!r.ok) {
-      expect(["URL_INVALID", "URL_INSECURE"]).toContain(r.code);
-      expect(r.message.length).toBeGreaterThan(10);
+    const result = parseGatewayUrl(input);
+    if (!result.ok) {
+      expect(["URL_INVALID", "URL_INSECURE"]).toContain(result.code);
+      expect(result.message.length).toBeGreaterThan(10);
       return;
     }
-    const u = new URL(r.url);
-    expect(["ws:", "wss:"]).toContain(u.protocol);
-    expect(u.username).toBe("");
-    expect(u.password).toBe("");
-    expect(u.search).toBe("");
-    expect(u.hash).toBe("");
-    expect(r.url.slice(r.url.indexOf("//") + 2).split("/")[0]).not.toContain("@");
-    expect(r.url.endsWith("/")).toBe(false);
-    expect(r.url.length).toBeLessThanOrEqual(MAX_GATEWAY_URL_LENGTH);
-    expect(r.host).toBe(u.host);
-    expect(r.insecure).toBe(u.protocol === "ws:");
-    if (r.insecure) expect(isLoopbackOrPrivateHost(u.hostname)).toBe(true);
-    expect(r.httpBase).toBe(r.url.replace(/^ws/, "http"));
-    expect(parseGatewayUrl(r.url)).toEqual(r);
+    const parsedUrl = new URL(result.url);
+    expect(["ws:", "wss:"]).toContain(parsedUrl.protocol);
+    expect(parsedUrl.username).toBe("");
+    expect(parsedUrl.password).toBe("");
+    expect(parsedUrl.search).toBe("");
+    expect(parsedUrl.hash).toBe("");
+    expect(result.url.slice(result.url.indexOf("//") + 2).split("/")[0]).not.toContain("@");
+    expect(result.url.endsWith("/")).toBe(false);
+    expect(result.url.length).toBeLessThanOrEqual(MAX_GATEWAY_URL_LENGTH);
+    expect(result.host).toBe(parsedUrl.host);
+    expect(result.insecure).toBe(parsedUrl.protocol === "ws:");
+    if (result.insecure) expect(isLoopbackOrPrivateHost(parsedUrl.hostname)).toBe(true);
+    expect(result.httpBase).toBe(result.url.replace(/^ws/, "http"));
+    expect(parseGatewayUrl(result.url)).toEqual(result);
   }
 
   it("never throws on arbitrary strings and unicode", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: "binary" }), fc.string({ unit: "grapheme" }), fc.string()), (s) => {
-        checkAccepted(s);
+      fc.property(fc.oneof(fc.string({ unit: "binary" }), fc.string({ unit: "grapheme" }), fc.string()), (text) => {
+        checkAccepted(text);
       }),
       { numRuns: 2000 },
     );
@@ -163,8 +163,8 @@ describe("parseGatewayUrl: properties", () => {
     fc.assert(
       fc.property(
         fc.anything().filter((v) => typeof v !== "string"),
-        (v) => {
-          expect(parseGatewayUrl(v).ok).toBe(false);
+        (value) => {
+          expect(parseGatewayUrl(value).ok).toBe(false);
         },
       ),
     );
@@ -173,9 +173,9 @@ describe("parseGatewayUrl: properties", () => {
   it("whatever parses is ws/wss, without credentials, query or fragment, and parses to itself again", () => {
     let accepted = 0;
     fc.assert(
-      fc.property(urlLikeArb, (s) => {
-        checkAccepted(s);
-        if (parseGatewayUrl(s).ok) accepted++;
+      fc.property(urlLikeArb, (text) => {
+        checkAccepted(text);
+        if (parseGatewayUrl(text).ok) accepted++;
       }),
       { numRuns: 3000 },
     );
@@ -189,10 +189,10 @@ describe("parseGatewayUrl: properties", () => {
         urlLikeArb,
         fc.constantFrom("user@", "u:p@", "@"),
         fc.constantFrom("?a=b", "#x", "?"),
-        (s, cred, tail) => {
-          const withCred = s.replace(/^((?:[a-z]+:\/\/)?)/i, `$1${cred}`);
+        (address, cred, tail) => {
+          const withCred = address.replace(/^((?:[a-z]+:\/\/)?)/i, `$1${cred}`);
           expect(parseGatewayUrl(withCred).ok).toBe(false);
-          expect(parseGatewayUrl(s + tail).ok).toBe(false);
+          expect(parseGatewayUrl(address + tail).ok).toBe(false);
         },
       ),
     );

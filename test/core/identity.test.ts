@@ -56,8 +56,8 @@ describe("buildDeviceAuthPayloadV3 conformance with @openclaw/gateway-client", (
     ["empty platform and family", { platform: "", deviceFamily: "   " }],
   ];
   it.each(cases)("matches byte for byte: %s", (_name, overrides) => {
-    const p = { ...base, ...overrides };
-    expect(buildDeviceAuthPayloadV3(p)).toBe(referencePayloadV3(p));
+    const params = { ...base, ...overrides };
+    expect(buildDeviceAuthPayloadV3(params)).toBe(referencePayloadV3(params));
   });
 
   it("writes the documented layout", () => {
@@ -91,13 +91,13 @@ describe("buildDeviceAuthPayloadV3 conformance with @openclaw/gateway-client", (
 
 describe("device identity", () => {
   it("creates a fresh Ed25519 identity whose seed Node derives to the same public key", () => {
-    const a = createIdentity();
-    const b = createIdentity();
-    expect(a.publicKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(a.privateKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(nodePublicKeyFromSeed(a.privateKey)).toBe(a.publicKey);
-    expect(a.privateKey).not.toBe(b.privateKey);
-    expect(a.deviceId).not.toBe(b.deviceId);
+    const first = createIdentity();
+    const second = createIdentity();
+    expect(first.publicKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(first.privateKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(nodePublicKeyFromSeed(first.privateKey)).toBe(first.publicKey);
+    expect(first.privateKey).not.toBe(second.privateKey);
+    expect(first.deviceId).not.toBe(second.deviceId);
   });
 
   it("deviceIdOf is the lowercase hex SHA-256 of the raw key, as Node computes it", () => {
@@ -239,8 +239,8 @@ describe("parseIdentity", () => {
       let error: unknown;
       try {
         parseIdentity(record);
-      } catch (e) {
-        error = e;
+      } catch (caught) {
+        error = caught;
       }
       expect(error, name).toBeInstanceOf(Error);
       expect((error as Error).message, name).toMatch(why);

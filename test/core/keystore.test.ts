@@ -1,19 +1,14 @@
 // Against the real gnome-keyring of scripts/with-sandbox.sh (a private D-Bus session with a
 // throwaway, unlocked keyring). Only keytar is loaded in this process, never another binding.
-import { execFile } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtemp, readFile, rm, writeFile, mkdir } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { promisify } from "node:util";
+import { readFile } from "node:fs/promises";
 import keytar from "keytar";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createIdentity, type DeviceIdentity } from "../../src/core/identity.node.ts";
-import { fromKeytarError, KeystoreError } from "../../src/core/keystore-error.std.ts";
+import { KeystoreError } from "../../src/core/keystore-error.std.ts";
 import { Keystore, type TrustRecord } from "../../src/core/keystore.node.ts";
 import { defaultCollection, isLocked, lock, testKeyringPassword, unlockLoginKeyring } from "../harness/keyring.ts";
 
-const run = promisify(execFile);
 const services: string[] = [];
 let collection = "";
 let password = "";
@@ -212,123 +207,5 @@ describe("Keystore against the real gnome-keyring", () => {
       const source = await readFile(new URL(`../../src/core/${file}`, import.meta.url), "utf8");
       expect(source, file).not.toMatch(/from\s+["'](node:)?fs(\/promises)?["']|require\(["'](node:)?fs/);
     }
-  });
-});
-
-describe("Keystore without a usable Secret Service (child processes)", () => {
-  let dir = "";
-
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "ocmap-nokeyring-"));
-    await mkdir(join(dir, "run"), { mode: 0o700 });
-    await mkdir(join(dir, "services"));
-    // A real session bus that can activate nothing, so org.freedesktop.secrets is missing.
-    await writeFile(
-      join(dir, "bus.conf"),
-      `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN" "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:tmpdir=${dir}</listen>
-  <servicedir>${join(dir, "services")}</servicedir>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/>
-  </policy>
-</busconfig>
-`,
-    );
-  });
-
-  afterAll(async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
-
-  async function runChild(env: NodeJS.ProcessEnv, wrap: string[] = []) {
-    const token = randomBytes(32).toString("base64url");
-    const child = [
-      process.execPath,
-      "--import",
-      "tsx",
-      "test/core/fixtures/keystore-child.ts",
-      `ocmap-test-${randomUUID()}`,
-      token,
-    ];
-    const [cmd, ...args] = [...wrap, ...child];
-    const { stdout } = await run(cmd!, args, { env, cwd: new URL("../..", import.meta.url).pathname, timeout: 30_000 });
-    const out = JSON.parse(stdout) as {
-      results: Record<string, { code?: string; message?: string; stack?: string } | "ok">;
-      privateKey: string;
-    };
-    return { ...out, token };
-  }
-
-  function baseEnv(): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      XDG_RUNTIME_DIR: join(dir, "run"),
-    };
-    return env;
-  }
-
-  it.each([
-    ["no D-Bus session at all", () => ({ env: baseEnv(), wrap: [] })],
-    [
-      "a D-Bus address that points nowhere",
-      () => ({ env: { ...baseEnv(), DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(dir, "missing-socket")}` }, wrap: [] }),
-    ],
-    [
-      "a D-Bus session without a Secret Service",
-      () => ({ env: baseEnv(), wrap: ["dbus-run-session", `--config-file=${join(dir, "bus.conf")}`, "--"] }),
-    ],
-  ])("%s → KEYCHAIN_UNAVAILABLE for every operation, never a secret in the message", async (_name, setup) => {
-    const { env, wrap } = setup();
-    const { results, token, privateKey } = await runChild(env, wrap);
-    expect(Object.keys(results).sort()).toEqual([
-      "loadIdentity",
-      "loadTrust",
-      "probe",
-      "saveIdentity",
-      "saveTrust",
-      "wipe",
-    ]);
-    for (const [op, result] of Object.entries(results)) {
-      expect(result, op).toMatchObject({
-        code: "KEYCHAIN_UNAVAILABLE",
-        message: expect.stringMatching(/cannot reach the system keychain/),
-      });
-      const text = JSON.stringify(result);
-      expect(text, op).not.toContain(token);
-      expect(text, op).not.toContain(privateKey);
-    }
-  });
-});
-
-describe("fromKeytarError", () => {
-  it("maps the OS's texts to codes", () => {
-    expect(fromKeytarError(new Error("Cannot autolaunch D-Bus without X11 $DISPLAY")).code).toBe(
-      "KEYCHAIN_UNAVAILABLE",
-    );
-    expect(
-      fromKeytarError(new Error("The name org.freedesktop.secrets was not provided by any .service files")).code,
-    ).toBe("KEYCHAIN_UNAVAILABLE");
-    expect(fromKeytarError(new Error("Cannot create an item in a locked collection")).code).toBe("KEYCHAIN_LOCKED");
-    expect(fromKeytarError(new Error("Something else broke")).code).toBe("KEYCHAIN_FAILED");
-  });
-
-  it("cuts the values in play out of an unknown OS text", () => {
-    const secret = randomBytes(32).toString("base64url");
-    const err = fromKeytarError(new Error(`failed storing ${secret}`), [secret]);
-    expect(err.code).toBe("KEYCHAIN_FAILED");
-    expect(err.message).toBe(
-      "The system keychain refused the request (failed storing [redacted]). Try again; if it keeps failing, " +
-        "check your keyring.",
-    );
-  });
-
-  it("redacts before shortening a long OS text, so no prefix of a secret survives the cut", () => {
-    const secret = randomBytes(32).toString("base64url");
-    const err = fromKeytarError(new Error(`${"x".repeat(295)}${secret}`), [secret]);
-    expect(err.message).not.toContain(secret.slice(0, 5));
-    expect(err.message).toContain(`${"x".repeat(295)}[reda)`);
   });
 });

@@ -21,33 +21,35 @@ export const trust: TrustSummary = {
 function fakeSession(tickIntervalMs = 30_000) {
   let close!: (c: { code: number; reason: string }) => void;
   const activity = new Set<() => void>();
-  const s: LiveSession & { drop(code: number, reason?: string): void; ping(): void; closedByClient: boolean } = {
+  const session: LiveSession & { drop(code: number, reason?: string): void; ping(): void; closedByClient: boolean } = {
     tickIntervalMs,
     closed: new Promise((r) => (close = r)),
     onActivity: (cb) => (activity.add(cb), () => activity.delete(cb)),
     close() {
-      s.closedByClient = true;
+      session.closedByClient = true;
     },
     drop: (code, reason = "") => close({ code, reason }),
     ping: () => activity.forEach((cb) => cb()),
     closedByClient: false,
   };
-  return s;
+  return session;
 }
 
 type Outcome = { ok: true } | { ok: false; code: string; retryAfterMs?: number } | "hold";
 
-export function harness(o: { stored?: boolean; connects?: Outcome[]; pair?: Outcome; forget?: ForgetOutcome } = {}) {
+export function harness(
+  options: { stored?: boolean; connects?: Outcome[]; pair?: Outcome; forget?: ForgetOutcome } = {},
+) {
   const clock = new SimulatedClock();
   const calls = { connect: 0, wipe: 0, forget: [] as Array<LiveSession | null>, signals: [] as AbortSignal[] };
   const sessions: ReturnType<typeof fakeSession>[] = [];
-  const connects = [...(o.connects ?? [])];
+  const connects = [...(options.connects ?? [])];
   const fail = (x: Extract<Outcome, { ok: false }>) =>
     Object.assign(new Error(x.code), { code: x.code, message: x.code, retryable: true, retryAfterMs: x.retryAfterMs });
   const machine = lifecycleMachine.provide({
     actions: clockActions({ now: () => clock.now(), random: () => 0 }),
     actors: {
-      loadTrust: fromPromise(async () => (o.stored ? trust : null)), // fake
+      loadTrust: fromPromise(async () => (options.stored ? trust : null)), // fake
       connect: fromPromise(async ({ signal }) => {
         calls.signals.push(signal); // what the real actor closes a late session by
         // fake
@@ -55,24 +57,24 @@ export function harness(o: { stored?: boolean; connects?: Outcome[]; pair?: Outc
         const next = connects.shift() ?? { ok: false, code: "GATEWAY_UNREACHABLE" };
         if (next === "hold") return new Promise<never>(() => undefined); // an attempt that has not settled yet
         if (!next.ok) throw fail(next);
-        const s = fakeSession();
-        sessions.push(s);
-        return { session: s as LiveSession, trust };
+        const session = fakeSession();
+        sessions.push(session);
+        return { session: session as LiveSession, trust };
       }),
       pair: fromPromise(async ({ signal }) => {
         calls.signals.push(signal);
         // fake
-        const r = o.pair ?? { ok: true };
-        if (r === "hold") return new Promise<never>(() => undefined);
-        if (!r.ok) throw fail(r);
-        const s = fakeSession();
-        sessions.push(s);
-        return { session: s as LiveSession, trust };
+        const pairOutcome = options.pair ?? { ok: true };
+        if (pairOutcome === "hold") return new Promise<never>(() => undefined);
+        if (!pairOutcome.ok) throw fail(pairOutcome);
+        const session = fakeSession();
+        sessions.push(session);
+        return { session: session as LiveSession, trust };
       }),
       // fake
       forget: fromPromise(async ({ input }) => {
         calls.forget.push(input.session);
-        return { outcome: o.forget ?? (input.session ? "told" : "offline") };
+        return { outcome: options.forget ?? (input.session ? "told" : "offline") };
       }),
       wipe: fromPromise<void>(async () => void calls.wipe++), // fake
     },

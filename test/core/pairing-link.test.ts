@@ -10,12 +10,12 @@ const CODE = formatCode(codeFromRandom(new Uint8Array([1, 2, 3, 4, 5])));
 const GW = encodeURIComponent("wss://gw.example.com");
 
 function refused(input: unknown, why?: RegExp) {
-  const r = parsePairingLink(input);
-  if (r.ok) throw new Error(`expected ${JSON.stringify(input)} to be refused`);
-  expect(r.code).toBe("LINK_INVALID");
-  expect(r.message).toMatch(/^[A-Z].*\.$/);
-  if (why) expect(r.message).toMatch(why);
-  return r;
+  const result = parsePairingLink(input);
+  if (result.ok) throw new Error(`expected ${JSON.stringify(input)} to be refused`);
+  expect(result.code).toBe("LINK_INVALID");
+  expect(result.message).toMatch(/^[A-Z].*\.$/);
+  if (why) expect(result.message).toMatch(why);
+  return result;
 }
 
 describe("parsePairingLink: examples", () => {
@@ -103,13 +103,13 @@ describe("parsePairingLink: properties", () => {
       )
       .map(([prefix, kvs]) => prefix + kvs.map(([k, v]) => `${k}=${v}`).join("&"));
     fc.assert(
-      fc.property(fc.oneof(anyText, linkish), (s) => {
-        const r = parsePairingLink(s);
-        if (r.ok) {
-          expect(r.gatewayUrl).toMatch(/^wss?:\/\//);
-          expect(r.code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+      fc.property(fc.oneof(anyText, linkish), (text) => {
+        const result = parsePairingLink(text);
+        if (result.ok) {
+          expect(result.gatewayUrl).toMatch(/^wss?:\/\//);
+          expect(result.code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
         } else {
-          expect(r.code).toBe("LINK_INVALID");
+          expect(result.code).toBe("LINK_INVALID");
         }
       }),
       { numRuns: 2000 },
@@ -121,8 +121,8 @@ describe("parsePairingLink: properties", () => {
     fc.assert(
       fc.property(acceptedUrl, displayCodeArb, (gw, code) => {
         if (!gw.ok) throw new Error("filtered");
-        const r = parsePairingLink(pairingLink(gw.url, code));
-        expect(r).toEqual({ ok: true, gatewayUrl: gw.url, host: gw.host, insecure: gw.insecure, code });
+        const result = parsePairingLink(pairingLink(gw.url, code));
+        expect(result).toEqual({ ok: true, gatewayUrl: gw.url, host: gw.host, insecure: gw.insecure, code });
       }),
       { numRuns: 500 },
     );
@@ -131,11 +131,11 @@ describe("parsePairingLink: properties", () => {
   it("whatever parses never carries credentials, a query or a fragment in the gateway URL", () => {
     fc.assert(
       fc.property(urlLikeArb, displayCodeArb, (raw, code) => {
-        const r = parsePairingLink(pairingLink(raw, code));
-        if (!r.ok) return;
-        const u = new URL(r.gatewayUrl);
-        expect(["ws:", "wss:"]).toContain(u.protocol);
-        expect([u.username, u.password, u.search, u.hash]).toEqual(["", "", "", ""]);
+        const result = parsePairingLink(pairingLink(raw, code));
+        if (!result.ok) return;
+        const parsedUrl = new URL(result.gatewayUrl);
+        expect(["ws:", "wss:"]).toContain(parsedUrl.protocol);
+        expect([parsedUrl.username, parsedUrl.password, parsedUrl.search, parsedUrl.hash]).toEqual(["", "", "", ""]);
       }),
       { numRuns: 1000 },
     );

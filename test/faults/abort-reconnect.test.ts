@@ -8,35 +8,35 @@ import { waitFor } from "../harness/wait.ts";
 import { pairedCore, type PairedCore } from "./paired-core.ts";
 import { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
 
-let g: Gateway;
+let gateway: Gateway;
 let proxy: TcpProxy | undefined;
-let p: PairedCore | undefined;
+let paired: PairedCore | undefined;
 
 beforeAll(async () => {
-  g = await startGateway();
+  gateway = await startGateway();
 });
 afterAll(async () => {
-  p?.core.stop();
+  paired?.core.stop();
   await proxy?.close();
-  await g?.dispose();
+  await gateway?.dispose();
 });
 
 it("stop while a reconnect is opening: the late session is closed, the gateway sees the device gone", async () => {
-  proxy = await startTcpProxy(g.port);
-  p = await pairedCore(g, proxy.url);
-  const deviceId = p.trust.deviceId;
+  proxy = await startTcpProxy(gateway.port);
+  paired = await pairedCore(gateway, proxy.url);
+  const deviceId = paired.trust.deviceId;
   await waitFor(() => proxy!.open() === 1, "only the live WebSocket left on the proxy", 15_000);
 
   proxy.hold();
   proxy.drop(); // the live session is lost; the reconnect that follows is held at the proxy
   await waitFor(() => proxy!.held() >= 1, "a reconnect attempt held at the proxy", 15_000);
-  expect(p.core.view()).toMatchObject({ state: "PAIRED_DISCONNECTED", activity: "connecting" });
+  expect(paired.core.view()).toMatchObject({ state: "PAIRED_DISCONNECTED", activity: "connecting" });
 
-  p.core.stop();
+  paired.core.stop();
   proxy.release(); // its handshake can complete now, after the stop
   await waitFor(() => proxy!.open() === 0, "every proxied connection closed by the client", 20_000);
-  const device = async () => (await g.call("pairing.list", {})).devices.find((d: any) => d.deviceId === deviceId);
+  const device = async () => (await gateway.call("pairing.list", {})).devices.find((d: any) => d.deviceId === deviceId);
   await waitFor(async () => (await device())?.connected === false, "the gateway to show the device disconnected");
   // The trust itself is untouched: stopping is not forgetting.
-  expect((await p.keystore.loadTrust())?.deviceToken).toBe(p.trust.deviceToken);
+  expect((await paired.keystore.loadTrust())?.deviceToken).toBe(paired.trust.deviceToken);
 });

@@ -12,7 +12,7 @@ import { startGateway, type Gateway } from "../harness/gateway.ts";
 import { newWireDevice } from "../harness/wire-client.ts";
 import { bootstrapConnect, exchange, exchangeBody, pakeGrant } from "../harness/wire-pairing.ts";
 
-let g: Gateway;
+let gateway: Gateway;
 
 /** libfaketime from Debian's `faketime` package (scripts/setup.sh installs it). */
 function libfaketime(): string {
@@ -25,10 +25,10 @@ function libfaketime(): string {
 }
 
 beforeAll(async () => {
-  g = await startGateway();
+  gateway = await startGateway();
 });
 afterAll(async () => {
-  await g?.dispose();
+  await gateway?.dispose();
 });
 
 it.each([
@@ -37,15 +37,15 @@ it.each([
 ])("the CLI pairs and reconnects with its clock %s", async (_label, offset, offsetMs) => {
   const env = { LD_PRELOAD: libfaketime(), FAKETIME: offset, FAKETIME_DONT_FAKE_MONOTONIC: "1" };
   const service = newKeychainService();
-  const { code, codeId } = await g.call("pairing.createCode", {});
-  const paired = await runCli(service, ["pair", g.url, code, "--json"], { env });
+  const { code, codeId } = await gateway.call("pairing.createCode", {});
+  const paired = await runCli(service, ["pair", gateway.url, code, "--json"], { env });
   expect(paired.code, paired.stdout + paired.stderr).toBe(0);
   expect(paired.lines.at(-1)).toMatchObject({ state: "PAIRED_CONNECTED" });
 
   // The process really ran on the skewed clock: it stamped its trust record with it.
   const trust = (await new Keystore({ service }).loadTrust())!;
   expect(Math.abs(trust.pairedAtMs - Date.now() - offsetMs)).toBeLessThan(60_000);
-  const list = await g.call("pairing.list", {});
+  const list = await gateway.call("pairing.list", {});
   expect(list.codes.find((c: any) => c.codeId === codeId)).toMatchObject({ status: "used", deviceId: trust.deviceId });
   expect(list.events.filter((e: any) => e.type === "code.failed" && e.codeId === codeId)).toHaveLength(0);
 
@@ -58,14 +58,14 @@ it(
   "an exchange signed more than 120 s off the gateway's clock is CODE_INVALID, counted once; within the window " +
     "it succeeds",
   async () => {
-    const created = await g.call("pairing.createCode", {});
+    const created = await gateway.call("pairing.createCode", {});
     const device = newWireDevice();
-    const granted = await pakeGrant(g, created.code);
-    const first = await bootstrapConnect(g, device, granted.grant.bootstrapToken, granted.grant.scopes);
+    const granted = await pakeGrant(gateway, created.code);
+    const first = await bootstrapConnect(gateway, device, granted.grant.bootstrapToken, granted.grant.scopes);
     expect(first.helloOk).toBe(false);
     const attempt = (skewMs: number) =>
       exchange(
-        g,
+        gateway,
         exchangeBody({
           granted,
           requestId: first.requestId,
@@ -74,7 +74,7 @@ it(
         }),
       );
     const failuresOf = async () =>
-      (await g.call("pairing.list", {})).events.filter(
+      (await gateway.call("pairing.list", {})).events.filter(
         (e: any) => e.type === "code.failed" && e.codeId === created.codeId,
       ).length;
 
@@ -84,7 +84,7 @@ it(
       expect(res.body).toEqual({ ok: false, error: { code: "CODE_INVALID", message: expect.any(String) } });
     }
     expect(await failuresOf()).toBe(3); // one per attempt: no retries behind the caller's back
-    const code = (await g.call("pairing.list", {})).codes.find((c: any) => c.codeId === created.codeId);
+    const code = (await gateway.call("pairing.list", {})).codes.find((c: any) => c.codeId === created.codeId);
     expect(code.status).toBe("active"); // 3 < 5 failures: not locked
 
     const ok = await attempt(+100_000); // inside ±120 s

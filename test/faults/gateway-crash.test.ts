@@ -6,44 +6,47 @@ import { createCore } from "../../src/core/core.node.ts";
 import { startGateway, type Gateway } from "../harness/gateway.ts";
 import { attemptTimes, expectGatewayTrusts, expectTrustKept, pairedCore, type PairedCore } from "./paired-core.ts";
 
-let g: Gateway;
-let p: PairedCore;
+let gateway: Gateway;
+let paired: PairedCore;
 
 beforeAll(async () => {
-  g = await startGateway();
-  p = await pairedCore(g);
+  gateway = await startGateway();
+  paired = await pairedCore(gateway);
 });
 afterAll(async () => {
-  p?.core.stop();
-  await g?.dispose();
+  paired?.core.stop();
+  await gateway?.dispose();
 });
 
 it(
   "a gateway killed while connected, restarted during the backoff: the core reconnects by itself, still " + "trusted",
   async () => {
     const downAt = Date.now();
-    await g.kill();
-    const lost = await p.core.waitFor((v) => v.state === "PAIRED_DISCONNECTED", 10_000);
+    await gateway.kill();
+    const lost = await paired.core.waitFor((v) => v.state === "PAIRED_DISCONNECTED", 10_000);
     expect(lost.lastError?.code).toBe("CONNECTION_LOST");
-    expect(await p.keystore.loadTrust()).not.toBeNull();
+    expect(await paired.keystore.loadTrust()).not.toBeNull();
 
     // Let two attempts fail against the dead port, then bring the gateway back while the core waits.
-    const waiting = await p.core.waitFor((v) => v.activity === "waiting" && (v.reconnect?.attempt ?? 0) >= 3, 20_000);
+    const waiting = await paired.core.waitFor(
+      (v) => v.activity === "waiting" && (v.reconnect?.attempt ?? 0) >= 3,
+      20_000,
+    );
     expect(waiting.lastError?.code).toBe("GATEWAY_UNREACHABLE");
-    await g.start();
+    await gateway.start();
     const upAt = Date.now();
-    const back = await p.core.waitFor((v) => v.state === "PAIRED_CONNECTED", 60_000);
+    const back = await paired.core.waitFor((v) => v.state === "PAIRED_CONNECTED", 60_000);
     expect(back.reason.code).toBe("RECONNECTED");
     expect(back.lastError).toBeNull();
 
     // While it was down: at most one attempt a second, none closer than the 0.5 s minimum.
-    const attempts = attemptTimes(p, downAt, upAt);
+    const attempts = attemptTimes(paired, downAt, upAt);
     expect(attempts.length).toBeGreaterThanOrEqual(2);
     expect(attempts.length).toBeLessThanOrEqual((upAt - downAt) / 1000 + 1);
     for (let i = 1; i < attempts.length; i++) expect(attempts[i]! - attempts[i - 1]!).toBeGreaterThanOrEqual(480);
 
-    await expectTrustKept(p);
-    await expectGatewayTrusts(g, p.trust.deviceId);
+    await expectTrustKept(paired);
+    await expectGatewayTrusts(gateway, paired.trust.deviceId);
   },
 );
 
@@ -51,9 +54,9 @@ it(
   "a launch against a hung gateway (SIGSTOP) fails the attempt on its timeout; once replaced, the core " +
     "connects with nothing lost",
   async () => {
-    p.core.stop();
-    g.signal("SIGSTOP"); // the kernel still accepts the TCP connection; nothing answers on it
-    const core = createCore({ keystore: p.keystore, timeoutMs: 5_000 });
+    paired.core.stop();
+    gateway.signal("SIGSTOP"); // the kernel still accepts the TCP connection; nothing answers on it
+    const core = createCore({ keystore: paired.keystore, timeoutMs: 5_000 });
     const startedAt = Date.now();
     core.start();
     try {
@@ -62,14 +65,14 @@ it(
       expect(["TIMEOUT", "GATEWAY_UNREACHABLE"]).toContain(failed.lastError?.code);
       expect(failed.lastError?.retryable).toBe(true);
       expect(Date.now() - startedAt).toBeGreaterThanOrEqual(4_900); // it waited for its timeout, not for a reset
-      await expectTrustKept(p);
+      await expectTrustKept(paired);
 
-      await g.kill(); // SIGKILL ends a stopped process too
-      await g.start();
+      await gateway.kill(); // SIGKILL ends a stopped process too
+      await gateway.start();
       const back = await core.waitFor((v) => v.state === "PAIRED_CONNECTED", 60_000);
-      expect(back.device?.id).toBe(p.trust.deviceId);
-      await expectTrustKept(p);
-      await expectGatewayTrusts(g, p.trust.deviceId);
+      expect(back.device?.id).toBe(paired.trust.deviceId);
+      await expectTrustKept(paired);
+      await expectGatewayTrusts(gateway, paired.trust.deviceId);
     } finally {
       core.stop();
     }

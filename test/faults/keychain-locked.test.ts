@@ -8,24 +8,24 @@ import { startGateway, type Gateway } from "../harness/gateway.ts";
 import { lockKeyring, unlockKeyring } from "../harness/keyring.ts";
 import { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
 
-let g: Gateway;
+let gateway: Gateway;
 let proxy: TcpProxy;
 
 beforeAll(async () => {
-  g = await startGateway();
-  proxy = await startTcpProxy(g.port);
+  gateway = await startGateway();
+  proxy = await startTcpProxy(gateway.port);
 });
 afterAll(async () => {
   await unlockKeyring().catch(() => undefined);
   await proxy?.close();
-  await g?.dispose();
+  await gateway?.dispose();
 });
 
 async function pairWithCli(url: string) {
   const service = newKeychainService();
-  const { code } = await g.call("pairing.createCode", {});
-  const r = await runCli(service, ["pair", url, code, "--json"]);
-  expect(r.code, r.stdout + r.stderr).toBe(0);
+  const { code } = await gateway.call("pairing.createCode", {});
+  const result = await runCli(service, ["pair", url, code, "--json"]);
+  expect(result.code, result.stdout + result.stderr).toBe(0);
   const ks = new Keystore({ service });
   const stored = { trust: await ks.loadTrust(), identity: await ks.loadIdentity() };
   expect(stored.trust?.deviceId).toBe(stored.identity?.deviceId);
@@ -33,14 +33,14 @@ async function pairWithCli(url: string) {
 }
 
 async function revoked(deviceId: string) {
-  return (await g.call("pairing.list", {})).devices.find((d: any) => d.deviceId === deviceId)?.revokedAtMs;
+  return (await gateway.call("pairing.list", {})).devices.find((d: any) => d.deviceId === deviceId)?.revokedAtMs;
 }
 
 it(
   "locked between pairing and launch: status and connect exit 7 KEYCHAIN_LOCKED and wipe nothing; unlocked, " +
     "status connects",
   async () => {
-    const { service, ks, stored } = await pairWithCli(g.url);
+    const { service, ks, stored } = await pairWithCli(gateway.url);
     await lockKeyring();
     let status, connect;
     try {
@@ -49,11 +49,11 @@ it(
     } finally {
       await unlockKeyring();
     }
-    for (const r of [status, connect]) {
-      expect(r.code, r.stdout + r.stderr).toBe(7);
-      const last = r.lines.at(-1);
+    for (const result of [status, connect]) {
+      expect(result.code, result.stdout + result.stderr).toBe(7);
+      const last = result.lines.at(-1);
       expect(last).toMatchObject({ type: "state", state: "UNPAIRED", lastError: { code: "KEYCHAIN_LOCKED" } });
-      expect(r.lines.some((l) => l.state === "REVOKED")).toBe(false);
+      expect(result.lines.some((l) => l.state === "REVOKED")).toBe(false);
     }
     // Nothing was wiped or rewritten, and the gateway still trusts the device.
     expect(await ks.loadTrust()).toEqual(stored.trust);
@@ -71,39 +71,39 @@ it(
     "reconnects once unlocked",
   async () => {
     const { service, ks, stored } = await pairWithCli(proxy.url);
-    const p = new CliProcess(service, ["connect", "--json"]);
+    const cliProcess = new CliProcess(service, ["connect", "--json"]);
     try {
-      await p.waitForLine((l) => l.state === "PAIRED_CONNECTED", "connected");
-      const mark = p.lines.length;
+      await cliProcess.waitForLine((l) => l.state === "PAIRED_CONNECTED", "connected");
+      const mark = cliProcess.lines.length;
       await lockKeyring();
       try {
         proxy.drop(); // the connection is lost; the proxy still accepts, so only the keychain stands in the way
-        await p.waitForLine(
+        await cliProcess.waitForLine(
           (l) => l.state === "PAIRED_DISCONNECTED" && l.lastError?.code === "KEYCHAIN_LOCKED",
           "a reconnect attempt refused by the locked keychain",
           30_000,
           mark,
         );
         // Still retrying: a second locked attempt, and the process is alive and never REVOKED.
-        const first = p.lines.findIndex((l, i) => i >= mark && l.lastError?.code === "KEYCHAIN_LOCKED");
-        await p.waitForLine((l) => l.activity === "connecting", "another attempt", 30_000, first + 1);
-        await p.waitForLine(
+        const first = cliProcess.lines.findIndex((l, i) => i >= mark && l.lastError?.code === "KEYCHAIN_LOCKED");
+        await cliProcess.waitForLine((l) => l.activity === "connecting", "another attempt", 30_000, first + 1);
+        await cliProcess.waitForLine(
           (l) => l.lastError?.code === "KEYCHAIN_LOCKED" && l.activity === "waiting",
           "refused again",
           30_000,
           first + 1,
         );
-        expect(p.child.exitCode).toBeNull();
+        expect(cliProcess.child.exitCode).toBeNull();
       } finally {
         await unlockKeyring();
       }
-      await p.waitForLine((l) => l.state === "PAIRED_CONNECTED", "reconnected after the unlock", 60_000, mark);
-      expect(p.lines.slice(mark).some((l) => l.state === "REVOKED" || l.state === "UNPAIRED")).toBe(false);
+      await cliProcess.waitForLine((l) => l.state === "PAIRED_CONNECTED", "reconnected after the unlock", 60_000, mark);
+      expect(cliProcess.lines.slice(mark).some((l) => l.state === "REVOKED" || l.state === "UNPAIRED")).toBe(false);
       expect(await ks.loadTrust()).toEqual(stored.trust);
       expect(await ks.loadIdentity()).toEqual(stored.identity);
       expect(await revoked(stored.trust!.deviceId)).toBeUndefined();
     } finally {
-      expect(await p.stop()).toBe(0);
+      expect(await cliProcess.stop()).toBe(0);
     }
   },
   120_000,

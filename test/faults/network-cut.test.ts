@@ -9,25 +9,25 @@ import { waitFor } from "../harness/wait.ts";
 import { attemptTimes, expectGatewayTrusts, expectTrustKept, pairedCore, type PairedCore } from "./paired-core.ts";
 import { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
 
-let g: Gateway;
+let gateway: Gateway;
 const proxies: TcpProxy[] = [];
 const cores: PairedCore[] = [];
 
 async function throughProxy() {
-  const proxy = await startTcpProxy(g.port);
+  const proxy = await startTcpProxy(gateway.port);
   proxies.push(proxy);
-  const p = await pairedCore(g, proxy.url);
-  cores.push(p);
-  return { proxy, p };
+  const paired = await pairedCore(gateway, proxy.url);
+  cores.push(paired);
+  return { proxy, paired };
 }
 
 beforeAll(async () => {
-  g = await startGateway();
+  gateway = await startGateway();
 });
 afterAll(async () => {
-  for (const p of cores) p.core.stop();
+  for (const paired of cores) paired.core.stop();
   for (const proxy of proxies) await proxy.close();
-  await g?.dispose();
+  await gateway?.dispose();
 });
 
 describe.concurrent("network cuts", () => {
@@ -35,8 +35,8 @@ describe.concurrent("network cuts", () => {
     "a hard cut (sockets reset, no close frame) → PAIRED_DISCONNECTED/CONNECTION_LOST; reconnects once the " +
       "network is back",
     async ({ expect }) => {
-      const { proxy, p } = await throughProxy();
-      expect(p.trust.gatewayUrl).toBe(proxy.url);
+      const { proxy, paired } = await throughProxy();
+      expect(paired.trust.gatewayUrl).toBe(proxy.url);
       await waitFor(
         () => proxy.open() === 1,
         "only the live WebSocket left on the proxy (pairing's HTTP keep-alive closed)",
@@ -45,48 +45,48 @@ describe.concurrent("network cuts", () => {
 
       const cutAt = Date.now();
       proxy.cut();
-      const lost = await p.core.waitFor((v) => v.state === "PAIRED_DISCONNECTED", 5_000);
+      const lost = await paired.core.waitFor((v) => v.state === "PAIRED_DISCONNECTED", 5_000);
       expect(lost.lastError?.code).toBe("CONNECTION_LOST");
       expect(Date.now() - cutAt).toBeLessThan(2_000);
 
       // It keeps trying (refused at the proxy) without losing anything, at most once a second.
       await waitFor(() => proxy.refused() >= 3, "three refused reconnect attempts", 30_000);
       const restoredAt = Date.now();
-      expect(p.core.view().state).toBe("PAIRED_DISCONNECTED");
-      const attempts = attemptTimes(p, cutAt, restoredAt);
+      expect(paired.core.view().state).toBe("PAIRED_DISCONNECTED");
+      const attempts = attemptTimes(paired, cutAt, restoredAt);
       expect(attempts.length).toBeLessThanOrEqual((restoredAt - cutAt) / 1000 + 1);
-      await expectTrustKept(p);
+      await expectTrustKept(paired);
 
       proxy.restore();
-      const back = await p.core.waitFor((v) => v.state === "PAIRED_CONNECTED", 30_000);
+      const back = await paired.core.waitFor((v) => v.state === "PAIRED_CONNECTED", 30_000);
       expect(back.reason.code).toBe("RECONNECTED");
       expect(proxy.open()).toBe(1);
-      await expectTrustKept(p);
-      await expectGatewayTrusts(g, p.trust.deviceId);
+      await expectTrustKept(paired);
+      await expectGatewayTrusts(gateway, paired.trust.deviceId);
     },
   );
 
   it("a silent cut (connection open, nothing forwarded) → DEAD_SOCKET after two missed ticks; reconnects", async ({
     expect,
   }) => {
-    const { proxy, p } = await throughProxy();
+    const { proxy, paired } = await throughProxy();
     proxy.stall();
     const silentSince = proxy.lastForwardedAt(); // the last frame the core got: its silence starts here
     expect(silentSince).toBeGreaterThan(0);
     expect(proxy.open()).toBe(0);
-    expect(p.core.view().state).toBe("PAIRED_CONNECTED");
+    expect(paired.core.view().state).toBe("PAIRED_CONNECTED");
 
-    const dead = await p.core.waitFor((v) => v.state === "PAIRED_DISCONNECTED", 90_000);
+    const dead = await paired.core.waitFor((v) => v.state === "PAIRED_DISCONNECTED", 90_000);
     const silentFor = Date.now() - silentSince;
     expect(dead.lastError?.code).toBe("DEAD_SOCKET");
     // Two missed 30 s ticks plus the 2 s grace: not earlier (a quiet but live socket is kept), not much later.
     expect(silentFor).toBeGreaterThanOrEqual(62_000 - 100);
     expect(silentFor).toBeLessThan(62_000 + 5_000);
 
-    const back = await p.core.waitFor((v) => v.state === "PAIRED_CONNECTED", 30_000);
+    const back = await paired.core.waitFor((v) => v.state === "PAIRED_CONNECTED", 30_000);
     expect(back.reason.code).toBe("RECONNECTED");
     expect(proxy.open()).toBe(1); // a fresh connection through the (working) proxy
-    await expectTrustKept(p);
-    await expectGatewayTrusts(g, p.trust.deviceId);
+    await expectTrustKept(paired);
+    await expectGatewayTrusts(gateway, paired.trust.deviceId);
   }, 150_000);
 });

@@ -18,14 +18,14 @@ export interface PairedCore {
 }
 
 /** Pairs a fresh core through `url` (the gateway itself, or a proxy in front of it). */
-export async function pairedCore(g: Gateway, url = g.url): Promise<PairedCore> {
+export async function pairedCore(gateway: Gateway, url = gateway.url): Promise<PairedCore> {
   const keystore = new Keystore({ service: newKeychainService() });
   const core = createCore({ keystore, timeoutMs: 5_000 });
   const views: PairedCore["views"] = [];
   core.subscribe((view) => views.push({ at: Date.now(), view }));
   core.start();
   await core.waitFor((v) => v.state === "UNPAIRED" && v.activity === "idle");
-  const { code } = await g.call("pairing.createCode", {});
+  const { code } = await gateway.call("pairing.createCode", {});
   core.pair(url, code);
   const end = await core.waitFor((v) => v.state !== "PAIRING_IN_PROGRESS");
   expect(end.state, JSON.stringify(end.lastError)).toBe("PAIRED_CONNECTED");
@@ -35,10 +35,10 @@ export async function pairedCore(g: Gateway, url = g.url): Promise<PairedCore> {
 }
 
 /** Times at which the core started a reconnect attempt (entered PAIRED_DISCONNECTED/connecting). */
-export function attemptTimes(p: PairedCore, fromMs = 0, toMs = Infinity): number[] {
+export function attemptTimes(paired: PairedCore, fromMs = 0, toMs = Infinity): number[] {
   const times: number[] = [];
   let prev: CoreView | undefined;
-  for (const { at, view } of p.views) {
+  for (const { at, view } of paired.views) {
     if (view.activity === "connecting" && prev?.activity !== "connecting" && at >= fromMs && at <= toMs) times.push(at);
     prev = view;
   }
@@ -46,24 +46,24 @@ export function attemptTimes(p: PairedCore, fromMs = 0, toMs = Infinity): number
 }
 
 /** The keychain still holds the same identity and a token for the same device and gateway. */
-export async function expectTrustKept(p: PairedCore) {
-  const [trust, identity] = [await p.keystore.loadTrust(), await p.keystore.loadIdentity()];
-  expect(identity).toEqual(p.identity);
+export async function expectTrustKept(paired: PairedCore) {
+  const [trust, identity] = [await paired.keystore.loadTrust(), await paired.keystore.loadIdentity()];
+  expect(identity).toEqual(paired.identity);
   expect(trust).toMatchObject({
-    gatewayUrl: p.trust.gatewayUrl,
-    deviceId: p.trust.deviceId,
-    scopes: p.trust.scopes,
-    pairedAtMs: p.trust.pairedAtMs,
+    gatewayUrl: paired.trust.gatewayUrl,
+    deviceId: paired.trust.deviceId,
+    scopes: paired.trust.scopes,
+    pairedAtMs: paired.trust.pairedAtMs,
   });
   expect(trust!.deviceToken.length).toBeGreaterThan(20);
 }
 
 /** The gateway still trusts the device (not revoked) and shows it connected. */
-export async function expectGatewayTrusts(g: Gateway, deviceId: string) {
+export async function expectGatewayTrusts(gateway: Gateway, deviceId: string) {
   const device = await waitFor(
     async () => {
-      const d = (await g.call("pairing.list", {})).devices.find((x: any) => x.deviceId === deviceId);
-      return d?.connected ? d : undefined;
+      const listed = (await gateway.call("pairing.list", {})).devices.find((x: any) => x.deviceId === deviceId);
+      return listed?.connected ? listed : undefined;
     },
     `the gateway to show ${deviceId.slice(0, 8)} connected`,
   );

@@ -9,54 +9,54 @@ import { CliProcess, newKeychainService, runCli } from "../harness/cli.ts";
 import { startGateway, type Gateway } from "../harness/gateway.ts";
 import { waitFor } from "../harness/wait.ts";
 
-let g: Gateway;
+let gateway: Gateway;
 const service = newKeychainService();
 const ks = new Keystore({ service });
-let a: CliProcess;
-let b: CliProcess;
+let first: CliProcess;
+let second: CliProcess;
 let deviceId: string;
 
 async function pairService() {
-  const { code } = await g.call("pairing.createCode", {});
-  const r = await runCli(service, ["pair", g.url, code, "--json"]);
-  expect(r.code, r.stdout + r.stderr).toBe(0);
+  const { code } = await gateway.call("pairing.createCode", {});
+  const result = await runCli(service, ["pair", gateway.url, code, "--json"]);
+  expect(result.code, result.stdout + result.stderr).toBe(0);
   deviceId = (await ks.loadIdentity())!.deviceId;
 }
 
 beforeAll(async () => {
-  g = await startGateway();
+  gateway = await startGateway();
   await pairService();
 });
 afterAll(async () => {
-  for (const p of [a, b]) if (p && p.child.exitCode === null) await p.stop();
-  await g?.dispose();
+  for (const instance of [first, second]) if (instance && instance.child.exitCode === null) await instance.stop();
+  await gateway?.dispose();
 });
 
 const connected = (l: any) => l.state === "PAIRED_CONNECTED";
 
 it("both instances connect with the one stored trust, and both come back after a gateway restart", async () => {
-  a = new CliProcess(service, ["connect", "--json"]);
-  b = new CliProcess(service, ["connect", "--json"]);
+  first = new CliProcess(service, ["connect", "--json"]);
+  second = new CliProcess(service, ["connect", "--json"]);
   const [va, vb] = await Promise.all([
-    a.waitForLine(connected, "instance A connected"),
-    b.waitForLine(connected, "instance B connected"),
+    first.waitForLine(connected, "instance A connected"),
+    second.waitForLine(connected, "instance B connected"),
   ]);
   expect(va.device.id).toBe(deviceId);
   expect(vb.device.id).toBe(deviceId);
   await waitFor(
-    async () => (await g.call("pairing.list", {})).devices.find((d: any) => d.deviceId === deviceId)?.connected,
+    async () => (await gateway.call("pairing.list", {})).devices.find((d: any) => d.deviceId === deviceId)?.connected,
     "the device shown connected",
   );
   const before = await ks.loadTrust();
 
-  const [ma, mb] = [a.lines.length, b.lines.length];
-  await g.restart();
+  const [ma, mb] = [first.lines.length, second.lines.length];
+  await gateway.restart();
   await Promise.all([
-    a.waitForLine(connected, "A reconnected after the restart", 60_000, ma),
-    b.waitForLine(connected, "B reconnected after the restart", 60_000, mb),
+    first.waitForLine(connected, "A reconnected after the restart", 60_000, ma),
+    second.waitForLine(connected, "B reconnected after the restart", 60_000, mb),
   ]);
-  expect(a.lines.slice(ma).some((l) => l.state === "PAIRED_DISCONNECTED")).toBe(true);
-  expect(b.lines.slice(mb).some((l) => l.state === "PAIRED_DISCONNECTED")).toBe(true);
+  expect(first.lines.slice(ma).some((l) => l.state === "PAIRED_DISCONNECTED")).toBe(true);
+  expect(second.lines.slice(mb).some((l) => l.state === "PAIRED_DISCONNECTED")).toBe(true);
   const after = await ks.loadTrust();
   expect(after).toMatchObject({
     deviceId,
@@ -70,11 +70,11 @@ it("both instances connect with the one stored trust, and both come back after a
 
 /** Revokes the device both instances share and checks how both ended. */
 async function revokeBoth() {
-  await g.call("pairing.revokeDevice", { deviceId, reason: "two-instance test" });
-  const [ca, cb] = await Promise.all([a.exited, b.exited]);
+  await gateway.call("pairing.revokeDevice", { deviceId, reason: "two-instance test" });
+  const [ca, cb] = await Promise.all([first.exited, second.exited]);
   expect([ca, cb]).toEqual([4, 4]);
-  for (const p of [a, b]) {
-    const last = p.lines.at(-1);
+  for (const instance of [first, second]) {
+    const last = instance.lines.at(-1);
     // The last line is the REVOKED view after the wipe finished: no keychain error from racing the other instance.
     expect(last).toMatchObject({
       type: "state",
@@ -82,8 +82,8 @@ async function revokeBoth() {
       activity: "idle",
       lastError: { code: "TOKEN_REJECTED" },
     });
-    expect(p.lines.filter((l) => l.state === "REVOKED" && l.activity === "idle")).toHaveLength(1);
-    expect(p.stderr).not.toMatch(/internal error|KEYCHAIN/i);
+    expect(instance.lines.filter((l) => l.state === "REVOKED" && l.activity === "idle")).toHaveLength(1);
+    expect(instance.stderr).not.toMatch(/internal error|KEYCHAIN/i);
   }
   expect(await ks.loadTrust()).toBeNull();
   expect(await ks.loadIdentity()).toBeNull();
@@ -99,9 +99,9 @@ it(
     // The two wipes race each other inside the Secret Service: repeat, pairing the same service again.
     for (let round = 0; round < 3; round++) {
       await pairService();
-      a = new CliProcess(service, ["connect", "--json"]);
-      b = new CliProcess(service, ["connect", "--json"]);
-      await Promise.all([a.waitForLine(connected, "A connected"), b.waitForLine(connected, "B connected")]);
+      first = new CliProcess(service, ["connect", "--json"]);
+      second = new CliProcess(service, ["connect", "--json"]);
+      await Promise.all([first.waitForLine(connected, "A connected"), second.waitForLine(connected, "B connected")]);
       await revokeBoth();
     }
   },

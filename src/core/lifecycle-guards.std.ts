@@ -1,0 +1,21 @@
+// The lifecycle machine's named guards (lifecycle-machine.std.ts), each a question about the event.
+import { closeCodeError, errorOf, isRevocation } from "./lifecycle-reasons.std.ts";
+import type { CoreEvent, TrustSummary } from "./lifecycle-types.std.ts";
+
+/** The error carried by an `xstate.error.actor.*` event (named actions see the machine's event union). */
+export const errorIn = (event: unknown) => errorOf((event as { error: unknown }).error);
+
+type GuardArgs = { event: CoreEvent };
+
+export const lifecycleGuards = {
+  hasStoredTrust: ({ event }: GuardArgs) => !!(event as unknown as { output: TrustSummary | null }).output,
+  pairingRevoked: ({ event }: GuardArgs) => errorIn(event).code === "DEVICE_REVOKED",
+  connectRevoked: ({ event }: GuardArgs) => isRevocation(errorIn(event)),
+  gatewayStarting: ({ event }: GuardArgs) => errorIn(event).code === "GATEWAY_STARTING",
+  // An impostor does not go away in a second: no fast polling, trust kept, not REVOKED (issue 11).
+  identityChanged: ({ event }: GuardArgs) => errorIn(event).code === "GATEWAY_IDENTITY_CHANGED",
+  closedAsRevoked: ({ event }: GuardArgs) =>
+    event.type === "SOCKET_CLOSED" && closeCodeError(event.code, event.reason) === "TOKEN_REJECTED",
+  closedByAccessChange: ({ event }: GuardArgs) =>
+    event.type === "SOCKET_CLOSED" && closeCodeError(event.code, event.reason) === "ACCESS_CHANGED",
+};
