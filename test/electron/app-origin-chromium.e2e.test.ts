@@ -11,15 +11,15 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { APP_INDEX_URL } from "../../src/main/app-origin.std.ts";
 import { createAppController } from "../../src/main/app-controller.node.ts";
 import { CONTENT_SECURITY_POLICY } from "../../src/main/content-security-policy.std.ts";
 import { isAppDocumentUrl } from "../../src/main/ipc-guard.std.ts";
+import { launchChromium } from "../harness/chromium.ts";
 import { repoRoot } from "../harness/gateway.ts";
 import { fakeCore } from "./fake-core.ts";
-import { CHROMIUM, CHROMIUM_ARGS, openRenderer, type RendererSession } from "./renderer-in-chromium.ts";
+import { openRenderer, type RendererSession } from "./renderer-in-chromium.ts";
 import { serveDirectory, type StaticServer } from "./static-server.ts";
 
 const RENDERER = join(repoRoot, "dist/renderer");
@@ -71,7 +71,7 @@ describe("the renderer as the app:// handler serves it, in Chromium", () => {
     );
     writeFileSync(join(dir, "assets/ok.js"), `document.title = "module ran";`);
     const bare = await serveDirectory(dir);
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       await page.goto(`${bare.origin}/index.html`);
