@@ -50,8 +50,8 @@ const FIRST_SCREEN = `(() => {
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    return statSync(p).isDirectory() ? files(p) : [p];
+    const filePath = join(dir, name);
+    return statSync(filePath).isDirectory() ? files(filePath) : [filePath];
   });
 }
 
@@ -160,15 +160,15 @@ export async function benchRenderer(runs = 10): Promise<Row[]> {
     await browser.close();
     await server.close();
   }
-  const a = summarize(app);
-  const f = summarize(floor);
+  const appStats = summarize(app);
+  const floorStats = summarize(floor);
   return [
     bundle,
     {
       measure: "Renderer: navigation start → first screen (pairing form)",
-      value: fmt(a, "ms"),
-      reference: `one-module floor page ${fmt(f, "ms")}`,
-      ratio: a.median / f.median,
+      value: fmt(appStats, "ms"),
+      reference: `one-module floor page ${fmt(floorStats, "ms")}`,
+      ratio: appStats.median / floorStats.median,
       how,
     },
   ];
