@@ -226,9 +226,8 @@ describe("renderer in Chromium, bound to the real main-process handlers, core, g
     await expectNoSecrets("revoked");
     await page.getByRole("button", { name: "Pair again" }).click();
     await heading("Pair with your gateway").waitFor();
-    expect(await page.getByLabel("Gateway address").inputValue(), "the gateway address is remembered").toBe(
-      gateway.url,
-    );
+    const rememberedGateway = await page.getByLabel("Gateway address").inputValue();
+    expect(rememberedGateway, "the gateway address is remembered").toBe(gateway.url);
     const issued = await newCode();
     await typeCode(issued.code);
     await page.getByLabel("Pairing code").press("Enter");
@@ -275,10 +274,8 @@ describe("renderer in Chromium, bound to the real main-process handlers, core, g
     expect(await page.getByText("Unencrypted connection.").count()).toBe(1);
     await shot("13-link-confirm");
     const codes = (await gateway.call("pairing.list", {})).codes;
-    expect(
-      codes.find((x: any) => x.codeId === issued.codeId).status,
-      "nothing was redeemed before the user confirmed",
-    ).toBe("active");
+    const codeStatus = codes.find((x: any) => x.codeId === issued.codeId).status;
+    expect(codeStatus, "nothing was redeemed before the user confirmed").toBe("active");
     expect(controller.view().core.state).toBe("UNPAIRED");
 
     await page.getByRole("button", { name: "Cancel" }).click();
