@@ -8,27 +8,17 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize, sep } from "node:path";
 import { gzipSync } from "node:zlib";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { Keystore } from "../src/core/keystore.node.ts";
 import { createOcmapApi } from "../src/ipc/ipc-contract.std.ts";
 import { createAppController } from "../src/main/app-controller.node.ts";
+import { launchChromium } from "../test/harness/chromium.ts";
 import { newKeychainService } from "../test/harness/cli.ts";
 import { repoRoot } from "../test/harness/gateway.ts";
 import type { Row } from "./lib/row.ts";
 import { fmt, summarize } from "./lib/stats.ts";
 
 const RENDERER = join(repoRoot, "dist/renderer");
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript",
@@ -60,8 +50,8 @@ const FIRST_SCREEN = `(() => {
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    return statSync(p).isDirectory() ? files(p) : [p];
+    const filePath = join(dir, name);
+    return statSync(filePath).isDirectory() ? files(filePath) : [filePath];
   });
 }
 
@@ -156,7 +146,7 @@ export async function benchRenderer(runs = 10): Promise<Row[]> {
   if (!existsSync(join(RENDERER, "index.html")))
     return [bundle, { measure: "Renderer: time to first screen", value: "n/a (dist/renderer not built)", how }];
   const server = await serve();
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await launchChromium();
   const app: number[] = [];
   const floor: number[] = [];
   try {
@@ -170,15 +160,15 @@ export async function benchRenderer(runs = 10): Promise<Row[]> {
     await browser.close();
     await server.close();
   }
-  const a = summarize(app);
-  const f = summarize(floor);
+  const appStats = summarize(app);
+  const floorStats = summarize(floor);
   return [
     bundle,
     {
       measure: "Renderer: navigation start → first screen (pairing form)",
-      value: fmt(a, "ms"),
-      reference: `one-module floor page ${fmt(f, "ms")}`,
-      ratio: a.median / f.median,
+      value: fmt(appStats, "ms"),
+      reference: `one-module floor page ${fmt(floorStats, "ms")}`,
+      ratio: appStats.median / floorStats.median,
       how,
     },
   ];

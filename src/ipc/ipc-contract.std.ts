@@ -72,13 +72,13 @@ const isBoolean: Check<boolean> = (v): v is boolean => typeof v === "boolean";
 /** A plain object with exactly these keys, each passing its check. */
 function closedObject<T extends object>(fields: { [K in keyof T]: Check<T[K]> }): Check<T> {
   const keys = Object.keys(fields);
-  return (v): v is T => {
-    if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
-    const proto = Object.getPrototypeOf(v);
+  return (value): value is T => {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+    const proto = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) return false;
-    const own = Reflect.ownKeys(v);
+    const own = Reflect.ownKeys(value);
     if (own.length !== keys.length || !own.every((k) => typeof k === "string" && keys.includes(k))) return false;
-    return keys.every((k) => (fields as Record<string, Check<unknown>>)[k]!((v as Record<string, unknown>)[k]));
+    return keys.every((k) => (fields as Record<string, Check<unknown>>)[k]!((value as Record<string, unknown>)[k]));
   };
 }
 

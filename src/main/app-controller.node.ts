@@ -27,13 +27,14 @@ export interface AppController {
 const canPair = (v: CoreView) => (v.state === "UNPAIRED" || v.state === "REVOKED") && v.activity === "idle";
 const isPaired = (v: CoreView) => v.state === "PAIRED_CONNECTED" || v.state === "PAIRED_DISCONNECTED";
 
-function linkRefusal(v: CoreView): string | null {
-  if (isPaired(v))
+function linkRefusal(coreView: CoreView): string | null {
+  if (isPaired(coreView))
     return (
-      `This device is already paired with ${v.gateway?.host || "a gateway"}. ` +
+      `This device is already paired with ${coreView.gateway?.host || "a gateway"}. ` +
       "To pair with another gateway, forget this device in Settings first."
     );
-  if (v.state === "PAIRING_IN_PROGRESS") return "OCMAP is pairing right now. Open the link again when it has finished.";
+  if (coreView.state === "PAIRING_IN_PROGRESS")
+    return "OCMAP is pairing right now. Open the link again when it has finished.";
   return null;
 }
 
@@ -51,10 +52,10 @@ export function createAppController(options: AppControllerOptions): AppControlle
     views.set(snapshot());
   }
 
-  const offCore = core.subscribe((v) => {
+  const offCore = core.subscribe((coreView) => {
     // A link that arrived while the core was still reading the keychain may turn out to be moot.
-    if (pendingLink && linkRefusal(v)) {
-      linkError = linkRefusal(v);
+    if (pendingLink && linkRefusal(coreView)) {
+      linkError = linkRefusal(coreView);
       pendingLink = null;
     }
     publish();

@@ -58,12 +58,12 @@ export function startMainProcess(options: MainProcessOptions): void {
     win.focus();
   };
   const openWindow = () => {
-    const w = createAppWindow(paths);
-    win = w;
+    const newWindow = createAppWindow(paths);
+    win = newWindow;
     // The renderer also asks with get-state once it listens; revisions order the two.
-    w.webContents.on("did-finish-load", () => sendState(w, controller.view()));
-    w.on("closed", () => {
-      if (win === w) win = null;
+    newWindow.webContents.on("did-finish-load", () => sendState(newWindow, controller.view()));
+    newWindow.on("closed", () => {
+      if (win === newWindow) win = null;
     });
   };
   const confirmForget = async () => {

@@ -17,24 +17,24 @@ import { useAppView, type AppViewSource } from "./use-app-view.dom.ts";
 /** Not a secret: the gateway address, so the form is filled next time. */
 export const GATEWAY_STORAGE_KEY = "ocmap.gatewayUrl";
 
-function announcement(v: AppView): string {
-  const c = v.core;
-  const host = c.gateway?.host ?? "the gateway";
-  if (v.pendingLink && c.activity === "idle")
-    return `A pairing link asks to pair with ${v.pendingLink.host}. Confirm or cancel.`;
-  switch (c.state) {
+function announcement(view: AppView): string {
+  const core = view.core;
+  const host = core.gateway?.host ?? "the gateway";
+  if (view.pendingLink && core.activity === "idle")
+    return `A pairing link asks to pair with ${view.pendingLink.host}. Confirm or cancel.`;
+  switch (core.state) {
     case "PAIRED_CONNECTED":
-      return c.activity === "forgetting" ? "Forgetting this device." : `Connected to ${host}.`;
+      return core.activity === "forgetting" ? "Forgetting this device." : `Connected to ${host}.`;
     case "PAIRED_DISCONNECTED":
-      return c.activity === "connecting" ? `Connecting to ${host}.` : `Not connected to ${host}.`;
+      return core.activity === "connecting" ? `Connecting to ${host}.` : `Not connected to ${host}.`;
     case "PAIRING_IN_PROGRESS":
       return `Pairing with ${host}.`;
     case "REVOKED":
       return "This device was revoked.";
     default:
-      return c.activity === "starting"
+      return core.activity === "starting"
         ? "Starting."
-        : c.activity === "forgetting"
+        : core.activity === "forgetting"
           ? "Forgetting this device."
           : "Not paired.";
   }

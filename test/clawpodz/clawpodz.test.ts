@@ -3,10 +3,11 @@
 // One gateway for the file.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Keystore } from "../../src/core/keystore.node.ts";
 import { fingerprint } from "@ocmap/protocol/pairing-protocol";
+import { launchChromium } from "../harness/chromium.ts";
 import { CliProcess, newKeychainService, runCli } from "../harness/cli.ts";
 import { repoRoot, startGateway, type Gateway } from "../harness/gateway.ts";
 import { waitFor } from "../harness/wait.ts";
@@ -14,16 +15,6 @@ import { clientPake } from "@ocmap/protocol/pairing-v2";
 import { post, unusedDiscriminator } from "../harness/wire-pairing.ts";
 
 const SHOTS = join(repoRoot, "test-results/screenshots");
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 let gateway: Gateway;
 let browser: Browser;
@@ -44,7 +35,7 @@ beforeAll(async () => {
   gateway = await startGateway({ pluginConfig: { maxFailuresGlobal: 3 } });
   mkdirSync(SHOTS, { recursive: true });
   // launch() runs Chromium on a fresh temporary profile (user-data-dir) that it deletes on close.
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -11,36 +11,36 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { APP_INDEX_URL } from "../../src/main/app-origin.std.ts";
 import { createAppController } from "../../src/main/app-controller.node.ts";
 import { CONTENT_SECURITY_POLICY } from "../../src/main/content-security-policy.std.ts";
 import { isAppDocumentUrl } from "../../src/main/ipc-guard.std.ts";
+import { launchChromium } from "../harness/chromium.ts";
 import { repoRoot } from "../harness/gateway.ts";
 import { fakeCore } from "./fake-core.ts";
-import { CHROMIUM, CHROMIUM_ARGS, openRenderer, type RendererSession } from "./renderer-in-chromium.ts";
+import { openRenderer, type RendererSession } from "./renderer-in-chromium.ts";
 import { serveDirectory, type StaticServer } from "./static-server.ts";
 
 const RENDERER = join(repoRoot, "dist/renderer");
 let server: StaticServer;
-let r: RendererSession;
+let renderer: RendererSession;
 const controller = createAppController({ core: fakeCore() });
 
 beforeAll(async () => {
   server = await serveDirectory(RENDERER);
-  r = await openRenderer(`${server.origin}/index.html`, controller);
+  renderer = await openRenderer(`${server.origin}/index.html`, controller);
 });
 
 afterAll(async () => {
-  await r?.close();
+  await renderer?.close();
   await server?.close();
 });
 
 describe("the renderer as the app:// handler serves it, in Chromium", () => {
   it("loads with the handler's MIME types and CSP header, renders the form, and violates nothing", async () => {
     const responses: { url: string; status: number; type: string; csp: string }[] = [];
-    r.page.on("response", (res) =>
+    renderer.page.on("response", (res) =>
       responses.push({
         url: res.url(),
         status: res.status(),
@@ -48,8 +48,8 @@ describe("the renderer as the app:// handler serves it, in Chromium", () => {
         csp: res.headers()["content-security-policy"] ?? "",
       }),
     );
-    await r.page.reload();
-    await r.page.locator('[data-screen="form"]').waitFor();
+    await renderer.page.reload();
+    await renderer.page.locator('[data-screen="form"]').waitFor();
     expect(responses.length).toBeGreaterThanOrEqual(2);
     for (const res of responses) {
       expect(res.status, res.url).toBe(200);
@@ -58,7 +58,7 @@ describe("the renderer as the app:// handler serves it, in Chromium", () => {
       const want = { html: "text/html", js: "text/javascript", css: "text/css" }[ext ?? "html"];
       expect(res.type.startsWith(want ?? "?"), `${res.url}: ${res.type}`).toBe(true);
     }
-    expect(await r.page.evaluate(() => (globalThis as any).__cspViolations)).toEqual([]);
+    expect(await renderer.page.evaluate(() => (globalThis as any).__cspViolations)).toEqual([]);
   });
 
   it("enforces the CSP from the response header alone (a page without the meta tag)", async () => {
@@ -71,7 +71,7 @@ describe("the renderer as the app:// handler serves it, in Chromium", () => {
     );
     writeFileSync(join(dir, "assets/ok.js"), `document.title = "module ran";`);
     const bare = await serveDirectory(dir);
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       await page.goto(`${bare.origin}/index.html`);
@@ -112,28 +112,28 @@ const SPELLINGS: [string, boolean][] = [
 
 describe("the IPC sender check on the URLs Chromium reports", () => {
   it("accepts Chromium's canonical form of the app's document and refuses every other URL", async () => {
-    const parsed = await r.page.evaluate(
+    const parsed = await renderer.page.evaluate(
       (spellings) => {
-        const href = (u: string) => {
+        const href = (url: string) => {
           try {
-            return new URL(u).href;
+            return new URL(url).href;
           } catch {
             return null;
           }
         };
-        return spellings.map((s) => {
-          const twin = /^app:/i.test(s) ? href(s.replace(/^app:/i, "https:")) : href(s);
+        return spellings.map((spelling) => {
+          const twin = /^app:/i.test(spelling) ? href(spelling.replace(/^app:/i, "https:")) : href(spelling);
           return {
-            spelling: s,
+            spelling,
             standard: twin && /^https:/.test(twin) ? `app:${twin.slice("https:".length)}` : twin,
-            unregistered: href(s),
+            unregistered: href(spelling),
           };
         });
       },
       SPELLINGS.map(([s]) => s),
     );
-    for (const [i, { spelling, standard, unregistered }] of parsed.entries()) {
-      const want = SPELLINGS[i]![1];
+    for (const [index, { spelling, standard, unregistered }] of parsed.entries()) {
+      const want = SPELLINGS[index]![1];
       expect(standard !== null && isAppDocumentUrl(standard, APP_INDEX_URL), `${spelling} → ${standard}`).toBe(want);
       // Were the scheme ever not standard, the check would only get stricter, never looser.
       if (unregistered !== null && isAppDocumentUrl(unregistered, APP_INDEX_URL)) expect(want, spelling).toBe(true);
@@ -142,22 +142,22 @@ describe("the IPC sender check on the URLs Chromium reports", () => {
 
   it("follows the frame URL Chromium reports: a fragment keeps IPC, another path or a query loses it", async () => {
     const invoke = () =>
-      r.page.evaluate(() =>
+      renderer.page.evaluate(() =>
         (globalThis as any).ocmap.getState().then(
           () => "answered",
           (e: Error) => e.message,
         ),
       );
-    await r.page.reload();
-    await r.page.locator('[data-screen="form"]').waitFor();
+    await renderer.page.reload();
+    await renderer.page.locator('[data-screen="form"]').waitFor();
     expect(await invoke()).toBe("answered");
-    await r.page.evaluate(() => ((globalThis as any).location.hash = "settings"));
-    expect(r.page.mainFrame().url()).toBe(`${r.indexUrl}#settings`);
+    await renderer.page.evaluate(() => ((globalThis as any).location.hash = "settings"));
+    expect(renderer.page.mainFrame().url()).toBe(`${renderer.indexUrl}#settings`);
     expect(await invoke()).toBe("answered");
-    await r.page.evaluate(() => (globalThis as any).history.replaceState(null, "", "index.html?x=1"));
+    await renderer.page.evaluate(() => (globalThis as any).history.replaceState(null, "", "index.html?x=1"));
     expect(await invoke()).toMatch(/^IPC_FORBIDDEN/);
-    await r.page.evaluate(() => (globalThis as any).history.replaceState(null, "", "/elsewhere.html"));
-    expect(r.page.mainFrame().url()).toBe(`${server.origin}/elsewhere.html`);
+    await renderer.page.evaluate(() => (globalThis as any).history.replaceState(null, "", "/elsewhere.html"));
+    expect(renderer.page.mainFrame().url()).toBe(`${server.origin}/elsewhere.html`);
     expect(await invoke()).toMatch(/^IPC_FORBIDDEN/);
   });
 });

@@ -27,10 +27,10 @@ export interface LaunchOptions {
  * older ones (event, internal, channel, args); both are recorded (a duplicate does no harm here).
  */
 function recordIpc({ BrowserWindow }: typeof import("electron")) {
-  const g = globalThis as any;
-  g.__ocmapIpcLog ??= [];
+  const electronGlobal = globalThis as any;
+  electronGlobal.__ocmapIpcLog ??= [];
   const record = (to: string, channel: unknown, args: unknown) =>
-    g.__ocmapIpcLog.push(JSON.stringify({ to, channel, args }));
+    electronGlobal.__ocmapIpcLog.push(JSON.stringify({ to, channel, args }));
   for (const win of BrowserWindow.getAllWindows()) {
     const contents = win.webContents as any;
     if (contents.__ocmapRecorded) continue;

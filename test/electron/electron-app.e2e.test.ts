@@ -26,7 +26,7 @@ const withGateway = (name: string) => (noGateway ? `${name} (SKIPPED: ${noGatewa
 const service = newKeychainService();
 const keystore = new Keystore({ service });
 const scan = secretScan(keystore);
-let g: Gateway;
+let gateway: Gateway;
 let run: RunningApp;
 
 function env(): Record<string, string> {
@@ -40,14 +40,14 @@ const heading = (name: string) => run.page.getByRole("heading", { level: 1, name
 
 async function newCode() {
   // v2: createCode carries no bootstrap token (it travels sealed to the core); `scan` reads the keychain's secrets.
-  return (await g.call("pairing.createCode", {})) as { code: string; codeId: string };
+  return (await gateway.call("pairing.createCode", {})) as { code: string; codeId: string };
 }
 
 async function pairFromForm() {
-  const c = await newCode();
-  await run.page.getByLabel("Gateway address").fill(g.url);
+  const issued = await newCode();
+  await run.page.getByLabel("Gateway address").fill(gateway.url);
   await run.page.getByLabel("Pairing code").fill("");
-  await run.page.getByLabel("Pairing code").pressSequentially(c.code.replace("-", ""));
+  await run.page.getByLabel("Pairing code").pressSequentially(issued.code.replace("-", ""));
   await run.page.getByRole("button", { name: "Pair", exact: true }).click();
   await heading("Connected").waitFor({ timeout: 30_000 });
 }
@@ -66,13 +66,13 @@ const submits = async () => (await run.ipcLog()).filter((m) => m.includes('"ocma
 
 describe.skipIf(skipReason !== null)(`OCMAP in real Electron${skipReason ? ` (SKIPPED: ${skipReason})` : ""}`, () => {
   beforeAll(async () => {
-    if (!noGateway) g = await startGateway();
+    if (!noGateway) gateway = await startGateway();
     run = await launchApp({ executablePath: (electron as { path: string }).path, env: env() });
   });
 
   afterAll(async () => {
     await run?.close().catch(() => undefined);
-    await g?.dispose();
+    await gateway?.dispose();
     await keystore.wipe().catch(() => undefined);
     if (display?.ok) display.stop();
   });
@@ -81,9 +81,14 @@ describe.skipIf(skipReason !== null)(`OCMAP in real Electron${skipReason ? ` (SK
     await run.page.locator('[data-screen="form"]').waitFor({ timeout: 30_000 });
     expect(run.page.url()).toBe("app://ocmap/index.html");
     const probe = await run.page.evaluate(() => {
-      const w = globalThis as any;
-      const keys = Object.keys(w.ocmap).sort();
-      return { require: typeof w.require, process: typeof w.process, frozen: Object.isFrozen(w.ocmap), keys };
+      const rendererGlobal = globalThis as any;
+      const keys = Object.keys(rendererGlobal.ocmap).sort();
+      return {
+        require: typeof rendererGlobal.require,
+        process: typeof rendererGlobal.process,
+        frozen: Object.isFrozen(rendererGlobal.ocmap),
+        keys,
+      };
     });
     expect(probe).toEqual({
       require: "undefined",
@@ -125,7 +130,7 @@ describe.skipIf(skipReason !== null)(`OCMAP in real Electron${skipReason ? ` (SK
 
   it.skipIf(noGateway !== null)(withGateway("shows REVOKED when the gateway revokes the device"), async () => {
     const identity = await keystore.loadIdentity();
-    await g.call("pairing.revokeDevice", { deviceId: identity!.deviceId });
+    await gateway.call("pairing.revokeDevice", { deviceId: identity!.deviceId });
     await heading("This device was revoked").waitFor({ timeout: 30_000 });
     expect(await keystore.loadTrust(), "the keychain entry is wiped").toBeNull();
     await expectNoSecrets("revoked");
@@ -151,7 +156,7 @@ describe.skipIf(skipReason !== null)(`OCMAP in real Electron${skipReason ? ` (SK
         Menu.getApplicationMenu()!.getMenuItemById("forget-device")!.click();
       });
       await heading("Pair with your gateway").waitFor({ timeout: 30_000 });
-      const list = await g.call("pairing.list", {});
+      const list = await gateway.call("pairing.list", {});
       expect(list.devices.find((d: any) => d.deviceId === deviceId)).toMatchObject({ revokedBy: "self" });
       expect(await keystore.loadTrust()).toBeNull();
       await expectNoSecrets("forgotten");
@@ -161,15 +166,15 @@ describe.skipIf(skipReason !== null)(`OCMAP in real Electron${skipReason ? ` (SK
   it.skipIf(noGateway !== null)(
     withGateway("an ocmap:// link from a second launch asks for confirmation and pairs only after Pair"),
     async () => {
-      const c = await newCode();
-      const link = `ocmap://pair?gateway=${encodeURIComponent(g.url)}&code=${c.code}`;
+      const issued = await newCode();
+      const link = `ocmap://pair?gateway=${encodeURIComponent(gateway.url)}&code=${issued.code}`;
       // As the OS does: start the app again with the link; the second instance hands it over and quits.
       const rootOnly = process.getuid?.() === 0 ? ["--no-sandbox"] : [];
       const second = spawn((electron as { path: string }).path, [...rootOnly, repoRoot, link], { env: env() });
       const exitCode = await new Promise<number | null>((resolve) => second.once("exit", resolve));
       expect(exitCode).toBe(0);
-      await heading(`Pair with 127.0.0.1:${g.port}?`).waitFor({ timeout: 30_000 });
-      const code = (await g.call("pairing.list", {})).codes.find((x: any) => x.codeId === c.codeId);
+      await heading(`Pair with 127.0.0.1:${gateway.port}?`).waitFor({ timeout: 30_000 });
+      const code = (await gateway.call("pairing.list", {})).codes.find((x: any) => x.codeId === issued.codeId);
       expect(code.status, "nothing was redeemed before the user confirmed").toBe("active");
       await run.page.getByRole("button", { name: "Pair", exact: true }).click();
       await heading("Connected").waitFor({ timeout: 30_000 });

@@ -41,7 +41,7 @@ export function fakeCore(initial: Partial<CoreView> = {}): FakeCore {
     waitFor: async () => view,
     set(over) {
       view = { ...view, ...over };
-      for (const l of listeners) l(view);
+      for (const listener of listeners) listener(view);
     },
   };
 }

@@ -26,7 +26,7 @@ let impostor: https.Server;
 let impostorRequests = 0;
 let outDir: string;
 let server: StaticServer;
-let r: RendererSession;
+let renderer: RendererSession;
 let controller: AppController;
 let trust: TrustRecord;
 
@@ -60,12 +60,12 @@ beforeAll(async () => {
   server = await serveDirectory(outDir);
   controller = createAppController({ keystore });
   controller.start();
-  r = await openRenderer(`${server.origin}/index.html`, controller);
+  renderer = await openRenderer(`${server.origin}/index.html`, controller);
 });
 
 afterAll(async () => {
   controller?.stop();
-  await r?.close();
+  await renderer?.close();
   await server?.close();
   impostor?.close();
   await keystore.wipe().catch(() => undefined);
@@ -73,7 +73,7 @@ afterAll(async () => {
 });
 
 it("shows the identity-changed screen, keeps the pairing, and shows the pinned identity in Settings", async () => {
-  const page = r.page;
+  const page = renderer.page;
   await page.locator('[data-screen="identity-changed"]').waitFor({ timeout: 30_000 });
   await page.getByRole("heading", { level: 1, name: "The gateway's identity changed" }).waitFor();
   const fingerprint = gatewayFingerprint(pinnedKey);
@@ -92,5 +92,5 @@ it("shows the identity-changed screen, keeps the pairing, and shows the pinned i
   expect(await page.getByText(fingerprint).count()).toBe(1);
   const dom = await page.content();
   expect(dom.includes(trust.deviceToken)).toBe(false);
-  expect(JSON.stringify(r.crossings).includes(trust.deviceToken)).toBe(false);
+  expect(JSON.stringify(renderer.crossings).includes(trust.deviceToken)).toBe(false);
 });

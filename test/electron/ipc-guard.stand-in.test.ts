@@ -61,9 +61,9 @@ describe("IPC handle() wrapper (electron stand-in)", () => {
     ["a frame that is gone", (w: FakeBrowserWindow) => event(w, null)],
   ])("refuses %s with IPC_FORBIDDEN", async (_name, make) => {
     const { win, handler, invoke } = setup();
-    const r = await refusal(invoke(make(win), { gatewayUrl: "wss://gw.example.com", code: "SECRET-CODE-VALUE" }));
-    expect(r.code).toBe("IPC_FORBIDDEN");
-    expect(r.message).not.toContain("SECRET-CODE-VALUE");
+    const refused = await refusal(invoke(make(win), { gatewayUrl: "wss://gw.example.com", code: "SECRET-CODE-VALUE" }));
+    expect(refused.code).toBe("IPC_FORBIDDEN");
+    expect(refused.message).not.toContain("SECRET-CODE-VALUE");
     expect(handler).not.toHaveBeenCalled();
   });
 
@@ -95,10 +95,10 @@ describe("IPC handle() wrapper (electron stand-in)", () => {
     ["a symbol key", [{ gatewayUrl: "wss://gw.example.com", code: "ABCD-EFGH", [Symbol(SECRET)]: 1 }]],
   ])("refuses %s with IPC_INVALID_ARGS, without echoing the arguments", async (_name, args) => {
     const { win, handler, invoke } = setup();
-    const r = await refusal(invoke(event(win), ...args));
-    expect(r.code).toBe("IPC_INVALID_ARGS");
-    expect(r.message).not.toContain(SECRET);
-    expect(r.message).not.toContain("ABCD");
+    const refused = await refusal(invoke(event(win), ...args));
+    expect(refused.code).toBe("IPC_INVALID_ARGS");
+    expect(refused.message).not.toContain(SECRET);
+    expect(refused.message).not.toContain("ABCD");
     expect(handler).not.toHaveBeenCalled();
   });
 
@@ -157,7 +157,8 @@ describe("preload (electron stand-in)", () => {
 
     // Listeners get the view only, never the IpcRendererEvent; unsubscribing removes them.
     const emit = (view: unknown) => {
-      for (const l of [...electron.rendererListeners.get(STATE_EVENT)!]) l({ sender: "ipcRenderer", ports: [] }, view);
+      for (const listener of [...electron.rendererListeners.get(STATE_EVENT)!])
+        listener({ sender: "ipcRenderer", ports: [] }, view);
     };
     const seen: unknown[] = [];
     const off = api.onState!((...args: unknown[]) => seen.push(args));

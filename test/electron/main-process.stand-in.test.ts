@@ -91,9 +91,9 @@ describe("window, session and navigation rules (electron stand-in)", () => {
     const contents = new FakeWebContents();
     hardenWebContents(contents as any);
     const fire = (name: string, url: string) => {
-      const e = { url, preventDefault: vi.fn() };
-      contents.emit(name, e, url);
-      return e.preventDefault;
+      const navigationEvent = { url, preventDefault: vi.fn() };
+      contents.emit(name, navigationEvent, url);
+      return navigationEvent.preventDefault;
     };
     expect(fire("will-navigate", "https://evil.example/")).toHaveBeenCalled();
     expect(fire("will-navigate", "file:///etc/passwd")).toHaveBeenCalled();

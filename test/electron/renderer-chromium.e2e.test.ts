@@ -18,10 +18,10 @@ import { serveDirectory, type StaticServer } from "./static-server.ts";
 const SHOTS = join(repoRoot, "test-results/screenshots");
 const APP_VIEW_KEYS = ["core", "linkError", "pendingLink", "revision", "settingsRequest"];
 
-let g: Gateway;
+let gateway: Gateway;
 let outDir: string;
 let server: StaticServer;
-let r: RendererSession;
+let renderer: RendererSession;
 let page: Page;
 let controller: AppController;
 const service = newKeychainService();
@@ -31,7 +31,7 @@ let deviceId = "";
 
 async function newCode(): Promise<{ code: string; codeId: string; gatewayFingerprint: string }> {
   // v2: the bootstrap token travels sealed to the core only; the keychain's secrets are collected by `scan`.
-  return g.call("pairing.createCode", {});
+  return gateway.call("pairing.createCode", {});
 }
 
 async function shot(name: string) {
@@ -45,13 +45,13 @@ async function expectNoSecrets(step: string) {
   await scan.expectNoneIn(step, {
     "the DOM": await page.content(),
     localStorage: await page.evaluate(() => JSON.stringify({ ...(globalThis as any).localStorage })),
-    "a message across the IPC binding": JSON.stringify(r.crossings),
+    "a message across the IPC binding": JSON.stringify(renderer.crossings),
   });
-  for (const c of r.crossings) {
-    if (c.kind === "event")
-      expect(Object.keys(c.view).sort(), "an event carries exactly AppView").toEqual(APP_VIEW_KEYS);
-    if (c.kind === "result" && c.channel === "ocmap:get-state")
-      expect(Object.keys(c.value as object).sort()).toEqual(APP_VIEW_KEYS);
+  for (const crossing of renderer.crossings) {
+    if (crossing.kind === "event")
+      expect(Object.keys(crossing.view).sort(), "an event carries exactly AppView").toEqual(APP_VIEW_KEYS);
+    if (crossing.kind === "result" && crossing.channel === "ocmap:get-state")
+      expect(Object.keys(crossing.value as object).sort()).toEqual(APP_VIEW_KEYS);
   }
 }
 
@@ -64,7 +64,8 @@ async function typeCode(code: string) {
 }
 
 /** Requests on `channel` that passed the guard and reached the handler. */
-const requests = (channel: string) => r.crossings.filter((c) => c.kind === "result" && c.channel === channel).length;
+const requests = (channel: string) =>
+  renderer.crossings.filter((c) => c.kind === "result" && c.channel === channel).length;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -75,18 +76,18 @@ beforeAll(async () => {
     logLevel: "error",
     build: { outDir, emptyOutDir: true },
   });
-  [g, server] = await Promise.all([startGateway(), serveDirectory(outDir)]);
+  [gateway, server] = await Promise.all([startGateway(), serveDirectory(outDir)]);
   controller = createAppController({ keystore });
   controller.start();
-  r = await openRenderer(`${server.origin}/index.html`, controller);
-  page = r.page;
+  renderer = await openRenderer(`${server.origin}/index.html`, controller);
+  page = renderer.page;
 });
 
 afterAll(async () => {
   controller?.stop();
-  await r?.close();
+  await renderer?.close();
   await server?.close();
-  await g?.dispose();
+  await gateway?.dispose();
   await keystore.wipe().catch(() => undefined);
   if (outDir) rmSync(outDir, { recursive: true, force: true });
 });
@@ -95,10 +96,10 @@ describe("renderer in Chromium, bound to the real main-process handlers, core, g
   it("exposes one frozen window.ocmap and keeps to the CSP", async () => {
     await page.locator('[data-screen="form"]').waitFor();
     const api = await page.evaluate(() => {
-      const o = (globalThis as any).ocmap;
+      const exposed = (globalThis as any).ocmap;
       return {
-        frozen: Object.isFrozen(o),
-        keys: Object.keys(o).sort(),
+        frozen: Object.isFrozen(exposed),
+        keys: Object.keys(exposed).sort(),
         require: typeof (globalThis as any).require,
         process: typeof (globalThis as any).process,
       };
@@ -124,12 +125,12 @@ describe("renderer in Chromium, bound to the real main-process handlers, core, g
   it("pairs from the form: formatted code, a typo caught before any request, progress, then connected", async () => {
     await heading("Pair with your gateway").waitFor();
     await shot("01-unpaired-form");
-    await page.getByLabel("Gateway address").fill(g.url);
+    await page.getByLabel("Gateway address").fill(gateway.url);
     expect(await page.getByText("Unencrypted connection.").count()).toBe(1); // ws:// to loopback: allowed, with a warning
 
-    const c = await newCode();
-    const last = c.code.at(-1)!;
-    const typo = c.code.slice(0, -1) + (last === "0" ? "1" : "0");
+    const issued = await newCode();
+    const last = issued.code.at(-1)!;
+    const typo = issued.code.slice(0, -1) + (last === "0" ? "1" : "0");
     await typeCode(typo);
     await page.getByRole("alert").filter({ hasText: "typo" }).waitFor();
     await page.getByRole("button", { name: "Pair", exact: true }).click();
@@ -137,22 +138,22 @@ describe("renderer in Chromium, bound to the real main-process handlers, core, g
     expect(await page.getByLabel("Pairing code").getAttribute("aria-invalid")).toBe("true");
     await shot("02-form-typo");
 
-    await typeCode(c.code);
+    await typeCode(issued.code);
     // Freeze the gateway so the progress screen holds still for its screenshot.
-    g.signal("SIGSTOP");
+    gateway.signal("SIGSTOP");
     try {
       await page.getByRole("button", { name: "Pair", exact: true }).click();
       await heading("Pairing…").waitFor();
       await page.locator('li[aria-current="step"]', { hasText: "Checking the code" }).waitFor();
       await shot("03-pairing-progress");
     } finally {
-      g.signal("SIGCONT");
+      gateway.signal("SIGCONT");
     }
     await heading("Connected").waitFor({ timeout: 30_000 });
     const { identity } = await scan.remember();
     deviceId = identity!.deviceId;
     await page.getByText(fingerprint(deviceId), { exact: true }).waitFor();
-    await page.getByText(`127.0.0.1:${g.port}`, { exact: true }).first().waitFor();
+    await page.getByText(`127.0.0.1:${gateway.port}`, { exact: true }).first().waitFor();
     expect(await page.getByText("Connected since").count()).toBe(1);
     await shot("04-connected");
     await expectNoSecrets("connected");
@@ -188,8 +189,8 @@ describe("renderer in Chromium, bound to the real main-process handlers, core, g
     await heading("Connected").waitFor();
     await page.setViewportSize({ width: 450, height: 380 }); // a 900×760 window at 200%
     const overflow = await page.evaluate(() => {
-      const d = (globalThis as any).document.documentElement;
-      return d.scrollWidth - d.clientWidth;
+      const root = (globalThis as any).document.documentElement;
+      return root.scrollWidth - root.clientWidth;
     });
     expect(overflow, "no horizontal scrolling at 200%").toBeLessThanOrEqual(0);
     await shot("07-connected-200-percent");
@@ -200,7 +201,7 @@ describe("renderer in Chromium, bound to the real main-process handlers, core, g
   });
 
   it("shows the disconnected state with a countdown, and Retry now reaches the core", async () => {
-    await g.kill();
+    await gateway.kill();
     await heading("Not connected").waitFor({ timeout: 30_000 });
     await page.getByText(/Next attempt in \d+/).waitFor({ timeout: 30_000 });
     await shot("09-disconnected");
@@ -211,7 +212,7 @@ describe("renderer in Chromium, bound to the real main-process handlers, core, g
       (v) => (v.core.reconnect?.attempt ?? 0) > attempts && v.core.activity === "waiting",
       20_000,
     );
-    await g.start();
+    await gateway.start();
     // No input needed: the core keeps retrying with backoff (at most 30 s apart).
     await controller.waitFor((x) => x.core.state === "PAIRED_CONNECTED", 45_000);
     await heading("Connected").waitFor();
@@ -219,15 +220,16 @@ describe("renderer in Chromium, bound to the real main-process handlers, core, g
   }, 90_000);
 
   it("shows REVOKED when the gateway revokes the device, then pairs again from the form", async () => {
-    await g.call("pairing.revokeDevice", { deviceId });
+    await gateway.call("pairing.revokeDevice", { deviceId });
     await heading("This device was revoked").waitFor({ timeout: 30_000 });
     await shot("10-revoked");
     await expectNoSecrets("revoked");
     await page.getByRole("button", { name: "Pair again" }).click();
     await heading("Pair with your gateway").waitFor();
-    expect(await page.getByLabel("Gateway address").inputValue(), "the gateway address is remembered").toBe(g.url);
-    const c = await newCode();
-    await typeCode(c.code);
+    const rememberedGateway = await page.getByLabel("Gateway address").inputValue();
+    expect(rememberedGateway, "the gateway address is remembered").toBe(gateway.url);
+    const issued = await newCode();
+    await typeCode(issued.code);
     await page.getByLabel("Pairing code").press("Enter");
     await heading("Connected").waitFor({ timeout: 30_000 });
     const { identity } = await scan.remember();
@@ -240,7 +242,7 @@ describe("renderer in Chromium, bound to the real main-process handlers, core, g
   it("reconnects by itself after a restart of the main process (new core, same keychain)", async () => {
     controller.stop();
     controller = createAppController({ keystore: new Keystore({ service }) });
-    r.attach(controller);
+    renderer.attach(controller);
     controller.start();
     const submits = requests("ocmap:submit-code");
     await page.reload();
@@ -258,31 +260,30 @@ describe("renderer in Chromium, bound to the real main-process handlers, core, g
     await heading("Pair with your gateway").waitFor({ timeout: 30_000 });
     await page.getByRole("status").filter({ hasText: "removed from this computer and from the gateway" }).waitFor();
     await shot("12-forgotten");
-    const list = await g.call("pairing.list", {});
+    const list = await gateway.call("pairing.list", {});
     expect(list.devices.find((d: any) => d.deviceId === deviceId)).toMatchObject({ revokedBy: "self" });
     expect(await keystore.loadTrust()).toBeNull();
     await expectNoSecrets("forgotten");
   });
 
   it("asks to confirm a pairing link's host, refuses a malformed link, and pairs only after Pair", async () => {
-    const c = await newCode();
-    const link = `ocmap://pair?gateway=${encodeURIComponent(g.url)}&code=${c.code}`;
+    const issued = await newCode();
+    const link = `ocmap://pair?gateway=${encodeURIComponent(gateway.url)}&code=${issued.code}`;
     controller.openLink(link);
-    await heading(`Pair with 127.0.0.1:${g.port}?`).waitFor();
+    await heading(`Pair with 127.0.0.1:${gateway.port}?`).waitFor();
     expect(await page.getByText("Unencrypted connection.").count()).toBe(1);
     await shot("13-link-confirm");
-    const codes = (await g.call("pairing.list", {})).codes;
-    expect(codes.find((x: any) => x.codeId === c.codeId).status, "nothing was redeemed before the user confirmed").toBe(
-      "active",
-    );
+    const codes = (await gateway.call("pairing.list", {})).codes;
+    const codeStatus = codes.find((x: any) => x.codeId === issued.codeId).status;
+    expect(codeStatus, "nothing was redeemed before the user confirmed").toBe("active");
     expect(controller.view().core.state).toBe("UNPAIRED");
 
     await page.getByRole("button", { name: "Cancel" }).click();
     await heading("Pair with your gateway").waitFor();
-    expect(await page.getByLabel("Pairing code").inputValue(), "the link filled the form").toBe(c.code);
-    expect(await page.getByLabel("Gateway address").inputValue()).toBe(g.url);
+    expect(await page.getByLabel("Pairing code").inputValue(), "the link filled the form").toBe(issued.code);
+    expect(await page.getByLabel("Gateway address").inputValue()).toBe(gateway.url);
 
-    controller.openLink("ocmap://pair?gateway=ws%3A%2F%2Fevil.example.com&code=" + c.code);
+    controller.openLink("ocmap://pair?gateway=ws%3A%2F%2Fevil.example.com&code=" + issued.code);
     await page.getByRole("alert").filter({ hasText: "pairing link" }).waitFor();
     await shot("14-link-malformed");
     await page.getByRole("button", { name: "Dismiss" }).click();

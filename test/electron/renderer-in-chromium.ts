@@ -5,22 +5,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { createOcmapApi, IpcError, isRequestChannel, type AppView } from "../../src/ipc/ipc-contract.std.ts";
 import type { AppController } from "../../src/main/app-controller.node.ts";
 import { checkedCall, isAppDocumentUrl } from "../../src/main/ipc-guard.std.ts";
-
-export const CHROMIUM = "/usr/bin/chromium";
-export const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+import { launchPersistentChromium } from "../harness/chromium.ts";
 
 export type Crossing =
   | { kind: "request"; channel: string; args: unknown }
@@ -58,9 +47,7 @@ function initScript(): string {
 
 export async function openRenderer(indexUrl: string, controller: AppController): Promise<RendererSession> {
   const userDataDir = mkdtempSync(join(tmpdir(), "ocmap-chromium-"));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    args: CHROMIUM_ARGS,
+  const context = await launchPersistentChromium(userDataDir, {
     viewport: { width: 900, height: 760 },
     colorScheme: "light",
     reducedMotion: "reduce",

@@ -35,9 +35,9 @@ describe("pairing code field", () => {
 describe("error sentences", () => {
   it("every structured client error code maps to a sentence that says what to do", () => {
     for (const code of Object.keys(CLIENT_ERROR_MESSAGES)) {
-      const s = errorSentence({ code, message: "" });
-      expect(s, code).toBe(CLIENT_ERROR_MESSAGES[code as keyof typeof CLIENT_ERROR_MESSAGES]);
-      expect(s.endsWith(".")).toBe(true);
+      const sentence = errorSentence({ code, message: "" });
+      expect(sentence, code).toBe(CLIENT_ERROR_MESSAGES[code as keyof typeof CLIENT_ERROR_MESSAGES]);
+      expect(sentence.endsWith(".")).toBe(true);
     }
     expect(errorSentence({ code: "SOMETHING_NEW", message: "Do this." })).toBe("Do this.");
     expect(errorSentence({ code: "SOMETHING_NEW" })).toBe(CLIENT_ERROR_MESSAGES.INTERNAL);

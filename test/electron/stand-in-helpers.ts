@@ -25,9 +25,9 @@ export function event(win: FakeBrowserWindow, frame: Partial<FakeFrame> | null =
   return { sender: { id: senderId }, senderFrame: frame === null ? null : { ...win.webContents.mainFrame, ...frame } };
 }
 
-export async function refusal(p: unknown): Promise<{ code: string; message: string }> {
+export async function refusal(pending: unknown): Promise<{ code: string; message: string }> {
   try {
-    await p;
+    await pending;
   } catch (err) {
     return { code: (err as { code: string }).code, message: (err as Error).message };
   }

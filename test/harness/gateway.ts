@@ -100,12 +100,12 @@ function trustOnly(certPem: string): WebSocket.ClientOptions {
   return { ca: certPem, checkServerIdentity: checkServerIdentity as any };
 }
 
-export function gatewayEnv(g: { home: string; stateDir: string; configPath: string }): NodeJS.ProcessEnv {
+export function gatewayEnv(dirs: { home: string; stateDir: string; configPath: string }): NodeJS.ProcessEnv {
   return {
     PATH: `${resolve(gatewayNode, "..")}:${process.env.PATH}`,
-    HOME: g.home,
-    OPENCLAW_CONFIG_PATH: g.configPath,
-    OPENCLAW_STATE_DIR: g.stateDir,
+    HOME: dirs.home,
+    OPENCLAW_CONFIG_PATH: dirs.configPath,
+    OPENCLAW_STATE_DIR: dirs.stateDir,
     OPENCLAW_DISABLE_BONJOUR: "1",
     OPENCLAW_NO_AUTO_UPDATE: "1",
     OPENCLAW_SKIP_CHANNELS: "1",
@@ -160,10 +160,12 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
   const tlsOptions = () => (tlsCertPath ? trustOnly(readFileSync(tlsCertPath, "utf8")) : {});
   const admin = async (scopes = ADMIN_SCOPES) => {
     const wsOptions = tlsOptions();
-    const r = await wireConnect({ url, auth: adminAuth, clientId: "cli", mode: "cli", scopes, wsOptions });
-    if (!r.ok)
-      throw Object.assign(new Error(`admin connect failed: ${r.error.code} ${r.error.message}`), { wire: r.error });
-    return r.session;
+    const connected = await wireConnect({ url, auth: adminAuth, clientId: "cli", mode: "cli", scopes, wsOptions });
+    if (!connected.ok)
+      throw Object.assign(new Error(`admin connect failed: ${connected.error.code} ${connected.error.message}`), {
+        wire: connected.error,
+      });
+    return connected.session;
   };
 
   const waitReady = async () => {
@@ -195,14 +197,14 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
   };
 
   const kill = async () => {
-    const c = child;
-    if (!c || c.exitCode !== null || c.signalCode) return;
-    const exited = new Promise((r) => c.once("exit", r));
-    c.kill("SIGKILL");
+    const running = child;
+    if (!running || running.exitCode !== null || running.signalCode) return;
+    const exited = new Promise((r) => running.once("exit", r));
+    running.kill("SIGKILL");
     await exited;
   };
 
-  const g: Gateway = {
+  const gateway: Gateway = {
     port,
     url,
     httpUrl: `${opts.tls ? "https" : "http"}://127.0.0.1:${port}`,
@@ -215,14 +217,14 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
     logs: () => log,
     admin,
     async call(method, params = {}) {
-      const s = await admin();
+      const session = await admin();
       try {
-        const res = await s.request(method, params);
+        const res = await session.request(method, params);
         if (!res.ok)
           throw Object.assign(new Error(`${method}: ${res.error?.code} ${res.error?.message}`), { wire: res.error });
         return res.payload;
       } finally {
-        s.close();
+        session.close();
       }
     },
     cli: (args) =>
@@ -235,10 +237,10 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
         );
       }),
     async updateConfig(mutate) {
-      const c = JSON.parse(readFileSync(configPath, "utf8"));
-      mutate(c);
+      const config = JSON.parse(readFileSync(configPath, "utf8"));
+      mutate(config);
       const from = log.length;
-      writeFileSync(configPath, JSON.stringify(c, null, 2));
+      writeFileSync(configPath, JSON.stringify(config, null, 2));
       const deadline = Date.now() + 30_000;
       while (!/config hot reload applied|config reload applied|restart/i.test(log.slice(from))) {
         if (Date.now() > deadline)
@@ -260,5 +262,5 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
     },
   };
   await start();
-  return g;
+  return gateway;
 }

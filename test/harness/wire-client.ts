@@ -62,8 +62,8 @@ export interface WireSession {
 let seq = 0;
 
 /** Open a socket, answer the challenge with a signed v3 connect, and return hello-ok or the error. */
-export async function wireConnect(o: ConnectOptions): Promise<ConnectResult> {
-  const ws = new WebSocket(o.url, { maxPayload: 8 * 1024 * 1024, ...o.wsOptions });
+export async function wireConnect(options: ConnectOptions): Promise<ConnectResult> {
+  const ws = new WebSocket(options.url, { maxPayload: 8 * 1024 * 1024, ...options.wsOptions });
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     ws.once("close", (code, reason) => resolve({ code, reason: reason.toString() })),
   );
@@ -77,9 +77,9 @@ export async function wireConnect(o: ConnectOptions): Promise<ConnectResult> {
     if (frame.type === "event") {
       if (frame.event === "connect.challenge") return challenge(frame.payload);
       events.push({ event: frame.event, payload: frame.payload });
-      for (const w of eventWaiters.filter((w) => w.event === frame.event)) {
-        eventWaiters.splice(eventWaiters.indexOf(w), 1);
-        w.resolve(frame.payload);
+      for (const waiter of eventWaiters.filter((w) => w.event === frame.event)) {
+        eventWaiters.splice(eventWaiters.indexOf(waiter), 1);
+        waiter.resolve(frame.payload);
       }
     } else if (frame.type === "res") {
       pending.get(frame.id)?.(frame);
@@ -88,7 +88,7 @@ export async function wireConnect(o: ConnectOptions): Promise<ConnectResult> {
   });
   const failed = new Promise<never>((_, reject) => {
     ws.once("error", reject);
-    closed.then((c) => reject(new Error(`socket closed ${c.code} ${c.reason}`)));
+    closed.then((closeEvent) => reject(new Error(`socket closed ${closeEvent.code} ${closeEvent.reason}`)));
   });
   failed.catch(() => undefined);
 
@@ -101,20 +101,20 @@ export async function wireConnect(o: ConnectOptions): Promise<ConnectResult> {
         resolve(frame);
       });
       ws.send(JSON.stringify({ type: "req", id, method, params }));
-      closed.then((c) => {
+      closed.then((closeEvent) => {
         clearTimeout(timer);
-        reject(new Error(`socket closed ${c.code} before ${method} answered`));
+        reject(new Error(`socket closed ${closeEvent.code} before ${method} answered`));
       });
     });
 
   const { nonce, ts } = await Promise.race([challenged, failed]);
-  const clientId = o.clientId ?? "gateway-client";
-  const mode = o.mode ?? "ui";
-  const role = o.role ?? "operator";
-  const scopes = o.scopes ?? ["operator.read"];
-  const platform = o.platform ?? "linux";
-  const deviceFamily = o.deviceFamily ?? "desktop";
-  const auth = Object.fromEntries(Object.entries(o.auth ?? {}).filter(([, v]) => v));
+  const clientId = options.clientId ?? "gateway-client";
+  const mode = options.mode ?? "ui";
+  const role = options.role ?? "operator";
+  const scopes = options.scopes ?? ["operator.read"];
+  const platform = options.platform ?? "linux";
+  const deviceFamily = options.deviceFamily ?? "desktop";
+  const auth = Object.fromEntries(Object.entries(options.auth ?? {}).filter(([, v]) => v));
   const params: Record<string, unknown> = {
     minProtocol: 4,
     maxProtocol: 4,
@@ -124,17 +124,17 @@ export async function wireConnect(o: ConnectOptions): Promise<ConnectResult> {
       platform,
       mode,
       deviceFamily,
-      ...(o.displayName ? { displayName: o.displayName } : {}),
+      ...(options.displayName ? { displayName: options.displayName } : {}),
     },
     role,
     scopes,
     ...(Object.keys(auth).length ? { auth } : {}),
   };
-  if (o.device) {
+  if (options.device) {
     const token = auth.token ?? auth.deviceToken ?? auth.bootstrapToken ?? "";
     const payload = [
       "v3",
-      o.device.id,
+      options.device.id,
       clientId,
       mode,
       role,
@@ -146,9 +146,9 @@ export async function wireConnect(o: ConnectOptions): Promise<ConnectResult> {
       deviceFamily,
     ].join("|");
     params.device = {
-      id: o.device.id,
-      publicKey: o.device.publicKey,
-      signature: signWith(o.device, payload),
+      id: options.device.id,
+      publicKey: options.device.publicKey,
+      signature: signWith(options.device, payload),
       signedAt: ts,
       nonce,
     };

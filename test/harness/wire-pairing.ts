@@ -25,17 +25,26 @@ type PostOptions = { localAddress?: string; headers?: Record<string, string>; me
  * POST with full control over the request (source address, headers, raw body). Over https the server's
  * certificate is not verified but recorded (`peerPin`), as the client's capture mode does.
  */
-export function post(g: Pick<Gateway, "port" | "httpUrl">, path: string, body: unknown, o: PostOptions = {}) {
-  const data = o.raw ?? JSON.stringify(body);
-  const tls = g.httpUrl.startsWith("https:");
+export function post(
+  gateway: Pick<Gateway, "port" | "httpUrl">,
+  path: string,
+  body: unknown,
+  postOptions: PostOptions = {},
+) {
+  const data = postOptions.raw ?? JSON.stringify(body);
+  const tls = gateway.httpUrl.startsWith("https:");
   return new Promise<HttpReply>((resolve, reject) => {
     const options = {
       host: "127.0.0.1",
-      port: g.port,
+      port: gateway.port,
       path,
-      method: o.method ?? "POST",
-      localAddress: o.localAddress,
-      headers: { "content-type": "application/json", "content-length": Buffer.byteLength(data), ...o.headers },
+      method: postOptions.method ?? "POST",
+      localAddress: postOptions.localAddress,
+      headers: {
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(data),
+        ...postOptions.headers,
+      },
       // A fresh connection per request: a kept-alive TLS socket would show an earlier certificate.
       agent: false,
       ...(tls ? { rejectUnauthorized: false } : {}),
@@ -65,11 +74,11 @@ export function post(g: Pick<Gateway, "port" | "httpUrl">, path: string, body: u
 type Target = Pick<Gateway, "port" | "httpUrl">;
 
 /** /v2/start for `code` (display or canonical form): the request sent, the reply, and how to go on. */
-export async function start(g: Target, code: string, o?: PostOptions) {
+export async function start(gateway: Target, code: string, postOptions?: PostOptions) {
   const parsed = parsePairingCode(code);
   if (!parsed.ok) throw new Error(`not a code: ${parsed.reason}`);
   const pake = clientPake(parsed.code);
-  const reply = await post(g, V2_PATHS.start, pake.request, o);
+  const reply = await post(gateway, V2_PATHS.start, pake.request, postOptions);
   return { pake, request: pake.request, reply };
 }
 
@@ -83,14 +92,14 @@ export interface Granted {
 }
 
 /** /start then /confirm; throws unless the plugin proved the key and the grant opens. */
-export async function pakeGrant(g: Target, code: string, o?: PostOptions): Promise<Granted> {
-  const started = await start(g, code, o);
+export async function pakeGrant(gateway: Target, code: string, postOptions?: PostOptions): Promise<Granted> {
+  const started = await start(gateway, code, postOptions);
   if (started.reply.status !== 200)
     throw new Error(`start ${started.reply.status} ${JSON.stringify(started.reply.body)}`);
   const { sessionId } = started.reply.body;
   const { keys, confirm } = started.pake.finish(started.reply.body);
   const confirmBody = { sessionId, confirm };
-  const reply = await post(g, V2_PATHS.confirm, confirmBody, o);
+  const reply = await post(gateway, V2_PATHS.confirm, confirmBody, postOptions);
   if (reply.status !== 200) throw new Error(`confirm ${reply.status} ${JSON.stringify(reply.body)}`);
   if (!serverConfirmationValid(keys, sessionId, reply.body.confirm)) throw new Error("server confirmation invalid");
   const grant = openSealedJson(keys, sessionId, reply.body.sealed) as SealedGrant | undefined;
@@ -99,7 +108,7 @@ export async function pakeGrant(g: Target, code: string, o?: PostOptions): Promi
 }
 
 /** An exchange body; every field (and what the MAC covers) can be made wrong on purpose. */
-export function exchangeBody(o: {
+export function exchangeBody(options: {
   granted: Pick<Granted, "sessionId" | "keys" | "grant">;
   requestId?: string;
   device: WireDevice;
@@ -110,56 +119,67 @@ export function exchangeBody(o: {
   /** Compute the MAC over these values instead of the body's. */
   macOver?: { requestId?: string; deviceId?: string; publicKey?: string; keys?: PairingKeys };
 }) {
-  const signedAt = o.signedAt ?? Date.now();
-  const id = o.id ?? o.device.id;
-  const requestId = o.requestId ?? "";
+  const signedAt = options.signedAt ?? Date.now();
+  const id = options.id ?? options.device.id;
+  const requestId = options.requestId ?? "";
   const signed = exchangeSignaturePayload({
-    nonce: o.nonce ?? o.granted.grant.nonce,
+    nonce: options.nonce ?? options.granted.grant.nonce,
     requestId,
     id,
-    publicKey: o.device.publicKey,
+    publicKey: options.device.publicKey,
     signedAt,
   });
-  const mac = exchangeMac(o.macOver?.keys ?? o.granted.keys, {
-    sessionId: o.granted.sessionId,
-    requestId: o.macOver?.requestId ?? requestId,
-    deviceId: o.macOver?.deviceId ?? id,
-    publicKey: o.macOver?.publicKey ?? o.device.publicKey,
+  const mac = exchangeMac(options.macOver?.keys ?? options.granted.keys, {
+    sessionId: options.granted.sessionId,
+    requestId: options.macOver?.requestId ?? requestId,
+    deviceId: options.macOver?.deviceId ?? id,
+    publicKey: options.macOver?.publicKey ?? options.device.publicKey,
   });
   return {
-    sessionId: o.granted.sessionId,
-    ...(o.requestId ? { requestId: o.requestId } : {}),
-    device: { id, publicKey: o.device.publicKey, signature: signWith(o.signer ?? o.device, signed), signedAt },
+    sessionId: options.granted.sessionId,
+    ...(options.requestId ? { requestId: options.requestId } : {}),
+    device: {
+      id,
+      publicKey: options.device.publicKey,
+      signature: signWith(options.signer ?? options.device, signed),
+      signedAt,
+    },
     mac,
   };
 }
 
-export const exchange = (g: Target, body: unknown, o?: PostOptions) => post(g, V2_PATHS.exchange, body, o);
+export const exchange = (gateway: Target, body: unknown, postOptions?: PostOptions) =>
+  post(gateway, V2_PATHS.exchange, body, postOptions);
 
-export const abandon = (g: Target, granted: Pick<Granted, "sessionId" | "keys">, o?: PostOptions) =>
-  post(g, V2_PATHS.abandon, { sessionId: granted.sessionId, mac: abandonMac(granted.keys, granted.sessionId) }, o);
+export const abandon = (gateway: Target, granted: Pick<Granted, "sessionId" | "keys">, postOptions?: PostOptions) =>
+  post(
+    gateway,
+    V2_PATHS.abandon,
+    { sessionId: granted.sessionId, mac: abandonMac(granted.keys, granted.sessionId) },
+    postOptions,
+  );
 
 /** Bootstrap connect as the contract's client would; returns the requestId from NOT_PAIRED. */
 export async function bootstrapConnect(
-  g: Pick<Gateway, "url"> & Partial<Pick<Gateway, "tlsOptions">>,
+  gateway: Pick<Gateway, "url"> & Partial<Pick<Gateway, "tlsOptions">>,
   device: WireDevice,
   bootstrapToken: string,
   scopes: string[],
 ) {
-  const r = await wireConnect({
-    url: g.url,
+  const connected = await wireConnect({
+    url: gateway.url,
     device,
     auth: { bootstrapToken },
     scopes,
     displayName: "OCMAP on test",
-    wsOptions: g.tlsOptions?.() ?? {},
+    wsOptions: gateway.tlsOptions?.() ?? {},
   });
-  if (r.ok) return { helloOk: true as const, session: r.session, hello: r.hello };
-  await r.close;
+  if (connected.ok) return { helloOk: true as const, session: connected.session, hello: connected.hello };
+  await connected.close;
   return {
     helloOk: false as const,
-    error: r.error,
-    requestId: (r.error.details as { requestId?: string } | undefined)?.requestId,
+    error: connected.error,
+    requestId: (connected.error.details as { requestId?: string } | undefined)?.requestId,
   };
 }
 
@@ -176,24 +196,24 @@ export interface Paired {
 
 /** createCode → /start → /confirm → NOT_PAIRED → /exchange → hello-ok with a device token. */
 export async function pairNewDevice(
-  g: Gateway,
+  gateway: Gateway,
   access: "standard" | "read-only" | "full" = "standard",
   device = newWireDevice(),
 ): Promise<Paired> {
-  const created = await g.call("pairing.createCode", { access });
-  const granted = await pakeGrant(g, created.code);
+  const created = await gateway.call("pairing.createCode", { access });
+  const granted = await pakeGrant(gateway, created.code);
   const { bootstrapToken, scopes } = granted.grant;
-  const first = await bootstrapConnect(g, device, bootstrapToken, scopes);
+  const first = await bootstrapConnect(gateway, device, bootstrapToken, scopes);
   if (first.helloOk) throw new Error("expected NOT_PAIRED on the first bootstrap connect");
-  const ex = await exchange(g, exchangeBody({ granted, requestId: first.requestId, device }));
+  const ex = await exchange(gateway, exchangeBody({ granted, requestId: first.requestId, device }));
   if (ex.status !== 200) throw new Error(`exchange ${ex.status} ${JSON.stringify(ex.body)}`);
   const final = await wireConnect({
-    url: g.url,
+    url: gateway.url,
     device,
     auth: { bootstrapToken },
     scopes,
     displayName: "OCMAP on test",
-    wsOptions: g.tlsOptions(),
+    wsOptions: gateway.tlsOptions(),
   });
   if (!final.ok) throw new Error(`final connect ${final.error.code}`);
   const deviceToken = (final.hello as { auth?: { deviceToken?: string } }).auth?.deviceToken;

@@ -19,42 +19,46 @@ export interface PairingFormProps {
   onRetryKeychain(): void;
 }
 
-export function PairingForm(p: PairingFormProps) {
+export function PairingForm(props: PairingFormProps) {
   const [submitted, setSubmitted] = useState(false);
   const gatewayRef = useRef<HTMLInputElement>(null);
   const codeRef = useRef<HTMLInputElement>(null);
   const caret = useRef<number | null>(null);
 
-  const url = parseGatewayUrl(p.gateway);
-  const code = parsePairingCode(p.code);
+  const url = parseGatewayUrl(props.gateway);
+  const code = parsePairingCode(props.code);
   const gatewayError = submitted && !url.ok ? url.message : null;
   // A full-length code is checked at once: the check symbol catches a typo before any request.
-  const codeError = (submitted || codeSymbolCount(p.code) >= 8) && !code.ok ? code.message : null;
-  const error = p.core.lastError;
+  const codeError = (submitted || codeSymbolCount(props.code) >= 8) && !code.ok ? code.message : null;
+  const error = props.core.lastError;
 
   useLayoutEffect(() => {
     if (caret.current !== null && codeRef.current === document.activeElement)
       codeRef.current?.setSelectionRange(caret.current, caret.current);
     caret.current = null;
-  }, [p.code]);
+  }, [props.code]);
 
   useLayoutEffect(() => {
     // Keyboard users start typing where the form needs them.
-    (p.gateway ? codeRef : gatewayRef).current?.focus();
+    (props.gateway ? codeRef : gatewayRef).current?.focus();
   }, []); // only when the form appears
 
-  const onCode = (e: ChangeEvent<HTMLInputElement>) => {
-    const next = formatCodeInput(e.target.value, e.target.selectionStart ?? e.target.value.length, p.code);
+  const onCode = (event: ChangeEvent<HTMLInputElement>) => {
+    const next = formatCodeInput(
+      event.target.value,
+      event.target.selectionStart ?? event.target.value.length,
+      props.code,
+    );
     caret.current = next.caret;
-    p.onCodeChange(next.value);
+    props.onCodeChange(next.value);
   };
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
     setSubmitted(true);
     if (!url.ok) return gatewayRef.current?.focus();
     if (!code.ok) return codeRef.current?.focus();
-    p.onSubmit(p.gateway.trim(), code.display);
+    props.onSubmit(props.gateway.trim(), code.display);
   };
 
   return (
@@ -67,16 +71,16 @@ export function PairingForm(p: PairingFormProps) {
           How pairing works
         </a>
       </p>
-      {p.core.notice && (
+      {props.core.notice && (
         <p className="notice" role="status">
-          {p.core.notice.message}
+          {props.core.notice.message}
         </p>
       )}
       {error && (
         <ErrorAlert>
           <p>{errorSentence(error)}</p>
           {KEYCHAIN_ERRORS.has(error.code) && error.code !== "KEYCHAIN_CORRUPT" && (
-            <button type="button" className="secondary" onClick={p.onRetryKeychain}>
+            <button type="button" className="secondary" onClick={props.onRetryKeychain}>
               Try the keychain again
             </button>
           )}
@@ -95,8 +99,8 @@ export function PairingForm(p: PairingFormProps) {
             autoCapitalize="off"
             spellCheck={false}
             placeholder="wss://gateway.example.com"
-            value={p.gateway}
-            onChange={(e) => p.onGatewayChange(e.target.value)}
+            value={props.gateway}
+            onChange={(e) => props.onGatewayChange(e.target.value)}
             aria-invalid={gatewayError ? true : undefined}
             aria-describedby={gatewayError ? "gateway-error" : "gateway-hint"}
           />
@@ -124,7 +128,7 @@ export function PairingForm(p: PairingFormProps) {
             autoCorrect="off"
             spellCheck={false}
             placeholder="XXXX-XXXX"
-            value={p.code}
+            value={props.code}
             onChange={onCode}
             aria-invalid={codeError ? true : undefined}
             aria-describedby={codeError ? "code-error" : "code-hint"}
