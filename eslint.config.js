@@ -23,14 +23,14 @@ export default tseslint.config(
   {
     plugins: { ocmap: { rules: { "one-letter-names": oneLetterNames } } },
     rules: {
-      "ocmap/one-letter-names": "warn",
+      "ocmap/one-letter-names": "error",
       "@typescript-eslint/no-explicit-any": "off",
       "@typescript-eslint/no-unused-vars": [
         "error",
         { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
       ],
       "no-control-regex": "off",
-      "max-len": ["warn", { code: 120, ignoreUrls: true, ignoreRegExpLiterals: true }],
+      "max-len": ["error", { code: 120, ignoreUrls: true, ignoreRegExpLiterals: true }],
     },
   },
   {
