@@ -2,7 +2,7 @@
 import type { ClientErrorInfo } from "./client-errors.std.ts";
 
 /** Where a pairing is; the flow reports the wire steps, the core adds "saving" (keychain write). */
-export type PairingStep = "redeeming" | "requesting-approval" | "approving" | "connecting" | "saving";
+export type PairingStep = "proving-code" | "requesting-approval" | "approving" | "connecting" | "saving";
 
 /** What the machine knows about the trusted gateway: never the token. */
 export interface TrustSummary {

@@ -54,7 +54,7 @@ export async function pairWithCode(options: PairOptions): Promise<PairResult> {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const channel = openPairingChannel(url.httpBase, { timeoutMs, signal: options.signal });
 
-  step("redeeming");
+  step("proving-code");
   const { sessionId, keys, grant, gatewayIdentity } = await runPake(channel, code.code);
   await options.beforeConnect?.();
   abortIfNeeded(options.signal);

@@ -3,7 +3,7 @@ import type { CoreView } from "../../core/core-view.std.ts";
 import { ScreenHeading } from "../parts.dom.tsx";
 
 const STEPS = [
-  ["redeeming", "Checking the code with the gateway"],
+  ["proving-code", "Checking the code with the gateway"],
   ["requesting-approval", "Asking the gateway to approve this device"],
   ["approving", "Approving this device"],
   ["connecting", "Connecting as the paired device"],
