@@ -49,7 +49,7 @@ const summary = (t: TrustRecord): TrustSummary => ({
   displayName: t.displayName,
   scopes: [...t.scopes],
   pairedAtMs: t.pairedAtMs,
-  gatewayFingerprint: gatewayFingerprint(t.gatewayIdentity.publicKey),
+  ...(t.gatewayIdentity ? { gatewayFingerprint: gatewayFingerprint(t.gatewayIdentity.publicKey) } : {}),
 });
 
 export function createCore(options: CoreOptions): OcmapCore {

@@ -16,7 +16,8 @@ export interface TrustRecord {
   scopes: string[];
   pairedAtMs: number;
   displayName: string;
-  gatewayIdentity: PinnedIdentity;
+  /** Absent only in records paired by v1 (before CPace): those keep v1's CA verification, with no pin. */
+  gatewayIdentity?: PinnedIdentity;
 }
 
 const KEYS = [
@@ -34,8 +35,9 @@ const KEYS = [
 export function parseTrustRecord(json: unknown): TrustRecord {
   if (typeof json !== "object" || json === null || Array.isArray(json)) throw malformed("it is not an object");
   const keys = Object.keys(json);
-  if (keys.length !== KEYS.length || !KEYS.every((k) => keys.includes(k)))
-    throw malformed(`it must have exactly ${KEYS.join(", ")}`);
+  const expected = keys.includes("gatewayIdentity") ? KEYS : KEYS.filter((key) => key !== "gatewayIdentity");
+  if (keys.length !== expected.length || !expected.every((key) => keys.includes(key)))
+    throw malformed(`it must have exactly ${KEYS.join(", ")} (gatewayIdentity may be absent)`);
   const record = json as Record<string, unknown>;
   if (typeof record.gatewayUrl !== "string" || !/^wss?:\/\/[^\s]+$/u.test(record.gatewayUrl))
     throw malformed("gatewayUrl is not a ws:// or wss:// URL");
@@ -49,7 +51,7 @@ export function parseTrustRecord(json: unknown): TrustRecord {
   if (typeof record.pairedAtMs !== "number" || !Number.isSafeInteger(record.pairedAtMs) || record.pairedAtMs < 0)
     throw malformed("pairedAtMs is not a time");
   if (typeof record.displayName !== "string") throw malformed("displayName is not a string");
-  const gatewayIdentity = parsePinnedIdentity(record.gatewayIdentity);
+  const gatewayIdentity = "gatewayIdentity" in record ? parsePinnedIdentity(record.gatewayIdentity) : undefined;
   return {
     gatewayUrl: record.gatewayUrl,
     deviceId: record.deviceId,
@@ -58,7 +60,7 @@ export function parseTrustRecord(json: unknown): TrustRecord {
     scopes: [...(record.scopes as string[])],
     pairedAtMs: record.pairedAtMs,
     displayName: record.displayName,
-    gatewayIdentity,
+    ...(gatewayIdentity ? { gatewayIdentity } : {}),
   };
 }
 

@@ -20,7 +20,7 @@ export async function openTrustedSession(
   saveRenewed: (renewed: TrustRecord) => Promise<void>,
 ): Promise<{ result: OpenResult; trust: TrustRecord }> {
   const open = (record: TrustRecord) => {
-    const tlsPin = record.gatewayIdentity.tlsPin;
+    const tlsPin = record.gatewayIdentity?.tlsPin;
     return openSession({
       ...common,
       url: record.gatewayUrl,
@@ -30,20 +30,21 @@ export async function openTrustedSession(
       trust: tlsPin ? { kind: "pinned", tlsPin } : { kind: "ca" },
     });
   };
-  const { tlsPin, publicKey } = trust.gatewayIdentity;
+  const { tlsPin, publicKey } = trust.gatewayIdentity ?? {};
   try {
     return { result: await open(trust), trust };
   } catch (error) {
-    if (!(error instanceof ClientError) || error.code !== "GATEWAY_IDENTITY_CHANGED" || !tlsPin) throw error;
+    const renewable = error instanceof ClientError && error.code === "GATEWAY_IDENTITY_CHANGED" && tlsPin && publicKey;
+    if (!renewable) throw error;
   }
   const url = parseGatewayUrl(trust.gatewayUrl);
   if (!url.ok) throw new ClientError(url.code);
-  const decision = await resolveGatewayPin(url.httpBase, { identityPublicKey: publicKey, tlsPin }).catch(
+  const decision = await resolveGatewayPin(url.httpBase, { identityPublicKey: publicKey!, tlsPin: tlsPin! }).catch(
     (error: unknown) => {
       throw transportError(error);
     },
   );
-  const renewed: TrustRecord = { ...trust, gatewayIdentity: { publicKey, tlsPin: decision.tlsPin } };
+  const renewed: TrustRecord = { ...trust, gatewayIdentity: { publicKey: publicKey!, tlsPin: decision.tlsPin } };
   if (decision.renewed) await saveRenewed(renewed);
   return { result: await open(renewed), trust: renewed };
 }

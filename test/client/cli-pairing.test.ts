@@ -66,7 +66,7 @@ describe("ocmap CLI against the real gateway and keychain", () => {
       scopes: ["operator.read", "operator.write"],
     });
     const last = result.lines.at(-1);
-    expect(trust!.gatewayIdentity.tlsPin).toBeUndefined(); // plain ws://: nothing to pin
+    expect(trust!.gatewayIdentity!.tlsPin).toBeUndefined(); // plain ws://: nothing to pin
     expect(last.gateway.fingerprint).toBe(created.gatewayFingerprint);
     expect(last.device.fingerprint).toBe(
       identity!.deviceId

@@ -52,7 +52,7 @@ it("pairs and reconnects with CA verification through a trusted reverse proxy; n
   expect(paired.code, paired.stdout + paired.stderr).toBe(0);
   const trust = (await new Keystore({ service }).loadTrust())!;
   expect(trust.gatewayUrl).toBe(proxyUrl);
-  expect(trust.gatewayIdentity.tlsPin).toBeUndefined();
+  expect(trust.gatewayIdentity!.tlsPin).toBeUndefined();
   const status = await runCli(service, ["status", "--json"], { env });
   expect(status.code, status.stdout + status.stderr).toBe(0);
   expect(status.lines.at(-1)).toMatchObject({

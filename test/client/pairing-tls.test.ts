@@ -61,8 +61,8 @@ describe("pairing v2 over the gateway's own certificate (real gateway and keycha
     expect(end.lastError).toBeNull();
     expect(end.state).toBe("PAIRED_CONNECTED");
     const trust = await remember(keystore);
-    expect(trust!.gatewayIdentity.tlsPin).toBe(servedPin());
-    expect(gatewayFingerprint(trust!.gatewayIdentity.publicKey)).toBe(created.gatewayFingerprint);
+    expect(trust!.gatewayIdentity!.tlsPin).toBe(servedPin());
+    expect(gatewayFingerprint(trust!.gatewayIdentity!.publicKey)).toBe(created.gatewayFingerprint);
     expect(end.gateway).toMatchObject({ insecure: false, fingerprint: created.gatewayFingerprint });
     core.stop();
   });
@@ -82,7 +82,7 @@ describe("pairing v2 over the gateway's own certificate (real gateway and keycha
     expect(servedPin()).not.toBe(before);
     const { core, keystore } = coreWith(service);
     await core.waitFor((v) => v.state === "PAIRED_CONNECTED", 30_000);
-    expect((await remember(keystore))!.gatewayIdentity.tlsPin).toBe(servedPin()); // the new pin, stored
+    expect((await remember(keystore))!.gatewayIdentity!.tlsPin).toBe(servedPin()); // the new pin, stored
     core.stop();
   });
 
@@ -150,7 +150,7 @@ describe("pairing v2 over the gateway's own certificate (real gateway and keycha
     expect(status.code, status.stderr).toBe(0);
     expect(status.stdout).toContain(`gateway identity ${created.gatewayFingerprint}`);
     const trust = await remember(new Keystore({ service: cliService }));
-    expect(trust!.gatewayIdentity.tlsPin).toBe(servedPin());
+    expect(trust!.gatewayIdentity!.tlsPin).toBe(servedPin());
     for (const secret of secrets) expect(paired.stdout + paired.stderr + status.stdout).not.toContain(secret);
   });
 

@@ -1,0 +1,41 @@
+// The stored trust record's parser: v2 records pin the gateway identity; records paired by v1 (before CPace) have
+// none and still load, so an upgrade never reports a sound keychain entry as damaged.
+import { describe, expect, it } from "vitest";
+import { parseTrustRecord } from "../../src/core/trust-record.std.ts";
+
+const v1Record = {
+  gatewayUrl: "wss://gateway.example.com",
+  deviceId: "a".repeat(64),
+  deviceToken: "token-value",
+  role: "operator",
+  scopes: ["operator.read", "operator.write"],
+  pairedAtMs: 1_790_000_000_000,
+  displayName: "OCMAP on test",
+};
+const publicKey = "A".repeat(43); // 32 bytes, unpadded base64url
+
+describe("parseTrustRecord", () => {
+  it("loads a v2 record with its pinned gateway identity", () => {
+    const record = parseTrustRecord({ ...v1Record, gatewayIdentity: { publicKey } });
+    expect(record.gatewayIdentity).toEqual({ publicKey });
+  });
+
+  it("loads a record paired by v1 (no gateway identity) without calling it damaged", () => {
+    const record = parseTrustRecord(v1Record);
+    expect(record.gatewayIdentity).toBeUndefined();
+    expect(record.deviceId).toBe(v1Record.deviceId);
+  });
+
+  it("still refuses unknown fields, a malformed identity and a missing field, never naming the token", () => {
+    const refusals = [
+      () => parseTrustRecord({ ...v1Record, extra: 1 }),
+      () => parseTrustRecord({ ...v1Record, gatewayIdentity: { publicKey: "short" } }),
+      () => parseTrustRecord({ ...v1Record, gatewayIdentity: null }),
+      () => parseTrustRecord({ ...v1Record, deviceToken: undefined, gatewayIdentity: { publicKey } }),
+    ];
+    for (const refuse of refusals) {
+      expect(refuse).toThrow(/malformed/);
+      expect(refuse).not.toThrow(/token-value/);
+    }
+  });
+});
