@@ -169,6 +169,8 @@ export async function benchRenderer(runs = 10): Promise<Row[]> {
       value: fmt(appStats, "ms"),
       reference: `one-module floor page ${fmt(floorStats, "ms")}`,
       ratio: appStats.median / floorStats.median,
+      goal: "≤ 2× floor",
+      met: appStats.median / floorStats.median <= 2,
       how,
     },
   ];
