@@ -1,9 +1,9 @@
 // `npm run test:unit`: every test file that needs no gateway and no browser, found by what it imports, so a new
 // unit test is picked up without being listed. `npm test` still runs everything (vitest.config.ts).
-import { readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { defineConfig } from "vitest/config";
-import base from "./vitest.config.ts";
+import { keyringLockingFiles, testDefaults } from "./vitest.config.ts";
 
 const needsGatewayOrBrowser = /startGateway|playwright-core|renderer-in-chromium|paired-core|_electron/;
 
@@ -15,7 +15,21 @@ function testFiles(dir: string): string[] {
   });
 }
 
-const unitFiles = testFiles("test").filter((file) => !needsGatewayOrBrowser.test(readFileSync(file, "utf8")));
+// A test's own helper modules count too (test/fuzz/hostile-http-gateway.ts starts the gateway for three files);
+// test/harness is not followed: it defines startGateway for everyone.
+function needsMore(file: string, seen = new Set<string>()): boolean {
+  if (seen.has(file) || !existsSync(file)) return false; // test/lint quotes imports of files that do not exist
+  seen.add(file);
+  const text = readFileSync(file, "utf8");
+  if (needsGatewayOrBrowser.test(text)) return true;
+  const localImports = [...text.matchAll(/from "(\.{1,2}\/[^"]+\.ts)"/g)].map((match) =>
+    join(dirname(file), match[1]!),
+  );
+  return localImports.some((imported) => !imported.startsWith("test/harness/") && needsMore(imported, seen));
+}
 
-// Not mergeConfig: it would append to the base include list instead of replacing it.
-export default defineConfig({ test: { ...base.test, include: unitFiles, fileParallelism: true } });
+const unitFiles = testFiles("test").filter((file) => !needsMore(file) && !keyringLockingFiles.includes(file));
+
+export default defineConfig({
+  test: { ...testDefaults, include: unitFiles, reporters: ["default", "./test/harness/summary-reporter.ts"] },
+});

@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Keystore } from "../../src/core/keystore.node.ts";
 import { CliProcess, newKeychainService, runCli } from "../harness/cli.ts";
 import { startGateway, type Gateway } from "../harness/gateway.ts";
-import { lockKeyring, unlockKeyring } from "../harness/keyring.ts";
 import { waitFor } from "../harness/wait.ts";
 import { newWireDevice } from "../harness/wire-client.ts";
 import { bootstrapConnect, pakeGrant } from "../harness/wire-pairing.ts";
@@ -141,26 +140,6 @@ describe("ocmap CLI against the real gateway and keychain", () => {
       "ocmap://pair?gateway=ws%3A%2F%2Fevil.example.com&code=" + created.code,
     );
     expect(bad.code).toBe(2);
-  });
-
-  it("a locked keychain fails with its own code and spends nothing", async () => {
-    const created = await newCode();
-    const svc = newKeychainService();
-    await lockKeyring();
-    let result;
-    try {
-      result = await ocmap(svc, "pair", gateway.url, created.code);
-    } finally {
-      await unlockKeyring();
-    }
-    expect(result.code).toBe(7);
-    expect(result.lines.at(-1)).toMatchObject({ type: "error", code: "KEYCHAIN_LOCKED" });
-    expect((await rememberKeychain(svc)).trust).toBeNull();
-    const list = await gateway.call("pairing.list", {});
-    expect(list.codes.find((x: any) => x.codeId === created.codeId).status).toBe("active");
-    // Unlocked again, the same code still works.
-    expect((await ocmap(svc, "pair", gateway.url, created.code)).code).toBe(0);
-    await rememberKeychain(svc);
   });
 
   it("revoking on the server drops a running client to REVOKED and wipes its trust", async () => {

@@ -1,6 +1,7 @@
-// The OS keychain locked after pairing: at launch (`ocmap status` / `ocmap connect`), and while a
+// The OS keychain locked: while pairing, after pairing at launch (`ocmap status` / `ocmap connect`), and while a
 // running `ocmap connect` has to reconnect. Locked is its own error (exit 7), never "not paired" and
 // never a reason to wipe: after unlocking, the very same trust connects again.
+// This file locks the sandbox's one keyring, so vitest.config.ts runs it alone, before the files that run in pairs.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { Keystore } from "../../src/core/keystore.node.ts";
 import { CliProcess, newKeychainService, runCli } from "../harness/cli.ts";
@@ -35,6 +36,26 @@ async function pairWithCli(url: string) {
 async function revoked(deviceId: string) {
   return (await gateway.call("pairing.list", {})).devices.find((d: any) => d.deviceId === deviceId)?.revokedAtMs;
 }
+
+it("locked while pairing: fails with its own code and spends nothing; unlocked, the same code pairs", async () => {
+  const created = await gateway.call("pairing.createCode", {});
+  const service = newKeychainService();
+  await lockKeyring();
+  let result;
+  try {
+    result = await runCli(service, ["pair", gateway.url, created.code, "--json"]);
+  } finally {
+    await unlockKeyring();
+  }
+  expect(result.code, result.stdout + result.stderr).toBe(7);
+  expect(result.lines.at(-1)).toMatchObject({ type: "error", code: "KEYCHAIN_LOCKED" });
+  expect(result.stdout + result.stderr).not.toContain(created.code);
+  expect(await new Keystore({ service }).loadTrust()).toBeNull();
+  const list = await gateway.call("pairing.list", {});
+  expect(list.codes.find((x: any) => x.codeId === created.codeId).status).toBe("active");
+  const again = await runCli(service, ["pair", gateway.url, created.code, "--json"]);
+  expect(again.code, again.stdout + again.stderr).toBe(0);
+});
 
 it(
   "locked between pairing and launch: status and connect exit 7 KEYCHAIN_LOCKED and wipe nothing; unlocked, " +
