@@ -3,7 +3,10 @@
 import { X509Certificate, createHash } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { TLSSocket } from "node:tls";
+import { expect } from "vitest";
 import { exchangeMac, abandonMac, openSealedJson, type PairingKeys } from "@ocmap/protocol/pairing-keys";
 import { parsePairingCode } from "@ocmap/protocol/pairing-code";
 import { exchangeSignaturePayload } from "@ocmap/protocol/pairing-protocol";
@@ -235,4 +238,30 @@ export function unusedDiscriminator(codes: string[]): string {
   const taken = new Set(codes.map((code) => code.slice(0, 2)));
   for (const candidate of ["00", "ZZ", "11", "YY"]) if (!taken.has(candidate)) return candidate;
   throw new Error("no unused discriminator among four candidates");
+}
+
+/** Everything secret a test handed out, for its final scan of logs, lists and state files. */
+export function secretRecorder() {
+  const secrets = new Set<string>();
+  const remember = (pairing: { code: string; granted?: Granted; deviceToken?: string }) => {
+    secrets.add(pairing.code).add(pairing.code.replace("-", ""));
+    if (pairing.granted) secrets.add(pairing.granted.grant.bootstrapToken);
+    if (pairing.deviceToken) secrets.add(pairing.deviceToken);
+  };
+  /** No secret handed out is in pairing.list, the plugin's state file or the gateway log. */
+  const expectNoneLeaked = async (gateway: Gateway, atLeast: number) => {
+    const dir = join(gateway.stateDir, "plugins/ocmap-pairing");
+    secrets.add(JSON.parse(readFileSync(join(dir, "gateway-identity.key"), "utf8")).privateKey);
+    expect(secrets.size).toBeGreaterThan(atLeast);
+    const haystacks = {
+      "pairing.list": JSON.stringify(await gateway.call("pairing.list", {})),
+      "state file": readFileSync(join(dir, "state.json"), "utf8"),
+      "gateway log": gateway.logs(),
+    };
+    expect(haystacks["gateway log"]).toContain("ocmap-pairing: code");
+    for (const [where, text] of Object.entries(haystacks)) {
+      for (const secret of secrets) expect(text.includes(secret), `${where} contains a secret`).toBe(false);
+    }
+  };
+  return { remember, expectNoneLeaked };
 }

@@ -1,8 +1,6 @@
 // The ocmap-pairing plugin's lifecycle against a real gateway, over protocol v2: cancel, the gateway's silent
 // local approval, the rollout flag, restart, a real expiry, and a scan of everything it stores and logs for
 // the secrets this file saw. The pairing flows themselves are in pairing.test.ts and pake-wire.test.ts.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, type Gateway } from "../harness/gateway.ts";
 import { waitFor } from "../harness/wait.ts";
@@ -15,10 +13,11 @@ import {
   pakeGrant,
   start,
   type Granted,
+  secretRecorder,
 } from "../harness/wire-pairing.ts";
 
 let gateway: Gateway;
-const secrets = new Set<string>();
+const { remember, expectNoneLeaked } = secretRecorder();
 let expiring: { code: string; codeId: string; granted: Granted };
 
 beforeAll(async () => {
@@ -31,12 +30,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await gateway?.dispose();
 });
-
-function remember(pairing: { code: string; granted?: Granted; deviceToken?: string }) {
-  secrets.add(pairing.code).add(pairing.code.replace("-", ""));
-  if (pairing.granted) secrets.add(pairing.granted.grant.bootstrapToken);
-  if (pairing.deviceToken) secrets.add(pairing.deviceToken);
-}
 
 describe("ocmap-pairing v2: cancel, silent approval, rollout flag, restart, expiry, secrets", () => {
   it("cancels a live code: /start refused and its bootstrap token revoked", async () => {
@@ -67,7 +60,7 @@ describe("ocmap-pairing v2: cancel, silent approval, rollout flag, restart, expi
       const device = newWireDevice();
       const first = await bootstrapConnect(gateway, device, granted.grant.bootstrapToken, granted.grant.scopes);
       if (!first.helloOk) throw new Error(`expected silent approval, got ${first.error.code}`);
-      secrets.add((first.hello as any).auth.deviceToken);
+      remember({ code: created.code, deviceToken: (first.hello as any).auth.deviceToken });
       first.session.close();
       expect((await exchange(gateway, exchangeBody({ granted, device }))).status).toBe(200);
       const list = await gateway.call("pairing.list", {});
@@ -149,18 +142,6 @@ describe("ocmap-pairing v2: cancel, silent approval, rollout flag, restart, expi
   }, 200_000);
 
   it("never puts a secret in pairing.list, the plugin's state file or the gateway log", async () => {
-    const dir = join(gateway.stateDir, "plugins/ocmap-pairing");
-    const identity = JSON.parse(readFileSync(join(dir, "gateway-identity.key"), "utf8"));
-    secrets.add(identity.privateKey);
-    expect(secrets.size).toBeGreaterThan(15);
-    const haystacks = {
-      "pairing.list": JSON.stringify(await gateway.call("pairing.list", {})),
-      "state file": readFileSync(join(dir, "state.json"), "utf8"),
-      "gateway log": gateway.logs(),
-    };
-    expect(haystacks["gateway log"]).toContain("ocmap-pairing: code");
-    for (const [where, text] of Object.entries(haystacks)) {
-      for (const secret of secrets) expect(text.includes(secret), `${where} contains a secret`).toBe(false);
-    }
+    await expectNoneLeaked(gateway, 15);
   });
 });

@@ -15,11 +15,11 @@ import {
   pakeGrant,
   post,
   start,
-  type Granted,
+  secretRecorder,
 } from "../harness/wire-pairing.ts";
 
 let gateway: Gateway;
-const secrets = new Set<string>();
+const { remember, expectNoneLeaked } = secretRecorder();
 
 beforeAll(async () => {
   gateway = await startGateway({ pluginConfig: { maxFailuresPerAddress: 1000, maxFailuresGlobal: 1000 } });
@@ -27,12 +27,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await gateway?.dispose();
 });
-
-function remember(pairing: { code: string; granted?: Granted; deviceToken?: string }) {
-  secrets.add(pairing.code).add(pairing.code.replace("-", ""));
-  if (pairing.granted) secrets.add(pairing.granted.grant.bootstrapToken);
-  if (pairing.deviceToken) secrets.add(pairing.deviceToken);
-}
 
 describe("ocmap-pairing v2 against a real gateway", () => {
   it("pairs end to end and reconnects with the device token alone", async () => {
@@ -291,5 +285,9 @@ describe("ocmap-pairing v2 against a real gateway", () => {
       expect(res.error).toMatchObject({ code: "INVALID_REQUEST", details: { code: "INVALID_REQUEST" } });
     }
     admin.close();
+  });
+
+  it("never puts a secret in pairing.list, the plugin's state file or the gateway log", async () => {
+    await expectNoneLeaked(gateway, 8);
   });
 });
