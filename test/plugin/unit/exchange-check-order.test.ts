@@ -2,7 +2,7 @@
 // MAC, then v1's checks. Each failing check (with every later one broken too) yields its own error, nothing
 // after it runs, and approval is asked only when all pass.
 import { describe, expect, it, vi } from "vitest";
-import { PairingError } from "../../../gateway-plugin/src/errors.ts";
+import { failureOf } from "./failure-of.ts";
 import {
   ADMIN,
   body,
@@ -158,15 +158,6 @@ const CHECKS: Check[] = [
       }),
   },
 ];
-
-async function failureOf(run: Promise<unknown>): Promise<PairingError> {
-  const error = await run.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(error).toBeInstanceOf(PairingError);
-  return error as PairingError;
-}
 
 describe("exchange check order (real service and store, fake gateway SDK, fake JSON disk)", () => {
   it.each(CHECKS.map((check, index) => [check.name, index] as const))(

@@ -3,7 +3,7 @@
 // code is found usable, and then exactly once whatever fails after it.
 import { describe, expect, it, vi } from "vitest";
 import { clientPake } from "@ocmap/protocol/pairing-v2";
-import { PairingError } from "../../../gateway-plugin/src/errors.ts";
+import { failureOf } from "./failure-of.ts";
 import { ADMIN, body, startFakeService, unknownStart } from "./fake-gateway.ts";
 
 vi.mock("../../../gateway-plugin/src/durable-file.ts", () => import("./fake-disk.ts"));
@@ -75,15 +75,6 @@ const START_CHECKS: Check[] = [
     breakIt: (s) => void (s.request.share = IDENTITY_SHARE),
   },
 ];
-
-async function failureOf(run: Promise<unknown>): Promise<PairingError> {
-  const error = await run.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(error).toBeInstanceOf(PairingError);
-  return error as PairingError;
-}
 
 describe("/v2/start and /v2/confirm check order (real service and store, fake gateway SDK)", () => {
   it.each(START_CHECKS.map((check, index) => [check.name, index] as const))(
