@@ -12,8 +12,7 @@ import { PairingProgressScreen } from "./screens/pairing-progress.std.tsx";
 import { RevokedScreen } from "./screens/revoked.std.tsx";
 import { SettingsPanel } from "./screens/settings-panel.std.tsx";
 import { StartingScreen } from "./screens/starting.std.tsx";
-import type { AppViewSource } from "./app-view-source.std.ts";
-import { useAppView } from "./use-app-view.std.ts";
+import { useAppView, type AppViewSource } from "./use-app-view.std.ts";
 
 /** Where the last gateway address typed is kept (not a secret), so the form is filled next time. */
 export interface GatewayMemory {

@@ -5,7 +5,7 @@ import { StrictMode } from "react";
 import { renderToString } from "react-dom/server";
 import { createOcmapApi, type AppView } from "../ipc/ipc-contract.std.ts";
 import { App } from "./app.std.tsx";
-import type { AppViewSource } from "./app-view-source.std.ts";
+import type { AppViewSource } from "./use-app-view.std.ts";
 
 // Rendering calls no handler; should one ever be called here, it fails rather than pretend.
 const inert = createOcmapApi({

@@ -1,25 +1,55 @@
-// The renderer's entry: small, so it runs at once. It asks for the state, and loads React while the
-// answer comes; when index.html came with the first screen pre-rendered (app-protocol.node.ts), only
-// after that screen is painted, so evaluating React does not hold the first frame back.
+import { StrictMode, useEffect, type ReactNode } from "react";
+import { flushSync } from "react-dom";
+import { createRoot, hydrateRoot } from "react-dom/client";
 import { createOcmapApi, type OcmapApi } from "../ipc/ipc-contract.std.ts";
-import { startAppViewSource } from "./app-view-source.std.ts";
+import { App, type GatewayMemory } from "./app.std.tsx";
+import { INTERACTIVE_MARK } from "./interactive-mark.std.ts";
+import { startAppViewSource } from "./use-app-view.std.ts";
 
 // window.ocmap is missing only when the preload failed: then every request fails, and the window
 // says it cannot reach its main process instead of staying blank.
 const api =
   (window as { ocmap?: OcmapApi }).ocmap ??
   createOcmapApi({ invoke: () => Promise.reject(new Error("no preload")), listen: () => () => {} });
+// Ask for the state first; React loads meanwhile. The first render waits for the answer (at most a
+// second, then "Loading…"), so it is a real screen, and the same one the main process pre-rendered.
 const source = startAppViewSource(api);
+
+const GATEWAY_STORAGE_KEY = "ocmap.gatewayUrl";
+const memory: GatewayMemory = {
+  load: () => localStorage.getItem(GATEWAY_STORAGE_KEY) ?? "",
+  save: (gatewayUrl) => localStorage.setItem(GATEWAY_STORAGE_KEY, gatewayUrl),
+};
+
 const container = document.getElementById("root")!;
 
-const within = (ms: number, promise: Promise<unknown>) =>
-  Promise.race([promise, new Promise((resolve) => setTimeout(resolve, ms))]);
-// A frame callback, then a task: the frame has been painted. Bounded, as a hidden window may get no frames.
-const painted = new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+/** Marks the moment React owns the page (hydrated or rendered): the bench and tests wait on it. */
+function Interactive({ children }: { children: ReactNode }) {
+  useEffect(() => {
+    if (container.dataset.interactive) return;
+    performance.mark(INTERACTIVE_MARK);
+    container.dataset.interactive = "";
+  }, []);
+  return children;
+}
 
-const react = (container.firstChild ? within(100, painted) : Promise.resolve()).then(
-  () => import("./start-react.dom.tsx"),
+const app = (
+  <StrictMode>
+    <Interactive>
+      <App api={api} source={source} memory={memory} />
+    </Interactive>
+  </StrictMode>
 );
-// The first render waits for the state (at most a second, then "Loading…"), so it is a real screen,
-// and the same one the main process pre-rendered.
-void Promise.all([react, within(1000, source.ready)]).then(([{ startReact }]) => startReact(container, api, source));
+
+void Promise.race([source.ready, new Promise((resolve) => setTimeout(resolve, 1000))]).then(() => {
+  if (container.firstChild) {
+    // The main process pre-rendered the first screen (app-protocol.node.ts): take it over. Should the
+    // view have changed since (or the answer be late), React renders the client's screen in its place;
+    // that is expected, not an error worth a console message.
+    flushSync(() =>
+      hydrateRoot(container, app, { onRecoverableError: () => (container.dataset.recovered = "client-render") }),
+    );
+  } else {
+    flushSync(() => createRoot(container).render(app));
+  }
+});
