@@ -15,6 +15,8 @@ const api =
 // second, then "Loading…"), so it is a real screen, and the same one the main process pre-rendered.
 const source = startAppViewSource(api);
 
+// The last gateway address typed lives in this window's storage, which the main process cannot read:
+// the pre-render shows the form empty, and App fills the address in as it takes the page over.
 const GATEWAY_STORAGE_KEY = "ocmap.gatewayUrl";
 const memory: GatewayMemory = {
   load: () => localStorage.getItem(GATEWAY_STORAGE_KEY) ?? "",
@@ -26,7 +28,7 @@ const container = document.getElementById("root")!;
 /** Marks the moment React owns the page (hydrated or rendered): the bench and tests wait on it. */
 function Interactive({ children }: { children: ReactNode }) {
   useEffect(() => {
-    if (container.dataset.interactive) return;
+    if (container.dataset.interactive !== undefined) return;
     performance.mark(INTERACTIVE_MARK);
     container.dataset.interactive = "";
   }, []);
@@ -41,6 +43,7 @@ const app = (
   </StrictMode>
 );
 
+// One synchronous pass either way, so the page answers input as soon as it is done.
 void Promise.race([source.ready, new Promise((resolve) => setTimeout(resolve, 1000))]).then(() => {
   if (container.firstChild) {
     // The main process pre-rendered the first screen (app-protocol.node.ts): take it over. Should the
