@@ -91,6 +91,7 @@ export function createAppProtocolHandler(
   options: AppProtocolOptions = {},
 ): (request: Request) => Promise<Response> {
   const root = resolve(rootDir);
+  let realRoot: Promise<string> | null = null; // the folder does not move while the app runs
   const withFirstScreen = async (page: string): Promise<string> => {
     try {
       return insertFirstScreen(page, await options.firstScreen!());
@@ -111,7 +112,11 @@ export function createAppProtocolHandler(
     if (!inside(root, file)) return refuse(404);
     try {
       const real = await realpath(file); // a symlink must not lead out of the folder
-      if (!inside(await realpath(root), real) || !(await stat(real)).isFile()) return refuse(404);
+      realRoot ??= realpath(root).catch((error: unknown) => {
+        realRoot = null;
+        throw error;
+      });
+      if (!inside(await realRoot, real) || !(await stat(real)).isFile()) return refuse(404);
       const isIndex = segments.length === 1 && segments[0] === "index.html";
       const body =
         request.method === "HEAD"
