@@ -43,15 +43,35 @@ const app = (
   </StrictMode>
 );
 
+/** Text typed into the pre-rendered page's fields before React owned them (React resets it). */
+function typedBeforeHydration(): [string, string][] {
+  return [...container.querySelectorAll("input")]
+    .filter((input) => input.id && input.value !== input.defaultValue)
+    .map((input) => [input.id, input.value]);
+}
+
+/** Types it again, as input events React handles like the user's own. */
+function retype(typed: [string, string][]): void {
+  const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value")!.set!;
+  for (const [id, value] of typed) {
+    const input = document.getElementById(id);
+    if (!(input instanceof HTMLInputElement) || !container.contains(input)) continue;
+    setValue.call(input, value);
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+}
+
 // One synchronous pass either way, so the page answers input as soon as it is done.
 void Promise.race([source.ready, new Promise((resolve) => setTimeout(resolve, 1000))]).then(() => {
   if (container.firstChild) {
     // The main process pre-rendered the first screen (app-protocol.node.ts): take it over. Should the
     // view have changed since (or the answer be late), React renders the client's screen in its place;
     // that is expected, not an error worth a console message.
+    const typed = typedBeforeHydration();
     flushSync(() =>
       hydrateRoot(container, app, { onRecoverableError: () => (container.dataset.recovered = "client-render") }),
     );
+    retype(typed);
   } else {
     flushSync(() => createRoot(container).render(app));
   }

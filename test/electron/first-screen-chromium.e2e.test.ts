@@ -125,6 +125,31 @@ describe("the first screen pre-rendered by the main process, in Chromium", () =>
     expect(consoleErrors).toEqual([]);
   });
 
+  it("keeps what was typed before React took over, and sends it", async () => {
+    const page = renderer.page;
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await page.route("**/assets/*.js", async (route) => (await released, route.continue()));
+    try {
+      await page.reload({ waitUntil: "commit" });
+      await page.getByLabel("Gateway address").fill("ws://127.0.0.1:3");
+      expect(await page.locator("#root[data-interactive]").count(), "typed before hydration").toBe(0);
+    } finally {
+      release();
+    }
+    await page.locator("#root[data-interactive]").waitFor();
+    await page.unroute("**/assets/*.js");
+    await page.getByLabel("Pairing code").pressSequentially("abcdefgg");
+    await page.getByRole("button", { name: "Pair", exact: true }).click();
+    await expect
+      .poll(() => renderer.crossings.filter((c) => c.kind === "request" && c.channel === "ocmap:submit-code").at(-1))
+      .toEqual({
+        kind: "request",
+        channel: "ocmap:submit-code",
+        args: [{ gatewayUrl: "ws://127.0.0.1:3", code: "ABCD-EFGG" }],
+      });
+  });
+
   it("fills the remembered gateway address after hydrating, without a mismatch", async () => {
     await renderer.page.evaluate(() => localStorage.setItem("ocmap.gatewayUrl", "ws://127.0.0.1:2"));
     expect(await loadAndHydrate()).toEqual(HYDRATED_AS_IS);
