@@ -38,6 +38,10 @@ const electronCommon = {
   format: "cjs",
   target: "node22",
   external: ["electron", "keytar", "bufferutil", "utf-8-validate"],
+  // The main process pre-renders the first screen with React (src/main/first-screen.std.ts): React's
+  // production build, and JSX as the renderer compiles it.
+  jsx: "automatic",
+  define: { "process.env.NODE_ENV": '"production"' },
 };
 // import("keytar") becomes require("keytar"): Electron's require reads native addons from app.asar.unpacked.
 await build({

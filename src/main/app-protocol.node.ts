@@ -1,6 +1,8 @@
 // The renderer's own origin, app://ocmap/: what Electron's protocol.handle("app", …) answers, as a
 // plain Request → Response function with no Electron in it (app-protocol.main.ts wires it up).
-// It serves only regular files under the built renderer folder, with the CSP on every response.
+// It serves only regular files under the built renderer folder, with the CSP on every response, and
+// index.html with the first screen already in it (first-screen.std.ts), so the window paints a real
+// screen before its scripts have run.
 import { realpath, readFile, stat } from "node:fs/promises";
 import { extname, isAbsolute, join, relative, resolve } from "node:path";
 import { CONTENT_SECURITY_POLICY } from "./content-security-policy.std.ts";
@@ -68,9 +70,35 @@ const inside = (root: string, path: string) => {
   return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
 };
 
+const EMPTY_ROOT = '<div id="root"></div>';
+
+/** The page with `markup` inside its empty root element; unchanged when it has none. */
+export function insertFirstScreen(html: string, markup: string): string {
+  const at = html.indexOf(EMPTY_ROOT);
+  if (at < 0) return html;
+  const open = EMPTY_ROOT.length - "</div>".length;
+  return html.slice(0, at + open) + markup + html.slice(at + open);
+}
+
+export interface AppProtocolOptions {
+  /** The markup of the first screen, rendered from the current state; index.html is served without it if it fails. */
+  firstScreen?: () => Promise<string> | string;
+}
+
 /** Answers requests for app://ocmap/… from the files under `rootDir` (dist/renderer). */
-export function createAppProtocolHandler(rootDir: string): (request: Request) => Promise<Response> {
+export function createAppProtocolHandler(
+  rootDir: string,
+  options: AppProtocolOptions = {},
+): (request: Request) => Promise<Response> {
   const root = resolve(rootDir);
+  let realRoot: Promise<string> | null = null; // the folder does not move while the app runs
+  const withFirstScreen = async (page: string): Promise<string> => {
+    try {
+      return insertFirstScreen(page, await options.firstScreen!());
+    } catch {
+      return page; // the renderer draws the screen itself, as without a pre-render
+    }
+  };
   return async (request) => {
     if (request.method !== "GET" && request.method !== "HEAD") return refuse(405);
     // Exactly our origin, as Chromium spells it: no user info, no port, no other host or case.
@@ -84,8 +112,18 @@ export function createAppProtocolHandler(rootDir: string): (request: Request) =>
     if (!inside(root, file)) return refuse(404);
     try {
       const real = await realpath(file); // a symlink must not lead out of the folder
-      if (!inside(await realpath(root), real) || !(await stat(real)).isFile()) return refuse(404);
-      const body = request.method === "HEAD" ? null : await readFile(real);
+      realRoot ??= realpath(root).catch((error: unknown) => {
+        realRoot = null;
+        throw error;
+      });
+      if (!inside(await realRoot, real) || !(await stat(real)).isFile()) return refuse(404);
+      const isIndex = segments.length === 1 && segments[0] === "index.html";
+      const body =
+        request.method === "HEAD"
+          ? null
+          : isIndex && options.firstScreen
+            ? await withFirstScreen(await readFile(real, "utf8"))
+            : await readFile(real);
       return new Response(body, { status: 200, headers: { ...BASE_HEADERS, "content-type": type } });
     } catch {
       return refuse(404);

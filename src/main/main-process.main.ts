@@ -6,6 +6,7 @@ import type { AppController } from "./app-controller.node.ts";
 import { APP_INDEX_URL } from "./app-origin.std.ts";
 import { registerAppScheme, serveAppScheme } from "./app-protocol.main.ts";
 import { DOCS_URL } from "./external-links.std.ts";
+import { firstScreenOf } from "./first-screen.std.ts";
 import { appSenderCheck, registerIpcHandlers, sendState } from "./ipc-main.main.ts";
 import { buildAppMenu } from "./menu.main.ts";
 import { linkFromArgv, PROTOCOL_SCHEME } from "./protocol-link.std.ts";
@@ -100,7 +101,7 @@ export function startMainProcess(options: MainProcessOptions): void {
 
   void app.whenReady().then(() => {
     installSessionPolicy(session.defaultSession);
-    serveAppScheme(session.defaultSession, paths.rendererDir);
+    serveAppScheme(session.defaultSession, paths.rendererDir, { firstScreen: firstScreenOf(controller) });
     Menu.setApplicationMenu(
       buildAppMenu(
         {

@@ -63,6 +63,8 @@ export async function launchApp(options: LaunchOptions): Promise<RunningApp> {
   });
   const page = await app.firstWindow();
   await page.waitForLoadState("domcontentloaded");
+  // The main process pre-renders the first screen: it is visible before React owns it (main.dom.tsx).
+  await page.locator("#root[data-interactive]").waitFor({ timeout: 30_000 });
   await app.evaluate(recordIpc);
   return {
     app,

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { STATE_EVENT, type AppView } from "../../src/ipc/ipc-contract.std.ts";
 import { createAppController } from "../../src/main/app-controller.node.ts";
+import { insertFirstScreen } from "../../src/main/app-protocol.node.ts";
 import { CONTENT_SECURITY_POLICY } from "../../src/main/content-security-policy.std.ts";
 import { appPaths, startMainProcess } from "../../src/main/main-process.main.ts";
 import {
@@ -13,6 +14,7 @@ import {
   hardenWebContents,
   installSessionPolicy,
 } from "../../src/main/window.main.ts";
+import { renderFirstScreen } from "../../src/renderer/first-screen.std.tsx";
 import { repoRoot } from "../harness/gateway.ts";
 import { electronStandIn as electron, FakeBrowserWindow, FakeWebContents } from "./electron-stand-in.ts";
 import { fakeCore } from "./fake-core.ts";
@@ -150,13 +152,13 @@ describe("main process start-up, ocmap:// links and the menu (electron stand-in)
     expect(electron.ipcMain.handle).not.toHaveBeenCalled();
   });
 
-  it("registers app:// as privileged before ready and serves only the renderer folder on it", async () => {
+  it("registers app:// as privileged before ready, serves only the renderer folder on it, index.html pre-rendered", async () => {
     let readyCalledAt = -1;
     electron.app.whenReady.mockImplementationOnce(() => {
       readyCalledAt = electron.protocol.registerSchemesAsPrivileged.mock.calls.length;
       return Promise.resolve();
     });
-    await start();
+    const { controller } = await start();
     expect(readyCalledAt, "registered before whenReady()").toBe(1);
     expect(electron.protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([
       { scheme: "app", privileges: { standard: true, secure: true, codeCache: true } },
@@ -169,7 +171,10 @@ describe("main process start-up, ocmap:// links and the menu (electron stand-in)
     const index = await handler(new Request(INDEX_URL));
     expect(index.status).toBe(200);
     expect(index.headers.get("content-security-policy")).toBe(CONTENT_SECURITY_POLICY);
-    expect(await index.text()).toBe(readFileSync(join(RENDERER_DIR, "index.html"), "utf8"));
+    // The first screen of the controller's current view (the fake core: unpaired, idle) is in the page.
+    const page = readFileSync(join(RENDERER_DIR, "index.html"), "utf8");
+    expect(await index.text()).toBe(insertFirstScreen(page, renderFirstScreen(controller.view())));
+    expect(await (await handler(new Request(INDEX_URL))).text()).toContain('data-screen="form"');
     expect((await handler({ method: "GET", url: "app://ocmap/../main/main.cjs" } as Request)).status).toBe(404);
   });
 

@@ -1,5 +1,6 @@
 // The renderer end to end in Debian's Chromium, bound to the real main-process handlers and the
-// real core, against the real gateway + plugin and the sandbox's real gnome-keyring.
+// real core, against the real gateway + plugin and the sandbox's real gnome-keyring; index.html is served with the
+// first screen pre-rendered from the controller's view, as the main process serves it, and the page hydrates it.
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Keystore } from "../../src/core/keystore.node.ts";
 import { fingerprint } from "@ocmap/protocol/pairing-protocol";
 import { createAppController, type AppController } from "../../src/main/app-controller.node.ts";
+import { firstScreenOf } from "../../src/main/first-screen.std.ts";
 import { newKeychainService } from "../harness/cli.ts";
 import { repoRoot, startGateway, type Gateway } from "../harness/gateway.ts";
 import { openRenderer, type RendererSession } from "./renderer-in-chromium.ts";
@@ -40,10 +42,11 @@ async function shot(name: string) {
 
 const heading = (name: string) => page.getByRole("heading", { level: 1, name, exact: true });
 
-/** The whole DOM, local storage and every IPC crossing so far: no secret anywhere. */
+/** The whole DOM, the page as served now, local storage and every IPC crossing so far: no secret anywhere. */
 async function expectNoSecrets(step: string) {
   await scan.expectNoneIn(step, {
     "the DOM": await page.content(),
+    "the pre-rendered page": await (await fetch(`${server.origin}/index.html`)).text(),
     localStorage: await page.evaluate(() => JSON.stringify({ ...(globalThis as any).localStorage })),
     "a message across the IPC binding": JSON.stringify(renderer.crossings),
   });
@@ -76,7 +79,9 @@ beforeAll(async () => {
     logLevel: "error",
     build: { outDir, emptyOutDir: true },
   });
-  [gateway, server] = await Promise.all([startGateway(), serveDirectory(outDir)]);
+  // index.html pre-rendered by the current controller's view, as the main process serves it; the page hydrates it.
+  const firstScreen = () => firstScreenOf(controller)();
+  [gateway, server] = await Promise.all([startGateway(), serveDirectory(outDir, { firstScreen })]);
   controller = createAppController({ keystore });
   controller.start();
   renderer = await openRenderer(`${server.origin}/index.html`, controller);

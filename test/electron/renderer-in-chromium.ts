@@ -86,6 +86,8 @@ export async function openRenderer(indexUrl: string, controller: AppController):
   };
   attach(controller);
   await page.goto(indexUrl);
+  // A pre-rendered screen is visible before React owns it: interact only once it does.
+  await page.locator("#root[data-interactive]").waitFor();
 
   return {
     context,

@@ -6,7 +6,7 @@ import { linkFromArgv } from "../../src/main/protocol-link.std.ts";
 import { onRendererGone } from "../../src/main/renderer-recovery.std.ts";
 import { codeSymbolCount, formatCodeInput } from "../../src/renderer/code-input.std.ts";
 import { errorSentence } from "../../src/renderer/error-text.std.ts";
-import { startAppViewSource } from "../../src/renderer/use-app-view.dom.ts";
+import { startAppViewSource } from "../../src/renderer/use-app-view.std.ts";
 import type { AppView, OcmapApi } from "../../src/ipc/ipc-contract.std.ts";
 
 describe("pairing code field", () => {

@@ -1,17 +1,18 @@
 // Serves a built renderer folder on 127.0.0.1 through the app's own app:// handler
 // (createAppProtocolHandler), so Chromium gets exactly the bytes, MIME types and CSP header that
-// Electron's protocol.handle would give it. Only the origin differs: http://127.0.0.1:<port>.
+// Electron's protocol.handle would give it (with `options.firstScreen`, index.html pre-rendered as the
+// main process serves it). Only the origin differs: http://127.0.0.1:<port>.
 import { createServer, type Server } from "node:http";
 import { APP_ORIGIN } from "../../src/main/app-origin.std.ts";
-import { createAppProtocolHandler } from "../../src/main/app-protocol.node.ts";
+import { createAppProtocolHandler, type AppProtocolOptions } from "../../src/main/app-protocol.node.ts";
 
 export interface StaticServer {
   origin: string;
   close(): Promise<void>;
 }
 
-export async function serveDirectory(root: string): Promise<StaticServer> {
-  const handle = createAppProtocolHandler(root);
+export async function serveDirectory(root: string, options: AppProtocolOptions = {}): Promise<StaticServer> {
+  const handle = createAppProtocolHandler(root, options);
   const server: Server = createServer((req, res) => {
     // The raw request target, unparsed: the handler judges it exactly as it judges Chromium's URL.
     const url = `${APP_ORIGIN}${req.url ?? "/"}`;

@@ -40,7 +40,8 @@ export function startAppViewSource(api: OcmapApi): AppViewSource {
 }
 
 export function useAppView(source: AppViewSource): AppViewSnapshot {
-  return useSyncExternalStore(source.subscribe, source.get);
+  // The same snapshot serves hydration: the client hydrates only once get-state answered.
+  return useSyncExternalStore(source.subscribe, source.get, source.get);
 }
 
 /** Date.now(), refreshed every `everyMs` while the component is shown. */

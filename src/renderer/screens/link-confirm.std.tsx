@@ -1,6 +1,6 @@
 // An ocmap:// link never pairs by itself: the user sees the gateway host and says yes or no.
 import type { PendingLink } from "../../ipc/ipc-contract.std.ts";
-import { InsecureWarning, ScreenHeading } from "../parts.dom.tsx";
+import { InsecureWarning, ScreenHeading } from "../parts.std.tsx";
 
 export function LinkConfirmScreen({ link, onAnswer }: { link: PendingLink; onAnswer(accept: boolean): void }) {
   return (

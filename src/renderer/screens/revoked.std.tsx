@@ -1,6 +1,6 @@
 import type { CoreView } from "../../core/core-view.std.ts";
 import { errorSentence } from "../error-text.std.ts";
-import { ErrorAlert, ScreenHeading } from "../parts.dom.tsx";
+import { ErrorAlert, ScreenHeading } from "../parts.std.tsx";
 
 export function RevokedScreen({ core, onPairAgain }: { core: CoreView; onPairAgain(): void }) {
   return (

@@ -1,6 +1,6 @@
 // The steps of the contract's pairing sequence, as the core reports them.
 import type { CoreView } from "../../core/core-view.std.ts";
-import { ScreenHeading } from "../parts.dom.tsx";
+import { ScreenHeading } from "../parts.std.tsx";
 
 const STEPS = [
   ["proving-code", "Checking the code with the gateway"],

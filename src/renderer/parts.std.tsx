@@ -1,6 +1,6 @@
 // Small pieces every screen uses.
 import type { ReactNode } from "react";
-import { useFocusOnMount } from "./focus.dom.ts";
+import { useFocusOnMount } from "./focus.std.ts";
 
 /** The screen's title; focused when the screen appears so keyboard and screen-reader users land on it. */
 export function ScreenHeading({ children, focus = true }: { children: ReactNode; focus?: boolean }) {

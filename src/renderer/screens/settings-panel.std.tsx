@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from "react";
 import type { CoreView } from "../../core/core-view.std.ts";
 import { describeScope, formatDateTime } from "../format.std.ts";
-import { Field, InsecureWarning, ScreenHeading } from "../parts.dom.tsx";
+import { Field, InsecureWarning, ScreenHeading } from "../parts.std.tsx";
 
 export interface SettingsProps {
   core: CoreView;

@@ -1,7 +1,7 @@
 // The gateway answered with a certificate its pinned identity key did not vouch for (GATEWAY_IDENTITY_CHANGED):
 // what happened, that nothing was sent and the pairing is kept, and what to do about it.
 import type { CoreView } from "../../core/core-view.std.ts";
-import { ErrorAlert, Field, ScreenHeading } from "../parts.dom.tsx";
+import { ErrorAlert, Field, ScreenHeading } from "../parts.std.tsx";
 
 export function IdentityChangedScreen({ core, onRetry }: { core: CoreView; onRetry(): void }) {
   const connecting = core.activity === "connecting";

@@ -1,5 +1,5 @@
 import type { CoreView } from "../../core/core-view.std.ts";
-import { ScreenHeading } from "../parts.dom.tsx";
+import { ScreenHeading } from "../parts.std.tsx";
 
 export function StartingScreen({ core }: { core: CoreView }) {
   return (

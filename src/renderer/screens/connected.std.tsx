@@ -1,6 +1,6 @@
 import type { CoreView } from "../../core/core-view.std.ts";
 import { formatDateTime } from "../format.std.ts";
-import { Field, InsecureWarning, ScreenHeading } from "../parts.dom.tsx";
+import { Field, InsecureWarning, ScreenHeading } from "../parts.std.tsx";
 
 export function ConnectedScreen({ core }: { core: CoreView }) {
   return (

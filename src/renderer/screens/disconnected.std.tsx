@@ -2,8 +2,8 @@
 import type { CoreView } from "../../core/core-view.std.ts";
 import { errorSentence } from "../error-text.std.ts";
 import { formatCountdown } from "../format.std.ts";
-import { ErrorAlert, InsecureWarning, ScreenHeading } from "../parts.dom.tsx";
-import { useNow } from "../use-app-view.dom.ts";
+import { ErrorAlert, InsecureWarning, ScreenHeading } from "../parts.std.tsx";
+import { useNow } from "../use-app-view.std.ts";
 
 export function DisconnectedScreen({ core, onRetry }: { core: CoreView; onRetry(): void }) {
   const now = useNow();
@@ -22,7 +22,8 @@ export function DisconnectedScreen({ core, onRetry }: { core: CoreView; onRetry(
       ) : (
         <p role="status">{core.lastError ? errorSentence(core.lastError) : core.reason.message}</p>
       )}
-      <p className="countdown busy">
+      {/* Pre-rendered by the main process a moment earlier, the count may be a second off: it ticks. */}
+      <p className="countdown busy" suppressHydrationWarning>
         {connecting
           ? "Connecting now…"
           : nextRetryAt

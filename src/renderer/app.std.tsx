@@ -1,21 +1,24 @@
 // One screen per state of the core, the settings panel, and a polite live region that says what
 // changed. All state comes from AppView; the renderer keeps only the form's text and which panel shows.
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
 import type { AppView, OcmapApi } from "../ipc/ipc-contract.std.ts";
-import { ErrorAlert } from "./parts.dom.tsx";
-import { ConnectedScreen } from "./screens/connected.dom.tsx";
-import { DisconnectedScreen } from "./screens/disconnected.dom.tsx";
-import { IdentityChangedScreen } from "./screens/identity-changed.dom.tsx";
-import { LinkConfirmScreen } from "./screens/link-confirm.dom.tsx";
-import { PairingForm } from "./screens/pairing-form.dom.tsx";
-import { PairingProgressScreen } from "./screens/pairing-progress.dom.tsx";
-import { RevokedScreen } from "./screens/revoked.dom.tsx";
-import { SettingsPanel } from "./screens/settings-panel.dom.tsx";
-import { StartingScreen } from "./screens/starting.dom.tsx";
-import { useAppView, type AppViewSource } from "./use-app-view.dom.ts";
+import { ErrorAlert } from "./parts.std.tsx";
+import { ConnectedScreen } from "./screens/connected.std.tsx";
+import { DisconnectedScreen } from "./screens/disconnected.std.tsx";
+import { IdentityChangedScreen } from "./screens/identity-changed.std.tsx";
+import { LinkConfirmScreen } from "./screens/link-confirm.std.tsx";
+import { PairingForm } from "./screens/pairing-form.std.tsx";
+import { PairingProgressScreen } from "./screens/pairing-progress.std.tsx";
+import { RevokedScreen } from "./screens/revoked.std.tsx";
+import { SettingsPanel } from "./screens/settings-panel.std.tsx";
+import { StartingScreen } from "./screens/starting.std.tsx";
+import { useAppView, type AppViewSource } from "./use-app-view.std.ts";
 
-/** Not a secret: the gateway address, so the form is filled next time. */
-export const GATEWAY_STORAGE_KEY = "ocmap.gatewayUrl";
+/** Where the last gateway address typed is kept (not a secret), so the form is filled next time. */
+export interface GatewayMemory {
+  load(): string;
+  save(gatewayUrl: string): void;
+}
 
 function announcement(view: AppView): string {
   const core = view.core;
@@ -40,14 +43,30 @@ function announcement(view: AppView): string {
   }
 }
 
-export function App({ api, source }: { api: OcmapApi; source: AppViewSource }) {
+export interface AppProps {
+  api: OcmapApi;
+  source: AppViewSource;
+  /** Absent where nothing is remembered (the main process's pre-render). */
+  memory?: GatewayMemory;
+}
+
+export function App({ api, source, memory }: AppProps) {
   const { view, failed } = useAppView(source);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [pairAgain, setPairAgain] = useState(false);
-  const [gateway, setGateway] = useState(() => localStorage.getItem(GATEWAY_STORAGE_KEY) ?? "");
+  // Empty on the first render everywhere, so the page the main process pre-rendered hydrates as is;
+  // the remembered address is filled in before the first paint React makes.
+  const [gateway, setGateway] = useState("");
+  const [restored, setRestored] = useState(false);
   const [code, setCode] = useState("");
   const seenSettingsRequest = useRef<number | null>(null);
   const seenLink = useRef<string | null>(null);
+
+  useLayoutEffect(() => {
+    const remembered = memory?.load() ?? "";
+    if (remembered) setGateway((typed) => typed || remembered);
+    setRestored(true);
+  }, [memory]);
 
   useEffect(() => {
     if (!view) return;
@@ -84,7 +103,7 @@ export function App({ api, source }: { api: OcmapApi; source: AppViewSource }) {
 
   const core = view.core;
   const submit = (gatewayUrl: string, pairingCode: string) => {
-    localStorage.setItem(GATEWAY_STORAGE_KEY, gatewayUrl);
+    memory?.save(gatewayUrl);
     void api.submitCode(gatewayUrl, pairingCode);
   };
   const forget = () => {
@@ -125,6 +144,7 @@ export function App({ api, source }: { api: OcmapApi; source: AppViewSource }) {
         core={core}
         gateway={gateway}
         code={code}
+        autoFocus={restored}
         onGatewayChange={setGateway}
         onCodeChange={setCode}
         onSubmit={submit}

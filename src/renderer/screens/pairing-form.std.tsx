@@ -7,7 +7,7 @@ import { parsePairingCode } from "@ocmap/protocol/pairing-code";
 import { codeSymbolCount, formatCodeInput } from "../code-input.std.ts";
 import { errorSentence, KEYCHAIN_ERRORS } from "../error-text.std.ts";
 import { DOCS_URL } from "../../main/external-links.std.ts";
-import { ErrorAlert, InsecureWarning, ScreenHeading } from "../parts.dom.tsx";
+import { ErrorAlert, InsecureWarning, ScreenHeading } from "../parts.std.tsx";
 
 export interface PairingFormProps {
   core: CoreView;
@@ -17,6 +17,8 @@ export interface PairingFormProps {
   onCodeChange(value: string): void;
   onSubmit(gatewayUrl: string, code: string): void;
   onRetryKeychain(): void;
+  /** Focus the first field the user needs, once: false until the remembered address is filled in. */
+  autoFocus: boolean;
 }
 
 export function PairingForm(props: PairingFormProps) {
@@ -24,6 +26,7 @@ export function PairingForm(props: PairingFormProps) {
   const gatewayRef = useRef<HTMLInputElement>(null);
   const codeRef = useRef<HTMLInputElement>(null);
   const caret = useRef<number | null>(null);
+  const focused = useRef(false);
 
   const url = parseGatewayUrl(props.gateway);
   const code = parsePairingCode(props.code);
@@ -33,15 +36,17 @@ export function PairingForm(props: PairingFormProps) {
   const error = props.core.lastError;
 
   useLayoutEffect(() => {
-    if (caret.current !== null && codeRef.current === document.activeElement)
+    if (caret.current !== null && codeRef.current === codeRef.current?.ownerDocument.activeElement)
       codeRef.current?.setSelectionRange(caret.current, caret.current);
     caret.current = null;
   }, [props.code]);
 
   useLayoutEffect(() => {
-    // Keyboard users start typing where the form needs them.
+    // Keyboard users start typing where the form needs them; once, when the form appears.
+    if (!props.autoFocus || focused.current) return;
+    focused.current = true;
     (props.gateway ? codeRef : gatewayRef).current?.focus();
-  }, []); // only when the form appears
+  }, [props.autoFocus]);
 
   const onCode = (event: ChangeEvent<HTMLInputElement>) => {
     const next = formatCodeInput(
