@@ -1,19 +1,11 @@
 // `npm run test:unit`: every test file that needs no gateway and no browser, found by what it imports, so a new
 // unit test is picked up without being listed. `npm test` still runs everything (vitest.config.ts).
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { defineConfig } from "vitest/config";
-import { keyringLockingFiles, testDefaults } from "./vitest.config.ts";
+import { scheduled, testDefaults, testFiles } from "./vitest.config.ts";
 
 const needsGatewayOrBrowser = /startGateway|playwright-core|renderer-in-chromium|paired-core|_electron/;
-
-function testFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return testFiles(path);
-    return entry.name.endsWith(".test.ts") ? [path] : [];
-  });
-}
 
 // A test's own helper modules count too (test/fuzz/hostile-http-gateway.ts starts the gateway for three files);
 // test/harness is not followed: it defines startGateway for everyone.
@@ -28,8 +20,6 @@ function needsMore(file: string, seen = new Set<string>()): boolean {
   return localImports.some((imported) => !imported.startsWith("test/harness/") && needsMore(imported, seen));
 }
 
-const unitFiles = testFiles("test").filter((file) => !needsMore(file) && !keyringLockingFiles.includes(file));
+const unitFiles = testFiles().filter((file) => !needsMore(file));
 
-export default defineConfig({
-  test: { ...testDefaults, include: unitFiles, reporters: ["default", "./test/harness/summary-reporter.ts"] },
-});
+export default defineConfig({ test: { ...testDefaults, projects: scheduled(unitFiles) } });

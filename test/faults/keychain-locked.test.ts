@@ -1,7 +1,7 @@
 // The OS keychain locked: while pairing, after pairing at launch (`ocmap status` / `ocmap connect`), and while a
 // running `ocmap connect` has to reconnect. Locked is its own error (exit 7), never "not paired" and
 // never a reason to wipe: after unlocking, the very same trust connects again.
-// This file locks the sandbox's one keyring, so vitest.config.ts runs it alone, before the files that run in pairs.
+// This file locks the sandbox's one keyring, so vitest.config.ts runs it alone, before the files that run side by side.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { Keystore } from "../../src/core/keystore.node.ts";
 import { CliProcess, newKeychainService, runCli } from "../harness/cli.ts";
