@@ -1,6 +1,5 @@
-// The renderer end to end in Debian's Chromium, bound to the real main-process handlers and the
-// real core, against the real gateway + plugin and the sandbox's real gnome-keyring; index.html is served with the
-// first screen pre-rendered from the controller's view, as the main process serves it, and the page hydrates it.
+// The renderer end to end in Debian's Chromium, bound to the real main-process handlers and core, against the real
+// gateway + plugin and keyring; index.html comes pre-rendered from the controller's view, as main serves it.
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,14 +30,11 @@ const keystore = new Keystore({ service });
 const scan = secretScan(keystore);
 let deviceId = "";
 
-async function newCode(): Promise<{ code: string; codeId: string; gatewayFingerprint: string }> {
-  // v2: the bootstrap token travels sealed to the core only; the keychain's secrets are collected by `scan`.
-  return gateway.call("pairing.createCode", {});
-}
+// v2: the bootstrap token travels sealed to the core only; the keychain's secrets are collected by `scan`.
+const newCode = (): Promise<{ code: string; codeId: string; gatewayFingerprint: string }> =>
+  gateway.call("pairing.createCode", {});
 
-async function shot(name: string) {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
+const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 
 const heading = (name: string) => page.getByRole("heading", { level: 1, name, exact: true });
 
@@ -79,8 +75,7 @@ beforeAll(async () => {
     logLevel: "error",
     build: { outDir, emptyOutDir: true },
   });
-  // index.html pre-rendered by the current controller's view, as the main process serves it; the page hydrates it.
-  const firstScreen = () => firstScreenOf(controller)();
+  const firstScreen = () => firstScreenOf(controller)(); // the page then hydrates it
   [gateway, server] = await Promise.all([startGateway(), serveDirectory(outDir, { firstScreen })]);
   controller = createAppController({ keystore });
   controller.start();
