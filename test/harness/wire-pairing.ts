@@ -197,6 +197,20 @@ export interface Paired {
   granted: Granted;
 }
 
+/** Reconnects with the stored device token alone: the gateway's refusal code, or null if it let the device in. */
+export async function storedTokenRefusal(gateway: Gateway, paired: Pick<Paired, "device" | "deviceToken" | "scopes">) {
+  const retry = await wireConnect({
+    url: gateway.url,
+    device: paired.device,
+    auth: { deviceToken: paired.deviceToken },
+    scopes: paired.scopes,
+    wsOptions: gateway.tlsOptions(),
+  });
+  if (!retry.ok) return retry.error.details?.code ?? retry.error.code;
+  retry.session.close();
+  return null;
+}
+
 /** createCode → /start → /confirm → NOT_PAIRED → /exchange → hello-ok with a device token. */
 export async function pairNewDevice(
   gateway: Gateway,

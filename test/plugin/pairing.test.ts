@@ -16,6 +16,7 @@ import {
   post,
   start,
   secretRecorder,
+  storedTokenRefusal,
 } from "../harness/wire-pairing.ts";
 
 let gateway: Gateway;
@@ -160,14 +161,7 @@ describe("ocmap-pairing v2 against a real gateway", () => {
     expect(closed.code).toBe(4001);
     expect(rev.deviceId).toBe(paired.device.id);
     console.log(`revoke → 4001 close: ${ms.toFixed(1)} ms`);
-    const retry = await wireConnect({
-      url: gateway.url,
-      device: paired.device,
-      auth: { deviceToken: paired.deviceToken },
-      scopes: paired.scopes,
-    });
-    expect(retry.ok).toBe(false);
-    if (!retry.ok) expect(retry.error.details?.code).toBe("AUTH_DEVICE_TOKEN_MISMATCH");
+    expect(await storedTokenRefusal(gateway, paired)).toBe("AUTH_DEVICE_TOKEN_MISMATCH");
 
     const fresh = await gateway.call("pairing.createCode", { access: "read-only" });
     const granted = await pakeGrant(gateway, fresh.code);
@@ -197,13 +191,7 @@ describe("ocmap-pairing v2 against a real gateway", () => {
     const res = await me.session.request("pairing.forgetSelf", {});
     expect(res).toMatchObject({ ok: true, payload: { deviceId: me.device.id } });
     expect((await me.session.closed).code).toBe(4001);
-    const retry = await wireConnect({
-      url: gateway.url,
-      device: me.device,
-      auth: { deviceToken: me.deviceToken },
-      scopes: me.scopes,
-    });
-    expect(retry.ok).toBe(false);
+    expect(await storedTokenRefusal(gateway, me)).not.toBeNull();
     expect((await other.session.request("health", {})).ok).toBe(true); // the other device is untouched
     other.session.close();
     const admin = await gateway.admin();
