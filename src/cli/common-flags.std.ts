@@ -3,6 +3,12 @@ import type { FlagSpec, Flags } from "./flags.std.ts";
 
 export const JSON_FLAG: FlagSpec = { name: "json", help: "print one JSON object per line" };
 export const TIMEOUT_FLAG: FlagSpec = { name: "timeout", value: "ms", help: "bound each wait (default 30000)" };
+export const GATEWAY_FLAG: FlagSpec = {
+  name: "gateway",
+  short: "g",
+  value: "name|url",
+  help: "the gateway to act on (by name, address or id); optional while only one is paired",
+};
 export const YES_FLAG: FlagSpec = { name: "yes", short: "y", help: "confirm a pairing link's gateway without asking" };
 
 export const DEFAULT_TIMEOUT_MS = 30_000;

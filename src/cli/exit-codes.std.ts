@@ -27,6 +27,11 @@ export function exitCodeFor(code: ClientErrorCode | string): number {
     case "URL_INVALID":
     case "URL_INSECURE":
     case "LINK_INVALID":
+    case "ALREADY_PAIRED":
+    case "GATEWAY_REQUIRED":
+    case "GATEWAY_UNKNOWN":
+    case "GATEWAY_NAME_INVALID":
+    case "GATEWAY_NAME_TAKEN":
       return EXIT.USAGE;
     case "DEVICE_REVOKED":
     case "TOKEN_REJECTED":

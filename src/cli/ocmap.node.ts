@@ -1,19 +1,24 @@
 // `ocmap`: the headless client over the same core as the desktop app. This file only dispatches:
 // each verb lives in verbs/ with its flags beside it.
 import { createCore, type OcmapCore } from "../core/core.node.ts";
+import { createGatewayFleet, type FleetMember } from "../core/gateway-fleet.node.ts";
+import { GatewayStore } from "../core/gateway-store.node.ts";
 import { Keystore } from "../core/keystore.node.ts";
 import { timeoutOf } from "./common-flags.std.ts";
 import { EXIT } from "./exit-codes.std.ts";
 import { parseArgs, valueFlagNames } from "./flags.std.ts";
-import { print, reporter } from "./output.node.ts";
+import { fail, print, reporter } from "./output.node.ts";
+import { selectGateway } from "./select-gateway.node.ts";
 import { usageOf, verbUsageOf } from "./usage.std.ts";
 import type { Verb } from "./verb.node.ts";
 import { connectVerb } from "./verbs/connect.node.ts";
 import { forgetVerb } from "./verbs/forget.node.ts";
+import { listVerb } from "./verbs/list.node.ts";
 import { pairVerb } from "./verbs/pair.node.ts";
+import { renameVerb } from "./verbs/rename.node.ts";
 import { statusVerb } from "./verbs/status.node.ts";
 
-export const VERBS: readonly Verb[] = [pairVerb, statusVerb, connectVerb, forgetVerb];
+export const VERBS: readonly Verb[] = [pairVerb, listVerb, statusVerb, connectVerb, forgetVerb, renameVerb];
 
 const HELP = new Set(["--help", "-h"]);
 
@@ -28,21 +33,34 @@ export async function main(argv: string[]): Promise<number> {
   if (!parsed.ok) return usage(`${verb.name}: ${parsed.message}`);
   const timeoutMs = timeoutOf(parsed.flags);
   if (timeoutMs === null) return usage(`${verb.name}: --timeout takes a positive number of milliseconds`);
-  let core: OcmapCore | undefined;
+  const out = reporter(parsed.flags.json === true);
+  const keystore = new Keystore({ service: process.env.OCMAP_KEYCHAIN_SERVICE || "ocmap" });
+  const fleet = createGatewayFleet({ keystore });
+  let spare: OcmapCore | undefined; // a core with nothing stored, when a verb needs a gateway and none is paired
   try {
+    await fleet.load();
+    const { error } = fleet.view();
+    if (error) return fail(out, error.code, error.message);
+    let gateway: FleetMember | null = null;
+    if ((verb.needs ?? "gateway") === "gateway") {
+      const wanted = parsed.flags.gateway;
+      const selected = selectGateway(fleet.members(), typeof wanted === "string" ? wanted : undefined, out);
+      if (typeof selected === "number") return selected;
+      gateway = selected;
+    }
     return await verb.run({
       flags: parsed.flags,
       positionals: parsed.positionals,
-      out: reporter(parsed.flags.json === true),
+      out,
       timeoutMs,
-      core: () =>
-        (core ??= createCore({
-          keystore: new Keystore({ service: process.env.OCMAP_KEYCHAIN_SERVICE || "ocmap" }),
-        })),
+      fleet,
+      gateway,
+      core: () => gateway?.core ?? (spare ??= createCore({ keystore: new GatewayStore(keystore) })),
       usage,
     });
   } finally {
-    core?.stop();
+    spare?.stop();
+    fleet.stop();
   }
 }
 

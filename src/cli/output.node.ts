@@ -5,7 +5,7 @@ import { exitCodeFor } from "./exit-codes.std.ts";
 
 export interface Out {
   view(view: CoreView): void;
-  fail(code: string, message: string): void;
+  fail(code: string, message: string, data?: object): void;
   info(text: string, data?: object): void;
 }
 
@@ -17,8 +17,8 @@ export function reporter(json: boolean): Out {
       json
         ? write({ type: "state", ...v })
         : process.stdout.write(`${v.state}${activity(v)}: ${v.reason.message}${describe(v)}\n`),
-    fail: (code, message) =>
-      json ? write({ type: "error", code, message }) : process.stderr.write(`ocmap: ${message} [${code}]\n`),
+    fail: (code, message, data) =>
+      json ? write({ type: "error", code, message, ...data }) : process.stderr.write(`ocmap: ${message} [${code}]\n`),
     info: (text, data) => (json ? write({ type: "info", message: text, ...data }) : process.stdout.write(`${text}\n`)),
   };
 }
@@ -36,8 +36,8 @@ function describe(view: CoreView): string {
 }
 
 /** Reports an error and returns its exit code (the code's own, unless `exit` overrides it). */
-export function fail(out: Out, code: string, message: string, exit = exitCodeFor(code)): number {
-  out.fail(code, message);
+export function fail(out: Out, code: string, message: string, exit = exitCodeFor(code), data?: object): number {
+  out.fail(code, message, data);
   return exit;
 }
 

@@ -2,6 +2,7 @@
 // dispatcher hands it when it runs.
 import type { OcmapCore } from "../core/core.node.ts";
 import type { CoreView } from "../core/core-view.std.ts";
+import type { FleetMember, GatewayFleet } from "../core/gateway-fleet.node.ts";
 import type { FlagSpec, Flags } from "./flags.std.ts";
 import type { Out } from "./output.node.ts";
 
@@ -10,7 +11,11 @@ export interface VerbContext {
   positionals: string[];
   out: Out;
   timeoutMs: number;
-  /** The client core, created on first use and stopped when the verb returns. */
+  /** Every gateway this client holds, its index read (none of their cores started); stopped when the verb returns. */
+  fleet: GatewayFleet;
+  /** With `needs: "gateway"`: the one the verb acts on (--gateway, or the only one); null when none is paired. */
+  gateway: FleetMember | null;
+  /** With `needs: "gateway"`: that gateway's core, or with none paired one with nothing stored (it says UNPAIRED). */
   core(): OcmapCore;
   /** Prints this verb's usage (after `problem`, if given) to stderr; returns the usage exit code. */
   usage(problem?: string): number;
@@ -21,6 +26,11 @@ export interface Verb {
   /** One line per form: [arguments, what it does]. */
   usage: ReadonlyArray<readonly [string, string]>;
   flags: readonly FlagSpec[];
+  /**
+   * "gateway" (the default): acts on one gateway, which the dispatcher picks before `run` (list --gateway
+   * in `flags`). "fleet": works with the whole list (pair adds to it, list shows it).
+   */
+  needs?: "gateway" | "fleet";
   run(ctx: VerbContext): Promise<number>;
 }
 

@@ -43,6 +43,9 @@ export const CLIENT_ERROR_MESSAGES = {
   FORGET_UNCONFIRMED:
     "Removed from this computer. The gateway did not confirm that it removed this device: ask its operator to " +
     "revoke it in Clawpodz.",
+  ALREADY_PAIRED: "OCMAP is already paired with this gateway. Forget it first to pair with it again.",
+  GATEWAY_NAME_INVALID: "A gateway name is 1 to 64 characters, without control characters.",
+  GATEWAY_NAME_TAKEN: "Another gateway already has that name. Choose another one.",
   INTERNAL: "Something went wrong inside OCMAP. Try again.",
 } as const;
 

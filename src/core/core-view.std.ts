@@ -67,6 +67,28 @@ export function coreView(snapshot: Snapshot): CoreView {
   };
 }
 
+/** A view with no gateway behind it: the fleet's own state (loading, unreadable, nothing paired). */
+export function restingView(
+  reason: Reason,
+  activity: "starting" | "idle",
+  extra: { lastError?: ClientErrorInfo | null; notice?: Reason | null } = {},
+): CoreView {
+  return {
+    state: "UNPAIRED",
+    activity,
+    reason: { code: reason.code, message: reason.message },
+    lastError: extra.lastError ? { ...extra.lastError } : null,
+    notice: extra.notice ?? null,
+    pairingStep: null,
+    gateway: null,
+    device: null,
+    scopes: [],
+    pairedAtMs: null,
+    connectedSince: null,
+    reconnect: null,
+  };
+}
+
 function describeGateway(url: string): { url: string; host: string; insecure: boolean } {
   try {
     const parsedUrl = new URL(url);

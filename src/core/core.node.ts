@@ -9,15 +9,24 @@ import { createViewStore } from "./view-store.std.ts";
 import type { GatewaySession } from "./gateway-session.node.ts";
 import { forgetOnGateway, deviceUnknown } from "./forget-on-gateway.std.ts";
 import { createIdentity, type DeviceIdentity } from "./identity.node.ts";
-import type { Keystore, TrustRecord } from "./keystore.node.ts";
+import type { KeychainOps, TrustRecord } from "./keystore.node.ts";
 import { clockActions, lifecycleMachine, type LiveSession, type TrustSummary } from "./lifecycle-machine.std.ts";
 import { connectError, pairWithCode } from "./pairing-flow.node.ts";
 import { openTrustedSession } from "./trusted-session.node.ts";
 
 export const OCMAP_VERSION = "0.1.0";
 
+/** Where one gateway's trust lives: a `Keystore` (one pair of entries), or a fleet's GatewayStore. */
+export interface TrustStore {
+  probe(): Promise<void>;
+  loadIdentity(): Promise<DeviceIdentity | null>;
+  loadTrust(): Promise<TrustRecord | null>;
+  wipe(): Promise<void>;
+  exclusive<T>(job: (keychain: KeychainOps) => Promise<T>): Promise<T>;
+}
+
 export interface CoreOptions {
-  keystore: Keystore;
+  keystore: TrustStore;
   displayName?: string;
   platform?: string;
   now?: () => number;
@@ -65,10 +74,7 @@ export function createCore(options: CoreOptions): OcmapCore {
     ks.exclusive(async (keychain) => {
       if (signal.aborted) throw new ClientError("INTERNAL"); // a newer pairing or a forget owns the keychain
       try {
-        // Two entries written side by side, both settled (and read back) before a failure wipes them.
-        const saved = await Promise.allSettled([keychain.saveIdentity(identity), keychain.saveTrust(trust)]);
-        const failed = saved.find((result) => result.status === "rejected");
-        if (failed) throw failed.reason;
+        await keychain.savePairing(identity, trust); // both entries settled (and read back) before a wipe
         if (signal.aborted) throw new ClientError("INTERNAL");
       } catch (err) {
         await keychain.wipe().catch(() => undefined);

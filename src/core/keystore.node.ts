@@ -3,6 +3,7 @@
 // get a KeystoreError whose message tells the user what to do.
 import { randomUUID } from "node:crypto";
 import { parseIdentity, type DeviceIdentity } from "./identity.node.ts";
+import { parseGatewayIndex, type GatewayIndex } from "./gateway-index.std.ts";
 import { corruptEntry, fromKeytarError, KeystoreError, KEYSTORE_MESSAGES } from "./keystore-error.std.ts";
 import { parseTrustRecord, type TrustRecord } from "./trust-record.std.ts";
 
@@ -15,8 +16,15 @@ interface Keytar {
   deletePassword(service: string, account: string): Promise<boolean>;
 }
 
-const IDENTITY = "identity";
-const TRUST = "trust";
+// Account names. One gateway's pair of entries is `identity:<id>` and `trust:<id>`, and `gateways` lists them
+// (gateway-index.std.ts). A Keystore without a gateway id reads the single pair of entries (`identity`,
+// `trust`) that clients kept before they held several gateways; the fleet migrates those on start.
+const INDEX = "gateways";
+const GATEWAY_ID = /^[ku][0-9a-f]{16}$/u;
+const accountsOf = (gatewayId?: string) =>
+  gatewayId
+    ? { identity: `identity:${gatewayId}`, trust: `trust:${gatewayId}` }
+    : { identity: "identity", trust: "trust" };
 
 let keytarModule: Promise<Keytar> | undefined;
 
@@ -41,7 +49,16 @@ export interface KeychainOps {
   saveIdentity(identity: DeviceIdentity): Promise<void>;
   loadTrust(): Promise<TrustRecord | null>;
   saveTrust(record: TrustRecord): Promise<void>;
+  /** Both entries of a new pairing, written side by side; settles only when both did (one failure rejects). */
+  savePairing(identity: DeviceIdentity, trust: TrustRecord): Promise<void>;
+  /** Whether either entry exists, without the write probe a missing entry costs (a locked keyring says no). */
+  hasEntries(): Promise<boolean>;
   wipe(): Promise<void>;
+  loadIndex(): Promise<GatewayIndex | null>;
+  /** Resolves only once the index has been written and read back unchanged. */
+  saveIndex(index: GatewayIndex): Promise<void>;
+  /** The same operations on one gateway's entries, inside the same job. */
+  scope(gatewayId: string): KeychainOps;
 }
 
 // One queue per keychain service in this process: a wipe that is still running can never delete what
@@ -59,15 +76,28 @@ function serialized<T>(service: string, job: () => Promise<T>): Promise<T> {
 export interface KeystoreOptions {
   /** Keychain service name; tests use a unique one. Default "ocmap". */
   service?: string;
+  /** Scopes the trust and identity entries to one gateway (gateway-index.std.ts `gatewayIdOf`). */
+  gatewayId?: string;
 }
 
 export class Keystore {
   readonly service: string;
+  readonly gatewayId: string | undefined;
+  private readonly accounts: { identity: string; trust: string };
 
-  constructor(options: KeystoreOptions = {}) {
+  constructor(private readonly options: KeystoreOptions = {}) {
     const service = options.service ?? "ocmap";
     if (service.length === 0) throw new TypeError("Keystore service name must not be empty");
+    if (options.gatewayId !== undefined && !GATEWAY_ID.test(options.gatewayId))
+      throw new TypeError("Keystore gatewayId must be a gateway id");
     this.service = service;
+    this.gatewayId = options.gatewayId;
+    this.accounts = accountsOf(options.gatewayId);
+  }
+
+  /** The same keychain service (and queue), scoped to one gateway's entries. */
+  forGateway(gatewayId: string): Keystore {
+    return new Keystore({ ...this.options, gatewayId });
   }
 
   // ---- issue 9: every operation goes through one queue per service (see `serialized`) ----
@@ -91,25 +121,41 @@ export class Keystore {
     return serialized(this.service, () => job(this.direct));
   }
 
-  private readonly direct: KeychainOps = {
-    probe: () => this.writeProbe(),
-    loadIdentity: () => this.load(IDENTITY, "device identity", parseIdentity),
-    saveIdentity: async (identity) => {
-      const valid = parseIdentity(identity);
-      await this.save(IDENTITY, valid, [valid.privateKey]);
-    },
-    loadTrust: () => this.load(TRUST, "pairing record", parseTrustRecord),
-    saveTrust: async (record) => {
-      const valid = parseTrustRecord(record);
-      await this.save(TRUST, valid, [valid.deviceToken]);
-    },
-    wipe: async () => {
-      const trustDeleted = await this.remove(TRUST);
-      const identityDeleted = await this.remove(IDENTITY);
-      // false means "there was nothing", or "the keyring is locked" (and the entry is still there).
-      if (!trustDeleted || !identityDeleted) await this.writeProbe();
-    },
-  };
+  private get direct(): KeychainOps {
+    const { identity, trust } = this.accounts;
+    const ops: KeychainOps = {
+      probe: () => this.writeProbe(),
+      loadIdentity: () => this.load(identity, "device identity", parseIdentity),
+      saveIdentity: async (value) => {
+        const valid = parseIdentity(value);
+        await this.save(identity, valid, [valid.privateKey]);
+      },
+      loadTrust: () => this.load(trust, "pairing record", parseTrustRecord),
+      saveTrust: async (record) => {
+        const valid = parseTrustRecord(record);
+        await this.save(trust, valid, [valid.deviceToken]);
+      },
+      savePairing: async (value, record) => {
+        // Both settle (and are read back) before a failure is reported, so a wipe after it finds both.
+        const saved = await Promise.allSettled([ops.saveIdentity(value), ops.saveTrust(record)]);
+        const failed = saved.find((result) => result.status === "rejected");
+        if (failed) throw failed.reason;
+      },
+      hasEntries: async () =>
+        (await this.call((k) => k.getPassword(this.service, trust))) !== null ||
+        (await this.call((k) => k.getPassword(this.service, identity))) !== null,
+      wipe: async () => {
+        const trustDeleted = await this.remove(trust);
+        const identityDeleted = await this.remove(identity);
+        // false means "there was nothing", or "the keyring is locked" (and the entry is still there).
+        if (!trustDeleted || !identityDeleted) await this.writeProbe();
+      },
+      loadIndex: () => this.load(INDEX, "list of gateways", parseGatewayIndex),
+      saveIndex: (index) => this.save(INDEX, parseGatewayIndex(index), []),
+      scope: (gatewayId) => this.forGateway(gatewayId).direct,
+    };
+    return ops;
+  }
 
   // ---- end of the queue ----
 

@@ -1,7 +1,7 @@
 // The one IPC contract between the main process, the preload and the renderer (after GitHub
 // Desktop's ipc-shared.ts): every channel, its argument shape, its result, and the only data that
 // crosses. Nothing here may carry a token or a key: AppView is built from CoreView, which cannot.
-import type { CoreView } from "../core/core-view.std.ts";
+import type { CoreActivity, CoreState, CoreView } from "../core/core-view.std.ts";
 
 export interface PendingLink {
   host: string;
@@ -10,9 +10,27 @@ export interface PendingLink {
   insecure: boolean;
 }
 
+/** One line of the gateway list: its local name, address, identity fingerprint and state. */
+export interface GatewayItem {
+  id: string;
+  name: string;
+  url: string;
+  host: string;
+  fingerprint: string | null;
+  state: CoreState;
+  activity: CoreActivity;
+  /** Its status sentence. */
+  reason: string;
+  /** The gateway `core` shows. */
+  selected: boolean;
+}
+
 /** Everything the renderer is ever told. */
 export interface AppView {
+  /** The gateway shown (picked in the list), or the pairing of a new one ("Add a gateway"). */
   core: CoreView;
+  /** Every gateway this device is paired with. */
+  gateways: GatewayItem[];
   /** An ocmap:// link waiting for the user to confirm its gateway host. */
   pendingLink: PendingLink | null;
   /** Why the last ocmap:// link was refused, as a sentence for the user. */
@@ -32,6 +50,21 @@ export interface ConfirmLinkRequest {
   accept: boolean;
 }
 
+export interface GatewayRequest {
+  id: string;
+}
+
+export interface AddGatewayRequest {
+  open: boolean;
+}
+
+export interface RenameGatewayRequest {
+  id: string;
+  name: string;
+}
+
+export type RenameResult = { ok: true } | { ok: false; code: string; message: string };
+
 /** Renderer → main, invoke/handle. */
 export interface RequestChannels {
   "ocmap:get-state": () => AppView;
@@ -39,7 +72,14 @@ export interface RequestChannels {
   /** Accept pairs with the pending link; decline drops it (and any link error). */
   "ocmap:confirm-link": (request: ConfirmLinkRequest) => void;
   "ocmap:retry-now": () => void;
+  /** Forgets the gateway shown. */
   "ocmap:forget-device": () => void;
+  "ocmap:select-gateway": (request: GatewayRequest) => void;
+  /** Opens (or closes) the pairing form for another gateway. */
+  "ocmap:add-gateway": (request: AddGatewayRequest) => void;
+  /** A local name only this computer sees. */
+  "ocmap:rename-gateway": (request: RenameGatewayRequest) => RenameResult;
+  "ocmap:forget-gateway": (request: GatewayRequest) => void;
 }
 
 /** Main → renderer, send/on. */
@@ -59,6 +99,8 @@ export const STATE_EVENT = "ocmap:state" satisfies EventChannel;
 
 export const MAX_GATEWAY_URL_CHARS = 2048;
 export const MAX_CODE_CHARS = 64;
+export const MAX_GATEWAY_ID_CHARS = 64;
+export const MAX_GATEWAY_NAME_CHARS = 256;
 
 type Check<T> = (value: unknown) => value is T;
 
@@ -99,6 +141,15 @@ export const REQUEST_VALIDATORS: { [C in RequestChannel]: (args: readonly unknow
   "ocmap:confirm-link": oneArg(closedObject<ConfirmLinkRequest>({ accept: isBoolean })),
   "ocmap:retry-now": noArgs,
   "ocmap:forget-device": noArgs,
+  "ocmap:select-gateway": oneArg(closedObject<GatewayRequest>({ id: boundedString(1, MAX_GATEWAY_ID_CHARS) })),
+  "ocmap:add-gateway": oneArg(closedObject<AddGatewayRequest>({ open: isBoolean })),
+  "ocmap:rename-gateway": oneArg(
+    closedObject<RenameGatewayRequest>({
+      id: boundedString(1, MAX_GATEWAY_ID_CHARS),
+      name: boundedString(0, MAX_GATEWAY_NAME_CHARS),
+    }),
+  ),
+  "ocmap:forget-gateway": oneArg(closedObject<GatewayRequest>({ id: boundedString(1, MAX_GATEWAY_ID_CHARS) })),
 };
 
 export const REQUEST_CHANNELS = Object.keys(REQUEST_VALIDATORS) as RequestChannel[];
@@ -133,6 +184,10 @@ export interface OcmapApi {
   confirmLink(accept: boolean): Promise<void>;
   retryNow(): Promise<void>;
   forgetDevice(): Promise<void>;
+  selectGateway(id: string): Promise<void>;
+  addGateway(open: boolean): Promise<void>;
+  renameGateway(id: string, name: string): Promise<RenameResult>;
+  forgetGateway(id: string): Promise<void>;
 }
 
 export interface OcmapTransport {
@@ -184,5 +239,9 @@ export function createOcmapApi(transport: OcmapTransport): OcmapApi {
     confirmLink: (accept: boolean) => call("ocmap:confirm-link", [{ accept }]),
     retryNow: () => call("ocmap:retry-now", []),
     forgetDevice: () => call("ocmap:forget-device", []),
+    selectGateway: (id: string) => call("ocmap:select-gateway", [{ id }]),
+    addGateway: (open: boolean) => call("ocmap:add-gateway", [{ open }]),
+    renameGateway: (id: string, name: string) => call<RenameResult>("ocmap:rename-gateway", [{ id, name }]),
+    forgetGateway: (id: string) => call("ocmap:forget-gateway", [{ id }]),
   });
 }

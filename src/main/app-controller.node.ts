@@ -1,13 +1,17 @@
 // The main process's logic without Electron: owns the core and the pending ocmap:// link, answers
 // every IPC request and produces the AppView the renderer sees. The *.main.ts glue only wires it
 // to Electron; the Chromium end-to-end test wires it to a Playwright binding instead.
-import { createCore, type OcmapCore } from "../core/core.node.ts";
+import { toClientError } from "../core/client-errors.std.ts";
+import type { OcmapCore } from "../core/core.node.ts";
 import type { CoreView } from "../core/core-view.std.ts";
+import { createGatewayFleet } from "../core/gateway-fleet.node.ts";
 import type { Keystore } from "../core/keystore.node.ts";
 import { createViewStore } from "../core/view-store.std.ts";
 import { parsePairingLink } from "../core/pairing-link.std.ts";
-import type { AppView, PendingLink, RequestHandlers } from "../ipc/ipc-contract.std.ts";
+import type { AppView, GatewayItem, PendingLink, RequestHandlers } from "../ipc/ipc-contract.std.ts";
+import { focusOnFleet, type FleetFocus } from "./fleet-focus.node.ts";
 
+/** `keystore`: every gateway paired in that keychain service. `core`: one core on its own (tests' stand-ins). */
 export type AppControllerOptions = { keystore: Keystore } | { core: OcmapCore };
 
 export interface AppController {
@@ -25,26 +29,55 @@ export interface AppController {
 }
 
 const canPair = (v: CoreView) => (v.state === "UNPAIRED" || v.state === "REVOKED") && v.activity === "idle";
+/** With a list, a link adds a gateway whatever the one shown is doing, once the list is read and no pairing runs. */
+const canAdd = (v: CoreView) => v.state !== "PAIRING_IN_PROGRESS" && v.activity !== "starting";
 const isPaired = (v: CoreView) => v.state === "PAIRED_CONNECTED" || v.state === "PAIRED_DISCONNECTED";
 
-function linkRefusal(coreView: CoreView): string | null {
-  if (isPaired(coreView))
+/** Why a link cannot pair now: a pairing is running, or this device already has that gateway (or, alone, any). */
+function linkRefusal(coreView: CoreView, gateways: GatewayItem[] | null, linkUrl: string | null): string | null {
+  if (coreView.state === "PAIRING_IN_PROGRESS")
+    return "OCMAP is pairing right now. Open the link again when it has finished.";
+  const same = gateways?.find((gateway) => gateway.url === linkUrl);
+  if (same)
+    return `This device is already paired with ${same.name}. To pair with it again, forget it in Settings first.`;
+  if (!gateways && isPaired(coreView))
     return (
       `This device is already paired with ${coreView.gateway?.host || "a gateway"}. ` +
       "To pair with another gateway, forget this device in Settings first."
     );
-  if (coreView.state === "PAIRING_IN_PROGRESS")
-    return "OCMAP is pairing right now. Open the link again when it has finished.";
   return null;
 }
 
+/** A lone core (a test's stand-in) as a focus with no list. */
+function focusOnCore(core: OcmapCore): FleetFocus {
+  return {
+    ...core,
+    gateways: () => [],
+    select: () => undefined,
+    adding: () => undefined,
+    rename: async () => undefined,
+    forgetGateway: () => undefined,
+    subscribeList: () => () => undefined,
+  };
+}
+
 export function createAppController(options: AppControllerOptions): AppController {
-  const core = "core" in options ? options.core : createCore({ keystore: options.keystore });
+  const listed = !("core" in options);
+  const core = "core" in options ? focusOnCore(options.core) : focusOnFleet(createGatewayFleet(options));
   let pendingLink: PendingLink | null = null;
   let linkError: string | null = null;
   let settingsRequest = 0;
   let revision = 0;
-  const snapshot = (): AppView => ({ core: core.view(), pendingLink, linkError, settingsRequest, revision });
+  const snapshot = (): AppView => ({
+    core: core.view(),
+    gateways: core.gateways(),
+    pendingLink,
+    linkError,
+    settingsRequest,
+    revision,
+  });
+  const refusal = (coreView: CoreView, link: { gatewayUrl: string } | null) =>
+    linkRefusal(coreView, listed ? core.gateways() : null, link?.gatewayUrl ?? null);
   const views = createViewStore(snapshot(), (v) => `${v.core.state}/${v.core.activity}`);
 
   function publish() {
@@ -52,14 +85,17 @@ export function createAppController(options: AppControllerOptions): AppControlle
     views.set(snapshot());
   }
 
-  const offCore = core.subscribe((coreView) => {
+  const onChange = () => {
     // A link that arrived while the core was still reading the keychain may turn out to be moot.
-    if (pendingLink && linkRefusal(coreView)) {
-      linkError = linkRefusal(coreView);
+    const refused = pendingLink && refusal(core.view(), pendingLink);
+    if (refused) {
+      linkError = refused;
       pendingLink = null;
     }
     publish();
-  });
+  };
+  const offCore = core.subscribe(onChange);
+  const offList = core.subscribeList(onChange);
 
   const handlers: RequestHandlers = {
     "ocmap:get-state": () => views.get(),
@@ -73,7 +109,7 @@ export function createAppController(options: AppControllerOptions): AppControlle
     },
     "ocmap:confirm-link": ({ accept }) => {
       const link = pendingLink;
-      if (accept && link && !canPair(core.view())) return;
+      if (accept && link && !(listed ? canAdd(core.view()) : canPair(core.view()))) return;
       pendingLink = null;
       linkError = null;
       publish();
@@ -81,6 +117,18 @@ export function createAppController(options: AppControllerOptions): AppControlle
     },
     "ocmap:retry-now": () => core.retryNow(),
     "ocmap:forget-device": () => core.forget(),
+    "ocmap:select-gateway": ({ id }) => core.select(id),
+    "ocmap:add-gateway": ({ open }) => core.adding(open),
+    "ocmap:rename-gateway": async ({ id, name }) => {
+      try {
+        await core.rename(id, name);
+        return { ok: true };
+      } catch (err) {
+        const error = toClientError(err);
+        return { ok: false, code: error.code, message: error.message };
+      }
+    },
+    "ocmap:forget-gateway": ({ id }) => core.forgetGateway(id),
   };
 
   return {
@@ -90,16 +138,17 @@ export function createAppController(options: AppControllerOptions): AppControlle
     start: () => core.start(),
     stop() {
       offCore();
+      offList();
       core.stop();
     },
     openLink(url) {
       const link = parsePairingLink(url);
-      const refusal = link.ok ? linkRefusal(core.view()) : link.message;
+      const refused = link.ok ? refusal(core.view(), link) : link.message;
       pendingLink =
-        link.ok && !refusal
+        link.ok && !refused
           ? { host: link.host, gatewayUrl: link.gatewayUrl, code: link.code, insecure: link.insecure }
           : null;
-      linkError = refusal;
+      linkError = refused;
       publish();
     },
     requestSettings() {

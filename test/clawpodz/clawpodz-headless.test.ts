@@ -1,10 +1,10 @@
 // Issue #5, Clawpodz's operator flow headless with the `openclaw` CLI against the real gateway, paired
 // with the real `ocmap` CLI (the tab itself: clawpodz.test.ts). One gateway for the file.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Keystore } from "../../src/core/keystore.node.ts";
 import { fingerprint } from "@ocmap/protocol/pairing-protocol";
 import { CliProcess, newKeychainService, runCli } from "../harness/cli.ts";
 import { startGateway, type Gateway } from "../harness/gateway.ts";
+import { gatewayKeys } from "../harness/gateway-keys.ts";
 import { waitFor } from "../harness/wait.ts";
 
 let gateway: Gateway;
@@ -43,7 +43,7 @@ describe("headless operator with the openclaw CLI", () => {
     const svc = newKeychainService();
     const pair = await runCli(svc, ["pair", gateway.url, created.code, "--json"]);
     expect(pair.code, pair.stdout + pair.stderr).toBe(0);
-    const trust = (await new Keystore({ service: svc }).loadTrust())!;
+    const trust = (await (await gatewayKeys(svc)).loadTrust())!;
     expect(trust.scopes).toEqual(["operator.read"]);
     const client = new CliProcess(svc, ["connect", "--json"]);
     cliProcesses.push(client);

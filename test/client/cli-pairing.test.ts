@@ -1,9 +1,9 @@
 // The client core end to end through the headless `ocmap` CLI, against the real gateway + plugin
 // and the real gnome-keyring of the test sandbox.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Keystore } from "../../src/core/keystore.node.ts";
 import { CliProcess, newKeychainService, runCli } from "../harness/cli.ts";
 import { startGateway, type Gateway } from "../harness/gateway.ts";
+import { gatewayKeys } from "../harness/gateway-keys.ts";
 import { waitFor } from "../harness/wait.ts";
 import { newWireDevice } from "../harness/wire-client.ts";
 import { bootstrapConnect, pakeGrant } from "../harness/wire-pairing.ts";
@@ -28,7 +28,7 @@ async function ocmap(service: string, ...args: string[]) {
 }
 
 async function rememberKeychain(service: string) {
-  const ks = new Keystore({ service });
+  const ks = await gatewayKeys(service);
   const [trust, identity] = [await ks.loadTrust(), await ks.loadIdentity()];
   if (trust) secrets.add(trust.deviceToken);
   if (identity) secrets.add(identity.privateKey);

@@ -8,6 +8,7 @@ import { openSession } from "../../src/core/gateway-session.node.ts";
 import { Keystore } from "../../src/core/keystore.node.ts";
 import { newKeychainService, runCli } from "../harness/cli.ts";
 import { startGateway, type Gateway } from "../harness/gateway.ts";
+import { gatewayKeys } from "../harness/gateway-keys.ts";
 import { waitFor } from "../harness/wait.ts";
 
 let gateway: Gateway;
@@ -186,7 +187,7 @@ describe("scopes", () => {
     const code = await gateway.call("pairing.createCode", { access: "full" });
     const paired = await runCli(svc, ["pair", gateway.url, code.code, "--json"]);
     expect(paired.code, paired.stderr).toBe(0);
-    const trust = await new Keystore({ service: svc }).loadTrust();
+    const trust = await (await gatewayKeys(svc)).loadTrust();
     expect(trust?.scopes).toEqual(code.scopes);
     expect(trust?.scopes).toContain("operator.admin");
     const status = await runCli(svc, ["status", "--json"]);

@@ -9,9 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import tls from "node:tls";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { Keystore } from "../../src/core/keystore.node.ts";
 import { newKeychainService, runCli } from "../harness/cli.ts";
 import { startGateway, type Gateway } from "../harness/gateway.ts";
+import { gatewayKeys } from "../harness/gateway-keys.ts";
 import { makeSelfSignedCertificate } from "../harness/tls-certs.ts";
 
 let gateway: Gateway;
@@ -50,7 +50,7 @@ it("pairs and reconnects with CA verification through a trusted reverse proxy; n
   const env = { NODE_EXTRA_CA_CERTS: caFile };
   const paired = await runCli(service, ["pair", proxyUrl, code, "--json"], { env });
   expect(paired.code, paired.stdout + paired.stderr).toBe(0);
-  const trust = (await new Keystore({ service }).loadTrust())!;
+  const trust = (await (await gatewayKeys(service)).loadTrust())!;
   expect(trust.gatewayUrl).toBe(proxyUrl);
   expect(trust.gatewayIdentity!.tlsPin).toBeUndefined();
   const status = await runCli(service, ["status", "--json"], { env });
@@ -68,7 +68,7 @@ it("without that trust, the proxy's certificate is refused (GATEWAY_TLS_UNTRUSTE
   const refused = await runCli(service, ["pair", proxyUrl, code, "--json"]);
   expect(refused.code).toBe(9);
   expect(refused.lines.at(-1)).toMatchObject({ type: "error", code: "GATEWAY_TLS_UNTRUSTED" });
-  expect(await new Keystore({ service }).loadTrust()).toBeNull();
+  expect(await (await gatewayKeys(service)).loadTrust()).toBeNull();
   const list = await gateway.call("pairing.list", {});
   expect(list.codes.find((c: any) => c.codeId === codeId).status).toBe("active");
   expect(fromClients).toContain("POST /ocmap-pairing/v2/confirm"); // the PAKE ran (nothing secret in it)...

@@ -12,6 +12,7 @@ import { Keystore, type TrustRecord } from "../../src/core/keystore.node.ts";
 import { spkiPinOfPem } from "../../src/core/tls-pin.node.ts";
 import { newKeychainService, runCli } from "../harness/cli.ts";
 import { startGateway, type Gateway } from "../harness/gateway.ts";
+import { gatewayKeys } from "../harness/gateway-keys.ts";
 import { startTlsMitm } from "../harness/tls-mitm.ts";
 
 let gateway: Gateway;
@@ -149,7 +150,7 @@ describe("pairing v2 over the gateway's own certificate (real gateway and keycha
     const status = await runCli(cliService, ["status"]);
     expect(status.code, status.stderr).toBe(0);
     expect(status.stdout).toContain(`gateway identity ${created.gatewayFingerprint}`);
-    const trust = await remember(new Keystore({ service: cliService }));
+    const trust = await remember(await gatewayKeys(cliService));
     expect(trust!.gatewayIdentity!.tlsPin).toBe(servedPin());
     for (const secret of secrets) expect(paired.stdout + paired.stderr + status.stdout).not.toContain(secret);
   });

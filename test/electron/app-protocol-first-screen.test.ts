@@ -34,6 +34,7 @@ afterAll(() => rmSync(base, { recursive: true, force: true }));
 const raw = (url: string, method = "GET") => ({ url, method }) as Request;
 const view = (core: Parameters<typeof coreViewOf>[0] = {}, extra: Partial<AppView> = {}): AppView => ({
   core: coreViewOf(core),
+  gateways: [],
   pendingLink: null,
   linkError: null,
   settingsRequest: 0,

@@ -6,9 +6,9 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { Keystore } from "../../src/core/keystore.node.ts";
 import { newKeychainService, runCli } from "../harness/cli.ts";
 import { startGateway, type Gateway } from "../harness/gateway.ts";
+import { gatewayKeys } from "../harness/gateway-keys.ts";
 import { newWireDevice } from "../harness/wire-client.ts";
 import { bootstrapConnect, exchange, exchangeBody, pakeGrant } from "../harness/wire-pairing.ts";
 
@@ -43,7 +43,7 @@ it.each([
   expect(paired.lines.at(-1)).toMatchObject({ state: "PAIRED_CONNECTED" });
 
   // The process really ran on the skewed clock: it stamped its trust record with it.
-  const trust = (await new Keystore({ service }).loadTrust())!;
+  const trust = (await (await gatewayKeys(service)).loadTrust())!;
   expect(Math.abs(trust.pairedAtMs - Date.now() - offsetMs)).toBeLessThan(60_000);
   const list = await gateway.call("pairing.list", {});
   expect(list.codes.find((c: any) => c.codeId === codeId)).toMatchObject({ status: "used", deviceId: trust.deviceId });

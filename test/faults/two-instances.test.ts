@@ -4,14 +4,15 @@
 // a revoke drops both to REVOKED (exit 4) and the keychain ends up wiped exactly as after one
 // instance: both entries gone, no keychain error in either, no crash.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { Keystore } from "../../src/core/keystore.node.ts";
+import type { Keystore } from "../../src/core/keystore.node.ts";
 import { CliProcess, newKeychainService, runCli } from "../harness/cli.ts";
 import { startGateway, type Gateway } from "../harness/gateway.ts";
+import { gatewayKeys } from "../harness/gateway-keys.ts";
 import { waitFor } from "../harness/wait.ts";
 
 let gateway: Gateway;
 const service = newKeychainService();
-const ks = new Keystore({ service });
+let ks: Keystore;
 let first: CliProcess;
 let second: CliProcess;
 let deviceId: string;
@@ -20,6 +21,7 @@ async function pairService() {
   const { code } = await gateway.call("pairing.createCode", {});
   const result = await runCli(service, ["pair", gateway.url, code, "--json"]);
   expect(result.code, result.stdout + result.stderr).toBe(0);
+  ks = await gatewayKeys(service);
   deviceId = (await ks.loadIdentity())!.deviceId;
 }
 

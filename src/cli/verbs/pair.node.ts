@@ -5,7 +5,7 @@ import { JSON_FLAG, TIMEOUT_FLAG, YES_FLAG } from "../common-flags.std.ts";
 import { confirm } from "../confirm.node.ts";
 import { EXIT } from "../exit-codes.std.ts";
 import { fail } from "../output.node.ts";
-import { settled, type Verb } from "../verb.node.ts";
+import type { Verb } from "../verb.node.ts";
 
 export const pairVerb: Verb = {
   name: "pair",
@@ -14,7 +14,8 @@ export const pairVerb: Verb = {
     ["'<ocmap://pair?...>'", "pair from a pairing link (asks to confirm the gateway; --yes to skip)"],
   ],
   flags: [JSON_FLAG, TIMEOUT_FLAG, YES_FLAG],
-  async run({ usage, flags, positionals, out, timeoutMs, core: getCore }) {
+  needs: "fleet",
+  async run({ usage, flags, positionals, out, timeoutMs, fleet }) {
     let gatewayUrl: string;
     let code: string;
     if (positionals.length === 1 && /^ocmap:/i.test(positionals[0]!)) {
@@ -42,15 +43,15 @@ export const pairVerb: Verb = {
     } else {
       return usage("pair takes a gateway URL and a code, or one pairing link");
     }
-    const core = getCore();
-    core.start();
-    const start = await core.waitFor(settled, timeoutMs);
-    if (start.state === "PAIRED_CONNECTED" || start.state === "PAIRED_DISCONNECTED")
-      return fail(out, "ALREADY_PAIRED", "This device is already paired; run `ocmap forget` first.", EXIT.USAGE);
-    const off = core.subscribe((v) => out.view(v));
-    core.pair(gatewayUrl, code);
-    const end = await core.waitFor((v) => v.state !== "PAIRING_IN_PROGRESS" && v.activity !== "forgetting", timeoutMs);
-    off();
+    // A gateway not in the list yet joins it; one already there is refused (forget it first).
+    let watching = true;
+    const started = await fleet.pair(gatewayUrl, code, (v) => watching && out.view(v));
+    if (!started.ok) return fail(out, started.code, started.message);
+    const end = await started.core.waitFor(
+      (v) => v.state !== "PAIRING_IN_PROGRESS" && v.activity !== "forgetting",
+      timeoutMs,
+    );
+    watching = false;
     if (end.state === "PAIRED_CONNECTED") return EXIT.OK;
     return fail(out, end.lastError?.code ?? end.reason.code, end.lastError?.message ?? end.reason.message);
   },
