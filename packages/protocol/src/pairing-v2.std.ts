@@ -106,14 +106,16 @@ export interface ClientPake<Named = { discriminator: string }> {
   finish(response: { sessionId: string; share: string }): { keys: PairingKeys; confirm: string };
 }
 
-export const clientPake = (normalizedCode: string): ClientPake => clientRun(ofCode(normalizedCode)) as ClientPake;
+/** `fixed` replaces the randomness (the sid and the scalar's 32 bytes) only for test vectors. */
+export const clientPake = (normalizedCode: string, fixed?: { sid: Uint8Array; scalar: Uint8Array }): ClientPake =>
+  clientRun(ofCode(normalizedCode), fixed) as ClientPake;
 /** The client's run for an enrollment key (`parseEnrollmentKey`'s normalized key and id). */
 export const clientKeyPake = (normalizedKey: string, keyId: string) =>
   clientRun(ofKey(normalizedKey, keyId)) as ClientPake<{ keyId: string }>;
 
-function clientRun(secret: PakeSecret): ClientPake<StartRequest> {
-  const sid = randomBytes(SID_BYTES);
-  const own = cpaceStart({ prs: utf8ToBytes(secret.prs), ci: secret.ci, sid });
+function clientRun(secret: PakeSecret, fixed?: { sid: Uint8Array; scalar: Uint8Array }): ClientPake<StartRequest> {
+  const sid = fixed?.sid ?? randomBytes(SID_BYTES);
+  const own = cpaceStart({ prs: utf8ToBytes(secret.prs), ci: secret.ci, sid }, fixed?.scalar);
   return {
     request: { [secret.field]: secret.ad, sid: toBase64Url(sid), share: toBase64Url(own.share) },
     finish({ sessionId, share }) {
@@ -133,9 +135,14 @@ export const serverConfirmationValid = (keys: PairingKeys, sessionId: string, co
 /**
  * The plugin's side of /start for the one active code with this discriminator. Throws CpaceError on a
  * malformed or identity share (the caller answers INVALID_REQUEST and still counts the attempt).
+ * `fixedScalar` replaces the scalar's 32 random bytes only for test vectors.
  */
-export const serverPake = (normalizedCode: string, request: { sid: unknown; share: unknown }, sessionId: string) =>
-  serverRun(ofCode(normalizedCode), request, sessionId);
+export const serverPake = (
+  normalizedCode: string,
+  request: { sid: unknown; share: unknown },
+  sessionId: string,
+  fixedScalar?: Uint8Array,
+) => serverRun(ofCode(normalizedCode), request, sessionId, fixedScalar);
 
 /** The plugin's side of /start for the enrollment key with this id. */
 export const serverKeyPake = (
@@ -149,11 +156,12 @@ function serverRun(
   secret: PakeSecret,
   request: { sid: unknown; share: unknown },
   sessionId: string,
+  fixedScalar?: Uint8Array,
 ): { share: string; keys: PairingKeys } {
   const sid = fromBase64Url(request.sid, SID_BYTES);
   const peerShare = fromBase64Url(request.share, SHARE_BYTES);
   if (!sid || !peerShare) throw new CpaceError("SHARE_INVALID");
-  const own = cpaceStart({ prs: utf8ToBytes(secret.prs), ci: secret.ci, sid });
+  const own = cpaceStart({ prs: utf8ToBytes(secret.prs), ci: secret.ci, sid }, fixedScalar);
   const parts = transcriptParts(secret.ad, sessionId, peerShare, own.share);
   const keys = derivePairingKeys(cpaceFinishIr({ sid, ownScalar: own.scalar, peerShare, ...parts }));
   return { share: toBase64Url(own.share), keys };
