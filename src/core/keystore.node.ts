@@ -100,7 +100,7 @@ export class Keystore {
     return new Keystore({ ...this.options, gatewayId });
   }
 
-  // ---- issue 9: every operation goes through one queue per service (see `serialized`) ----
+  // ---- every operation goes through one queue per service (see `serialized`) ----
 
   /** Resolves only if the keychain can store, return and delete an entry right now. */
   probe = (): Promise<void> => this.exclusive((k) => k.probe());
