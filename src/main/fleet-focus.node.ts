@@ -23,19 +23,17 @@ export interface FleetFocus extends OcmapCore {
 }
 
 const item = (fleet: FleetView, selected: string | null) =>
-  fleet.gateways.map(
-    (gateway): GatewayItem => ({
-      id: gateway.id,
-      name: gateway.name,
-      url: gateway.url,
-      host: gateway.host,
-      fingerprint: gateway.fingerprint,
-      state: gateway.core.state,
-      activity: gateway.core.activity,
-      reason: gateway.core.reason.message,
-      selected: gateway.id === selected,
-    }),
-  );
+  fleet.gateways.map((gateway): GatewayItem => ({
+    id: gateway.id,
+    name: gateway.name,
+    url: gateway.url,
+    host: gateway.host,
+    fingerprint: gateway.fingerprint,
+    state: gateway.core.state,
+    activity: gateway.core.activity,
+    reason: gateway.core.reason.message,
+    selected: gateway.id === selected,
+  }));
 
 export function focusOnFleet(fleet: GatewayFleet): FleetFocus {
   let selected: string | null = null;
@@ -52,7 +50,10 @@ export function focusOnFleet(fleet: GatewayFleet): FleetFocus {
     if (current.adding && current.adding.activity !== "starting" && !refusal) return current.adding;
     const lastError = refusal ? { ...refusal, code: refusal.code as "ALREADY_PAIRED", retryable: false } : null;
     const notice = current.notice ? { code: current.notice.code, message: current.notice.message } : null;
-    return restingView(notice?.code === "FORGOTTEN" ? STATUS.forgotten : STATUS.unpaired, "idle", { lastError, notice });
+    return restingView(notice?.code === "FORGOTTEN" ? STATUS.forgotten : STATUS.unpaired, "idle", {
+      lastError,
+      notice,
+    });
   };
 
   const views = createViewStore<CoreView>(focusView(), (v) => `${v.state}/${v.activity}`);

@@ -89,7 +89,7 @@ describe("two gateways in one client", () => {
     const after = await fleet.waitFor((view) => !of(view, home));
     expect(after.gateways.map((g) => g.url)).toEqual([work.url]);
     expect(connected(after, work)).toBe(true);
-  });
+  }, 240_000);
 
   it("a gateway that hangs never delays another: one connects while the other is still trying", async () => {
     const service = newKeychainService();
@@ -104,7 +104,7 @@ describe("two gateways in one client", () => {
     } finally {
       work.signal("SIGCONT");
     }
-  });
+  }, 120_000);
 
   it("migrates today's single record in place on first start: no pairing again, same device and token", async () => {
     const service = newKeychainService();
@@ -129,7 +129,7 @@ describe("two gateways in one client", () => {
     expect((await home.call("pairing.list", {})).devices.length).toBe(devicesBefore);
     const list = await ocmap(service, "list");
     expect(list.lines).toMatchObject([{ type: "gateway", url: home.url, state: "PAIRED_CONNECTED" }]);
-  });
+  }, 120_000);
 });
 
 describe("the CLI with several gateways", () => {
@@ -201,5 +201,5 @@ describe("the CLI with several gateways", () => {
     const left = await ocmap(service, "list");
     expect(left.lines).toMatchObject([{ name: hostOf(home), state: "PAIRED_CONNECTED" }]);
     expect((await ocmap(service, "status")).code).toBe(0); // one again: no flag needed
-  });
+  }, 240_000);
 });

@@ -19,6 +19,7 @@ describe("AppController", () => {
     const { core, controller, seen } = setup();
     expect(Object.keys(controller.view()).sort()).toEqual([
       "core",
+      "gateways",
       "linkError",
       "pendingLink",
       "revision",

@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Keystore } from "../../src/core/keystore.node.ts";
 import { newKeychainService } from "../harness/cli.ts";
+import { gatewayKeys, wipeAllGateways } from "../harness/gateway-keys.ts";
 import { gatewayInstalled, repoRoot, startGateway, type Gateway } from "../harness/gateway.ts";
 import { launchApp, type RunningApp } from "./electron-app-driver.ts";
 import { findDisplay, findElectronBinary } from "./electron-binary.ts";
@@ -73,7 +74,7 @@ describe.skipIf(skipReason !== null)(`OCMAP in real Electron${skipReason ? ` (SK
   afterAll(async () => {
     await run?.close().catch(() => undefined);
     await gateway?.dispose();
-    await keystore.wipe().catch(() => undefined);
+    await wipeAllGateways(service).catch(() => undefined);
     if (display?.ok) display.stop();
   });
 
@@ -129,10 +130,10 @@ describe.skipIf(skipReason !== null)(`OCMAP in real Electron${skipReason ? ` (SK
   );
 
   it.skipIf(noGateway !== null)(withGateway("shows REVOKED when the gateway revokes the device"), async () => {
-    const identity = await keystore.loadIdentity();
+    const identity = await (await gatewayKeys(service)).loadIdentity();
     await gateway.call("pairing.revokeDevice", { deviceId: identity!.deviceId });
     await heading("This device was revoked").waitFor({ timeout: 30_000 });
-    expect(await keystore.loadTrust(), "the keychain entry is wiped").toBeNull();
+    expect(await (await gatewayKeys(service)).loadTrust(), "the keychain entry is wiped").toBeNull();
     await expectNoSecrets("revoked");
   });
 
@@ -149,7 +150,7 @@ describe.skipIf(skipReason !== null)(`OCMAP in real Electron${skipReason ? ` (SK
   it.skipIf(noGateway !== null)(
     withGateway("forgets the device from the menu: removed here and on the gateway"),
     async () => {
-      const { deviceId } = (await keystore.loadIdentity())!;
+      const { deviceId } = (await (await gatewayKeys(service)).loadIdentity())!;
       // The native confirmation cannot be clicked by Playwright: answer it with "Forget".
       await run.app.evaluate(({ dialog, Menu }) => {
         (dialog as any).showMessageBox = async () => ({ response: 0, checkboxChecked: false });
@@ -158,7 +159,7 @@ describe.skipIf(skipReason !== null)(`OCMAP in real Electron${skipReason ? ` (SK
       await heading("Pair with your gateway").waitFor({ timeout: 30_000 });
       const list = await gateway.call("pairing.list", {});
       expect(list.devices.find((d: any) => d.deviceId === deviceId)).toMatchObject({ revokedBy: "self" });
-      expect(await keystore.loadTrust()).toBeNull();
+      expect(await (await gatewayKeys(service)).loadTrust()).toBeNull();
       await expectNoSecrets("forgotten");
     },
   );

@@ -13,6 +13,7 @@ import { Keystore } from "../../src/core/keystore.node.ts";
 import { createAppController, type AppController } from "../../src/main/app-controller.node.ts";
 import { firstScreenOf } from "../../src/main/first-screen.std.ts";
 import { launchChromium } from "../harness/chromium.ts";
+import { wipeAllGateways } from "../harness/gateway-keys.ts";
 import { newKeychainService } from "../harness/cli.ts";
 import { repoRoot } from "../harness/gateway.ts";
 import { fakeCore, type FakeCore } from "./fake-core.ts";
@@ -69,7 +70,7 @@ afterAll(async () => {
   current?.stop();
   await renderer?.close();
   await server?.close();
-  await keystore.wipe().catch(() => undefined);
+  await wipeAllGateways(keystore.service).catch(() => undefined);
   if (outDir) rmSync(outDir, { recursive: true, force: true });
 });
 

@@ -14,6 +14,7 @@ import { createIdentity } from "../../src/core/identity.node.ts";
 import { Keystore, type TrustRecord } from "../../src/core/keystore.node.ts";
 import { createAppController, type AppController } from "../../src/main/app-controller.node.ts";
 import { newKeychainService } from "../harness/cli.ts";
+import { gatewayKeys, wipeAllGateways } from "../harness/gateway-keys.ts";
 import { repoRoot } from "../harness/gateway.ts";
 import { makeSelfSignedCertificate } from "../harness/tls-certs.ts";
 import { openRenderer, type RendererSession } from "./renderer-in-chromium.ts";
@@ -68,7 +69,7 @@ afterAll(async () => {
   await renderer?.close();
   await server?.close();
   impostor?.close();
-  await keystore.wipe().catch(() => undefined);
+  await wipeAllGateways(keystore.service).catch(() => undefined);
   if (outDir) rmSync(outDir, { recursive: true, force: true });
 });
 
@@ -85,7 +86,7 @@ it("shows the identity-changed screen, keeps the pairing, and shows the pinned i
     lastError: { code: "GATEWAY_IDENTITY_CHANGED" },
   });
   expect(impostorRequests).toBeGreaterThan(0); // only the unauthenticated identity statement was asked for
-  expect(await keystore.loadTrust()).toEqual(trust); // kept, not wiped, not REVOKED
+  expect(await (await gatewayKeys(keystore.service)).loadTrust()).toEqual(trust); // kept, not wiped, not REVOKED
 
   await page.getByRole("button", { name: "Settings" }).click();
   await page.getByRole("heading", { level: 1, name: "Settings" }).waitFor();

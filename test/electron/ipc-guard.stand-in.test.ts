@@ -118,6 +118,19 @@ describe("IPC handle() wrapper (electron stand-in)", () => {
     expect((await refusal(call("ocmap:confirm-link", { accept: "yes" }))).code).toBe("IPC_INVALID_ARGS");
     expect((await refusal(call("ocmap:confirm-link", { accept: true, also: 1 }))).code).toBe("IPC_INVALID_ARGS");
     await call("ocmap:confirm-link", { accept: false });
+    for (const channel of ["ocmap:select-gateway", "ocmap:forget-gateway"]) {
+      expect((await refusal(call(channel, { id: "" }))).code).toBe("IPC_INVALID_ARGS");
+      expect((await refusal(call(channel, { id: "x".repeat(65) }))).code).toBe("IPC_INVALID_ARGS");
+      expect((await refusal(call(channel, { id: 7 }))).code).toBe("IPC_INVALID_ARGS");
+      await call(channel, { id: "k0123456789abcdef" });
+    }
+    expect((await refusal(call("ocmap:add-gateway", { open: 1 }))).code).toBe("IPC_INVALID_ARGS");
+    await call("ocmap:add-gateway", { open: true });
+    expect((await refusal(call("ocmap:rename-gateway", { id: "k0123456789abcdef" }))).code).toBe("IPC_INVALID_ARGS");
+    expect((await refusal(call("ocmap:rename-gateway", { id: "k0123456789abcdef", name: "x".repeat(257) }))).code).toBe(
+      "IPC_INVALID_ARGS",
+    );
+    expect(await call("ocmap:rename-gateway", { id: "k0123456789abcdef", name: "Home" })).toEqual({ ok: true });
   });
 });
 
@@ -136,11 +149,15 @@ describe("preload (electron stand-in)", () => {
     expect(name).toBe("ocmap");
     expect(Object.isFrozen(api)).toBe(true);
     expect(Object.keys(api).sort()).toEqual([
+      "addGateway",
       "confirmLink",
       "forgetDevice",
+      "forgetGateway",
       "getState",
       "onState",
+      "renameGateway",
       "retryNow",
+      "selectGateway",
       "submitCode",
     ]);
     for (const value of Object.values(api)) expect(typeof value).toBe("function");
@@ -154,6 +171,11 @@ describe("preload (electron stand-in)", () => {
     expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith("ocmap:confirm-link", { accept: true });
     await api.retryNow!();
     expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith("ocmap:retry-now");
+    await api.renameGateway!("k0123456789abcdef", "Home");
+    expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith("ocmap:rename-gateway", {
+      id: "k0123456789abcdef",
+      name: "Home",
+    });
 
     // Listeners get the view only, never the IpcRendererEvent; unsubscribing removes them.
     const emit = (view: unknown) => {

@@ -11,6 +11,7 @@ import { fingerprint } from "@ocmap/protocol/pairing-protocol";
 import { createAppController, type AppController } from "../../src/main/app-controller.node.ts";
 import { firstScreenOf } from "../../src/main/first-screen.std.ts";
 import { newKeychainService } from "../harness/cli.ts";
+import { gatewayKeys, wipeAllGateways } from "../harness/gateway-keys.ts";
 import { repoRoot, startGateway, type Gateway } from "../harness/gateway.ts";
 import { openRenderer, type RendererSession } from "./renderer-in-chromium.ts";
 import { secretScan } from "./secret-scan.ts";
@@ -88,7 +89,7 @@ afterAll(async () => {
   await renderer?.close();
   await server?.close();
   await gateway?.dispose();
-  await keystore.wipe().catch(() => undefined);
+  await wipeAllGateways(service).catch(() => undefined);
   if (outDir) rmSync(outDir, { recursive: true, force: true });
 });
 
@@ -262,7 +263,7 @@ describe("renderer in Chromium, bound to the real main-process handlers, core, g
     await shot("12-forgotten");
     const list = await gateway.call("pairing.list", {});
     expect(list.devices.find((d: any) => d.deviceId === deviceId)).toMatchObject({ revokedBy: "self" });
-    expect(await keystore.loadTrust()).toBeNull();
+    expect(await (await gatewayKeys(service)).loadTrust()).toBeNull();
     await expectNoSecrets("forgotten");
   });
 

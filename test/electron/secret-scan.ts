@@ -3,6 +3,7 @@
 // is not one: the user types it.)
 import { expect } from "vitest";
 import type { Keystore } from "../../src/core/keystore.node.ts";
+import { gatewayKeys } from "../harness/gateway-keys.ts";
 
 export interface SecretScan {
   add(secret: string): void;
@@ -12,8 +13,10 @@ export interface SecretScan {
   expectNoneIn(step: string, places: Record<string, string>): Promise<void>;
 }
 
+/** The entries of the service's one gateway (each gateway has its own; these tests pair one at a time). */
 async function readKeychain(keystore: Keystore) {
-  return { trust: await keystore.loadTrust(), identity: await keystore.loadIdentity() };
+  const scoped = await gatewayKeys(keystore.service);
+  return { trust: await scoped.loadTrust(), identity: await scoped.loadIdentity() };
 }
 
 export function secretScan(keystore: Keystore): SecretScan {

@@ -18,3 +18,14 @@ export async function gatewayKeysFor(service: string, url: string): Promise<Keys
   if (!entry) throw new Error(`${service} lists no gateway at ${url}`);
   return root.forGateway(entry.id);
 }
+
+/** Removes every gateway's entries, the index, and an old single record: a clean slate between tests. */
+export async function wipeAllGateways(service: string): Promise<void> {
+  const root = new Keystore({ service });
+  await root.exclusive(async (keychain) => {
+    const gateways = (await keychain.loadIndex())?.gateways ?? [];
+    for (const entry of gateways) await keychain.scope(entry.id).wipe();
+    await keychain.saveIndex({ version: 1, gateways: [] });
+    await keychain.wipe();
+  });
+}
