@@ -90,6 +90,11 @@ export function createGatewayFleet(options: FleetOptions): GatewayFleet {
   const publish = () => views.set(snapshot());
 
   function addMember(entry: GatewayEntry, store: GatewayStore, core: OcmapCore): Member {
+    const before = members.get(entry.id); // the same gateway revoked earlier, now paired again
+    if (before) {
+      before.off();
+      before.core.stop();
+    }
     const member: Member = { id: entry.id, entry, store, core, off: () => undefined };
     member.off = core.subscribe((view) => {
       // Forgotten, or an index line whose trust is not there: it leaves the list (and the index).
@@ -179,7 +184,12 @@ export function createGatewayFleet(options: FleetOptions): GatewayFleet {
     member: (id) => members.get(id),
     async pair(gatewayUrl, code, watch) {
       const url = parseGatewayUrl(gatewayUrl);
-      const same = url.ok ? [...members.values()].find((member) => member.entry.url === url.url) : undefined;
+      // A revoked gateway stays listed (its trust already wiped) until dismissed: pairing it again is fine.
+      const same = url.ok
+        ? [...members.values()].find(
+            (member) => member.entry.url === url.url && !member.core.view().state.match(/^(REVOKED|UNPAIRED)$/),
+          )
+        : undefined;
       if (same)
         return {
           ok: false,

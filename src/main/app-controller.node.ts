@@ -37,7 +37,7 @@ const isPaired = (v: CoreView) => v.state === "PAIRED_CONNECTED" || v.state === 
 function linkRefusal(coreView: CoreView, gateways: GatewayItem[] | null, linkUrl: string | null): string | null {
   if (coreView.state === "PAIRING_IN_PROGRESS")
     return "OCMAP is pairing right now. Open the link again when it has finished.";
-  const same = gateways?.find((gateway) => gateway.url === linkUrl);
+  const same = gateways?.find((gateway) => gateway.url === linkUrl && gateway.state !== "REVOKED");
   if (same)
     return `This device is already paired with ${same.name}. To pair with it again, forget it in Settings first.`;
   if (!gateways && isPaired(coreView))

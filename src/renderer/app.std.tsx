@@ -3,6 +3,7 @@
 import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
 import type { AppView, OcmapApi } from "../ipc/ipc-contract.std.ts";
 import { ErrorAlert } from "./parts.std.tsx";
+import { GatewayList } from "./screens/gateway-list.std.tsx";
 import { ConnectedScreen } from "./screens/connected.std.tsx";
 import { DisconnectedScreen } from "./screens/disconnected.std.tsx";
 import { IdentityChangedScreen } from "./screens/identity-changed.std.tsx";
@@ -111,11 +112,21 @@ export function App({ api, source, memory }: AppProps) {
     void api.forgetDevice();
   };
 
+  const shown = view.gateways.find((gateway) => gateway.selected) ?? null;
+  const adding = view.gateways.length > 0 && !shown;
   let screen: ReactNode;
   let key: string;
   if (settingsOpen) {
     key = "settings";
-    screen = <SettingsPanel core={core} onClose={() => setSettingsOpen(false)} onForget={forget} />;
+    screen = (
+      <SettingsPanel
+        core={core}
+        gateway={shown}
+        onClose={() => setSettingsOpen(false)}
+        onForget={forget}
+        onRename={(name) => (shown ? api.renameGateway(shown.id, name) : Promise.resolve({ ok: true as const }))}
+      />
+    );
   } else if (core.activity === "starting") {
     key = "starting";
     screen = <StartingScreen core={core} />;
@@ -161,6 +172,17 @@ export function App({ api, source, memory }: AppProps) {
       linkError={view.linkError && key !== "settings" ? view.linkError : null}
       onDismissLinkError={() => void api.confirmLink(false)}
     >
+      {view.gateways.length > 0 && key !== "settings" && (
+        <GatewayList
+          gateways={view.gateways}
+          adding={adding}
+          onSelect={(id) => {
+            setPairAgain(false);
+            void api.selectGateway(id);
+          }}
+          onAdd={() => void api.addGateway(true)}
+        />
+      )}
       <div key={key} className="screen" data-screen={key}>
         {screen}
       </div>

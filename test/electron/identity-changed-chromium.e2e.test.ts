@@ -78,8 +78,11 @@ it("shows the identity-changed screen, keeps the pairing, and shows the pinned i
   await page.locator('[data-screen="identity-changed"]').waitFor({ timeout: 30_000 });
   await page.getByRole("heading", { level: 1, name: "The gateway's identity changed" }).waitFor();
   const fingerprint = gatewayFingerprint(pinnedKey);
-  expect(await page.getByText(fingerprint).count()).toBe(1);
-  expect(await page.getByText("OCMAP sent nothing to it").count()).toBe(1);
+  const screen = page.locator('[data-screen="identity-changed"]');
+  expect(await screen.getByText(fingerprint).count()).toBe(1);
+  expect(await screen.getByText("OCMAP sent nothing to it").count()).toBe(1);
+  // The old single record moved to this gateway's own entries: the list names it, with the pinned identity.
+  expect(await page.getByRole("navigation", { name: "Gateways" }).getByText(fingerprint).count()).toBe(1);
   await page.screenshot({ path: join(SHOTS, "identity-changed.png"), fullPage: true });
   expect(controller.view().core).toMatchObject({
     state: "PAIRED_DISCONNECTED",

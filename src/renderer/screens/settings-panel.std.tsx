@@ -1,16 +1,21 @@
 // Gateway, device and access, and "Forget this device…" behind an in-page confirmation.
 import { useEffect, useRef, useState } from "react";
 import type { CoreView } from "../../core/core-view.std.ts";
+import type { GatewayItem, RenameResult } from "../../ipc/ipc-contract.std.ts";
+import { RenameGateway } from "./rename-gateway.std.tsx";
 import { describeScope, formatDateTime } from "../format.std.ts";
 import { Field, InsecureWarning, ScreenHeading } from "../parts.std.tsx";
 
 export interface SettingsProps {
   core: CoreView;
+  /** The gateway shown, when this device holds a list of them. */
+  gateway?: GatewayItem | null;
   onClose(): void;
   onForget(): void;
+  onRename?(name: string): Promise<RenameResult>;
 }
 
-export function SettingsPanel({ core, onClose, onForget }: SettingsProps) {
+export function SettingsPanel({ core, gateway, onClose, onForget, onRename }: SettingsProps) {
   const [confirming, setConfirming] = useState(false);
   const askRef = useRef<HTMLButtonElement>(null);
   const paired = core.device !== null;
@@ -47,6 +52,7 @@ export function SettingsPanel({ core, onClose, onForget }: SettingsProps) {
         ) : (
           <p>This device is not paired with a gateway.</p>
         )}
+        {gateway && onRename && <RenameGateway key={gateway.id} name={gateway.name} onRename={onRename} />}
       </section>
       {core.device && (
         <section aria-labelledby="settings-device">
