@@ -1,6 +1,11 @@
 // What pairing.list shows operators: the plugin's state without secrets or hashes, joined with what
 // the gateway knows of each device right now.
-import { fingerprint, type PairingList, type TrustedClient } from "@ocmap/protocol/pairing-protocol";
+import {
+  fingerprint,
+  type AttackSummary,
+  type PairingList,
+  type TrustedClient,
+} from "@ocmap/protocol/pairing-protocol";
 import type { PairedDeviceInfo } from "./service-deps.ts";
 import type { PluginState } from "./store.ts";
 
@@ -10,7 +15,7 @@ export function toPairingList(
   state: Readonly<PluginState>,
   paired: readonly PairedDeviceInfo[],
   isConnected: (deviceId: string) => boolean,
-  pausedUntilMs: number | undefined,
+  limits: { pausedUntilMs: number | undefined; attack: AttackSummary },
 ): Omit<PairingList, "gatewayFingerprint"> {
   const codes = state.codes.map(
     ({ hash: _h, discriminator: _d, sealedCode: _c, nonce: _n, sealedBootstrap: _b, failures: _f, ...summary }) =>
@@ -32,5 +37,6 @@ export function toPairingList(
     };
   });
   const events = state.events.slice(-LISTED_EVENTS);
-  return { codes, devices, events, ...(pausedUntilMs ? { pausedUntilMs } : {}) };
+  const { pausedUntilMs, attack } = limits;
+  return { codes, devices, events, ...(pausedUntilMs ? { pausedUntilMs } : {}), attack };
 }
