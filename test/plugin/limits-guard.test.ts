@@ -12,7 +12,7 @@ let gateway: Gateway;
 /** A /start naming no active code of `codes`: a wrong guess (CODE_INVALID), counted. */
 const guess = (codes: string[], o: { localAddress: string }) =>
   post(gateway, V2_PATHS.start, clientPake(`${unusedDiscriminator(codes)}000000`).request, o);
-const limits = { maxFailuresPerAddress: 3, maxFailuresGlobal: 5, allowedHosts: ["pair.example.test"] };
+const limits = { maxFailuresPerAddress: 3, maxFailuresGlobal: 5 };
 beforeAll(async () => {
   gateway = await startGateway({ pluginConfig: limits });
 });
@@ -80,7 +80,13 @@ it("refuses a Host that is not the gateway's (DNS rebinding) with 400 and counts
   });
   expect(counted.body.error.code).toBe("CODE_INVALID"); // a wrong guess, counted: 1 of the source's 3
   expect((await gateway.call("pairing.list", {})).pausedUntilMs).toBeUndefined();
-  const granted = await pakeGrant(gateway, created.code, { ...page, headers: { host: "Pair.Example.Test." } });
+  // A name is the gateway's once the operator adds it to allowedHosts (hot reload).
+  const named = { ...page, headers: { host: "Pair.Example.Test." } };
+  expect((await start(gateway, created.code, named)).reply.status).toBe(400);
+  await gateway.updateConfig((config) => {
+    config.plugins.entries["ocmap-pairing"].config = { ...limits, allowedHosts: ["pair.example.test"] };
+  });
+  const granted = await pakeGrant(gateway, created.code, named);
   expect(granted.grant.codeId).toBe(created.codeId);
 });
 
