@@ -13,6 +13,8 @@ export interface PairingConfig {
   allowedHosts?: string[];
   /** When set, only sources in these CIDR ranges may use the pairing routes. */
   allowedAddresses?: string[];
+  /** How long an ephemeral device may stay disconnected before the plugin removes it (ephemeral-devices.ts). */
+  ephemeralRemoveAfterSeconds: number;
 }
 
 const DEFAULTS: PairingConfig = {
@@ -23,6 +25,7 @@ const DEFAULTS: PairingConfig = {
   globalWindowSeconds: 600,
   maxFailuresPerAddress: 10,
   addressWindowSeconds: 60,
+  ephemeralRemoveAfterSeconds: 600,
 };
 
 /** The gateway validates against the manifest's closed schema first; this only fills defaults. */
