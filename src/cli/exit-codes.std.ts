@@ -23,6 +23,10 @@ export function exitCodeFor(code: ClientErrorCode | string): number {
     case "CODE_INVALID":
     case "CODE_EXPIRED":
     case "CODE_ALREADY_USED":
+    case "SETUP_CODE_INVALID":
+    case "SETUP_CODE_EXPIRED":
+    case "SETUP_CODE_REJECTED":
+    case "APPROVAL_EXPIRED":
       return EXIT.CODE_REJECTED;
     case "URL_INVALID":
     case "URL_INSECURE":
@@ -55,6 +59,7 @@ export function exitCodeFor(code: ClientErrorCode | string): number {
     case "PROTOCOL_ERROR":
     case "FORGET_REFUSED":
     case "FORGET_UNCONFIRMED":
+    case "FORGET_NOT_ALLOWED":
       return EXIT.REFUSED;
     case "GATEWAY_IDENTITY_CHANGED":
     case "GATEWAY_TLS_UNTRUSTED":

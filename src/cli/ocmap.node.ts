@@ -5,15 +5,20 @@ import { createCore, type OcmapCore } from "../core/core.node.ts";
 import type { CoreView } from "../core/core-view.std.ts";
 import { Keystore } from "../core/keystore.node.ts";
 import { parsePairingLink } from "../core/pairing-link.std.ts";
+import { detectPairingInput } from "../core/setup-code.std.ts";
+import type { StockAccess } from "../core/stock-pairing.node.ts";
+import { ACCESS_LEVELS, readSetupCodeInput } from "./setup-code-input.node.ts";
 import { EXIT, exitCodeFor } from "./exit-codes.std.ts";
 
 const USAGE = `usage:
   ocmap pair <gateway-url> <code>      pair with a code from Clawpodz (or openclaw gateway call pairing.createCode)
   ocmap pair '<ocmap://pair?...>'      pair from a pairing link (asks to confirm the gateway; --yes to skip)
+  ocmap pair <setup-code>              pair with a gateway's own setup code or oc-pair:// link (no plugin needed;
+                                       --access standard|read-only|full, default standard)
   ocmap status                         connect once with the stored trust and report
   ocmap connect                        stay connected; one line per state change; exits 4 when revoked
   ocmap forget                         remove this device from the gateway, and wipe local trust in any case
-options: --json (JSON lines), --yes (confirm a link's gateway), --timeout <ms>
+options: --json (JSON lines), --yes (confirm a link's gateway), --timeout <ms> (setup codes: bounds the approval wait)
 exit codes: 0 ok, 1 internal, 2 usage, 3 not paired, 4 revoked, 5 unreachable, 6 code rejected, 7 keychain, 8 refused
   (forget: 0 only when the gateway removed the device; 5 gateway offline, 8 refused or not confirmed)`;
 
@@ -21,16 +26,21 @@ interface Flags {
   json: boolean;
   yes: boolean;
   timeoutMs: number;
+  timeoutGiven: boolean;
+  access?: string;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const flags: Flags = { json: false, yes: false, timeoutMs: 30_000 };
+  const flags: Flags = { json: false, yes: false, timeoutMs: 30_000, timeoutGiven: false };
   const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "--json") flags.json = true;
     else if (arg === "--yes" || arg === "-y") flags.yes = true;
-    else if (arg === "--timeout") flags.timeoutMs = Number(argv[++i]);
+    else if (arg === "--timeout") {
+      flags.timeoutMs = Number(argv[++i]);
+      flags.timeoutGiven = true;
+    } else if (arg === "--access") flags.access = argv[++i];
     else if (arg === "--help" || arg === "-h") return print(USAGE, EXIT.OK);
     else args.push(arg);
   }
@@ -80,6 +90,7 @@ function describe(view: CoreView): string {
   const parts: string[] = [];
   if (view.gateway) parts.push(`gateway ${view.gateway.host}${view.gateway.insecure ? " (unencrypted ws://)" : ""}`);
   if (view.gateway?.fingerprint) parts.push(`gateway identity ${view.gateway.fingerprint}`);
+  if (view.gateway?.stock) parts.push("paired with the gateway's own setup code (no identity key)");
   if (view.device) parts.push(`device ${view.device.fingerprint}`);
   if (view.reconnect?.nextRetryAt)
     parts.push(
@@ -93,7 +104,18 @@ const settled = (v: CoreView) => v.activity !== "starting" && v.activity !== "fo
 async function pair(core: OcmapCore, rest: string[], flags: Flags, out: Out): Promise<number> {
   let gatewayUrl: string;
   let code: string;
-  if (rest.length === 1 && /^ocmap:/i.test(rest[0]!)) {
+  let waitMs = flags.timeoutMs;
+  const kind = rest.length === 1 ? detectPairingInput(rest[0]!) : "unknown";
+  const access = flags.access as StockAccess | undefined;
+  const setupCode = kind === "setup-code" || kind === "setup-link";
+  if (access !== undefined && (!ACCESS_LEVELS.includes(access) || !setupCode))
+    return fail(out, "USAGE", "--access is standard, read-only or full, and only for a setup code.", EXIT.USAGE);
+  if (setupCode) {
+    const setup = await readSetupCodeInput(rest[0]!, flags, out, confirm);
+    if (!setup.ok) return fail(out, setup.code, setup.message);
+    ({ gatewayUrl, waitMs } = setup);
+    code = rest[0]!;
+  } else if (kind === "ocmap-link") {
     const link = parsePairingLink(rest[0]);
     if (!link.ok) return fail(out, link.code, link.message);
     out.info(`This link pairs with the gateway at ${link.host}${link.insecure ? " over unencrypted ws://" : ""}.`, {
@@ -123,11 +145,8 @@ async function pair(core: OcmapCore, rest: string[], flags: Flags, out: Out): Pr
   if (start.state === "PAIRED_CONNECTED" || start.state === "PAIRED_DISCONNECTED")
     return fail(out, "ALREADY_PAIRED", "This device is already paired; run `ocmap forget` first.", EXIT.USAGE);
   const off = core.subscribe((v) => out.view(v));
-  core.pair(gatewayUrl, code);
-  const end = await core.waitFor(
-    (v) => v.state !== "PAIRING_IN_PROGRESS" && v.activity !== "forgetting",
-    flags.timeoutMs,
-  );
+  core.pair(gatewayUrl, code, access);
+  const end = await core.waitFor((v) => v.state !== "PAIRING_IN_PROGRESS" && v.activity !== "forgetting", waitMs);
   off();
   if (end.state === "PAIRED_CONNECTED") return EXIT.OK;
   return fail(out, end.lastError?.code ?? end.reason.code, end.lastError?.message ?? end.reason.message);

@@ -8,6 +8,14 @@ export interface PinnedIdentity {
   tlsPin?: string;
 }
 
+/**
+ * A gateway paired with its own setup code (no ocmap-pairing): it has no identity key, so nothing can vouch for
+ * a renewed certificate; `tlsFingerprint` (SHA-256 of the whole certificate, hex) when the setup code carried one.
+ */
+export interface StockGateway {
+  tlsFingerprint?: string;
+}
+
 export interface TrustRecord {
   gatewayUrl: string;
   deviceId: string;
@@ -18,8 +26,11 @@ export interface TrustRecord {
   displayName: string;
   /** Absent only in records paired by v1 (before CPace): those keep v1's CA verification, with no pin. */
   gatewayIdentity?: PinnedIdentity;
+  /** Present only for a stock-gateway record (then never `gatewayIdentity`). */
+  stockGateway?: StockGateway;
 }
 
+const OPTIONAL_KEYS = ["gatewayIdentity", "stockGateway"];
 const KEYS = [
   "deviceId",
   "deviceToken",
@@ -29,15 +40,18 @@ const KEYS = [
   "pairedAtMs",
   "role",
   "scopes",
+  "stockGateway",
 ];
 
 /** Validates a stored record (parsed JSON). Errors name the field, never its value: one is the token. */
 export function parseTrustRecord(json: unknown): TrustRecord {
   if (typeof json !== "object" || json === null || Array.isArray(json)) throw malformed("it is not an object");
   const keys = Object.keys(json);
-  const expected = keys.includes("gatewayIdentity") ? KEYS : KEYS.filter((key) => key !== "gatewayIdentity");
+  const expected = KEYS.filter((key) => !OPTIONAL_KEYS.includes(key) || keys.includes(key));
   if (keys.length !== expected.length || !expected.every((key) => keys.includes(key)))
-    throw malformed(`it must have exactly ${KEYS.join(", ")} (gatewayIdentity may be absent)`);
+    throw malformed(`it must have exactly ${KEYS.join(", ")} (gatewayIdentity or stockGateway may be absent)`);
+  if (keys.includes("gatewayIdentity") && keys.includes("stockGateway"))
+    throw malformed("it has both gatewayIdentity and stockGateway");
   const record = json as Record<string, unknown>;
   if (typeof record.gatewayUrl !== "string" || !/^wss?:\/\/[^\s]+$/u.test(record.gatewayUrl))
     throw malformed("gatewayUrl is not a ws:// or wss:// URL");
@@ -52,6 +66,7 @@ export function parseTrustRecord(json: unknown): TrustRecord {
     throw malformed("pairedAtMs is not a time");
   if (typeof record.displayName !== "string") throw malformed("displayName is not a string");
   const gatewayIdentity = "gatewayIdentity" in record ? parsePinnedIdentity(record.gatewayIdentity) : undefined;
+  const stockGateway = "stockGateway" in record ? parseStockGateway(record.stockGateway) : undefined;
   return {
     gatewayUrl: record.gatewayUrl,
     deviceId: record.deviceId,
@@ -61,7 +76,17 @@ export function parseTrustRecord(json: unknown): TrustRecord {
     pairedAtMs: record.pairedAtMs,
     displayName: record.displayName,
     ...(gatewayIdentity ? { gatewayIdentity } : {}),
+    ...(stockGateway ? { stockGateway } : {}),
   };
+}
+
+function parseStockGateway(value: unknown): StockGateway {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw malformed("stockGateway");
+  const { tlsFingerprint, ...rest } = value as Record<string, unknown>;
+  if (Object.keys(rest).length > 0) throw malformed("stockGateway has unknown fields");
+  if (tlsFingerprint !== undefined && (typeof tlsFingerprint !== "string" || !/^[0-9a-f]{64}$/u.test(tlsFingerprint)))
+    throw malformed("stockGateway.tlsFingerprint is not a SHA-256 fingerprint");
+  return tlsFingerprint === undefined ? {} : { tlsFingerprint };
 }
 
 function parsePinnedIdentity(value: unknown): PinnedIdentity {

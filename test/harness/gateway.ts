@@ -169,7 +169,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
   };
 
   const waitReady = async () => {
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 180_000; // a loaded 2-core machine has been seen to take over a minute
     for (;;) {
       if (!child || child.exitCode !== null) throw new Error(`gateway exited during start:\n${log.slice(-4000)}`);
       try {
@@ -177,7 +177,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
         return;
       } catch (err) {
         if (Date.now() > deadline)
-          throw new Error(`gateway not ready after 60 s:\n${log.slice(-4000)}`, { cause: err });
+          throw new Error(`gateway not ready after 180 s:\n${log.slice(-4000)}`, { cause: err });
         // The port is not open yet, or connect answered UNAVAILABLE while sidecars start: poll again.
         await new Promise((r) => setTimeout(r, 200));
       }
