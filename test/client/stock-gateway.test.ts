@@ -2,10 +2,14 @@
 // keychain): setup codes made by the gateway's own `openclaw qr` and `device.pair.setupCode`, the approval wait
 // ended by `openclaw devices approve`, the silent local approval, revoke (`openclaw devices remove` → REVOKED),
 // forget where the device may remove itself and where only the operator can, and the code's expiry bounding the wait.
+import { spawn } from "node:child_process";
+import { mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Keystore } from "../../src/core/keystore.node.ts";
 import { CliProcess, newKeychainService, runCli } from "../harness/cli.ts";
-import { startGateway, type Gateway } from "../harness/gateway.ts";
+import { gatewayEnv, gatewayNode, openclawEntry, startGateway, type Gateway } from "../harness/gateway.ts";
 import { waitFor } from "../harness/wait.ts";
 
 let gateway: Gateway;
@@ -21,14 +25,34 @@ afterAll(async () => {
 const decode = (code: string) => JSON.parse(Buffer.from(code, "base64url").toString("utf8"));
 const encode = (payload: object) => Buffer.from(JSON.stringify(payload)).toString("base64url");
 
+/**
+ * `openclaw qr` as the operator runs it on the gateway's host (its own config and state). Its stdout goes to a file:
+ * the CLI exits right after printing, which can cut off what it wrote to a pipe on a busy machine.
+ */
+async function openclawQr(args: string[]): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), "ocmap-qr-"));
+  try {
+    const stdout = openSync(join(dir, "stdout"), "w");
+    const env = gatewayEnv({ home: gateway.home, stateDir: gateway.stateDir, configPath: gateway.configPath });
+    const child = spawn(gatewayNode, [openclawEntry, "qr", ...args], { env, stdio: ["ignore", stdout, "pipe"] });
+    let stderr = "";
+    child.stderr!.on("data", (chunk) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    const printed = readFileSync(join(dir, "stdout"), "utf8").trim();
+    expect(code, stderr).toBe(0);
+    expect(printed, stderr).not.toBe("");
+    return printed;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** A setup code as an operator makes one: the gateway's own CLI (`qr`) or its WS method. */
 async function setupCode(via: "qr" | "method"): Promise<string> {
   let code: string;
   if (via === "qr") {
     // A loopback-bound gateway has no address to advertise by itself: the operator names it.
-    const made = await gateway.cli(["qr", "--setup-code-only", "--public-url", gateway.url]);
-    expect(made.code, made.stderr).toBe(0);
-    code = made.stdout.trim();
+    code = await openclawQr(["--setup-code-only", "--public-url", gateway.url]);
   } else {
     code = (await gateway.call("device.pair.setupCode", { publicUrl: gateway.url, includeQr: false })).setupCode;
   }

@@ -122,7 +122,12 @@ export function PairingForm(props: PairingFormProps) {
             spellCheck={false}
             placeholder="wss://gateway.example.com"
             value={props.gateway}
-            onChange={(e) => props.onGatewayChange(e.target.value)}
+            onChange={(e) =>
+              // A setup code pasted here belongs in the code field (it names the gateway itself).
+              isSetupCode(e.target.value)
+                ? props.onCodeChange(e.target.value.trim())
+                : props.onGatewayChange(e.target.value)
+            }
             aria-invalid={gatewayError ? true : undefined}
             aria-describedby={gatewayError ? "gateway-error" : "gateway-hint"}
           />
