@@ -27,6 +27,11 @@ export function exitCodeFor(code: ClientErrorCode | string): number {
     case "SETUP_CODE_EXPIRED":
     case "SETUP_CODE_REJECTED":
     case "APPROVAL_EXPIRED":
+    case "KEY_FORMAT":
+    case "KEY_CHECK":
+    case "KEY_INVALID":
+    case "KEY_EXPIRED":
+    case "KEY_USED_UP":
       return EXIT.CODE_REJECTED;
     case "URL_INVALID":
     case "URL_INSECURE":
@@ -34,6 +39,7 @@ export function exitCodeFor(code: ClientErrorCode | string): number {
       return EXIT.USAGE;
     case "DEVICE_REVOKED":
     case "TOKEN_REJECTED":
+    case "EPHEMERAL_REMOVED":
     case "REVOKED":
       return EXIT.REVOKED;
     case "GATEWAY_UNREACHABLE":

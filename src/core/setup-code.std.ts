@@ -1,6 +1,7 @@
 // A gateway's own setup code (what `openclaw qr` and `device.pair.setupCode` print, for gateways without
 // ocmap-pairing): base64url of the JSON {url, bootstrapToken, expiresAtMs?, tlsFingerprint?, urls?}, or the same
 // behind `oc-pair://`. Parsing never pairs; errors never repeat the input (the bootstrap token is a bearer secret).
+import { looksLikeEnrollmentKey } from "@ocmap/protocol/enrollment-key";
 import { parseGatewayUrl } from "./gateway-url.std.ts";
 
 export const MAX_SETUP_CODE_LENGTH = 8192;
@@ -99,15 +100,18 @@ export function parseSetupCode(input: unknown, nowMs: number = Date.now()): Setu
 }
 
 /** What a pasted pairing input is, before it is parsed for real. */
-export type PairingInputKind = "ocmap-code" | "ocmap-link" | "setup-code" | "setup-link" | "unknown";
+export type PairingInputKind =
+  "ocmap-code" | "ocmap-link" | "ocmap-enrollment-key" | "setup-code" | "setup-link" | "unknown";
 
 export function detectPairingInput(input: string): PairingInputKind {
   const text = input.trim();
   if (/^ocmap:/iu.test(text)) return "ocmap-link";
+  if (looksLikeEnrollmentKey(text)) return "ocmap-enrollment-key";
   if (text.toLowerCase().startsWith(SETUP_LINK_PREFIX)) return "setup-link";
-  // An OCMAP code is 8 symbols, typed with optional dashes or spaces; a setup code is a long base64url string.
+  // An OCMAP code is 8 symbols, typed with optional dashes or spaces; a setup code is a long base64url string of a
+  // JSON object, so it starts with "ey" (the encoding of `{"` or `{ `).
   if (/^[0-9A-Za-z][0-9A-Za-z\s-]{0,13}$/u.test(text)) return "ocmap-code";
-  if (/^[A-Za-z0-9_-]{24,}$/u.test(text)) return "setup-code";
+  if (/^ey[A-Za-z0-9_-]{22,}$/u.test(text)) return "setup-code";
   return "unknown";
 }
 

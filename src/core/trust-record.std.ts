@@ -28,13 +28,15 @@ export interface TrustRecord {
   gatewayIdentity?: PinnedIdentity;
   /** Present only for a stock-gateway record (then never `gatewayIdentity`). */
   stockGateway?: StockGateway;
+  /** Paired with an ephemeral enrollment key: the gateway removes it once it stays disconnected. */
+  ephemeral?: true;
 }
 
-const OPTIONAL_KEYS = ["gatewayIdentity", "stockGateway"];
 const KEYS = [
   "deviceId",
   "deviceToken",
   "displayName",
+  "ephemeral",
   "gatewayIdentity",
   "gatewayUrl",
   "pairedAtMs",
@@ -47,9 +49,14 @@ const KEYS = [
 export function parseTrustRecord(json: unknown): TrustRecord {
   if (typeof json !== "object" || json === null || Array.isArray(json)) throw malformed("it is not an object");
   const keys = Object.keys(json);
-  const expected = KEYS.filter((key) => !OPTIONAL_KEYS.includes(key) || keys.includes(key));
+  const optional = ["gatewayIdentity", "ephemeral", "stockGateway"];
+  const expected = KEYS.filter((key) => !optional.includes(key) || keys.includes(key));
   if (keys.length !== expected.length || !expected.every((key) => keys.includes(key)))
-    throw malformed(`it must have exactly ${KEYS.join(", ")} (gatewayIdentity or stockGateway may be absent)`);
+    throw malformed(
+      `it must have exactly ${KEYS.join(", ")} (gatewayIdentity, ephemeral and stockGateway may be absent)`,
+    );
+  if ("ephemeral" in json && (json as { ephemeral: unknown }).ephemeral !== true)
+    throw malformed("ephemeral is not true");
   if (keys.includes("gatewayIdentity") && keys.includes("stockGateway"))
     throw malformed("it has both gatewayIdentity and stockGateway");
   const record = json as Record<string, unknown>;
@@ -77,6 +84,7 @@ export function parseTrustRecord(json: unknown): TrustRecord {
     displayName: record.displayName,
     ...(gatewayIdentity ? { gatewayIdentity } : {}),
     ...(stockGateway ? { stockGateway } : {}),
+    ...(record.ephemeral === true ? { ephemeral: true as const } : {}),
   };
 }
 
