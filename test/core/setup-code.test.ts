@@ -197,6 +197,10 @@ describe("detectPairingInput: which kind of code or link was entered", () => {
     );
   });
 
+  it("tells an OCMAP enrollment key apart from a setup code", () => {
+    expect(detectPairingInput("ocmap-ek-ABCD-0123456789ABCDEFGHJKMNPQRS")).toBe("ocmap-enrollment-key");
+  });
+
   it.each(["", "https://gw.example.com", "hello world, this is not a code at all"])("%j is unknown", (text) => {
     expect(detectPairingInput(text)).toBe("unknown");
   });
