@@ -18,6 +18,8 @@ import { FailureLimiter } from "./limiter.ts";
 import { openRemovalSession } from "./self-remove.ts";
 import { PairingService } from "./service.ts";
 import { PairingStore } from "./store.ts";
+import { safeMethods, safeRoutes } from "./safe-registrations.ts";
+import { describeError, safely } from "./throw-safe.ts";
 
 // The gateway registers a plugin more than once (metadata passes, config reloads), and a reload
 // imports this module afresh: one store, gateway identity and limiter per state directory, kept on
@@ -52,7 +54,7 @@ export default definePluginEntry({
     let emitter: Emitter | undefined;
     // forgetSelf, revoke and /v2/abandon all remove a device the same way: an admin session to the
     // gateway as it really runs (port, TLS, bind; see loopback-admin.ts).
-    const openRemoval = () => openRemovalSession(currentConfig(), process.env, stateDir);
+    const openRemoval = () => openRemovalSession(currentConfig(), process.env, stateDir, api.logger);
 
     const service = new PairingService(
       store,
@@ -86,7 +88,7 @@ export default definePluginEntry({
       limiter,
     );
 
-    registerPairingMethods(api as never, service, {
+    registerPairingMethods(safeMethods(api as never, api.logger) as never, service, {
       sawContext: (ctx) => {
         if (typeof ctx?.broadcast === "function") broadcast = ctx.broadcast;
       },
@@ -94,7 +96,7 @@ export default definePluginEntry({
       log: api.logger,
     });
     registerPairingRoutes(
-      api as never,
+      safeRoutes(api as never, api.logger) as never,
       service,
       () => gateway.trustedProxies,
       () => {
@@ -120,19 +122,19 @@ export default definePluginEntry({
     });
 
     let sweeper: ReturnType<typeof setInterval> | undefined;
+    const sweep = safely("sweep timer", api.logger, () =>
+      service.sweep().catch((e) => api.logger.warn(`ocmap-pairing: sweep failed: ${describeError(e)}`)),
+    );
     api.registerService({
       id: "ocmap-pairing-expiry",
-      start(ctx) {
+      start: safely("service start", api.logger, (ctx: { gatewayEvents?: unknown }) => {
         emitter = ctx.gatewayEvents as Emitter | undefined;
-        const sweep = () =>
-          void service.sweep().catch((e) => api.logger.warn(`ocmap-pairing: sweep failed: ${(e as Error).message}`));
-        sweep();
+        void sweep();
+        clearInterval(sweeper);
         sweeper = setInterval(sweep, 5_000);
         sweeper.unref?.();
-      },
-      stop() {
-        clearInterval(sweeper);
-      },
+      }),
+      stop: safely("service stop", api.logger, () => clearInterval(sweeper)),
     });
   },
 });

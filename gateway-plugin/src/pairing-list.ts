@@ -1,10 +1,9 @@
 // What pairing.list shows operators: the plugin's state without secrets or hashes, joined with what
 // the gateway knows of each device right now.
 import { fingerprint, type PairingList, type TrustedClient } from "@ocmap/protocol/pairing-protocol";
+import { LISTED, retainEvents } from "./audit-log.ts";
 import type { PairedDeviceInfo } from "./service-deps.ts";
 import type { PluginState } from "./store.ts";
-
-const LISTED_EVENTS = 100;
 
 export function toPairingList(
   state: Readonly<PluginState>,
@@ -31,6 +30,6 @@ export function toPairingList(
       ...(device.revokedAtMs ? { revokedAtMs: device.revokedAtMs, revokedBy: device.revokedBy } : {}),
     };
   });
-  const events = state.events.slice(-LISTED_EVENTS);
+  const events = retainEvents(state.events, LISTED);
   return { codes, devices, events, ...(pausedUntilMs ? { pausedUntilMs } : {}) };
 }
