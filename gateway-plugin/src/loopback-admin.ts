@@ -107,7 +107,7 @@ export class LoopbackAdminSession {
   private readonly waiting = new Map<string, (frame: Frame) => void>();
   private closedReason: string | undefined;
   private challenged: () => void = () => undefined;
-  /** Resolves on the gateway's `connect.challenge`; rejects when the socket closes before it. */
+  /** Resolves on the gateway's `connect.challenge`, or when the session ends first (`closedReason` says why). */
   private readonly challenge = new Promise<void>((resolve) => (this.challenged = resolve));
 
   private constructor(
@@ -116,9 +116,15 @@ export class LoopbackAdminSession {
   ) {
     // Whatever handling a frame throws ends the session: a close follows and fails what waits.
     const closeOnError = () => this.close("a frame could not be handled");
-    ws.on("message", safely("loopback message", log, (data: WebSocket.RawData) => this.onFrame(data), closeOnError));
+    ws.on(
+      "message",
+      safely("loopback message", log, (data: WebSocket.RawData) => this.onFrame(data), closeOnError),
+    );
     // A close always follows (and fails what waits); the error only names why, first.
-    ws.on("error", (err: NodeJS.ErrnoException) => void (this.closedReason ??= `socket error (${err?.code ?? "error"})`));
+    ws.on(
+      "error",
+      (err: NodeJS.ErrnoException) => void (this.closedReason ??= `socket error (${err?.code ?? "error"})`),
+    );
     ws.on(
       "close",
       safely(

@@ -152,7 +152,11 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
   let child: ChildProcess | undefined;
   const url = `${opts.tls ? "wss" : "ws"}://127.0.0.1:${port}`;
   const tlsCertPath =
-    typeof opts.tls === "object" ? opts.tls.certPath : opts.tls ? join(stateDir, "gateway/tls/gateway-cert.pem") : undefined;
+    typeof opts.tls === "object"
+      ? opts.tls.certPath
+      : opts.tls
+        ? join(stateDir, "gateway/tls/gateway-cert.pem")
+        : undefined;
 
   const tlsOptions = () => (tlsCertPath ? trustOnly(readFileSync(tlsCertPath, "utf8")) : {});
   const admin = async (scopes = ADMIN_SCOPES) => {
@@ -166,7 +170,9 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
   };
 
   const waitReady = async () => {
-    const deadline = Date.now() + 60_000;
+    // OCMAP_GATEWAY_READY_MS: a longer wait for a machine that is busier than CI.
+    const readyMs = Number(process.env.OCMAP_GATEWAY_READY_MS) || 60_000;
+    const deadline = Date.now() + readyMs;
     for (;;) {
       if (!child || child.exitCode !== null) throw new Error(`gateway exited during start:\n${log.slice(-4000)}`);
       try {
@@ -174,7 +180,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
         return;
       } catch (err) {
         if (Date.now() > deadline)
-          throw new Error(`gateway not ready after 60 s:\n${log.slice(-4000)}`, { cause: err });
+          throw new Error(`gateway not ready after ${readyMs} ms:\n${log.slice(-4000)}`, { cause: err });
         // The port is not open yet, or connect answered UNAVAILABLE while sidecars start: poll again.
         await new Promise((r) => setTimeout(r, 200));
       }

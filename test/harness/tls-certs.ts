@@ -49,8 +49,11 @@ export function makeSelfSignedCertificate(commonName = "localhost", type: TestKe
     const keyPath = newKey(dir, type);
     const certPath = join(dir, "cert.pem");
     const extensions = ["-addext", LEAF_EXTENSIONS[0]!];
-    openssl(["req", "-x509", "-new", "-key", keyPath, "-out", certPath, "-days", "1", "-subj", `/CN=${commonName}`]
-      .concat(extensions));
+    openssl(
+      ["req", "-x509", "-new", "-key", keyPath, "-out", certPath, "-days", "1", "-subj", `/CN=${commonName}`].concat(
+        extensions,
+      ),
+    );
     return { key: readFileSync(keyPath, "utf8"), cert: readFileSync(certPath, "utf8") };
   });
 }
@@ -61,8 +64,11 @@ export function makeTestCa(type: TestKeyType = "p256", commonName = "OCMAP Test 
     const keyPath = newKey(dir, type);
     const certPath = join(dir, "ca.pem");
     const extensions = CA_EXTENSIONS.flatMap((ext) => ["-addext", ext]);
-    openssl(["req", "-x509", "-new", "-key", keyPath, "-out", certPath, "-days", "1", "-subj", `/CN=${commonName}`]
-      .concat(extensions));
+    openssl(
+      ["req", "-x509", "-new", "-key", keyPath, "-out", certPath, "-days", "1", "-subj", `/CN=${commonName}`].concat(
+        extensions,
+      ),
+    );
     return { key: readFileSync(keyPath, "utf8"), cert: readFileSync(certPath, "utf8") };
   });
   /** A leaf for 127.0.0.1/localhost with its own key of `leafType`, signed by this CA (`cert` is the leaf only). */
@@ -79,8 +85,14 @@ export function makeTestCa(type: TestKeyType = "p256", commonName = "OCMAP Test 
       const certPath = join(dir, "leaf.pem");
       openssl(["req", "-new", "-key", keyPath, "-out", csrPath, "-subj", `/CN=${leafName}`]);
       openssl(
-        ["x509", "-req", "-in", csrPath, "-CA", caCertPath, "-CAkey", caKeyPath, "-set_serial", "2"]
-          .concat(["-days", "1", "-extfile", extPath, "-out", certPath]),
+        ["x509", "-req", "-in", csrPath, "-CA", caCertPath, "-CAkey", caKeyPath, "-set_serial", "2"].concat([
+          "-days",
+          "1",
+          "-extfile",
+          extPath,
+          "-out",
+          certPath,
+        ]),
       );
       return { key: readFileSync(keyPath, "utf8"), cert: readFileSync(certPath, "utf8") };
     });
@@ -103,7 +115,9 @@ export function trustOnly(certPem: string): WebSocket.ClientOptions {
   const expected = spkiPin(certPem);
   const checkServerIdentity = (_host: string, peer: PeerCertificate) => {
     try {
-      return peer.raw && spkiPin(peer.raw) === expected ? undefined : new Error("the gateway presented another certificate");
+      return peer.raw && spkiPin(peer.raw) === expected
+        ? undefined
+        : new Error("the gateway presented another certificate");
     } catch (err) {
       return new Error(`the gateway's certificate could not be read (${(err as Error).message})`);
     }

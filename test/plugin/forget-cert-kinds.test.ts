@@ -43,7 +43,7 @@ function servedChainLength(): Promise<number> {
     const socket = connect({ host: "127.0.0.1", port: gateway.port, rejectUnauthorized: false }, () => {
       let length = 0;
       const seen = new Set<string>();
-      for (let cert: DetailedPeerCertificate | undefined = socket.getPeerCertificate(true); cert?.raw; ) {
+      for (let cert: DetailedPeerCertificate | undefined = socket.getPeerCertificate(true); cert?.raw;) {
         if (seen.has(cert.fingerprint256)) break; // a root points at itself
         seen.add(cert.fingerprint256);
         length += 1;

@@ -25,7 +25,10 @@ function inject(...points: FaultPoint[]) {
 
 /** The plugin logged that `point` threw and what it did instead; the gateway process is alive and serving. */
 async function expectCaughtAndServing(point: FaultPoint) {
-  await waitFor(() => gateway.logs().includes(`ocmap-pairing: ${point} failed: Error: injected fault (${point})`), point);
+  await waitFor(
+    () => gateway.logs().includes(`ocmap-pairing: ${point} failed: Error: injected fault (${point})`),
+    point,
+  );
   inject();
   expect(gateway.logs()).not.toMatch(/Unhandled promise rejection|Uncaught exception|FATAL/i);
   expect(await gateway.call("health", {})).toBeTruthy();
