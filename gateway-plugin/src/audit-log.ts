@@ -1,5 +1,5 @@
 // The audit log in the plugin's state. Failures (anyone can cause them) are aggregated: one entry per
-// source, code and 10-minute window, with a count, and they are retained apart from every other event,
+// source, code, reason and 10-minute window, with a count, and they are retained apart from every other event,
 // so that no flood of failures can push out redemptions, exchanges, revocations, forgets or renewals.
 import type { AuditEvent, AuditType } from "@ocmap/protocol/pairing-protocol";
 import { limitKey } from "./limiter.ts";
@@ -20,7 +20,7 @@ function sourceOf(event: AuditEvent): string {
   return event.remoteAddress !== undefined ? `address ${limitKey(event.remoteAddress)}` : `device ${event.deviceId}`;
 }
 
-/** Appends `event`, or counts it into the entry of the same failure from the same source in this window. */
+/** Appends `event`, or counts it into the entry of the same failure (code, reason) from its source in this window. */
 export function appendAuditEvent(events: AuditEvent[], event: AuditEvent): void {
   if (!isFailure(event)) return void events.push(event);
   const windowStart = event.atMs - (event.atMs % FAILURE_WINDOW_MS);
@@ -28,10 +28,10 @@ export function appendAuditEvent(events: AuditEvent[], event: AuditEvent): void 
   for (let index = events.length - 1; index >= 0; index--) {
     const known = events[index]!;
     if (known.atMs < windowStart) break; // entries are appended in time order
-    if (known.type !== event.type || known.codeId !== event.codeId || sourceOf(known) !== source) continue;
+    if (known.type !== event.type || known.codeId !== event.codeId || known.reason !== event.reason) continue;
+    if (sourceOf(known) !== source) continue;
     known.count = (known.count ?? 1) + 1;
     known.lastAtMs = event.atMs;
-    if (event.reason) known.reason = event.reason;
     return;
   }
   events.push(event);
