@@ -2,7 +2,7 @@
 // source, code, reason and 10-minute window, with a count, and they are retained apart from every other event,
 // so that no flood of failures can push out redemptions, exchanges, revocations, forgets or renewals.
 import type { AuditEvent, AuditType } from "@ocmap/protocol/pairing-protocol";
-import { limitKey } from "./limiter.ts";
+import { sourceKey } from "./source-key.ts";
 
 /** Event types anyone can cause in bulk: aggregated, and retained apart. */
 const FAILURE_TYPES: ReadonlySet<AuditType> = new Set<AuditType>(["code.failed", "device.forget-failed"]);
@@ -17,7 +17,7 @@ export const isFailure = (event: AuditEvent) => FAILURE_TYPES.has(event.type);
 
 /** Who a failure is counted for: its address as the limits group it, else the device it concerns. */
 function sourceOf(event: AuditEvent): string {
-  return event.remoteAddress !== undefined ? `address ${limitKey(event.remoteAddress)}` : `device ${event.deviceId}`;
+  return event.remoteAddress !== undefined ? `address ${sourceKey(event.remoteAddress)}` : `device ${event.deviceId}`;
 }
 
 /** Appends `event`, or counts it into the entry of the same failure (code, reason) from its source in this window. */

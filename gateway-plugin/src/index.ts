@@ -14,9 +14,13 @@ import { failureLimits, resolveConfig } from "./config.ts";
 import { GatewayIdentity, servedCertPath } from "./gateway-identity.ts";
 import { registerPairingMethods } from "./gateway-methods.ts";
 import { registerPairingRoutes } from "./http-routes.ts";
+import { hasEphemeralDevices, sweepEphemeralDevices } from "./ephemeral-devices.ts";
+import { gatewayHostNames } from "./route-access.ts";
 import { FailureLimiter } from "./limiter.ts";
+import { LoopbackAdminSession, planLoopbackDial } from "./loopback-admin.ts";
 import { openRemovalSession } from "./self-remove.ts";
 import { PairingService } from "./service.ts";
+import { AddressAllowList } from "./source-key.ts";
 import { PairingStore } from "./store.ts";
 import { safeMethods, safeRoutes } from "./safe-registrations.ts";
 import { describeError, safely } from "./throw-safe.ts";
@@ -51,6 +55,8 @@ export default definePluginEntry({
     // Set at each registration: a config reload may change it (the file itself is read at each use).
     identity.certPath = servedCertPath(currentConfig().gateway?.tls, stateDir);
     let broadcast: Broadcast | undefined;
+    // The gateway's request context (process-wide): its live client set tells whether a device is connected.
+    let liveClients: { hasConnectedClientsForDevice(deviceId: string): boolean } | undefined;
     let emitter: Emitter | undefined;
     // forgetSelf, revoke and /v2/abandon all remove a device the same way: an admin session to the
     // gateway as it really runs (port, TLS, bind; see loopback-admin.ts).
@@ -91,10 +97,14 @@ export default definePluginEntry({
     registerPairingMethods(safeMethods(api as never, api.logger) as never, service, {
       sawContext: (ctx) => {
         if (typeof ctx?.broadcast === "function") broadcast = ctx.broadcast;
+        if (typeof ctx?.hasConnectedClientsForDevice === "function") liveClients = ctx as typeof liveClients;
       },
       openRemovalSession: openRemoval,
       log: api.logger,
     });
+    const allowList = cfg.allowedAddresses ? new AddressAllowList(cfg.allowedAddresses) : undefined;
+    if (allowList?.invalid.length)
+      api.logger.error(`ocmap-pairing: allowedAddresses entries ignored (not CIDR): ${allowList.invalid.join(", ")}`);
     registerPairingRoutes(
       safeRoutes(api as never, api.logger) as never,
       service,
@@ -103,6 +113,7 @@ export default definePluginEntry({
         const statement = identity.statement();
         return statement ?? { publicKey: identity.key.publicKey };
       },
+      () => ({ hosts: gatewayHostNames(cfg, currentConfig().gateway), ...(allowList ? { allowList } : {}) }),
     );
 
     // Clawpodz: a native Control UI tab (no `path`, so no iframe). Its page is the manifest's
@@ -121,9 +132,51 @@ export default definePluginEntry({
       requiredScopes: ["operator.pairing"],
     });
 
+    // No method called since the gateway started (nothing handed us its request context): one call of our own
+    // method over the loopback admin session does.
+    const liveClientSet = async () => {
+      if (!liveClients) {
+        const session = await LoopbackAdminSession.open(
+          planLoopbackDial(currentConfig(), process.env, stateDir),
+          10_000,
+          api.logger,
+        );
+        await session.request("pairing.list", {}, 10_000).finally(() => session.close());
+      }
+      if (!liveClients) throw new Error("the gateway gave no request context");
+      return liveClients;
+    };
+    const removeAfterMs = cfg.ephemeralRemoveAfterSeconds * 1000;
+    let ephemeralRunning = false;
+    const sweepEphemeral = async () => {
+      if (ephemeralRunning || !hasEphemeralDevices(service)) return;
+      ephemeralRunning = true;
+      try {
+        const clients = await liveClientSet();
+        await sweepEphemeralDevices(service, removeAfterMs, {
+          isConnected: (deviceId) => clients.hasConnectedClientsForDevice(deviceId),
+          remove: async (deviceId) => {
+            const session = await openRemoval();
+            try {
+              await session.remove(deviceId);
+            } finally {
+              session.close();
+            }
+          },
+          log: api.logger,
+        });
+      } finally {
+        ephemeralRunning = false;
+      }
+    };
+
     let sweeper: ReturnType<typeof setInterval> | undefined;
+    let ephemeralSweeper: ReturnType<typeof setInterval> | undefined;
     const sweep = safely("sweep timer", api.logger, () =>
       service.sweep().catch((e) => api.logger.warn(`ocmap-pairing: sweep failed: ${describeError(e)}`)),
+    );
+    const ephemeral = safely("ephemeral sweep timer", api.logger, () =>
+      sweepEphemeral().catch((e) => api.logger.warn(`ocmap-pairing: ephemeral sweep failed: ${describeError(e)}`)),
     );
     api.registerService({
       id: "ocmap-pairing-expiry",
@@ -133,8 +186,14 @@ export default definePluginEntry({
         clearInterval(sweeper);
         sweeper = setInterval(sweep, 5_000);
         sweeper.unref?.();
+        clearInterval(ephemeralSweeper);
+        ephemeralSweeper = setInterval(ephemeral, Math.min(5_000, Math.max(1_000, removeAfterMs / 2)));
+        ephemeralSweeper.unref?.();
       }),
-      stop: safely("service stop", api.logger, () => clearInterval(sweeper)),
+      stop: safely("service stop", api.logger, () => {
+        clearInterval(sweeper);
+        clearInterval(ephemeralSweeper);
+      }),
     });
   },
 });

@@ -1,6 +1,12 @@
 // What pairing.list shows operators: the plugin's state without secrets or hashes, joined with what
 // the gateway knows of each device right now.
-import { fingerprint, type PairingList, type TrustedClient } from "@ocmap/protocol/pairing-protocol";
+import {
+  fingerprint,
+  type AttackSummary,
+  type PairingList,
+  type TrustedClient,
+} from "@ocmap/protocol/pairing-protocol";
+import { keySummaries } from "./enrollment-keys.ts";
 import { LISTED, retainEvents } from "./audit-log.ts";
 import type { PairedDeviceInfo } from "./service-deps.ts";
 import type { PluginState } from "./store.ts";
@@ -9,12 +15,24 @@ export function toPairingList(
   state: Readonly<PluginState>,
   paired: readonly PairedDeviceInfo[],
   isConnected: (deviceId: string) => boolean,
-  pausedUntilMs: number | undefined,
+  limits: { pausedUntilMs: number | undefined; attack: AttackSummary },
+  now: number,
 ): Omit<PairingList, "gatewayFingerprint"> {
-  const codes = state.codes.map(
-    ({ hash: _h, discriminator: _d, sealedCode: _c, nonce: _n, sealedBootstrap: _b, failures: _f, ...summary }) =>
-      summary,
-  );
+  // A key's uses are listed under the key (uses left) and in the audit log, not as codes.
+  const codes = state.codes
+    .filter((code) => !code.keyId)
+    .map(
+      ({
+        hash: _h,
+        discriminator: _d,
+        sealedCode: _c,
+        nonce: _n,
+        sealedBootstrap: _b,
+        failures: _f,
+        keyId: _k,
+        ...summary
+      }) => summary,
+    );
   const devices = state.devices.map((device): TrustedClient => {
     const lastSeenAtMs = paired.find((known) => known.deviceId === device.deviceId)?.lastSeenAtMs;
     return {
@@ -28,8 +46,12 @@ export function toPairingList(
       ...(lastSeenAtMs ? { lastSeenAtMs } : {}),
       connected: !device.revokedAtMs && isConnected(device.deviceId),
       ...(device.revokedAtMs ? { revokedAtMs: device.revokedAtMs, revokedBy: device.revokedBy } : {}),
+      ...(device.keyId ? { keyId: device.keyId } : {}),
+      ...(device.ephemeral ? { ephemeral: true as const } : {}),
     };
   });
   const events = retainEvents(state.events, LISTED);
-  return { codes, devices, events, ...(pausedUntilMs ? { pausedUntilMs } : {}) };
+  const keys = keySummaries(state, now);
+  const { pausedUntilMs, attack } = limits;
+  return { codes, devices, events, keys, ...(pausedUntilMs ? { pausedUntilMs } : {}), attack };
 }

@@ -17,6 +17,7 @@ export const FAULT_POINTS = [
   "service start",
   "service stop",
   "sweep timer",
+  "ephemeral sweep timer",
   "loopback message",
   "loopback close",
 ] as const;

@@ -84,11 +84,13 @@ it("loopback close: forgetSelf still removes the device", async () => {
   await expectCaughtAndServing("loopback close");
 });
 
-it("sweep timer: the next sweep runs", async () => {
-  // The service did not start above (its start threw): a restart starts it, and its sweep timer runs every 5 s.
+it("sweep timers: the next sweeps run", async () => {
+  // The service did not start above (its start threw): a restart starts it, and its sweep timers run every 5 s.
   await gateway.restart();
-  inject("sweep timer");
+  inject("sweep timer", "ephemeral sweep timer");
   await expectCaughtAndServing("sweep timer");
+  inject("ephemeral sweep timer");
+  await expectCaughtAndServing("ephemeral sweep timer");
 });
 
 it("service stop: the gateway stops cleanly", async () => {

@@ -117,8 +117,44 @@ export interface TrustedClient {
   lastSeenAtMs?: number;
   connected: boolean;
   revokedAtMs?: number;
-  revokedBy?: "operator" | "self";
+  /** `ephemeral`: removed by the plugin after staying disconnected (an ephemeral key's device). */
+  revokedBy?: "operator" | "self" | "ephemeral";
+  /** The enrollment key that enrolled it. */
+  keyId?: string;
+  ephemeral?: true;
 }
+export type KeyStatus = "active" | "exhausted" | "expired" | "revoked" | "locked";
+/** An enrollment key as operators see it (never the key itself: it is shown once, at creation). */
+export interface KeySummary {
+  keyId: string;
+  label?: string;
+  access: Access;
+  scopes: string[];
+  namePrefix: string;
+  ephemeral: boolean;
+  uses: number;
+  used: number;
+  /** Uses that can still start: uses − used − uses in flight (confirmed, not yet exchanged). */
+  usesLeft: number;
+  status: KeyStatus;
+  createdAtMs: number;
+  expiresAtMs: number;
+  revokedAtMs?: number;
+}
+/** pairing.createEnrollmentKey's answer: the only time the key itself is shown. */
+export interface CreateKeyResult {
+  keyId: string;
+  key: string;
+  expiresAtMs: number;
+  uses: number;
+  access: Access;
+  scopes: string[];
+  namePrefix: string;
+  ephemeral: boolean;
+  gatewayFingerprint: string;
+}
+export const MAX_KEY_USES = 1000;
+export const MAX_KEY_TTL_SECONDS = 90 * 24 * 3600;
 export type AuditType =
   | "code.created"
   | "code.redeemed"
@@ -129,11 +165,20 @@ export type AuditType =
   | "device.revoked"
   | "device.forgotten"
   /** forgetSelf answered, but the gateway did not remove the device: it stays active and revocable. */
-  | "device.forget-failed";
+  | "device.forget-failed"
+  | "key.created"
+  | "key.revoked"
+  | "key.expired"
+  | "key.exhausted"
+  | "key.locked"
+  /** An ephemeral device removed after staying disconnected. */
+  | "device.removed";
 export interface AuditEvent {
   atMs: number;
   type: AuditType;
   codeId?: string;
+  /** The enrollment key the event concerns (a use's codeId names the use). */
+  keyId?: string;
   deviceId?: string;
   reason?: string;
   remoteAddress?: string;
@@ -146,13 +191,41 @@ export interface PairingList {
   codes: CodeSummary[];
   devices: TrustedClient[];
   events: AuditEvent[];
-  /** When the gateway-wide failure cap paused pairing, until when (ms); absent when not paused. */
+  /** Enrollment keys with their uses left (a key's own uses are not in `codes`). */
+  keys: KeySummary[];
+  /**
+   * While the gateway-wide failure window is full: until when (ms) sources over their share of it are held
+   * back (sources with fewer failures are still served); absent otherwise.
+   */
   pausedUntilMs?: number;
+  /** Failed pairing requests of the last minutes, for spotting an attack (kept in memory since the start). */
+  attack?: AttackSummary;
   /**
    * The gateway identity key's fingerprint (`gatewayFingerprint` of @ocmap/protocol/gateway-identity); absent
    * while the identity key file is damaged (STATE_DAMAGED: the list still shows, pairing is refused).
    */
   gatewayFingerprint?: string;
+}
+
+/** Failures and refusals per minute, oldest minute first; the last entry is the current minute. */
+export interface AttackSummary {
+  /** Start of the first minute (ms). */
+  sinceMs: number;
+  /** Requests that failed (each counted toward its source's window and the gateway-wide window). */
+  failuresPerMinute: number[];
+  /** Requests answered RATE_LIMITED (counted toward their source's own window only). */
+  refusedPerMinute: number[];
+  /** The sources with the most failures and refusals in those minutes, busiest first. */
+  busiest: AttackSource[];
+}
+export interface AttackSource {
+  /** An IPv4 address, or an IPv6 /48 written `2001:db8:1::/48`: what the limits count as one source. */
+  source: string;
+  failures: number;
+  refused: number;
+  lastAtMs: number;
+  /** RATE_LIMITED right now. */
+  heldBack: boolean;
 }
 
 /** What an operator gets: never the bootstrap token or the nonce (they travel sealed to the client only). */

@@ -27,7 +27,7 @@ describe("audit retention (real service and store, fake gateway SDK, fake JSON d
     appendAuditEvent(events, { atMs: at + FAILURE_WINDOW_MS, type: "code.failed", remoteAddress: "203.0.113.1" });
     expect(events.map((e) => [e.remoteAddress, e.codeId, e.count])).toEqual([
       ["203.0.113.1", undefined, 3],
-      ["2001:db8::1", undefined, 2], // one IPv6 /64: one source
+      ["2001:db8::1", undefined, 2], // one IPv6 /48: one source
       ["203.0.113.1", "c1", undefined],
       ["203.0.113.1", undefined, undefined], // the next window
     ]);
