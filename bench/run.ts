@@ -7,6 +7,7 @@ import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { gatewayNode, openclawEntry, repoRoot, startGateway } from "../test/harness/gateway.ts";
 import { benchCost } from "./cost.ts";
+import { benchEnroll } from "./enroll.ts";
 import { benchGuessing } from "./guessing.ts";
 import { benchLaunch } from "./launch.ts";
 import { benchPair } from "./pair.ts";
@@ -64,6 +65,7 @@ async function main() {
     await step("renderer", () => benchRenderer());
     await step("reconnect", () => benchReconnect(gateway));
     await step("guessing", () => benchGuessing(gateway));
+    await step("enroll", () => benchEnroll(gateway));
   } finally {
     await gateway.dispose();
   }

@@ -13,6 +13,7 @@ export interface Layout {
   devicesCount: HTMLElement;
   devicesBody: HTMLElement;
   codesBody: HTMLElement;
+  keysBody: HTMLElement;
   auditBody: HTMLElement;
   announcer: HTMLElement;
   /** The sync line and the paused banner. */
@@ -22,12 +23,20 @@ export interface Layout {
 export interface LayoutParts {
   createHeadingId: string;
   form: HTMLElement;
+  /** The enrollment-key form (view-keys.ts). */
+  keyForm: HTMLElement;
   dialog: HTMLElement;
   onRefresh(): void;
 }
 
-export function pageLayout({ createHeadingId, form, dialog, onRefresh }: LayoutParts): Layout {
-  const ids = { live: uid("live"), devices: uid("devices"), codes: uid("codes"), audit: uid("audit") };
+export function pageLayout({ createHeadingId, form, keyForm, dialog, onRefresh }: LayoutParts): Layout {
+  const ids = {
+    live: uid("live"),
+    devices: uid("devices"),
+    codes: uid("codes"),
+    keys: uid("keys"),
+    audit: uid("audit"),
+  };
   const announcer = element("div", { class: "ocmap-cp-sr", "aria-live": "polite", "aria-atomic": "true" });
   const alertBox = element("div", { class: "ocmap-cp-alert", role: "alert", hidden: true });
   const pausedBox = element("div", {
@@ -46,6 +55,7 @@ export function pageLayout({ createHeadingId, form, dialog, onRefresh }: LayoutP
   const liveBody = element("div", { class: "ocmap-cp-live__body", "data-testid": "ocmap-live" });
   const devicesBody = element("div", { "data-testid": "ocmap-devices" });
   const codesBody = element("div", { "data-testid": "ocmap-codes" });
+  const keysBody = element("div", { "data-testid": "ocmap-keys" });
   const auditBody = element("div", { "data-testid": "ocmap-audit" });
   const devicesCount = element("span", { class: "ocmap-cp-count" });
   const devicesHeading = element("h2", { id: ids.devices, tabindex: -1 }, "Trusted desktop clients ", devicesCount);
@@ -81,6 +91,7 @@ export function pageLayout({ createHeadingId, form, dialog, onRefresh }: LayoutP
     ),
     card(ids.devices, devicesHeading, devicesBody),
     card(ids.codes, element("h2", { id: ids.codes }, "Recent pairings"), codesBody),
+    card(ids.keys, element("h2", { id: ids.keys }, "Enrollment keys (fleets)"), keyForm, keysBody),
     card(ids.audit, element("h2", { id: ids.audit }, "Audit log"), auditBody),
     dialog,
     announcer,
@@ -95,6 +106,7 @@ export function pageLayout({ createHeadingId, form, dialog, onRefresh }: LayoutP
     devicesCount,
     devicesBody,
     codesBody,
+    keysBody,
     auditBody,
     announcer,
     renderStatus({ list, listError, nowMs, locale }, lastOkAtMs) {
