@@ -3,24 +3,32 @@ import { createInterface } from "node:readline/promises";
 import { parseGatewayUrl } from "../core/gateway-url.std.ts";
 import { createCore, type OcmapCore } from "../core/core.node.ts";
 import type { CoreView } from "../core/core-view.std.ts";
-import { Keystore } from "../core/keystore.node.ts";
 import { parsePairingLink } from "../core/pairing-link.std.ts";
+import { CALL_USAGE, callVerb } from "./call.node.ts";
+import { CODE_IN_ARGV_WARNING, readCode } from "./code-input.node.ts";
 import { EXIT, exitCodeFor } from "./exit-codes.std.ts";
+import { chooseStore, STORE_USAGE } from "./store-option.node.ts";
 
 const USAGE = `usage:
-  ocmap pair <gateway-url> <code>      pair with a code from Clawpodz (or openclaw gateway call pairing.createCode)
+  ocmap pair <gateway-url>             pair with a code from Clawpodz (or openclaw gateway call pairing.createCode):
+                                       asks for it on a terminal, else reads stdin; --code-file FILE reads a file
   ocmap pair '<ocmap://pair?...>'      pair from a pairing link (asks to confirm the gateway; --yes to skip)
   ocmap status                         connect once with the stored trust and report
   ocmap connect                        stay connected; one line per state change; exits 4 when revoked
   ocmap forget                         remove this device from the gateway, and wipe local trust in any case
-options: --json (JSON lines), --yes (confirm a link's gateway), --timeout <ms>
-exit codes: 0 ok, 1 internal, 2 usage, 3 not paired, 4 revoked, 5 unreachable, 6 code rejected, 7 keychain, 8 refused
+${CALL_USAGE}
+options: --json (JSON lines), --yes (confirm a link's gateway), --timeout <ms>, --store DIR, --code-file FILE
+${STORE_USAGE}
+exit codes: 0 ok, 1 internal, 2 usage, 3 not paired, 4 revoked, 5 unreachable, 6 code rejected, 7 keychain or store,
+  8 refused, 9 gateway identity changed, 10 the gateway refused a call
   (forget: 0 only when the gateway removed the device; 5 gateway offline, 8 refused or not confirmed)`;
 
 interface Flags {
   json: boolean;
   yes: boolean;
   timeoutMs: number;
+  store?: string;
+  codeFile?: string;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -31,15 +39,21 @@ export async function main(argv: string[]): Promise<number> {
     if (arg === "--json") flags.json = true;
     else if (arg === "--yes" || arg === "-y") flags.yes = true;
     else if (arg === "--timeout") flags.timeoutMs = Number(argv[++i]);
+    else if (arg === "--store") flags.store = argv[++i] ?? "";
+    else if (arg === "--code-file") flags.codeFile = argv[++i] ?? "";
     else if (arg === "--help" || arg === "-h") return print(USAGE, EXIT.OK);
     else args.push(arg);
   }
   if (!Number.isFinite(flags.timeoutMs) || flags.timeoutMs <= 0) return print(USAGE, EXIT.USAGE);
   const [command, ...rest] = args;
   const out = reporter(flags.json);
-  const core = createCore({ keystore: new Keystore({ service: process.env.OCMAP_KEYCHAIN_SERVICE || "ocmap" }) });
+  const store = chooseStore(flags.store);
+  if (!store.ok) return print(`ocmap: ${store.message}\n\n${USAGE}`, EXIT.USAGE);
+  const core = createCore({ keystore: store.keystore });
   try {
     switch (command) {
+      case "call":
+        return await callVerb(core, rest, flags);
       case "pair":
         return await pair(core, rest, flags, out);
       case "status":
@@ -96,6 +110,7 @@ async function pair(core: OcmapCore, rest: string[], flags: Flags, out: Out): Pr
   if (rest.length === 1 && /^ocmap:/i.test(rest[0]!)) {
     const link = parsePairingLink(rest[0]);
     if (!link.ok) return fail(out, link.code, link.message);
+    warnCodeInArgv(flags, out);
     out.info(`This link pairs with the gateway at ${link.host}${link.insecure ? " over unencrypted ws://" : ""}.`, {
       host: link.host,
     });
@@ -107,14 +122,22 @@ async function pair(core: OcmapCore, rest: string[], flags: Flags, out: Out): Pr
         EXIT.USAGE,
       );
     ({ gatewayUrl, code } = link);
-  } else if (rest.length === 2) {
-    [gatewayUrl, code] = rest as [string, string];
+  } else if (rest.length === 1 || rest.length === 2) {
+    gatewayUrl = rest[0]!;
     const url = parseGatewayUrl(gatewayUrl);
     if (!url.ok) return fail(out, url.code, url.message);
     if (url.insecure)
       out.info(
         `Warning: ${url.host} is reached over unencrypted ws:// (allowed only on this computer or your local network).`,
       );
+    if (rest.length === 2) {
+      code = rest[1]!;
+      warnCodeInArgv(flags, out);
+    } else {
+      const input = await readCode(flags.codeFile);
+      if (!input.ok) return print(`ocmap: ${input.message}`, EXIT.USAGE);
+      code = input.code;
+    }
   } else {
     return print(USAGE, EXIT.USAGE);
   }
@@ -186,6 +209,12 @@ async function forget(core: OcmapCore, flags: Flags, out: Out): Promise<number> 
   if (notice.code !== "FORGOTTEN") return fail(out, notice.code, notice.message);
   out.info(notice.message, { notice: notice.code });
   return EXIT.OK;
+}
+
+/** On stderr always (a person sees it), and as an info line with --json (a script can log it). */
+function warnCodeInArgv(flags: Flags, out: Out) {
+  process.stderr.write(`ocmap: ${CODE_IN_ARGV_WARNING}\n`);
+  if (flags.json) out.info(CODE_IN_ARGV_WARNING, { warning: "CODE_IN_ARGV" });
 }
 
 function fail(out: Out, code: string, message: string, exit = exitCodeFor(code)): number {
