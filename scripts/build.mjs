@@ -1,6 +1,6 @@
 // npm run build: the plugin (and, as they land, the CLI, Electron main/preload and the renderer).
 import { build } from "esbuild";
-import { rmSync } from "node:fs";
+import { copyFileSync, rmSync } from "node:fs";
 
 const common = { bundle: true, platform: "node", logLevel: "warning", sourcemap: false, legalComments: "none" };
 
@@ -30,6 +30,20 @@ await build({
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
 console.log("built dist/cli");
+
+// The Node API for agent programs (package.json "exports": "./api"): the same core as the CLI; its types
+// are the hand-kept declarations that the implementation is checked against.
+await build({
+  ...common,
+  entryPoints: ["src/api/index.node.ts"],
+  outfile: "dist/api/index.mjs",
+  format: "esm",
+  target: "node20",
+  external: ["keytar", "bufferutil", "utf-8-validate"],
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+});
+copyFileSync("src/api/ocmap-api.d.ts", "dist/api/index.d.ts");
+console.log("built dist/api");
 
 // The Electron app: main and preload as CommonJS (electron is provided at run time; keytar is a
 // native addon that stays a runtime dependency), the renderer with vite into dist/renderer.

@@ -38,7 +38,13 @@ export function fileStoreBackend(options: FileStoreOptions): SecretBackend {
   let key: Promise<StoreKey | null> | undefined;
   let created: Promise<void> | undefined;
 
-  const storeKey = () => (key ??= options.keyFile ? loadStoreKey(options.keyFile) : Promise.resolve(null));
+  const storeKey = () => {
+    key ??= options.keyFile ? loadStoreKey(options.keyFile) : Promise.resolve(null);
+    return key.catch((err: unknown) => {
+      key = undefined; // a key file put in place later is read then
+      throw err;
+    });
+  };
   const pathOf = (account: string) => join(dir, storeFileName(account));
 
   /** The folder exists (made 0700 if it did not), is ours and only ours. Checked before every job. */
@@ -135,6 +141,8 @@ export function fileStoreBackend(options: FileStoreOptions): SecretBackend {
     delete: remove,
     exclusive: async (job) => {
       await checkFolder();
+      await storeKey(); // a bad key file fails every operation, an empty store's too
+
       return withStoreLock(dir, job, options.lock);
     },
     toError: (err) => (err instanceof KeystoreError ? err : storeErrors.failed(dir, errno(err))),
