@@ -9,6 +9,7 @@ import { gatewayNode, openclawEntry, repoRoot, startGateway } from "../test/harn
 import { benchCost } from "./cost.ts";
 import { benchGuessing } from "./guessing.ts";
 import { benchLaunch } from "./launch.ts";
+import { benchLaunchFileStore } from "./launch-file-store.ts";
 import { benchPair } from "./pair.ts";
 import { benchReconnect } from "./reconnect.ts";
 import { benchRenderer } from "./renderer.ts";
@@ -59,6 +60,7 @@ async function main() {
     };
     await step("pair", () => benchPair(gateway));
     await step("launch", () => benchLaunch(gateway));
+    await step("launch with the file store", () => benchLaunchFileStore(gateway));
     await step("revoke", () => benchRevoke(gateway));
     await step("cost", () => benchCost(gateway));
     await step("renderer", () => benchRenderer());

@@ -169,7 +169,9 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
   };
 
   const waitReady = async () => {
-    const deadline = Date.now() + 60_000;
+    // OCMAP_GATEWAY_READY_MS: more time on a machine that is busy with other work.
+    const readyMs = Number(process.env.OCMAP_GATEWAY_READY_MS) || 60_000;
+    const deadline = Date.now() + readyMs;
     for (;;) {
       if (!child || child.exitCode !== null) throw new Error(`gateway exited during start:\n${log.slice(-4000)}`);
       try {
@@ -177,7 +179,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
         return;
       } catch (err) {
         if (Date.now() > deadline)
-          throw new Error(`gateway not ready after 60 s:\n${log.slice(-4000)}`, { cause: err });
+          throw new Error(`gateway not ready after ${readyMs / 1000} s:\n${log.slice(-4000)}`, { cause: err });
         // The port is not open yet, or connect answered UNAVAILABLE while sidecars start: poll again.
         await new Promise((r) => setTimeout(r, 200));
       }
