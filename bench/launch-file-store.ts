@@ -63,14 +63,14 @@ export async function benchLaunchFileStore(gateway: Gateway, runs = 10): Promise
     const keychain = summarize(samples.keychain);
     const row = (name: "file" | "sealed", measure: string): Row => {
       const summary = summarize(samples[name]);
-      const r = ratio(summary, keychain);
+      const launchRatio = ratio(summary, keychain);
       return {
         measure,
         value: fmt(summary, "ms"),
         reference: `keychain store (gnome-keyring over D-Bus) ${fmt(keychain, "ms")}`,
-        ratio: r,
+        ratio: launchRatio,
         goal: "≤ 1× the keychain store",
-        met: r <= 1,
+        met: launchRatio <= 1,
         how:
           "spawn → exit of `node bin/ocmap.mjs status --json` with a stored token (exit 0 = PAIRED_CONNECTED), " +
           "the file store, the sealed file store and the keychain alternating, one device paired into each",

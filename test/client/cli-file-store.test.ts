@@ -98,7 +98,7 @@ describe("ocmap with no D-Bus at all and a file store", () => {
     expect(result.lines.at(-1)).toMatchObject({ lastError: { code: "KEYCHAIN_UNAVAILABLE" } });
   });
 
-  it("pairs with the code from stdin (nothing in argv), into a 0700 folder of 0600 files; status reconnects", async () => {
+  it("pairs with the code on stdin (nothing in argv) into a 0700 folder of 0600 files; status connects", async () => {
     const { store, trust, identity } = await pairStore();
     expect(trust?.deviceId).toBe(identity?.deviceId);
     expect((await stat(store)).mode & 0o777).toBe(0o700);
