@@ -20,11 +20,15 @@ export interface FileStoreOptions {
   lock?: LockOptions;
 }
 
-/** A file's name for an account: letters, digits, `_` and `-` as they are, anything else %-encoded. */
+/**
+ * A file's name for an account: letters, digits, `_` and `-` as they are, `:` (between an entry and its
+ * gateway) as `.`, anything else %-encoded, so two accounts never share a file (`trust:k12…` → `trust.k12….json`).
+ */
 export function storeFileName(account: string): string {
   const safe = [...new TextEncoder().encode(account)]
     .map((byte) => {
       const char = String.fromCharCode(byte);
+      if (char === ":") return ".";
       return /[A-Za-z0-9_-]/.test(char) ? char : `%${byte.toString(16).padStart(2, "0")}`;
     })
     .join("");

@@ -52,7 +52,7 @@ beforeAll(async () => {
   gateway = await startGateway();
   readOnly = await pairedStore("read-only");
   standard = await pairedStore("standard");
-});
+}, 300_000); // a busy machine can take minutes to start a gateway
 afterAll(async () => {
   await gateway?.dispose();
   if (root) await rm(root, { recursive: true, force: true });

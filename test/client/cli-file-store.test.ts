@@ -85,7 +85,7 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "ocmap-headless-"));
   await mkdir(join(root, "empty-runtime"), { mode: 0o700 });
   gateway = await startGateway({ pluginConfig: { maxFailuresPerAddress: 1000, maxFailuresGlobal: 1000 } });
-});
+}, 300_000); // a busy machine can take minutes to start a gateway
 afterAll(async () => {
   await gateway?.dispose();
   if (root) await rm(root, { recursive: true, force: true });

@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { fileStoreBackend, type FileStoreOptions } from "../../src/core/file-store.node.ts";
+import fc from "fast-check";
+import { fileStoreBackend, storeFileName, type FileStoreOptions } from "../../src/core/file-store.node.ts";
 import { createIdentity, type DeviceIdentity } from "../../src/core/identity.node.ts";
 import { Keystore, KeystoreError, type TrustRecord } from "../../src/core/keystore.node.ts";
 
@@ -115,6 +116,21 @@ describe("file store: layout and permissions", () => {
     const err = await rejection(storeAt(dir).loadTrust());
     expect(err.code).toBe("STORE_INSECURE");
     expect(err.message).toContain("symbolic link");
+  });
+});
+
+describe("file store: file names", () => {
+  it("gives each account its own plain file name (no dot first, no slash), and one per gateway", () => {
+    expect(storeFileName("trust")).toBe("trust.json");
+    expect(storeFileName("trust:k0123456789abcdef")).toBe("trust.k0123456789abcdef.json");
+    expect(storeFileName("../x")).toBe("%2e%2e%2fx.json");
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (first, second) => {
+        const name = storeFileName(first);
+        expect(name).toMatch(/^[A-Za-z0-9_%-][A-Za-z0-9_.%-]*$|^\.json$/);
+        if (first !== second) expect(storeFileName(second)).not.toBe(name);
+      }),
+    );
   });
 });
 
