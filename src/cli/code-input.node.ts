@@ -34,7 +34,7 @@ export async function readCode(
   if (stdin.isTTY) {
     const prompt = createInterface({ input: stdin, output: process.stderr, terminal: true });
     try {
-      return { ok: true, code: (await prompt.question("Pairing code (from Clawpodz): ")).trim() };
+      return { ok: true, code: (await prompt.question("Pairing code (or enrollment key): ")).trim() };
     } finally {
       prompt.close();
     }

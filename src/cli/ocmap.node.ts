@@ -1,4 +1,5 @@
 // `ocmap`: the headless client over the same core as the desktop app.
+import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
 import { parseGatewayUrl } from "../core/gateway-url.std.ts";
 import { createCore, type OcmapCore } from "../core/core.node.ts";
@@ -13,6 +14,7 @@ const USAGE = `usage:
   ocmap pair <gateway-url>             pair with a code from Clawpodz (or openclaw gateway call pairing.createCode):
                                        asks for it on a terminal, else reads stdin; --code-file FILE reads a file
   ocmap pair '<ocmap://pair?...>'      pair from a pairing link (asks to confirm the gateway; --yes to skip)
+  ocmap pair <gateway-url> --enroll-key-file FILE   enroll with an enrollment key (ocmap-ek-…) read from FILE
   ocmap status                         connect once with the stored trust and report
   ocmap connect                        stay connected; one line per state change; exits 4 when revoked
   ocmap forget                         remove this device from the gateway, and wipe local trust in any case
@@ -24,6 +26,7 @@ exit codes: 0 ok, 1 internal, 2 usage, 3 not paired, 4 revoked, 5 unreachable, 6
   (forget: 0 only when the gateway removed the device; 5 gateway offline, 8 refused or not confirmed)`;
 
 interface Flags {
+  enrollKeyFile?: string;
   json: boolean;
   yes: boolean;
   timeoutMs: number;
@@ -41,6 +44,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (arg === "--timeout") flags.timeoutMs = Number(argv[++i]);
     else if (arg === "--store") flags.store = argv[++i] ?? "";
     else if (arg === "--code-file") flags.codeFile = argv[++i] ?? "";
+    else if (arg === "--enroll-key-file") flags.enrollKeyFile = argv[++i] ?? "";
     else if (arg === "--help" || arg === "-h") return print(USAGE, EXIT.OK);
     else args.push(arg);
   }
@@ -107,7 +111,18 @@ const settled = (v: CoreView) => v.activity !== "starting" && v.activity !== "fo
 async function pair(core: OcmapCore, rest: string[], flags: Flags, out: Out): Promise<number> {
   let gatewayUrl: string;
   let code: string;
-  if (rest.length === 1 && /^ocmap:/i.test(rest[0]!)) {
+  if (flags.enrollKeyFile !== undefined) {
+    if (rest.length !== 1) return print(USAGE, EXIT.USAGE);
+    try {
+      code = readFileSync(flags.enrollKeyFile, "utf8"); // the key never sits in argv or the shell history
+    } catch (err) {
+      const why = (err as NodeJS.ErrnoException).code ?? "unreadable";
+      return fail(out, "KEY_FILE_UNREADABLE", `Cannot read the enrollment key file (${why}).`, EXIT.USAGE);
+    }
+    gatewayUrl = rest[0]!;
+    const url = parseGatewayUrl(gatewayUrl);
+    if (!url.ok) return fail(out, url.code, url.message);
+  } else if (rest.length === 1 && /^ocmap:/i.test(rest[0]!)) {
     const link = parsePairingLink(rest[0]);
     if (!link.ok) return fail(out, link.code, link.message);
     warnCodeInArgv(flags, out);

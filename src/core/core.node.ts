@@ -63,7 +63,7 @@ export function createCore(options: CoreOptions): OcmapCore {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const platform = options.platform ?? process.platform;
 
-  // ---- issue 9: keychain writes that must not outlive their pairing or cross a newer one ----
+  // ---- keychain writes that must not outlive their pairing or cross a newer one ----
 
   /** Saves a pairing, unless it was cancelled; a cancel during the save undoes it (one keychain job). */
   const savePairing = (signal: AbortSignal, identity: DeviceIdentity, trust: TrustRecord) =>
@@ -106,7 +106,8 @@ export function createCore(options: CoreOptions): OcmapCore {
     const [stored, identity] = [await ks.loadTrust(), await ks.loadIdentity()];
     if (!stored || !identity || identity.deviceId !== stored.deviceId) throw new ClientError("TOKEN_REJECTED");
     if (signal?.aborted) throw new ClientError("INTERNAL");
-    const common = { displayName, version: OCMAP_VERSION, platform, timeoutMs: sessionTimeoutMs };
+    // The name it paired with (an enrollment key's devices carry the key's prefix).
+    const common = { displayName: stored.displayName, version: OCMAP_VERSION, platform, timeoutMs: sessionTimeoutMs };
     const { result, trust } = await openTrustedSession(stored, identity, common, (renewed) =>
       saveRenewedPin(stored, renewed),
     );
@@ -117,7 +118,7 @@ export function createCore(options: CoreOptions): OcmapCore {
     return { trust, result };
   };
 
-  // ---- end of issue 9 helpers ----
+  // ---- end of the keychain-write helpers ----
 
   const machine = lifecycleMachine.provide({
     actions: clockActions({ now: options.now ?? Date.now, random: options.random ?? Math.random }),
@@ -152,15 +153,16 @@ export function createCore(options: CoreOptions): OcmapCore {
           role: "operator",
           scopes: result.scopes,
           pairedAtMs: Date.now(),
-          displayName,
+          displayName: result.displayName,
           gatewayIdentity: result.gatewayIdentity,
+          ...(result.enrollment?.ephemeral ? { ephemeral: true as const } : {}),
         };
         try {
           input.onStep("saving");
           await savePairing(signal, identity, trust); // written (and read back) before success is reported
         } catch (err) {
           result.session.close();
-          await result.abandon(); // no approved device left behind without its token here (issue 9)
+          await result.abandon(); // no approved device left behind without its token here
           throw err;
         }
         return { session: result.session as LiveSession, trust: summary(trust) };
@@ -168,8 +170,10 @@ export function createCore(options: CoreOptions): OcmapCore {
 
       connect: fromPromise(async ({ signal }) => {
         const { trust, result } = await openStored(timeoutMs, signal);
-        if (!result.ok)
-          throw deviceUnknown(result.error) ? new ClientError("TOKEN_REJECTED") : connectError(result.error);
+        if (!result.ok) {
+          if (!deviceUnknown(result.error)) throw connectError(result.error);
+          throw new ClientError(trust.ephemeral ? "EPHEMERAL_REMOVED" : "TOKEN_REJECTED");
+        }
         const reissued = result.hello.auth?.deviceToken;
         if (reissued && reissued !== trust.deviceToken) await saveReissuedToken(trust, reissued);
         return { session: result.session as LiveSession, trust: summary(trust) };

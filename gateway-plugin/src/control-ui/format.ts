@@ -67,6 +67,12 @@ const AUDIT_LABEL: Record<AuditEvent["type"], string> = {
   "device.revoked": "Device revoked",
   "device.forgotten": "Device forgot itself",
   "device.forget-failed": "Forget not applied",
+  "key.created": "Enrollment key created",
+  "key.revoked": "Enrollment key revoked",
+  "key.expired": "Enrollment key expired",
+  "key.exhausted": "Enrollment key used up",
+  "key.locked": "Enrollment key locked after failures",
+  "device.removed": "Ephemeral device removed",
 };
 
 export function auditLabel(type: AuditEvent["type"]): string {

@@ -1,4 +1,4 @@
-// The wire contract of ../../../shared/pairing-protocol.md that both halves import.
+// The parts of the wire contract kept from v1 (docs/v1-history.md) that both halves import.
 
 export const PAIRING_ERROR_CODES = [
   "PAIRING_DISABLED",
@@ -117,8 +117,44 @@ export interface TrustedClient {
   lastSeenAtMs?: number;
   connected: boolean;
   revokedAtMs?: number;
-  revokedBy?: "operator" | "self";
+  /** `ephemeral`: removed by the plugin after staying disconnected (an ephemeral key's device). */
+  revokedBy?: "operator" | "self" | "ephemeral";
+  /** The enrollment key that enrolled it. */
+  keyId?: string;
+  ephemeral?: true;
 }
+export type KeyStatus = "active" | "exhausted" | "expired" | "revoked" | "locked";
+/** An enrollment key as operators see it (never the key itself: it is shown once, at creation). */
+export interface KeySummary {
+  keyId: string;
+  label?: string;
+  access: Access;
+  scopes: string[];
+  namePrefix: string;
+  ephemeral: boolean;
+  uses: number;
+  used: number;
+  /** Uses that can still start: uses − used − uses in flight (confirmed, not yet exchanged). */
+  usesLeft: number;
+  status: KeyStatus;
+  createdAtMs: number;
+  expiresAtMs: number;
+  revokedAtMs?: number;
+}
+/** pairing.createEnrollmentKey's answer: the only time the key itself is shown. */
+export interface CreateKeyResult {
+  keyId: string;
+  key: string;
+  expiresAtMs: number;
+  uses: number;
+  access: Access;
+  scopes: string[];
+  namePrefix: string;
+  ephemeral: boolean;
+  gatewayFingerprint: string;
+}
+export const MAX_KEY_USES = 1000;
+export const MAX_KEY_TTL_SECONDS = 90 * 24 * 3600;
 export type AuditType =
   | "code.created"
   | "code.redeemed"
@@ -129,11 +165,20 @@ export type AuditType =
   | "device.revoked"
   | "device.forgotten"
   /** forgetSelf answered, but the gateway did not remove the device: it stays active and revocable. */
-  | "device.forget-failed";
+  | "device.forget-failed"
+  | "key.created"
+  | "key.revoked"
+  | "key.expired"
+  | "key.exhausted"
+  | "key.locked"
+  /** An ephemeral device removed after staying disconnected. */
+  | "device.removed";
 export interface AuditEvent {
   atMs: number;
   type: AuditType;
   codeId?: string;
+  /** The enrollment key the event concerns (a use's codeId names the use). */
+  keyId?: string;
   deviceId?: string;
   reason?: string;
   remoteAddress?: string;
@@ -142,6 +187,8 @@ export interface PairingList {
   codes: CodeSummary[];
   devices: TrustedClient[];
   events: AuditEvent[];
+  /** Enrollment keys with their uses left (a key's own uses are not in `codes`). */
+  keys: KeySummary[];
   /** When the gateway-wide failure cap paused pairing, until when (ms); absent when not paused. */
   pausedUntilMs?: number;
   /**
