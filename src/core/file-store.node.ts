@@ -26,13 +26,13 @@ export interface FileStoreOptions {
  */
 export function storeFileName(account: string): string {
   const safe = [...new TextEncoder().encode(account)]
-    .map((byte) => {
+    .map((byte, at) => {
       const char = String.fromCharCode(byte);
-      if (char === ":") return ".";
+      if (char === ":" && at > 0) return "."; // never first: no hidden file
       return /[A-Za-z0-9_-]/.test(char) ? char : `%${byte.toString(16).padStart(2, "0")}`;
     })
     .join("");
-  return `${safe}.json`;
+  return `${safe || "%"}.json`;
 }
 
 const FORMAT = 1;
