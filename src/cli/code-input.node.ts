@@ -28,7 +28,7 @@ export async function readCode(
       const text = await readFile(codeFile, "utf8");
       return { ok: true, code: firstLine(text.slice(0, MAX_INPUT_BYTES)) };
     } catch (err) {
-      return { ok: false, message: `cannot read --code-file ${codeFile} (${(err as NodeJS.ErrnoException).code})` };
+      return { ok: false, message: `Cannot read the code file ${codeFile} (${(err as NodeJS.ErrnoException).code}).` };
     }
   }
   if (stdin.isTTY) {

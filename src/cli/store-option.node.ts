@@ -3,9 +3,6 @@
 import { fileStoreBackend } from "../core/file-store.node.ts";
 import { Keystore } from "../core/keystore.node.ts";
 
-export const STORE_USAGE = `store: the OS keychain by default; --store DIR (or OCMAP_STORE=DIR) keeps it in files in DIR
-  (0700, yours; files 0600); OCMAP_STORE_KEY_FILE=FILE seals those files with a key from FILE`;
-
 export type StoreChoice = { ok: true; keystore: Keystore } | { ok: false; message: string };
 
 export function chooseStore(storeFlag: string | undefined, env: NodeJS.ProcessEnv = process.env): StoreChoice {
