@@ -57,10 +57,10 @@ export const pairVerb: Verb = {
     } else if (positionals.length === 1 && /^ocmap:/i.test(positionals[0]!)) {
       const link = parsePairingLink(positionals[0]);
       if (!link.ok) return fail(out, link.code, link.message);
-      warnCodeInArgv(out, flags.json === true);
       out.info(`This link pairs with the gateway at ${link.host}${link.insecure ? " over unencrypted ws://" : ""}.`, {
         host: link.host,
       });
+      warnCodeInArgv(out, flags.json === true);
       if (!flags.yes && !(await confirm(`Pair with ${link.host}? [y/N] `)))
         return fail(
           out,
