@@ -169,9 +169,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
   };
 
   const waitReady = async () => {
-    // OCMAP_GATEWAY_READY_MS: more time on a machine that is busy with other work.
-    const readyMs = Number(process.env.OCMAP_GATEWAY_READY_MS) || 60_000;
-    const deadline = Date.now() + readyMs;
+    const deadline = Date.now() + 180_000; // a loaded 2-core machine has been seen to take over a minute
     for (;;) {
       if (!child || child.exitCode !== null) throw new Error(`gateway exited during start:\n${log.slice(-4000)}`);
       try {
@@ -179,15 +177,16 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
         return;
       } catch (err) {
         if (Date.now() > deadline)
-          throw new Error(`gateway not ready after ${readyMs / 1000} s:\n${log.slice(-4000)}`, { cause: err });
+          throw new Error(`gateway not ready after 180 s:\n${log.slice(-4000)}`, { cause: err });
         // The port is not open yet, or connect answered UNAVAILABLE while sidecars start: poll again.
         await new Promise((r) => setTimeout(r, 200));
       }
     }
   };
 
-  const start = async () => {
+  const start = async (attempt = 1): Promise<void> => {
     const portFlag = opts.portFrom === "flag" ? ["--port", String(port)] : [];
+    const from = log.length;
     child = spawn(gatewayNode, [openclawEntry, "gateway", "run", ...portFlag], {
       env,
       cwd: root,
@@ -195,7 +194,14 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
     });
     child.stdout!.on("data", (d) => (log += d));
     child.stderr!.on("data", (d) => (log += d));
-    await waitReady();
+    try {
+      await waitReady();
+    } catch (error) {
+      // On a starved machine the gateway gives its own state lease 5 s and then exits: that is the machine, not
+      // the test, so start it again (twice at most).
+      if (attempt < 3 && /state lease heartbeat did not become ready/.test(log.slice(from))) return start(attempt + 1);
+      throw error;
+    }
   };
 
   const kill = async () => {
@@ -253,7 +259,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
     readConfig: () => JSON.parse(readFileSync(configPath, "utf8")),
     kill,
     signal: (sig) => void child?.kill(sig),
-    start,
+    start: () => start(),
     async restart() {
       await kill();
       await start();

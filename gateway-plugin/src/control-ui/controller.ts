@@ -16,6 +16,7 @@ import { replaceKeepingFocus, uid } from "./dom.ts";
 import { describeError, gatewayFromLink } from "./format.ts";
 import { pageLayout } from "./layout.ts";
 import { deviceName, type Shared, type ViewState } from "./model.ts";
+import { attackView } from "./view-attack.ts";
 import { auditView } from "./view-audit.ts";
 import { codesView } from "./view-codes.ts";
 import { devicesView } from "./view-devices.ts";
@@ -218,6 +219,7 @@ export function mountClawpodz(container: HTMLElement, first: ControlUiViewContex
     replaceKeepingFocus(page.devicesBody, devices.content);
     replaceKeepingFocus(page.codesBody, codesView(state, { cancel: (codeId) => void cancelCode(codeId) }));
     replaceKeepingFocus(page.auditBody, auditView(state));
+    replaceKeepingFocus(page.attackBody, attackView(state));
   }
 
   disposers.push(host.onEvent(CHANGED_EVENT, soon));
