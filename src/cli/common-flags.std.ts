@@ -9,6 +9,11 @@ export const GATEWAY_FLAG: FlagSpec = {
   value: "name|url",
   help: "the gateway to act on (by name, address or id); optional while only one is paired",
 };
+export const STORE_FLAG: FlagSpec = {
+  name: "store",
+  value: "dir",
+  help: "keep the trust in files in this folder, not the keychain (or OCMAP_STORE)",
+};
 export const YES_FLAG: FlagSpec = { name: "yes", short: "y", help: "confirm a pairing link's gateway without asking" };
 
 export const DEFAULT_TIMEOUT_MS = 30_000;

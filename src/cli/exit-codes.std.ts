@@ -12,6 +12,8 @@ export const EXIT = {
   KEYCHAIN: 7,
   REFUSED: 8,
   GATEWAY_IDENTITY: 9,
+  /** `ocmap call`: the gateway answered the method with an error (its code is printed). */
+  CALL_FAILED: 10,
 } as const;
 
 export function exitCodeFor(code: ClientErrorCode | string): number {
@@ -23,6 +25,10 @@ export function exitCodeFor(code: ClientErrorCode | string): number {
     case "CODE_INVALID":
     case "CODE_EXPIRED":
     case "CODE_ALREADY_USED":
+    case "SETUP_CODE_INVALID":
+    case "SETUP_CODE_EXPIRED":
+    case "SETUP_CODE_REJECTED":
+    case "APPROVAL_EXPIRED":
     case "KEY_FORMAT":
     case "KEY_CHECK":
     case "KEY_INVALID":
@@ -49,12 +55,19 @@ export function exitCodeFor(code: ClientErrorCode | string): number {
     case "DEAD_SOCKET":
     case "ACCESS_CHANGED":
     case "TIMEOUT":
+    case "NOT_CONNECTED":
     case "FORGET_OFFLINE":
       return EXIT.UNREACHABLE;
     case "KEYCHAIN_UNAVAILABLE":
     case "KEYCHAIN_LOCKED":
     case "KEYCHAIN_CORRUPT":
     case "KEYCHAIN_FAILED":
+    case "STORE_INSECURE":
+    case "STORE_CORRUPT":
+    case "STORE_KEY_MISSING":
+    case "STORE_KEY_WRONG":
+    case "STORE_LOCK_TIMEOUT":
+    case "STORE_FAILED":
       return EXIT.KEYCHAIN;
     case "RATE_LIMITED":
     case "AUTH_RATE_LIMITED":
@@ -66,6 +79,7 @@ export function exitCodeFor(code: ClientErrorCode | string): number {
     case "PROTOCOL_ERROR":
     case "FORGET_REFUSED":
     case "FORGET_UNCONFIRMED":
+    case "FORGET_NOT_ALLOWED":
       return EXIT.REFUSED;
     case "GATEWAY_IDENTITY_CHANGED":
     case "GATEWAY_TLS_UNTRUSTED":

@@ -3,7 +3,6 @@
 import { createCore, type OcmapCore } from "../core/core.node.ts";
 import { createGatewayFleet, type FleetMember } from "../core/gateway-fleet.node.ts";
 import { GatewayStore } from "../core/gateway-store.node.ts";
-import { Keystore } from "../core/keystore.node.ts";
 import { timeoutOf } from "./common-flags.std.ts";
 import { EXIT } from "./exit-codes.std.ts";
 import { parseArgs, valueFlagNames } from "./flags.std.ts";
@@ -17,8 +16,10 @@ import { listVerb } from "./verbs/list.node.ts";
 import { pairVerb } from "./verbs/pair.node.ts";
 import { renameVerb } from "./verbs/rename.node.ts";
 import { statusVerb } from "./verbs/status.node.ts";
+import { callVerb } from "./verbs/call.node.ts";
+import { chooseStore } from "./store-option.node.ts";
 
-export const VERBS: readonly Verb[] = [pairVerb, listVerb, statusVerb, connectVerb, forgetVerb, renameVerb];
+export const VERBS: readonly Verb[] = [pairVerb, listVerb, statusVerb, connectVerb, callVerb, forgetVerb, renameVerb];
 
 const HELP = new Set(["--help", "-h"]);
 
@@ -33,8 +34,10 @@ export async function main(argv: string[]): Promise<number> {
   if (!parsed.ok) return usage(`${verb.name}: ${parsed.message}`);
   const timeoutMs = timeoutOf(parsed.flags);
   if (timeoutMs === null) return usage(`${verb.name}: --timeout takes a positive number of milliseconds`);
+  const store = chooseStore(typeof parsed.flags.store === "string" ? parsed.flags.store : undefined);
+  if (!store.ok) return usage(`${verb.name}: ${store.message}`);
+  const { keystore } = store;
   const out = reporter(parsed.flags.json === true);
-  const keystore = new Keystore({ service: process.env.OCMAP_KEYCHAIN_SERVICE || "ocmap" });
   const fleet = createGatewayFleet({ keystore });
   let spare: OcmapCore | undefined; // a core with nothing stored, when a verb needs a gateway and none is paired
   try {

@@ -1,6 +1,7 @@
 // Which gateway a verb acts on: the one --gateway names (by local name, address or id), or the only
 // one paired. With several and no choice, or a name that matches none, it says which there are.
 import type { FleetMember } from "../core/gateway-fleet.node.ts";
+import { gatewayMatches } from "../core/gateway-index.std.ts";
 import { parseGatewayUrl } from "../core/gateway-url.std.ts";
 import { EXIT } from "./exit-codes.std.ts";
 import { fail, type Out } from "./output.node.ts";
@@ -21,10 +22,8 @@ export function selectGateway(
 }
 
 function matches(member: FleetMember, wanted: string): boolean {
-  const { entry } = member;
-  if (entry.id === wanted || entry.name.toLowerCase() === wanted.trim().toLowerCase()) return true;
   const url = parseGatewayUrl(wanted);
-  return url.ok && (url.url === entry.url || (!/:\/\//.test(wanted) && new URL(entry.url).host === url.host));
+  return gatewayMatches(member.entry, wanted, url.ok ? url : null);
 }
 
 function refuse(out: Out, code: string, lead: string, members: FleetMember[]): number {

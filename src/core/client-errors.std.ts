@@ -18,6 +18,13 @@ export const CLIENT_ERROR_MESSAGES = {
   CODE_INVALID: "The gateway did not accept that code. Check it, or ask for a new one.",
   CODE_EXPIRED: "That code has expired. Ask for a new one in Clawpodz.",
   CODE_ALREADY_USED: "That code was already used or cancelled. Ask for a new one in Clawpodz.",
+  SETUP_CODE_INVALID: "That setup code is malformed. Copy all of it, or ask the gateway's operator for a new one.",
+  SETUP_CODE_EXPIRED: "That setup code has expired. Ask the gateway's operator for a new one (openclaw qr).",
+  SETUP_CODE_REJECTED:
+    "The gateway did not accept that setup code: it expired, was revoked, or another device used it. " +
+    "Ask for a new one.",
+  APPROVAL_EXPIRED:
+    "The gateway's operator did not approve this device before the setup code expired. Ask for a new setup code.",
   DEVICE_REVOKED: "This device was revoked. Pair again to create a new device identity.",
   RATE_LIMITED: "Too many failed attempts on this gateway. Wait, then try again.",
   PAIRING_DISABLED: "Pairing is turned off on this gateway. Ask its operator to turn it on.",
@@ -37,6 +44,7 @@ export const CLIENT_ERROR_MESSAGES = {
   CONNECTION_LOST: "The connection to the gateway was lost. Reconnecting.",
   ACCESS_CHANGED:
     "The gateway closed the connection after a change to its access settings. Checking this device is still trusted.",
+  NOT_CONNECTED: "Not connected to the gateway right now. OCMAP is reconnecting; try again.",
   PROTOCOL_ERROR: "The gateway sent something OCMAP does not understand. Update OCMAP.",
   TIMEOUT: "The gateway did not answer in time. Check your network, then try again.",
   CLOCK_SKEW: "This computer's clock is far off from the gateway's. Set the correct time, then try again.",
@@ -44,6 +52,13 @@ export const CLIENT_ERROR_MESSAGES = {
   KEYCHAIN_LOCKED: "Your keychain is locked. Unlock it, then try again.",
   KEYCHAIN_CORRUPT: "OCMAP's keychain entry is damaged. Forget this device and pair again.",
   KEYCHAIN_FAILED: "The keychain refused to store OCMAP's credentials. Check your keyring, then try again.",
+  STORE_INSECURE: "OCMAP's store folder or a file in it is open to other users or not yours. Fix its permissions.",
+  STORE_CORRUPT:
+    "A file in OCMAP's store is damaged. OCMAP left it as it is: restore it, or move it away and pair again.",
+  STORE_KEY_MISSING: "OCMAP's store is sealed and needs its key file (OCMAP_STORE_KEY_FILE).",
+  STORE_KEY_WRONG: "The key file does not open OCMAP's sealed store. Use the key it was sealed with.",
+  STORE_LOCK_TIMEOUT: "Another OCMAP process kept the store locked. Try again.",
+  STORE_FAILED: "OCMAP could not read or write its store folder. Check the disk and the folder, then try again.",
   FORGET_OFFLINE:
     "Removed from this computer. The gateway was not reachable: ask its operator to revoke this device in Clawpodz.",
   FORGET_REFUSED:
@@ -54,6 +69,9 @@ export const CLIENT_ERROR_MESSAGES = {
   ALREADY_PAIRED: "OCMAP is already paired with this gateway. Forget it first to pair with it again.",
   GATEWAY_NAME_INVALID: "A gateway name is 1 to 64 characters, without control characters.",
   GATEWAY_NAME_TAKEN: "Another gateway already has that name. Choose another one.",
+  FORGET_NOT_ALLOWED:
+    "Removed from this computer. This device's access does not let it remove itself from the gateway: ask its " +
+    "operator to remove it in the Devices page (openclaw devices remove <device id>).",
   INTERNAL: "Something went wrong inside OCMAP. Try again.",
 } as const;
 
@@ -70,8 +88,12 @@ export class ClientError extends Error {
   readonly code: ClientErrorCode;
   readonly retryable: boolean;
   readonly retryAfterMs?: number;
-  constructor(code: ClientErrorCode, options: { retryable?: boolean; retryAfterMs?: number; cause?: unknown } = {}) {
-    super(CLIENT_ERROR_MESSAGES[code], options.cause ? { cause: options.cause } : undefined);
+  /** `message` replaces the table's sentence where one code needs a more exact one (never with secrets in it). */
+  constructor(
+    code: ClientErrorCode,
+    options: { retryable?: boolean; retryAfterMs?: number; cause?: unknown; message?: string } = {},
+  ) {
+    super(options.message ?? CLIENT_ERROR_MESSAGES[code], options.cause ? { cause: options.cause } : undefined);
     this.name = "ClientError";
     this.code = code;
     this.retryable = options.retryable ?? false;

@@ -24,6 +24,11 @@ export interface FleetMember {
   readonly core: OcmapCore;
 }
 
+export interface PairOptions {
+  access?: "standard" | "read-only" | "full";
+  watch?: (view: CoreView) => void;
+}
+
 export type PairStart = { ok: true; core: OcmapCore } | { ok: false; code: "ALREADY_PAIRED"; message: string };
 
 export interface GatewayFleet {
@@ -35,7 +40,7 @@ export interface GatewayFleet {
   members(): FleetMember[];
   member(id: string): FleetMember | undefined;
   /** Pairs with a gateway not in the list yet (`watch` sees each view from the start); on success it joins the list. */
-  pair(gatewayUrl: string, code: string, watch?: (view: CoreView) => void): Promise<PairStart>;
+  pair(gatewayUrl: string, code: string, options?: PairOptions): Promise<PairStart>;
   cancelPairing(): void;
   /** Closes the "Add a gateway" pairing (its outcome shown so far) when it is not pairing. */
   dismissAdding(): void;
@@ -182,7 +187,7 @@ export function createGatewayFleet(options: FleetOptions): GatewayFleet {
     },
     members: () => [...members.values()],
     member: (id) => members.get(id),
-    async pair(gatewayUrl, code, watch) {
+    async pair(gatewayUrl, code, { access, watch } = {}) {
       const url = parseGatewayUrl(gatewayUrl);
       // A revoked gateway stays listed (its trust already wiped) until dismissed: pairing it again is fine.
       const same = url.ok
@@ -200,7 +205,7 @@ export function createGatewayFleet(options: FleetOptions): GatewayFleet {
       const { core } = adding;
       await core.waitFor((view) => view.activity !== "starting");
       if (watch) core.subscribe(watch);
-      core.pair(gatewayUrl, code); // the core checks both again, and ignores it while it is pairing
+      core.pair(gatewayUrl, code, access); // the core checks both again, and ignores it while it is pairing
       return { ok: true, core };
     },
     cancelPairing: () => adding?.core.cancelPairing(),

@@ -74,6 +74,22 @@ function nameTaken(entries: readonly GatewayEntry[], name: string, exceptId?: st
   return entries.some((entry) => entry.id !== exceptId && entry.name.toLowerCase() === wanted);
 }
 
+/** Whether `wanted` names this entry: its id, its local name (any case), its address, or its host. */
+export function gatewayMatches(
+  entry: GatewayEntry,
+  wanted: string,
+  parsedUrl: { url: string; host: string } | null,
+): boolean {
+  if (entry.id === wanted || entry.name.toLowerCase() === wanted.trim().toLowerCase()) return true;
+  if (!parsedUrl) return false;
+  if (parsedUrl.url === entry.url) return true;
+  try {
+    return !/:\/\//.test(wanted) && new URL(entry.url).host === parsedUrl.host;
+  } catch {
+    return false;
+  }
+}
+
 /** Validates the stored index (parsed JSON); errors name what is wrong, never a value. */
 export function parseGatewayIndex(json: unknown): GatewayIndex {
   if (typeof json !== "object" || json === null || Array.isArray(json)) throw malformed("it is not an object");

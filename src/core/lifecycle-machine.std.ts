@@ -40,14 +40,16 @@ const FORGETTING = {
 } as const;
 
 type SessionAndTrust = { session: LiveSession; trust: TrustSummary };
+type PairAccess = NonNullable<Extract<CoreEvent, { type: "PAIR" }>["access"]>;
 
 export const lifecycleMachine = setup({
   types: {} as { context: CoreContext; events: CoreEvent },
   actors: {
     loadTrust: fromPromise<TrustSummary | null>(notProvided("loadTrust")),
-    pair: fromPromise<SessionAndTrust, { gatewayUrl: string; code: string; onStep: (step: PairingStep) => void }>(
-      notProvided("pair"),
-    ),
+    pair: fromPromise<
+      SessionAndTrust,
+      { gatewayUrl: string; code: string; access?: PairAccess; onStep: (step: PairingStep) => void }
+    >(notProvided("pair")),
     connect: fromPromise<SessionAndTrust>(notProvided("connect")),
     forget: fromPromise<{ outcome: ForgetOutcome }, { session: LiveSession | null }>(notProvided("forget")),
     wipe: fromPromise<void>(notProvided("wipe")),
@@ -163,6 +165,7 @@ export const lifecycleMachine = setup({
           return {
             gatewayUrl: pair.gatewayUrl,
             code: pair.code,
+            ...(pair.access ? { access: pair.access } : {}),
             onStep: (step: PairingStep) => self.send({ type: "PAIR_STEP", step }),
           };
         },
@@ -176,7 +179,12 @@ export const lifecycleMachine = setup({
         ],
       },
       on: {
-        PAIR_STEP: { actions: assign({ pairingStep: ({ event }) => event.step }) },
+        PAIR_STEP: {
+          actions: assign(({ event, context }) => ({
+            pairingStep: event.step,
+            reason: event.step === "waiting-for-approval" ? STATUS.awaitingApproval : context.reason,
+          })),
+        },
         CANCEL_PAIRING: {
           target: "UNPAIRED",
           actions: [assign({ reason: STATUS.cancelled }), "clearPairingGateway"],

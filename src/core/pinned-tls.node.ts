@@ -6,15 +6,21 @@ import http from "node:http";
 import tls, { type TLSSocket } from "node:tls";
 import WebSocket, { type ClientOptions } from "ws";
 import type { TlsPin } from "@ocmap/protocol/gateway-identity";
-import { spkiPinOfPeer } from "./tls-pin.node.ts";
+import { certificateSha256, spkiPinOfCertificate, spkiPinOfPeer } from "./tls-pin.node.ts";
 
 /**
  * `pinned`: only a certificate with this SPKI pin (no CA or name check: the pin is stronger).
  * `ca`: ordinary verification against the system store (or `ca` for tests), with the host name check.
  * `capture`: no verification, for requests that carry no secret (pairing's PAKE messages); the caller gets
  * the peer's pin to compare later with the one the PAKE authenticates.
+ * `certificate`: only the certificate whose SHA-256 (of the whole DER, 64 lowercase hex) is this: the pin format of
+ * a gateway's own setup code, for gateways without ocmap-pairing. Unlike an SPKI pin it does not survive a renewal.
  */
-export type TlsTrust = { kind: "pinned"; tlsPin: TlsPin } | { kind: "ca"; ca?: string | Buffer } | { kind: "capture" };
+export type TlsTrust =
+  | { kind: "pinned"; tlsPin: TlsPin }
+  | { kind: "ca"; ca?: string | Buffer }
+  | { kind: "capture" }
+  | { kind: "certificate"; sha256: string };
 
 export type TlsConnectErrorCode = "GATEWAY_IDENTITY_CHANGED" | "GATEWAY_TLS_UNTRUSTED" | "GATEWAY_UNREACHABLE";
 
@@ -62,9 +68,15 @@ export function openVerifiedTls(target: TlsTarget): Promise<{ socket: TLSSocket;
       timeoutMs,
     );
     socket.once("secureConnect", () => {
-      const tlsPin = spkiPinOfPeer(socket);
-      if (!tlsPin) return fail(new TlsConnectError("GATEWAY_TLS_UNTRUSTED", "The gateway presented no certificate."));
-      if (trust.kind === "pinned" && tlsPin !== trust.tlsPin) {
+      // Node 20 hands out the peer's X509Certificate once per socket (a second call answers undefined): read it once.
+      const certificate = socket.getPeerX509Certificate();
+      if (!certificate)
+        return fail(new TlsConnectError("GATEWAY_TLS_UNTRUSTED", "The gateway presented no certificate."));
+      const tlsPin = spkiPinOfCertificate(certificate);
+      const mismatch =
+        (trust.kind === "pinned" && tlsPin !== trust.tlsPin) ||
+        (trust.kind === "certificate" && certificateSha256(certificate) !== trust.sha256);
+      if (mismatch) {
         return fail(
           new TlsConnectError(
             "GATEWAY_IDENTITY_CHANGED",

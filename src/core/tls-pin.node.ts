@@ -19,3 +19,8 @@ export function spkiPinOfPeer(socket: TLSSocket): TlsPin | undefined {
   const certificate = socket.getPeerX509Certificate();
   return certificate ? spkiPinOfCertificate(certificate) : undefined;
 }
+
+/** SHA-256 of the whole certificate (DER) as 64 lowercase hex: the form a gateway's setup code pins. */
+export function certificateSha256(certificate: X509Certificate): string {
+  return certificate.fingerprint256.replaceAll(":", "").toLowerCase();
+}

@@ -74,6 +74,8 @@ export interface RequestChannels {
   "ocmap:retry-now": () => void;
   /** Forgets the gateway shown. */
   "ocmap:forget-device": () => void;
+  /** Stops a pairing in progress (a wait for the gateway operator's approval, for one). */
+  "ocmap:cancel-pairing": () => void;
   "ocmap:select-gateway": (request: GatewayRequest) => void;
   /** Opens (or closes) the pairing form for another gateway. */
   "ocmap:add-gateway": (request: AddGatewayRequest) => void;
@@ -98,7 +100,8 @@ export type RequestHandlers = {
 export const STATE_EVENT = "ocmap:state" satisfies EventChannel;
 
 export const MAX_GATEWAY_URL_CHARS = 2048;
-export const MAX_CODE_CHARS = 64;
+/** A gateway's own setup code (a few hundred characters of base64url) travels in the code field too. */
+export const MAX_CODE_CHARS = 4096;
 export const MAX_GATEWAY_ID_CHARS = 64;
 export const MAX_GATEWAY_NAME_CHARS = 256;
 
@@ -141,6 +144,7 @@ export const REQUEST_VALIDATORS: { [C in RequestChannel]: (args: readonly unknow
   "ocmap:confirm-link": oneArg(closedObject<ConfirmLinkRequest>({ accept: isBoolean })),
   "ocmap:retry-now": noArgs,
   "ocmap:forget-device": noArgs,
+  "ocmap:cancel-pairing": noArgs,
   "ocmap:select-gateway": oneArg(closedObject<GatewayRequest>({ id: boundedString(1, MAX_GATEWAY_ID_CHARS) })),
   "ocmap:add-gateway": oneArg(closedObject<AddGatewayRequest>({ open: isBoolean })),
   "ocmap:rename-gateway": oneArg(
@@ -184,6 +188,7 @@ export interface OcmapApi {
   confirmLink(accept: boolean): Promise<void>;
   retryNow(): Promise<void>;
   forgetDevice(): Promise<void>;
+  cancelPairing(): Promise<void>;
   selectGateway(id: string): Promise<void>;
   addGateway(open: boolean): Promise<void>;
   renameGateway(id: string, name: string): Promise<RenameResult>;
@@ -239,6 +244,7 @@ export function createOcmapApi(transport: OcmapTransport): OcmapApi {
     confirmLink: (accept: boolean) => call("ocmap:confirm-link", [{ accept }]),
     retryNow: () => call("ocmap:retry-now", []),
     forgetDevice: () => call("ocmap:forget-device", []),
+    cancelPairing: () => call("ocmap:cancel-pairing", []),
     selectGateway: (id: string) => call("ocmap:select-gateway", [{ id }]),
     addGateway: (open: boolean) => call("ocmap:add-gateway", [{ open }]),
     renameGateway: (id: string, name: string) => call<RenameResult>("ocmap:rename-gateway", [{ id, name }]),

@@ -117,6 +117,7 @@ export function createAppController(options: AppControllerOptions): AppControlle
     },
     "ocmap:retry-now": () => core.retryNow(),
     "ocmap:forget-device": () => core.forget(),
+    "ocmap:cancel-pairing": () => core.cancelPairing(),
     "ocmap:select-gateway": ({ id }) => core.select(id),
     "ocmap:add-gateway": ({ open }) => core.adding(open),
     "ocmap:rename-gateway": async ({ id, name }) => {

@@ -2,6 +2,7 @@
 // the "Add a gateway" pairing while it is open (or while none is paired), or what the keychain said when
 // the list could not be read. It is an OcmapCore, so the screens and the controller's link handling read
 // one CoreView as before; the list of gateways rides alongside.
+import { ClientError } from "../core/client-errors.std.ts";
 import type { OcmapCore } from "../core/core.node.ts";
 import { restingView, type CoreView } from "../core/core-view.std.ts";
 import type { FleetView } from "../core/fleet-view.std.ts";
@@ -85,10 +86,10 @@ export function focusOnFleet(fleet: GatewayFleet): FleetFocus {
     view: views.get,
     subscribe: views.subscribe,
     waitFor: views.waitFor,
-    pair(gatewayUrl, code) {
+    pair(gatewayUrl, code, access) {
       addMode = true;
       refusal = null;
-      void fleet.pair(gatewayUrl, code).then((started) => {
+      void fleet.pair(gatewayUrl, code, { access }).then((started) => {
         if (!started.ok) refusal = { code: started.code, message: started.message };
         refresh();
       });
@@ -103,6 +104,11 @@ export function focusOnFleet(fleet: GatewayFleet): FleetFocus {
     forget() {
       if (selected && !addMode) fleet.forget(selected);
     },
+    call(method, params, timeoutMs) {
+      const core = focusCore();
+      return core ? core.call(method, params, timeoutMs) : Promise.reject(new ClientError("TOKEN_REJECTED"));
+    },
+    onGatewayEvent: (listener) => focusCore()?.onGatewayEvent(listener) ?? (() => undefined),
     gateways: () => item(fleet.view(), addMode ? null : selected),
     select(id) {
       if (!fleet.member(id)) return;

@@ -1,4 +1,4 @@
-// The page's frame: header with the sync line, alert and paused banners, the five sections' cards, the
+// The page's frame: header with the sync line, alert and paused banners, the six sections' cards, the
 // dialog and the screen-reader announcer. The controller fills the sections' bodies.
 import { element, uid } from "./dom.ts";
 import { clockTime } from "./format.ts";
@@ -13,7 +13,9 @@ export interface Layout {
   devicesCount: HTMLElement;
   devicesBody: HTMLElement;
   codesBody: HTMLElement;
+  keysBody: HTMLElement;
   auditBody: HTMLElement;
+  attackBody: HTMLElement;
   announcer: HTMLElement;
   /** The sync line and the paused banner. */
   renderStatus(state: ViewState, lastOkAtMs: number | undefined): void;
@@ -22,12 +24,21 @@ export interface Layout {
 export interface LayoutParts {
   createHeadingId: string;
   form: HTMLElement;
+  /** The enrollment-key form (view-keys.ts). */
+  keyForm: HTMLElement;
   dialog: HTMLElement;
   onRefresh(): void;
 }
 
-export function pageLayout({ createHeadingId, form, dialog, onRefresh }: LayoutParts): Layout {
-  const ids = { live: uid("live"), devices: uid("devices"), codes: uid("codes"), audit: uid("audit") };
+export function pageLayout({ createHeadingId, form, keyForm, dialog, onRefresh }: LayoutParts): Layout {
+  const ids = {
+    live: uid("live"),
+    devices: uid("devices"),
+    codes: uid("codes"),
+    keys: uid("keys"),
+    audit: uid("audit"),
+    attack: uid("attack"),
+  };
   const announcer = element("div", { class: "ocmap-cp-sr", "aria-live": "polite", "aria-atomic": "true" });
   const alertBox = element("div", { class: "ocmap-cp-alert", role: "alert", hidden: true });
   const pausedBox = element("div", {
@@ -46,7 +57,9 @@ export function pageLayout({ createHeadingId, form, dialog, onRefresh }: LayoutP
   const liveBody = element("div", { class: "ocmap-cp-live__body", "data-testid": "ocmap-live" });
   const devicesBody = element("div", { "data-testid": "ocmap-devices" });
   const codesBody = element("div", { "data-testid": "ocmap-codes" });
+  const keysBody = element("div", { "data-testid": "ocmap-keys" });
   const auditBody = element("div", { "data-testid": "ocmap-audit" });
+  const attackBody = element("div", { "data-testid": "ocmap-attack" });
   const devicesCount = element("span", { class: "ocmap-cp-count" });
   const devicesHeading = element("h2", { id: ids.devices, tabindex: -1 }, "Trusted desktop clients ", devicesCount);
   const card = (headingId: string, ...children: HTMLElement[]) =>
@@ -81,6 +94,8 @@ export function pageLayout({ createHeadingId, form, dialog, onRefresh }: LayoutP
     ),
     card(ids.devices, devicesHeading, devicesBody),
     card(ids.codes, element("h2", { id: ids.codes }, "Recent pairings"), codesBody),
+    card(ids.keys, element("h2", { id: ids.keys }, "Enrollment keys (fleets)"), keyForm, keysBody),
+    card(ids.attack, element("h2", { id: ids.attack }, "Failed attempts"), attackBody),
     card(ids.audit, element("h2", { id: ids.audit }, "Audit log"), auditBody),
     dialog,
     announcer,
@@ -95,7 +110,9 @@ export function pageLayout({ createHeadingId, form, dialog, onRefresh }: LayoutP
     devicesCount,
     devicesBody,
     codesBody,
+    keysBody,
     auditBody,
+    attackBody,
     announcer,
     renderStatus({ list, listError, nowMs, locale }, lastOkAtMs) {
       syncLine.textContent = listError
@@ -108,8 +125,8 @@ export function pageLayout({ createHeadingId, form, dialog, onRefresh }: LayoutP
       pausedBox.hidden = !(pausedUntilMs && pausedUntilMs > nowMs);
       if (pausedUntilMs && !pausedBox.hidden)
         pausedBox.textContent =
-          `Pairing paused until ${clockTime(pausedUntilMs, locale)} after too many failed attempts. ` +
-          "Creating a new code lifts the pause.";
+          `Too many failed attempts: until ${clockTime(pausedUntilMs, locale)} sources that failed repeatedly ` +
+          "are held back. Users with a fresh code from other addresses still pair.";
     },
   };
 }

@@ -1,14 +1,14 @@
 // `ocmap list`: every paired gateway, one line each: name, address, state, identity fingerprint. Each
 // gateway connects once on its own (as `status` does), side by side, so one that is down delays no other.
 import type { GatewayView } from "../../core/fleet-view.std.ts";
-import { JSON_FLAG, TIMEOUT_FLAG } from "../common-flags.std.ts";
+import { JSON_FLAG, STORE_FLAG, TIMEOUT_FLAG } from "../common-flags.std.ts";
 import { EXIT } from "../exit-codes.std.ts";
 import { settled, type Verb } from "../verb.node.ts";
 
 export const listVerb: Verb = {
   name: "list",
   usage: [["", "every paired gateway: name, address, state, identity fingerprint"]],
-  flags: [JSON_FLAG, TIMEOUT_FLAG],
+  flags: [JSON_FLAG, TIMEOUT_FLAG, STORE_FLAG],
   needs: "fleet",
   async run({ usage, flags, positionals, out, timeoutMs, fleet }) {
     if (positionals.length > 0) return usage("list takes no arguments");

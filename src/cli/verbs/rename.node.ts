@@ -1,6 +1,6 @@
 // `ocmap rename <new-name>`: a gateway's local name (what `list` shows and --gateway accepts).
 import { toClientError } from "../../core/client-errors.std.ts";
-import { GATEWAY_FLAG, JSON_FLAG } from "../common-flags.std.ts";
+import { GATEWAY_FLAG, JSON_FLAG, STORE_FLAG } from "../common-flags.std.ts";
 import { EXIT } from "../exit-codes.std.ts";
 import { fail } from "../output.node.ts";
 import type { Verb } from "../verb.node.ts";
@@ -8,7 +8,7 @@ import type { Verb } from "../verb.node.ts";
 export const renameVerb: Verb = {
   name: "rename",
   usage: [["<new-name>", "give a gateway a local name (only this computer sees it)"]],
-  flags: [JSON_FLAG, GATEWAY_FLAG],
+  flags: [JSON_FLAG, STORE_FLAG, GATEWAY_FLAG],
   async run({ usage, positionals, out, fleet, gateway }) {
     if (positionals.length !== 1) return usage("rename takes the new name (quote it if it has spaces)");
     if (!gateway)
