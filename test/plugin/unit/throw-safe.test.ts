@@ -27,7 +27,7 @@ it("a rejection is logged and answered by onError; a throwing onError and logger
   const rejecting = safely(
     "gateway method",
     log,
-    async () => Promise.reject(new Error("gone")),
+    async (): Promise<string> => Promise.reject(new Error("gone")),
     () => "answered",
   );
   await expect(rejecting()).resolves.toBe("answered");
