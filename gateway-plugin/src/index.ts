@@ -91,16 +91,19 @@ export default definePluginEntry({
         if (typeof ctx?.broadcast === "function") broadcast = ctx.broadcast;
       },
       openRemovalSession: openRemoval,
+      certificates: () => identity.certificates(),
+      retireCertificates: () => {
+        const retired = identity.retireOlder();
+        api.logger.warn(`ocmap-pairing: TLS certificates below serial ${retired.minSerial} retired by the operator`);
+        return retired;
+      },
       log: api.logger,
     });
     registerPairingRoutes(
       api as never,
       service,
       () => gateway.trustedProxies,
-      () => {
-        const statement = identity.statement();
-        return statement ?? { publicKey: identity.key.publicKey };
-      },
+      () => identity.inGrant(),
     );
 
     // Clawpodz: a native Control UI tab (no `path`, so no iframe). Its page is the manifest's
@@ -141,7 +144,7 @@ export default definePluginEntry({
 function keptFor(
   dir: string,
   cfg: ReturnType<typeof resolveConfig>,
-  log: { error(msg: string): void; warn(msg: string): void },
+  log: { error(msg: string): void; warn(msg: string): void; info(msg: string): void },
 ) {
   let found = kept.get(dir);
   if (found) return found;

@@ -139,6 +139,7 @@ async function status(core: OcmapCore, flags: Flags, out: Out): Promise<number> 
     (x) => settled(x) && x.activity !== "connecting" && x.activity !== "pairing",
     flags.timeoutMs,
   );
+  tellRenewal(view, out);
   out.view(view);
   if (view.state === "PAIRED_CONNECTED") return EXIT.OK;
   if (view.state === "REVOKED") return EXIT.REVOKED;
@@ -147,6 +148,7 @@ async function status(core: OcmapCore, flags: Flags, out: Out): Promise<number> 
 }
 
 async function connect(core: OcmapCore, out: Out): Promise<number> {
+  let told: string | undefined;
   core.start();
   out.view(core.view());
   return new Promise<number>((resolve) => {
@@ -158,6 +160,7 @@ async function connect(core: OcmapCore, out: Out): Promise<number> {
     };
     const onSignal = () => stop(EXIT.OK);
     const off = core.subscribe((view) => {
+      if (view.notice?.code !== told) told = tellRenewal(view, out);
       out.view(view);
       if (view.state === "REVOKED") {
         if (view.activity !== "forgetting") stop(EXIT.REVOKED); // exit only once the keychain wipe is done
@@ -169,6 +172,13 @@ async function connect(core: OcmapCore, out: Out): Promise<number> {
     const view = core.view();
     if (view.state === "UNPAIRED" && view.activity === "idle") stop(EXIT.NOT_PAIRED);
   });
+}
+
+/** A reconnect that accepted a renewed certificate is told as an info line (`{"type":"info"}` in --json). */
+function tellRenewal(view: CoreView, out: Out): string | undefined {
+  if (view.notice?.code !== "GATEWAY_CERT_RENEWED") return undefined;
+  out.info(view.notice.message, { notice: view.notice.code });
+  return view.notice.code;
 }
 
 async function forget(core: OcmapCore, flags: Flags, out: Out): Promise<number> {

@@ -84,7 +84,7 @@ export function createCore(options: CoreOptions): OcmapCore {
         await keychain.saveTrust({ ...stored, deviceToken });
     });
 
-  /** A renewed certificate pin (signed by the pinned identity key) replaces the stored one, same rule. */
+  /** A renewed or upgraded pin (vouched for by the pinned identity key) replaces the stored one, same rule. */
   const saveRenewedPin = (trust: TrustRecord, renewed: TrustRecord) =>
     ks.exclusive(async (keychain) => {
       const stored = await keychain.loadTrust();
@@ -102,14 +102,14 @@ export function createCore(options: CoreOptions): OcmapCore {
     if (!stored || !identity || identity.deviceId !== stored.deviceId) throw new ClientError("TOKEN_REJECTED");
     if (signal?.aborted) throw new ClientError("INTERNAL");
     const common = { displayName, version: OCMAP_VERSION, platform, timeoutMs: sessionTimeoutMs };
-    const { result, trust } = await openTrustedSession(stored, identity, common, (renewed) =>
+    const { result, trust, renewed } = await openTrustedSession(stored, identity, common, (renewed) =>
       saveRenewedPin(stored, renewed),
     );
     if (signal?.aborted) {
       if (result.ok) result.session.close();
       throw new ClientError("INTERNAL");
     }
-    return { trust, result };
+    return { trust, result, renewed };
   };
 
   // ---- end of issue 9 helpers ----
@@ -162,12 +162,12 @@ export function createCore(options: CoreOptions): OcmapCore {
       }),
 
       connect: fromPromise(async ({ signal }) => {
-        const { trust, result } = await openStored(timeoutMs, signal);
+        const { trust, result, renewed } = await openStored(timeoutMs, signal);
         if (!result.ok)
           throw deviceUnknown(result.error) ? new ClientError("TOKEN_REJECTED") : connectError(result.error);
         const reissued = result.hello.auth?.deviceToken;
         if (reissued && reissued !== trust.deviceToken) await saveReissuedToken(trust, reissued);
-        return { session: result.session as LiveSession, trust: summary(trust) };
+        return { session: result.session as LiveSession, trust: summary(trust), ...(renewed ? { renewed } : {}) };
       }),
 
       forget: fromPromise(async ({ input }) => {

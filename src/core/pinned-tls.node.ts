@@ -5,18 +5,27 @@
 import http from "node:http";
 import tls, { type TLSSocket } from "node:tls";
 import WebSocket, { type ClientOptions } from "ws";
-import type { TlsPin } from "@ocmap/protocol/gateway-identity";
-import { spkiPinOfPeer } from "./tls-pin.node.ts";
+import { withinValidity, type TlsPin } from "@ocmap/protocol/gateway-identity";
+import { spkiPinOfCertificate } from "./tls-pin.node.ts";
 
 /**
- * `pinned`: only a certificate with this SPKI pin (no CA or name check: the pin is stronger).
+ * `pinned`: only a certificate with this SPKI pin (no CA or name check: the pin is stronger), inside its own
+ * validity window and inside `validity` (the window the gateway identity signed for it), each with the
+ * skew allowance (CLOCK_SKEW_ALLOWANCE_MS).
  * `ca`: ordinary verification against the system store (or `ca` for tests), with the host name check.
  * `capture`: no verification, for requests that carry no secret (pairing's PAKE messages); the caller gets
  * the peer's pin to compare later with the one the PAKE authenticates.
  */
-export type TlsTrust = { kind: "pinned"; tlsPin: TlsPin } | { kind: "ca"; ca?: string | Buffer } | { kind: "capture" };
+export type TlsTrust =
+  { kind: "pinned"; tlsPin: TlsPin; validity?: Validity } | { kind: "ca"; ca?: string | Buffer } | { kind: "capture" };
 
-export type TlsConnectErrorCode = "GATEWAY_IDENTITY_CHANGED" | "GATEWAY_TLS_UNTRUSTED" | "GATEWAY_UNREACHABLE";
+export interface Validity {
+  notBeforeMs: number;
+  notAfterMs: number;
+}
+
+export type TlsConnectErrorCode =
+  "GATEWAY_IDENTITY_CHANGED" | "GATEWAY_CERT_EXPIRED" | "GATEWAY_TLS_UNTRUSTED" | "GATEWAY_UNREACHABLE";
 
 export class TlsConnectError extends Error {
   constructor(
@@ -40,8 +49,15 @@ export interface TlsTarget {
 
 const isIpAddress = (host: string) => /^[\d.]+$/.test(host) || host.includes(":");
 
-/** A TLS socket whose peer passed `trust`, with nothing written on it yet, and the peer's pin. */
-export function openVerifiedTls(target: TlsTarget): Promise<{ socket: TLSSocket; tlsPin: TlsPin }> {
+export interface VerifiedTls {
+  socket: TLSSocket;
+  tlsPin: TlsPin;
+  /** The presented certificate's own validity window. */
+  validity: Validity;
+}
+
+/** A TLS socket whose peer passed `trust`, with nothing written on it yet, the peer's pin and window. */
+export function openVerifiedTls(target: TlsTarget): Promise<VerifiedTls> {
   const { host, port, trust, timeoutMs = 10_000 } = target;
   return new Promise((resolve, reject) => {
     const socket = tls.connect({
@@ -62,23 +78,22 @@ export function openVerifiedTls(target: TlsTarget): Promise<{ socket: TLSSocket;
       timeoutMs,
     );
     socket.once("secureConnect", () => {
-      const tlsPin = spkiPinOfPeer(socket);
-      if (!tlsPin) return fail(new TlsConnectError("GATEWAY_TLS_UNTRUSTED", "The gateway presented no certificate."));
-      if (trust.kind === "pinned" && tlsPin !== trust.tlsPin) {
-        return fail(
-          new TlsConnectError(
-            "GATEWAY_IDENTITY_CHANGED",
-            "The gateway presented a certificate other than the one paired with; nothing was sent.",
-            tlsPin,
-          ),
-        );
+      const certificate = socket.getPeerX509Certificate();
+      if (!certificate)
+        return fail(new TlsConnectError("GATEWAY_TLS_UNTRUSTED", "The gateway presented no certificate."));
+      const tlsPin = spkiPinOfCertificate(certificate);
+      const validity = { notBeforeMs: Date.parse(certificate.validFrom), notAfterMs: Date.parse(certificate.validTo) };
+      if (trust.kind === "pinned") {
+        const refusal = pinnedRefusal(trust, tlsPin, validity, Date.now());
+        if (refusal) return fail(new TlsConnectError(refusal.code, refusal.message, tlsPin));
       }
       clearTimeout(timer);
       socket.removeAllListeners("error");
-      resolve({ socket, tlsPin });
+      resolve({ socket, tlsPin, validity });
     });
     socket.once("error", (error: NodeJS.ErrnoException) => {
-      const observedPin = socket.getPeerX509Certificate() ? spkiPinOfPeer(socket) : undefined;
+      const peer = socket.getPeerX509Certificate();
+      const observedPin = peer ? spkiPinOfCertificate(peer) : undefined;
       const untrusted = observedPin !== undefined || /CERT|SELF_SIGNED|ERR_TLS_CERT/.test(error.code ?? "");
       fail(
         untrusted
@@ -91,6 +106,28 @@ export function openVerifiedTls(target: TlsTarget): Promise<{ socket: TLSSocket;
       );
     });
   });
+}
+
+/** Why a pinned peer is refused, or undefined: another pin, or a certificate outside its window or the signed one. */
+function pinnedRefusal(
+  trust: Extract<TlsTrust, { kind: "pinned" }>,
+  tlsPin: TlsPin,
+  presented: Validity,
+  nowMs: number,
+): { code: TlsConnectErrorCode; message: string } | undefined {
+  if (tlsPin !== trust.tlsPin)
+    return {
+      code: "GATEWAY_IDENTITY_CHANGED",
+      message: "The gateway presented a certificate other than the one paired with; nothing was sent.",
+    };
+  if (!withinValidity(presented, nowMs) || (trust.validity && !withinValidity(trust.validity, nowMs)))
+    return {
+      code: "GATEWAY_CERT_EXPIRED",
+      message:
+        "The gateway's certificate is outside its validity window (or this computer's clock is wrong); " +
+        "nothing was sent.",
+    };
+  return undefined;
 }
 
 /** A `ws` client over a verified socket: ws writes its upgrade request only after the check passed. */
@@ -109,6 +146,7 @@ export interface TlsJsonResponse {
   status: number;
   body: unknown;
   tlsPin: TlsPin;
+  validity: Validity;
 }
 
 /** One JSON request over a verified (or, with `capture`, unverified but recorded) TLS socket. */
@@ -119,7 +157,7 @@ export async function requestJsonOverTls(
 ): Promise<TlsJsonResponse> {
   const parsed = new URL(url);
   if (parsed.protocol !== "https:") throw new Error("requestJsonOverTls needs an https:// URL");
-  const { socket, tlsPin } = await openVerifiedTls({ host: hostOf(parsed), port: portOf(parsed), trust });
+  const { socket, tlsPin, validity } = await openVerifiedTls({ host: hostOf(parsed), port: portOf(parsed), trust });
   const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -150,7 +188,7 @@ export async function requestJsonOverTls(
           } catch {
             // Not JSON (a proxy's HTML error page): the caller branches on status and body shape.
           }
-          resolve({ status: res.statusCode ?? 0, body, tlsPin });
+          resolve({ status: res.statusCode ?? 0, body, tlsPin, validity });
         });
       },
     );

@@ -17,6 +17,7 @@ import { describeError, gatewayFromLink } from "./format.ts";
 import { pageLayout } from "./layout.ts";
 import { deviceName, type Shared, type ViewState } from "./model.ts";
 import { auditView } from "./view-audit.ts";
+import { certificatesView } from "./view-certificates.ts";
 import { codesView } from "./view-codes.ts";
 import { devicesView } from "./view-devices.ts";
 import { liveCodeView, spelled } from "./view-live-code.ts";
@@ -161,6 +162,17 @@ export function mountClawpodz(container: HTMLElement, first: ControlUiViewContex
     }
   }
 
+  async function retireCertificates() {
+    showError();
+    try {
+      const { minSerial } = await host.request<{ minSerial: number }>("pairing.retireCertificates", {});
+      say(`Certificates below serial ${minSerial} retired.`);
+    } catch (err) {
+      showError(`Could not retire the older certificates: ${describeError(err)}`);
+    }
+    void refresh();
+  }
+
   async function afterRevoke() {
     await refresh();
     // The row's button is gone now: keep focus in the devices section.
@@ -218,6 +230,10 @@ export function mountClawpodz(container: HTMLElement, first: ControlUiViewContex
     replaceKeepingFocus(page.devicesBody, devices.content);
     replaceKeepingFocus(page.codesBody, codesView(state, { cancel: (codeId) => void cancelCode(codeId) }));
     replaceKeepingFocus(page.auditBody, auditView(state));
+    replaceKeepingFocus(
+      page.certificatesBody,
+      certificatesView(state, { retireOlder: () => void retireCertificates() }),
+    );
   }
 
   disposers.push(host.onEvent(CHANGED_EVENT, soon));

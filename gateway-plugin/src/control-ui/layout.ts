@@ -14,6 +14,7 @@ export interface Layout {
   devicesBody: HTMLElement;
   codesBody: HTMLElement;
   auditBody: HTMLElement;
+  certificatesBody: HTMLElement;
   announcer: HTMLElement;
   /** The sync line and the paused banner. */
   renderStatus(state: ViewState, lastOkAtMs: number | undefined): void;
@@ -27,7 +28,13 @@ export interface LayoutParts {
 }
 
 export function pageLayout({ createHeadingId, form, dialog, onRefresh }: LayoutParts): Layout {
-  const ids = { live: uid("live"), devices: uid("devices"), codes: uid("codes"), audit: uid("audit") };
+  const ids = {
+    live: uid("live"),
+    devices: uid("devices"),
+    codes: uid("codes"),
+    audit: uid("audit"),
+    certificates: uid("certificates"),
+  };
   const announcer = element("div", { class: "ocmap-cp-sr", "aria-live": "polite", "aria-atomic": "true" });
   const alertBox = element("div", { class: "ocmap-cp-alert", role: "alert", hidden: true });
   const pausedBox = element("div", {
@@ -47,6 +54,7 @@ export function pageLayout({ createHeadingId, form, dialog, onRefresh }: LayoutP
   const devicesBody = element("div", { "data-testid": "ocmap-devices" });
   const codesBody = element("div", { "data-testid": "ocmap-codes" });
   const auditBody = element("div", { "data-testid": "ocmap-audit" });
+  const certificatesBody = element("div");
   const devicesCount = element("span", { class: "ocmap-cp-count" });
   const devicesHeading = element("h2", { id: ids.devices, tabindex: -1 }, "Trusted desktop clients ", devicesCount);
   const card = (headingId: string, ...children: HTMLElement[]) =>
@@ -82,6 +90,7 @@ export function pageLayout({ createHeadingId, form, dialog, onRefresh }: LayoutP
     card(ids.devices, devicesHeading, devicesBody),
     card(ids.codes, element("h2", { id: ids.codes }, "Recent pairings"), codesBody),
     card(ids.audit, element("h2", { id: ids.audit }, "Audit log"), auditBody),
+    card(ids.certificates, element("h2", { id: ids.certificates }, "Gateway certificate"), certificatesBody),
     dialog,
     announcer,
   );
@@ -96,6 +105,7 @@ export function pageLayout({ createHeadingId, form, dialog, onRefresh }: LayoutP
     devicesBody,
     codesBody,
     auditBody,
+    certificatesBody,
     announcer,
     renderStatus({ list, listError, nowMs, locale }, lastOkAtMs) {
       syncLine.textContent = listError

@@ -1,5 +1,7 @@
 // The wire contract of ../../../shared/pairing-protocol.md that both halves import.
 
+import type { CertificateSummary } from "./gateway-identity.std.ts";
+
 export const PAIRING_ERROR_CODES = [
   "PAIRING_DISABLED",
   "CODE_INVALID",
@@ -149,6 +151,8 @@ export interface PairingList {
    * while the identity key file is damaged (STATE_DAMAGED: the list still shows, pairing is refused).
    */
   gatewayFingerprint?: string;
+  /** The TLS certificates the gateway identity vouched for (absent with the fingerprint). */
+  certificates?: CertificateSummary;
 }
 
 /** What an operator gets: never the bootstrap token or the nonce (they travel sealed to the client only). */
