@@ -58,13 +58,13 @@ export class CertificateSerials {
     return this.ledger.minSerial;
   }
 
-  /** The served certificate's entry, a new serial when its content is new; undefined for a retired pin. */
-  certify(pem: string, nowMs: number): SignedCertificate | undefined {
+  /** The served certificate's entry (`fresh`: a new serial, its content is new); undefined for a retired pin. */
+  certify(pem: string, nowMs: number): (SignedCertificate & { fresh: boolean }) | undefined {
     if (this.problem) return undefined;
     const seen = describeCertificate(pem);
     const current = this.ledger.current;
     this.servedRetired = false;
-    if (current?.certSha256 === seen.certSha256) return current;
+    if (current?.certSha256 === seen.certSha256) return { ...current, fresh: false };
     if (this.ledger.retiredPins.includes(seen.tlsPin)) {
       this.servedRetired = true;
       return undefined;
@@ -75,7 +75,7 @@ export class CertificateSerials {
       current: next,
       older: current ? [current, ...this.ledger.older].slice(0, KEPT_OLDER) : this.ledger.older,
     });
-    return next;
+    return { ...next, fresh: true };
   }
 
   /** Retires every certificate older than the one served now; its statement is signed again. */

@@ -45,10 +45,13 @@ export class GatewayIdentity {
   /** The served certificate (`servedCertPath`), set at each plugin registration; undefined without TLS. */
   certPath: string | undefined;
   private signed?: { pem: string; minSerial: number; statement: PinStatement };
+  private warnedRetired?: string;
+  /** Told of each new serial and each retirement (index.ts audits them). */
+  onChange?: (type: "certificate.renewed" | "certificate.retired", serial: number) => void;
 
   constructor(
     dir: string,
-    private readonly log: { warn(msg: string): void; info?(msg: string): void },
+    private readonly log: { warn(msg: string): void },
     mayCreate: boolean,
     private readonly now: () => number = Date.now,
   ) {
@@ -88,14 +91,15 @@ export class GatewayIdentity {
       return undefined;
     }
     if (!certified) {
-      this.log.warn("ocmap-pairing: the served TLS certificate was retired in Clawpodz; no pin is vouched for it");
+      if (this.warnedRetired !== pem)
+        this.log.warn("ocmap-pairing: the served TLS certificate was retired in Clawpodz; no pin is vouched for it");
+      this.warnedRetired = pem;
       this.signed = undefined;
       return undefined;
     }
     const { serial, tlsPin, issuedAtMs, notBeforeMs, notAfterMs } = certified;
     const statement = signPinStatement(key, { tlsPin, serial, issuedAtMs, notBeforeMs, notAfterMs, minSerial });
-    if (this.signed?.statement.serial !== serial)
-      this.log.info?.(`ocmap-pairing: the gateway identity vouches for TLS certificate serial ${serial}`);
+    if (certified.fresh && serial > 1) this.onChange?.("certificate.renewed", serial);
     this.signed = { pem, minSerial, statement };
     return statement;
   }
@@ -111,6 +115,7 @@ export class GatewayIdentity {
       throw fail("INVALID_REQUEST", "the gateway serves no certificate that its identity vouches for");
     const retired = this.serials.retireOlder(this.now());
     this.statement(); // signed again with the new floor
+    this.onChange?.("certificate.retired", retired.minSerial);
     return retired;
   }
 

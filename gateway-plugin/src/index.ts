@@ -17,6 +17,7 @@ import { registerPairingRoutes } from "./http-routes.ts";
 import { FailureLimiter } from "./limiter.ts";
 import { openRemovalSession } from "./self-remove.ts";
 import { PairingService } from "./service.ts";
+import { audit, commitChange } from "./state-changes.ts";
 import { PairingStore } from "./store.ts";
 
 // The gateway registers a plugin more than once (metadata passes, config reloads), and a reload
@@ -151,6 +152,15 @@ function keptFor(
   const store = new PairingStore(dir);
   const identity = new GatewayIdentity(dir, log, store.hasNoV2Codes);
   if (identity.problem) store.addDamage(identity.problem);
+  // Renewals and retirements go into the audit log; a failed write there is logged and loses no statement.
+  identity.onChange = (type, serial) =>
+    void commitChange(store, log, (state) =>
+      audit(state, {
+        atMs: Date.now(),
+        type,
+        reason: `${type === "certificate.retired" ? "below " : ""}serial ${serial}`,
+      }),
+    ).catch((err) => log.warn(`ocmap-pairing: audit not saved: ${(err as Error).message}`));
   kept.set(dir, (found = { store, identity, limiter: new FailureLimiter(failureLimits(cfg)) }));
   if (store.damage)
     log.error(

@@ -187,6 +187,10 @@ describe("renewals that cannot roll the pin back (real gateway and keychain, wss
     const list = await gateway.call("pairing.list", {});
     expect(list.certificates).toMatchObject({ minSerial: floor, servedRetired: false });
     expect(list.certificates.older.every((entry: any) => entry.retired)).toBe(true);
+    const audited = list.events.map((event: any) => `${event.type} ${event.reason}`);
+    expect(audited).toEqual(
+      expect.arrayContaining(["certificate.renewed serial 2", `certificate.retired below serial ${floor}`]),
+    );
 
     await serve(served[0]!.certificate); // an old certificate restored (say, from a backup)
     expect(await identity()).not.toHaveProperty("tlsPin"); // the identity no longer vouches for it

@@ -131,7 +131,11 @@ export type AuditType =
   | "device.revoked"
   | "device.forgotten"
   /** forgetSelf answered, but the gateway did not remove the device: it stays active and revocable. */
-  | "device.forget-failed";
+  | "device.forget-failed"
+  /** The gateway identity vouched for a certificate with new content (`reason`: its serial). */
+  | "certificate.renewed"
+  /** The operator retired the certificates older than the one served (`reason`: the new floor). */
+  | "certificate.retired";
 export interface AuditEvent {
   atMs: number;
   type: AuditType;
