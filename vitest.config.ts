@@ -1,5 +1,5 @@
 import { readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { posix } from "node:path";
 import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
 
 // Files that lock the sandbox's one keyring run alone first; then every other file, three at a time. A real gateway
@@ -9,7 +9,7 @@ import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config
 
 export function testFiles(dir = "test"): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
+    const path = posix.join(dir, entry.name); // globs and includes need "/" on Windows too
     if (entry.isDirectory()) return testFiles(path);
     return entry.name.endsWith(".test.ts") ? [path] : [];
   });

@@ -1,7 +1,7 @@
 // `npm run test:unit`: every test file that needs no gateway and no browser, found by what it imports, so a new
 // unit test is picked up without being listed. `npm test` still runs everything (vitest.config.ts).
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { posix } from "node:path";
 import { defineConfig } from "vitest/config";
 import { scheduled, testDefaults, testFiles } from "./vitest.config.ts";
 
@@ -15,7 +15,7 @@ function needsMore(file: string, seen = new Set<string>()): boolean {
   const text = readFileSync(file, "utf8");
   if (needsGatewayOrBrowser.test(text)) return true;
   const localImports = [...text.matchAll(/from "(\.{1,2}\/[^"]+\.ts)"/g)].map((match) =>
-    join(dirname(file), match[1]!),
+    posix.join(posix.dirname(file), match[1]!),
   );
   return localImports.some((imported) => !imported.startsWith("test/harness/") && needsMore(imported, seen));
 }

@@ -20,8 +20,8 @@ function rssKiB(pid: number): number {
 
 function cpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // fields from #3 (state) on
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK; // utime (#14) + stime (#15)
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // fields from the third (state) on
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK; // utime (field 14) + stime (field 15)
 }
 
 async function sampleIdle(child: ChildProcess, windowMs: number) {

@@ -49,7 +49,16 @@ else
 fi
 rm -f "$electron_log"
 
-# 3. A pinned OpenClaw gateway with its own Node 24, outside the app's dependency tree.
+# 3. A pinned OpenClaw gateway with its own Node 24, outside the app's dependency tree. The tests' gateway runtime
+#    is Node's linux-x64 build; elsewhere (macOS, Windows, arm64 Linux) setup skips it and builds the rest.
+if [ "$(uname -s)-$(uname -m)" != "Linux-x86_64" ]; then
+  printf '\033[33msetup: skipping the test gateway: it runs on Linux x86_64 only (this is %s).\033[0m\n' "$(uname -sm)"
+  printf '\033[33msetup: npm start, npm run dist and npm run test:unit work; npm test needs Linux x86_64.\033[0m\n'
+  say "npm run build"
+  npm run build --silent || die "build failed"
+  say "done (without the test gateway)"
+  exit 0
+fi
 # shellcheck source=gateway-runtime/versions.env
 . scripts/gateway-runtime/versions.env
 gw="$root/.gateway"

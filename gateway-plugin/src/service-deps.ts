@@ -46,7 +46,7 @@ export interface ServiceDeps {
   publicUrl(): string;
   /** The gateway identity as the sealed grant carries it (the pin only when the gateway serves TLS itself). */
   gatewayIdentity(): GatewayIdentityInGrant;
-  /** Takes a device out of the gateway (an abandoned pairing, issue 9). */
+  /** Takes a device out of the gateway (an abandoned pairing). */
   removeDevice(deviceId: string): Promise<void>;
   log: { info(msg: string): void; warn(msg: string): void };
 }

@@ -58,7 +58,7 @@ export function createCore(options: CoreOptions): OcmapCore {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const platform = options.platform ?? process.platform;
 
-  // ---- issue 9: keychain writes that must not outlive their pairing or cross a newer one ----
+  // ---- keychain writes that must not outlive their pairing or cross a newer one ----
 
   /** Saves a pairing, unless it was cancelled; a cancel during the save undoes it (one keychain job). */
   const savePairing = (signal: AbortSignal, identity: DeviceIdentity, trust: TrustRecord) =>
@@ -112,7 +112,7 @@ export function createCore(options: CoreOptions): OcmapCore {
     return { trust, result, renewed };
   };
 
-  // ---- end of issue 9 helpers ----
+  // ---- end of the keychain-write helpers ----
 
   const machine = lifecycleMachine.provide({
     actions: clockActions({ now: options.now ?? Date.now, random: options.random ?? Math.random }),
@@ -155,7 +155,7 @@ export function createCore(options: CoreOptions): OcmapCore {
           await savePairing(signal, identity, trust); // written (and read back) before success is reported
         } catch (err) {
           result.session.close();
-          await result.abandon(); // no approved device left behind without its token here (issue 9)
+          await result.abandon(); // no approved device left behind without its token here
           throw err;
         }
         return { session: result.session as LiveSession, trust: summary(trust) };

@@ -1,5 +1,5 @@
 // The device's Ed25519 identity and the two proofs it signs: the gateway's v3 `connect` payload and
-// the plugin's exchange payload (../../../shared/pairing-protocol.md).
+// the plugin's exchange payload (docs/pairing-protocol.md, /v2/exchange).
 import * as ed from "@noble/ed25519";
 import { sha256, sha512 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";

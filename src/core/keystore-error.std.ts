@@ -31,7 +31,7 @@ export function corruptEntry(what: string): KeystoreError {
 }
 
 // keytar rejects with the OS's own text (libsecret's GError on Linux). These are the texts seen for
-// "no D-Bus session", "no Secret Service" and "keyring locked" (see dev-environment.md).
+// "no D-Bus session", "no Secret Service" and "keyring locked" (docs/gateway-facts.md, "Keychain").
 const UNAVAILABLE = [
   /Cannot autolaunch D-Bus/i,
   /Could not connect/i,

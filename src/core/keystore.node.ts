@@ -70,7 +70,7 @@ export class Keystore {
     this.service = service;
   }
 
-  // ---- issue 9: every operation goes through one queue per service (see `serialized`) ----
+  // ---- every operation goes through one queue per service (see `serialized`) ----
 
   /** Resolves only if the keychain can store, return and delete an entry right now. */
   probe = (): Promise<void> => this.exclusive((k) => k.probe());

@@ -12,7 +12,7 @@ export const lifecycleGuards = {
   pairingRevoked: ({ event }: GuardArgs) => errorIn(event).code === "DEVICE_REVOKED",
   connectRevoked: ({ event }: GuardArgs) => isRevocation(errorIn(event)),
   gatewayStarting: ({ event }: GuardArgs) => errorIn(event).code === "GATEWAY_STARTING",
-  // An impostor does not go away in a second: no fast polling, trust kept, not REVOKED (issue 11).
+  // An impostor does not go away in a second: no fast polling, trust kept, not REVOKED.
   identityChanged: ({ event }: GuardArgs) => errorIn(event).code === "GATEWAY_IDENTITY_CHANGED",
   closedAsRevoked: ({ event }: GuardArgs) =>
     event.type === "SOCKET_CLOSED" && closeCodeError(event.code, event.reason) === "TOKEN_REJECTED",

@@ -129,7 +129,7 @@ export async function pairWithCode(options: PairOptions): Promise<PairResult> {
     };
   } catch (err) {
     if (first.ok) first.session.close();
-    // Issue 9: a pairing that fails after its exchange leaves no approved device behind.
+    // A pairing that fails after its exchange leaves no approved device behind.
     if (exchanged) await abandon();
     throw err;
   }

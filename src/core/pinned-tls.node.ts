@@ -1,6 +1,6 @@
 // TLS to the gateway, verified BEFORE any application byte is written, then handed to `ws` (createConnection)
 // or to one HTTP request. `rejectUnauthorized: false` + `checkServerIdentity` on ws does not enforce anything
-// (../shared/dev-environment.md, "Corrections"); here the pin is compared on `secureConnect`, on a socket that
+// (docs/gateway-facts.md, "TLS"); here the pin is compared on `secureConnect`, on a socket that
 // nobody has written to yet, and a mismatch destroys it.
 import http from "node:http";
 import tls, { type TLSSocket } from "node:tls";

@@ -1,4 +1,4 @@
-// Issue #5, Clawpodz's operator flow headless with the `openclaw` CLI against the real gateway, paired
+// Clawpodz's operator flow headless with the `openclaw` CLI against the real gateway, paired
 // with the real `ocmap` CLI (the tab itself: clawpodz.test.ts). One gateway for the file.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Keystore } from "../../src/core/keystore.node.ts";

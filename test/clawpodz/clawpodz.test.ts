@@ -1,4 +1,4 @@
-// Issue #5, Clawpodz: the operator's pairing tab inside the real gateway's own Control UI, driven
+// Clawpodz: the operator's pairing tab inside the real gateway's own Control UI, driven
 // in a real Chromium, paired with the real `ocmap` CLI (the same flow headless: clawpodz-headless.test.ts).
 // One gateway for the file.
 import { mkdirSync } from "node:fs";

@@ -1,4 +1,4 @@
-// Issue 9's client failure paths against the real gateway and gnome-keyring: a 4001 that is not a
+// The client's failure paths against the real gateway and gnome-keyring: a 4001 that is not a
 // removal keeps the trust, a removal revokes at once, pairing again while the REVOKED wipe is still
 // running on a slow keychain, `full` access end to end, and forget confirmed by the gateway itself.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// Issue 9, with protocol v2: a pairing cancelled AFTER its exchange approved the device leaves no approved
+// With protocol v2, a pairing cancelled AFTER its exchange approved the device leaves no approved
 // device behind: the client abandons it (/v2/abandon) and wipes what it had stored. Client core in-process,
 // real gateway, plugin and keychain.
 import { afterAll, beforeAll, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// The lifecycle machine's failure paths (issue 9) on XState's SimulatedClock with FAKE actors: how a
+// The lifecycle machine's failure paths on XState's SimulatedClock with FAKE actors: how a
 // 4001 close is judged, and what forgetting says. Real-gateway counterparts: test/client/failure-paths.
 import { describe, expect, it } from "vitest";
 import { harness, trust } from "./lifecycle-harness.ts";

@@ -1,4 +1,4 @@
-// What the gateway does with a bootstrap token seen by an eavesdropper (issue 11): it binds the token to the
+// What the gateway does with a bootstrap token seen by an eavesdropper: it binds the token to the
 // first device key that presents it, so a second key presenting the same token is refused, both while the
 // first is pending and after it was approved; the device token from hello-ok is useless with another
 // key.

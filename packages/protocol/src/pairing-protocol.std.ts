@@ -1,4 +1,4 @@
-// The wire contract of ../../../shared/pairing-protocol.md that both halves import.
+// The parts of the wire contract kept from v1 (docs/v1-history.md) that both halves import.
 
 import type { CertificateSummary } from "./gateway-identity.std.ts";
 

@@ -1,4 +1,4 @@
-// Issue 9: a committed approval is a success even when announcing it fails, and a new code never
+// A committed approval is a success even when announcing it fails, and a new code never
 // shares its HMAC with a stored code of any status.
 import { describe, expect, it, vi } from "vitest";
 import { CROCKFORD } from "@ocmap/protocol/pairing-code";
