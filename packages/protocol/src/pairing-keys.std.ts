@@ -69,9 +69,16 @@ export const abandonMac = (keys: PairingKeys, sessionId: string) => tag(keys.exc
 
 const sealAad = (sessionId: string) => lvCat(utf8ToBytes("ocmap-v2 sealed"), utf8ToBytes(sessionId));
 
-/** ChaCha20-Poly1305 of the JSON value; a fresh random nonce goes first. Base64url of nonce ‖ ciphertext. */
-export function sealJson(keys: PairingKeys, sessionId: string, value: unknown): string {
-  const nonce = randomBytes(NONCE_BYTES);
+/**
+ * ChaCha20-Poly1305 of the JSON value; a fresh random nonce goes first. Base64url of nonce ‖ ciphertext.
+ * `nonce` is fixed only for test vectors: a nonce must never repeat under one key.
+ */
+export function sealJson(
+  keys: PairingKeys,
+  sessionId: string,
+  value: unknown,
+  nonce = randomBytes(NONCE_BYTES),
+): string {
   const plaintext = utf8ToBytes(JSON.stringify(value));
   return toBase64Url(concatBytes(nonce, chacha20poly1305(keys.seal, nonce, sealAad(sessionId)).encrypt(plaintext)));
 }

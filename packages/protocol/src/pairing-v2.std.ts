@@ -91,9 +91,10 @@ export interface ClientPake {
   finish(response: { sessionId: string; share: string }): { keys: PairingKeys; confirm: string };
 }
 
-export function clientPake(normalizedCode: string): ClientPake {
-  const sid = randomBytes(SID_BYTES);
-  const own = cpaceStart(cpaceInputs(normalizedCode, sid));
+/** `fixed` replaces the randomness (the sid and the scalar's 32 bytes) only for test vectors. */
+export function clientPake(normalizedCode: string, fixed?: { sid: Uint8Array; scalar: Uint8Array }): ClientPake {
+  const sid = fixed?.sid ?? randomBytes(SID_BYTES);
+  const own = cpaceStart(cpaceInputs(normalizedCode, sid), fixed?.scalar);
   const discriminator = discriminatorOf(normalizedCode);
   return {
     request: { discriminator, sid: toBase64Url(sid), share: toBase64Url(own.share) },
@@ -114,16 +115,18 @@ export const serverConfirmationValid = (keys: PairingKeys, sessionId: string, co
 /**
  * The plugin's side of /start for the one active code with this discriminator. Throws CpaceError on a
  * malformed or identity share (the caller answers INVALID_REQUEST and still counts the attempt).
+ * `fixedScalar` replaces the scalar's 32 random bytes only for test vectors.
  */
 export function serverPake(
   normalizedCode: string,
   request: { sid: unknown; share: unknown },
   sessionId: string,
+  fixedScalar?: Uint8Array,
 ): { share: string; keys: PairingKeys } {
   const sid = fromBase64Url(request.sid, SID_BYTES);
   const peerShare = fromBase64Url(request.share, SHARE_BYTES);
   if (!sid || !peerShare) throw new CpaceError("SHARE_INVALID");
-  const own = cpaceStart(cpaceInputs(normalizedCode, sid));
+  const own = cpaceStart(cpaceInputs(normalizedCode, sid), fixedScalar);
   const parts = transcriptParts(discriminatorOf(normalizedCode), sessionId, peerShare, own.share);
   const keys = derivePairingKeys(cpaceFinishIr({ sid, ownScalar: own.scalar, peerShare, ...parts }));
   return { share: toBase64Url(own.share), keys };
