@@ -1,6 +1,6 @@
 // npm run build: the plugin (and, as they land, the CLI, Electron main/preload and the renderer).
 import { build } from "esbuild";
-import { rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 
 const common = { bundle: true, platform: "node", logLevel: "warning", sourcemap: false, legalComments: "none" };
 
@@ -29,7 +29,10 @@ await build({
   external: ["keytar", "bufferutil", "utf-8-validate"],
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
-console.log("built dist/cli");
+// The same bundle is the installable CLI package (packaging/cli: `npm run pack:cli`).
+mkdirSync("packaging/cli/dist", { recursive: true });
+copyFileSync("dist/cli/ocmap.mjs", "packaging/cli/dist/ocmap.mjs");
+console.log("built dist/cli (and packaging/cli/dist)");
 
 // The Electron app: main and preload as CommonJS (electron is provided at run time; keytar is a
 // native addon that stays a runtime dependency), the renderer with vite into dist/renderer.

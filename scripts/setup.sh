@@ -35,6 +35,17 @@ fi
 say "npm ci"
 npm ci --no-audit --no-fund --loglevel=error || die "npm ci failed"
 
+# 2a. The packaged CLI's test installs its tarball into a fresh prefix offline (the tests have no network):
+#     keytar, its one (optional) dependency, and what keytar's install needs must be in npm's cache.
+keytar_cache=$(mktemp -d)
+if npm install --prefix "$keytar_cache" --no-save --ignore-scripts --no-audit --no-fund --loglevel=error \
+  "keytar@$(node -p "require('./packaging/cli/package.json').optionalDependencies.keytar")" >/dev/null; then
+  say "keytar in npm's cache (for the CLI tarball test)"
+else
+  printf '\033[33msetup: could not put keytar in npm'"'"'s cache: test/packaging/cli-tarball.test.ts will fail.\033[0m\n'
+fi
+rm -rf "$keytar_cache"
+
 # 2b. Electron's own binary. Electron 45 downloads it from GitHub on first use (npm start, npm run
 #     dist, the Electron end-to-end test), not at install: fetch it now when the network allows.
 #     Without it everything else works, and that test reports itself skipped; never fatal here.

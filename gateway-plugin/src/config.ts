@@ -9,6 +9,8 @@ export interface PairingConfig {
   maxFailuresPerAddress: number;
   addressWindowSeconds: number;
   publicUrl?: string;
+  /** How long an ephemeral device may stay disconnected before the plugin removes it (ephemeral-devices.ts). */
+  ephemeralRemoveAfterSeconds: number;
 }
 
 const DEFAULTS: PairingConfig = {
@@ -19,6 +21,7 @@ const DEFAULTS: PairingConfig = {
   globalWindowSeconds: 600,
   maxFailuresPerAddress: 10,
   addressWindowSeconds: 60,
+  ephemeralRemoveAfterSeconds: 600,
 };
 
 /** The gateway validates against the manifest's closed schema first; this only fills defaults. */

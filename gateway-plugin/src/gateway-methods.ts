@@ -5,6 +5,8 @@ import { fail, PairingError } from "./errors.ts";
 import {
   parseCancelCodeParams,
   parseCreateCodeParams,
+  parseCreateKeyParams,
+  parseRevokeKeyParams,
   parseNoParams,
   parseRevokeDeviceParams,
 } from "./request-validation.ts";
@@ -13,7 +15,7 @@ import type { RemovalSession } from "./self-remove.ts";
 import type { PairingService } from "./service.ts";
 
 type Respond = (ok: boolean, payload?: unknown, error?: unknown) => void;
-type Ctx = {
+export type Ctx = {
   broadcast?: (event: string, payload: unknown) => void;
   hasConnectedClientsForDevice?: (deviceId: string) => boolean;
 };
@@ -115,14 +117,37 @@ export function registerPairingMethods(api: Api, service: PairingService, hooks:
     return retired;
   });
 
+  // The caller's own authority: the gateway's ownership rules still decide.
+  const removeWithCallerAuthority = (deviceId: string) => async () => {
+    const removal = await dispatchGatewayMethod("device.pair.remove", { deviceId });
+    if (!removal.ok)
+      throw new PairingError("INVALID_REQUEST", `the gateway refused: ${removal.error?.code ?? "unknown"}`);
+  };
+
   method("pairing.revokeDevice", "operator.pairing", async ({ params }) => {
     const { deviceId, reason } = parseRevokeDeviceParams(params);
-    return service.revokeDevice(deviceId, "operator", reason, async () => {
-      // The caller's own authority: the gateway's ownership rules still decide.
-      const removal = await dispatchGatewayMethod("device.pair.remove", { deviceId });
-      if (!removal.ok)
-        throw new PairingError("INVALID_REQUEST", `the gateway refused: ${removal.error?.code ?? "unknown"}`);
-    });
+    return service.revokeDevice(deviceId, "operator", reason, removeWithCallerAuthority(deviceId));
+  });
+
+  method("pairing.createEnrollmentKey", "operator.admin", async ({ params, client }) =>
+    service.keys.create(parseCreateKeyParams(params), client?.connect?.scopes ?? []),
+  );
+
+  // Revoking a key stops new uses; with revokeDevices every device it enrolled is removed too, each as
+  // pairing.revokeDevice would (one that the gateway refuses to remove is listed as not revoked).
+  method("pairing.revokeEnrollmentKey", "operator.admin", async ({ params }) => {
+    const { keyId, revokeDevices } = parseRevokeKeyParams(params);
+    const revoked = await service.keys.revoke(keyId);
+    const devicesRevoked: string[] = [];
+    const devicesNotRevoked: string[] = [];
+    for (const deviceId of revokeDevices ? revoked.deviceIds : []) {
+      const reason = `enrollment key ${keyId} revoked`;
+      await service.revokeDevice(deviceId, "operator", reason, removeWithCallerAuthority(deviceId)).then(
+        () => devicesRevoked.push(deviceId),
+        () => devicesNotRevoked.push(deviceId),
+      );
+    }
+    return { keyId, revokedAtMs: revoked.revokedAtMs, devicesRevoked, devicesNotRevoked };
   });
 
   // Preflight, answer, remove, record: the answer is sent only once the removal session is open

@@ -14,7 +14,9 @@ import { failureLimits, resolveConfig } from "./config.ts";
 import { GatewayIdentity, servedCertPath } from "./gateway-identity.ts";
 import { registerPairingMethods } from "./gateway-methods.ts";
 import { registerPairingRoutes } from "./http-routes.ts";
+import { hasEphemeralDevices, sweepEphemeralDevices } from "./ephemeral-devices.ts";
 import { FailureLimiter } from "./limiter.ts";
+import { LoopbackAdminSession, planLoopbackDial } from "./loopback-admin.ts";
 import { openRemovalSession } from "./self-remove.ts";
 import { PairingService } from "./service.ts";
 import { audit, commitChange } from "./state-changes.ts";
@@ -50,6 +52,8 @@ export default definePluginEntry({
     // Set at each registration: a config reload may change it (the file itself is read at each use).
     identity.certPath = servedCertPath(currentConfig().gateway?.tls, stateDir);
     let broadcast: Broadcast | undefined;
+    // The gateway's request context (process-wide): its live client set tells whether a device is connected.
+    let liveClients: { hasConnectedClientsForDevice(deviceId: string): boolean } | undefined;
     let emitter: Emitter | undefined;
     // forgetSelf, revoke and /v2/abandon all remove a device the same way: an admin session to the
     // gateway as it really runs (port, TLS, bind; see loopback-admin.ts).
@@ -90,6 +94,7 @@ export default definePluginEntry({
     registerPairingMethods(api as never, service, {
       sawContext: (ctx) => {
         if (typeof ctx?.broadcast === "function") broadcast = ctx.broadcast;
+        if (typeof ctx?.hasConnectedClientsForDevice === "function") liveClients = ctx as typeof liveClients;
       },
       openRemovalSession: openRemoval,
       certificates: () => identity.certificates(),
@@ -123,7 +128,45 @@ export default definePluginEntry({
       requiredScopes: ["operator.pairing"],
     });
 
+    // No method called since the gateway started (nothing handed us its request context): one call of our own
+    // method over the loopback admin session does.
+    const liveClientSet = async () => {
+      if (!liveClients) {
+        const session = await LoopbackAdminSession.open(
+          planLoopbackDial(currentConfig(), process.env, stateDir),
+          10_000,
+        );
+        await session.request("pairing.list", {}, 10_000).finally(() => session.close());
+      }
+      if (!liveClients) throw new Error("the gateway gave no request context");
+      return liveClients;
+    };
+    const removeAfterMs = cfg.ephemeralRemoveAfterSeconds * 1000;
+    let ephemeralRunning = false;
+    const sweepEphemeral = async () => {
+      if (ephemeralRunning || !hasEphemeralDevices(service)) return;
+      ephemeralRunning = true;
+      try {
+        const clients = await liveClientSet();
+        await sweepEphemeralDevices(service, removeAfterMs, {
+          isConnected: (deviceId) => clients.hasConnectedClientsForDevice(deviceId),
+          remove: async (deviceId) => {
+            const session = await openRemoval();
+            try {
+              await session.remove(deviceId);
+            } finally {
+              session.close();
+            }
+          },
+          log: api.logger,
+        });
+      } finally {
+        ephemeralRunning = false;
+      }
+    };
+
     let sweeper: ReturnType<typeof setInterval> | undefined;
+    let ephemeralSweeper: ReturnType<typeof setInterval> | undefined;
     api.registerService({
       id: "ocmap-pairing-expiry",
       start(ctx) {
@@ -133,9 +176,16 @@ export default definePluginEntry({
         sweep();
         sweeper = setInterval(sweep, 5_000);
         sweeper.unref?.();
+        const ephemeral = () =>
+          void sweepEphemeral().catch((e) =>
+            api.logger.warn(`ocmap-pairing: ephemeral sweep failed: ${(e as Error).message}`),
+          );
+        ephemeralSweeper = setInterval(ephemeral, Math.min(5_000, Math.max(1_000, removeAfterMs / 2)));
+        ephemeralSweeper.unref?.();
       },
       stop() {
         clearInterval(sweeper);
+        clearInterval(ephemeralSweeper);
       },
     });
   },

@@ -1,6 +1,7 @@
 // What pairing.list shows operators: the plugin's state without secrets or hashes, joined with what
 // the gateway knows of each device right now.
 import { fingerprint, type PairingList, type TrustedClient } from "@ocmap/protocol/pairing-protocol";
+import { keySummaries } from "./enrollment-keys.ts";
 import type { PairedDeviceInfo } from "./service-deps.ts";
 import type { PluginState } from "./store.ts";
 
@@ -11,11 +12,23 @@ export function toPairingList(
   paired: readonly PairedDeviceInfo[],
   isConnected: (deviceId: string) => boolean,
   pausedUntilMs: number | undefined,
+  now: number,
 ): Omit<PairingList, "gatewayFingerprint"> {
-  const codes = state.codes.map(
-    ({ hash: _h, discriminator: _d, sealedCode: _c, nonce: _n, sealedBootstrap: _b, failures: _f, ...summary }) =>
-      summary,
-  );
+  // A key's uses are listed under the key (uses left) and in the audit log, not as codes.
+  const codes = state.codes
+    .filter((code) => !code.keyId)
+    .map(
+      ({
+        hash: _h,
+        discriminator: _d,
+        sealedCode: _c,
+        nonce: _n,
+        sealedBootstrap: _b,
+        failures: _f,
+        keyId: _k,
+        ...summary
+      }) => summary,
+    );
   const devices = state.devices.map((device): TrustedClient => {
     const lastSeenAtMs = paired.find((known) => known.deviceId === device.deviceId)?.lastSeenAtMs;
     return {
@@ -29,8 +42,11 @@ export function toPairingList(
       ...(lastSeenAtMs ? { lastSeenAtMs } : {}),
       connected: !device.revokedAtMs && isConnected(device.deviceId),
       ...(device.revokedAtMs ? { revokedAtMs: device.revokedAtMs, revokedBy: device.revokedBy } : {}),
+      ...(device.keyId ? { keyId: device.keyId } : {}),
+      ...(device.ephemeral ? { ephemeral: true as const } : {}),
     };
   });
   const events = state.events.slice(-LISTED_EVENTS);
-  return { codes, devices, events, ...(pausedUntilMs ? { pausedUntilMs } : {}) };
+  const keys = keySummaries(state, now);
+  return { codes, devices, events, keys, ...(pausedUntilMs ? { pausedUntilMs } : {}) };
 }

@@ -12,7 +12,10 @@ import {
   type SealedGrant,
   type StartResponse,
 } from "@ocmap/protocol/pairing-v2";
+import { enrolledDeviceName } from "@ocmap/protocol/enrollment-key";
 import { unseal } from "./crypto.ts";
+import { recordKeyUse } from "./enrollment-keys.ts";
+import { EnrollmentPake } from "./enrollment-pake.ts";
 import { fail } from "./errors.ts";
 import { assertCodeUsable, checkExchange, findByDiscriminator } from "./exchange-checks.ts";
 import { PakeSessions, type PakeSession, type SessionStage } from "./pake-sessions.ts";
@@ -26,12 +29,16 @@ const SESSION_ID_BYTES = 16;
 
 export class PakePairing {
   readonly sessions = new PakeSessions();
+  private readonly keys: EnrollmentPake;
 
-  constructor(private readonly core: PluginCore) {}
+  constructor(private readonly core: PluginCore) {
+    this.keys = new EnrollmentPake(core, this.sessions);
+  }
 
   async start(read: Read, address: string): Promise<StartResponse> {
     return this.core.guarded(address, async (named) => {
       const request = parseStartBody(await read());
+      if ("keyId" in request) return this.keys.start(request);
       const found = findByDiscriminator(this.core.store.read().codes, request.discriminator);
       named.codeId = found.codeId;
       assertCodeUsable(found, this.core.deps.now());
@@ -57,6 +64,7 @@ export class PakePairing {
     return this.core.guarded(address, async (named) => {
       const request = parseConfirmBody(await read());
       const session = this.session(request.sessionId, named, ["started"]);
+      if (session.keyId) return this.keys.confirm(session, request.confirm, address);
       named.attemptCounted = true; // counted at /start: a wrong tag is that same attempt failing
       assertCodeUsable(this.code(session.codeId), this.core.deps.now());
       if (!clientConfirmationValid(session.keys, session.sessionId, request.confirm)) {
@@ -110,14 +118,31 @@ export class PakePairing {
         const now = this.core.deps.now();
         const listPairing = () => this.core.deps.listPairing();
         const description = await checkExchange({ request, code, devices: state.devices, now, listPairing });
+        const key = code.keyId ? state.keys.find((candidate) => candidate.keyId === code.keyId) : undefined;
+        const enrolledName = key && enrolledDeviceName(key.namePrefix, device.id);
+        if (requestId && enrolledName && description.displayName !== enrolledName)
+          throw fail("CODE_INVALID", "device name is not the enrollment key's");
         if (requestId && !(await this.core.deps.approve(requestId, code.scopes)))
           throw fail("CODE_INVALID", "approval refused by the gateway");
-        recordExchange(state, code, device, description, now);
+        recordExchange(
+          state,
+          code,
+          device,
+          enrolledName ? { ...description, displayName: enrolledName } : description,
+          now,
+        );
+        if (key) {
+          recordKeyUse(state, code, now);
+          const enrolled = state.devices.at(-1)!;
+          enrolled.keyId = key.keyId;
+          if (key.ephemeral) enrolled.ephemeral = true;
+        }
         code.failures = Math.max(0, code.failures - 1); // the attempt counted at /start succeeded: not a failure
         audit(state, {
           atMs: now,
           type: "code.exchanged",
           codeId: code.codeId,
+          ...(code.keyId ? { keyId: code.keyId } : {}),
           deviceId: device.id,
           remoteAddress: address,
           ...(requestId ? {} : { reason: "already-paired" }),

@@ -7,7 +7,10 @@ export type SessionStage = "started" | "confirmed" | "exchanged" | "abandoned";
 
 export interface PakeSession {
   sessionId: string;
+  /** The code, or for an enrollment key the use its confirmation made ("" until then). */
   codeId: string;
+  /** Set for a run keyed by an enrollment key. */
+  keyId?: string;
   keys: PairingKeys;
   stage: SessionStage;
   expiresAtMs: number;
@@ -47,6 +50,14 @@ export class PakeSessions {
     session.stage = "exchanged";
     session.deviceId = deviceId;
     session.expiresAtMs = Math.max(session.expiresAtMs, now + ABANDON_WINDOW_MS);
+  }
+
+  /** Live sessions that satisfy `predicate`. */
+  count(predicate: (session: PakeSession) => boolean, now: number): number {
+    this.prune(now);
+    let matching = 0;
+    for (const session of this.sessions.values()) if (predicate(session)) matching++;
+    return matching;
   }
 
   get size() {

@@ -2,8 +2,9 @@
 // unauthenticated HTTP routes and the params of the WS methods. Anything else is INVALID_REQUEST.
 import { fromBase64Url } from "@ocmap/protocol/base64url";
 import { SHARE_BYTES } from "@ocmap/protocol/cpace";
+import { KEY_ID_SYMBOLS } from "@ocmap/protocol/enrollment-key";
 import { CROCKFORD } from "@ocmap/protocol/pairing-code";
-import type { Access } from "@ocmap/protocol/pairing-protocol";
+import { MAX_KEY_TTL_SECONDS, MAX_KEY_USES, type Access } from "@ocmap/protocol/pairing-protocol";
 import { DISCRIMINATOR_SYMBOLS, SID_BYTES } from "@ocmap/protocol/pairing-v2";
 import { fail } from "./errors.ts";
 import type { ExchangeProof } from "./exchange-checks.ts";
@@ -12,12 +13,23 @@ const MAX_STRING = 256;
 
 const DISCRIMINATOR = new RegExp(`^[${CROCKFORD}]{${DISCRIMINATOR_SYMBOLS}}$`);
 
-export function parseStartBody(body: unknown): { discriminator: string; sid: string; share: string } {
-  const { discriminator, sid, share } = closedStrings(body, ["discriminator", "sid", "share"], []);
-  if (!DISCRIMINATOR.test(discriminator!)) throw fail("INVALID_REQUEST", "bad discriminator");
+const KEY_ID = new RegExp(`^[${CROCKFORD}]{${KEY_ID_SYMBOLS}}$`);
+
+/** Exactly one of `discriminator` (a code) and `keyId` (an enrollment key). */
+export function parseStartBody(
+  body: unknown,
+): { discriminator: string; sid: string; share: string } | { keyId: string; sid: string; share: string } {
+  const { discriminator, keyId, sid, share } = closedStrings(body, ["sid", "share"], ["discriminator", "keyId"]);
+  if ((discriminator === undefined) === (keyId === undefined))
+    throw fail("INVALID_REQUEST", "send exactly one of discriminator and keyId");
+  if (discriminator !== undefined && !DISCRIMINATOR.test(discriminator))
+    throw fail("INVALID_REQUEST", "bad discriminator");
+  if (keyId !== undefined && !KEY_ID.test(keyId)) throw fail("INVALID_REQUEST", "bad keyId");
   if (!fromBase64Url(sid, SID_BYTES)) throw fail("INVALID_REQUEST", "bad sid");
   if (!fromBase64Url(share, SHARE_BYTES)) throw fail("INVALID_REQUEST", "bad share");
-  return { discriminator: discriminator!, sid: sid!, share: share! };
+  return keyId !== undefined
+    ? { keyId, sid: sid!, share: share! }
+    : { discriminator: discriminator!, sid: sid!, share: share! };
 }
 
 export function parseConfirmBody(body: unknown): { sessionId: string; confirm: string } {
@@ -60,6 +72,34 @@ export function parseCreateCodeParams(params: unknown): CreateCodeParams {
   return closedParams(params, { ttlSeconds: "ttlSeconds", access: "access", label: "label" }) as CreateCodeParams;
 }
 
+export interface CreateKeyParams {
+  uses: number;
+  ttlSeconds?: number;
+  access?: Access;
+  namePrefix?: string;
+  ephemeral?: boolean;
+  label?: string;
+}
+
+export function parseCreateKeyParams(params: unknown): CreateKeyParams {
+  const rules = {
+    uses: "uses",
+    ttlSeconds: "keyTtlSeconds",
+    access: "access",
+    namePrefix: "namePrefix",
+    ephemeral: "flag",
+    label: "label",
+  } as const;
+  return closedParams(params, rules, ["uses"]) as unknown as CreateKeyParams;
+}
+
+export function parseRevokeKeyParams(params: unknown): { keyId: string; revokeDevices?: boolean } {
+  return closedParams(params, { keyId: "keyId", revokeDevices: "flag" }, ["keyId"]) as {
+    keyId: string;
+    revokeDevices?: boolean;
+  };
+}
+
 export function parseCancelCodeParams(params: unknown): { codeId: string } {
   return closedParams(params, { codeId: "codeId" }, ["codeId"]) as { codeId: string };
 }
@@ -93,7 +133,18 @@ function closedStrings(body: unknown, required: string[], optional: string[]): R
   return out;
 }
 
-type Rule = "ttlSeconds" | "access" | "label" | "codeId" | "deviceId" | "reason";
+type Rule =
+  | "ttlSeconds"
+  | "access"
+  | "label"
+  | "codeId"
+  | "deviceId"
+  | "reason"
+  | "uses"
+  | "keyTtlSeconds"
+  | "namePrefix"
+  | "flag"
+  | "keyId";
 
 function closedParams(params: unknown, rules: Record<string, Rule>, required: string[] = []): Record<string, unknown> {
   const object = asObject(params, "params must be an object");
@@ -125,5 +176,15 @@ function satisfies(rule: Rule, value: unknown): boolean {
       return typeof value === "string" && /^[0-9a-f]{64}$/.test(value);
     case "reason":
       return typeof value === "string" && value.length >= 1 && value.length <= 200;
+    case "uses":
+      return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= MAX_KEY_USES;
+    case "keyTtlSeconds":
+      return Number.isInteger(value) && (value as number) >= 60 && (value as number) <= MAX_KEY_TTL_SECONDS;
+    case "namePrefix":
+      return typeof value === "string" && /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/.test(value);
+    case "flag":
+      return typeof value === "boolean";
+    case "keyId":
+      return typeof value === "string" && KEY_ID.test(value);
   }
 }

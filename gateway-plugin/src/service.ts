@@ -10,6 +10,7 @@ import type { PairingConfig } from "./config.ts";
 import { hmacHex, seal, unseal } from "./crypto.ts";
 import { fail } from "./errors.ts";
 import type { FailureLimiter } from "./limiter.ts";
+import { EnrollmentKeys } from "./enrollment-keys.ts";
 import { PakePairing } from "./pake-service.ts";
 import { toPairingList } from "./pairing-list.ts";
 import { PluginCore } from "./plugin-core.ts";
@@ -22,11 +23,14 @@ export class PairingService {
   readonly core: PluginCore;
   /** The unauthenticated pairing routes (protocol v2). */
   readonly v2: PakePairing;
+  /** Enrollment keys, the operator's side (their PAKE runs through `v2`). */
+  readonly keys: EnrollmentKeys;
 
   /** `limiter`: see PluginCore (index.ts keeps one per state dir). */
   constructor(store: PairingStore, cfg: PairingConfig, deps: ServiceDeps, limiter?: FailureLimiter) {
     this.core = new PluginCore(store, cfg, deps, limiter);
     this.v2 = new PakePairing(this.core);
+    this.keys = new EnrollmentKeys(this.core);
   }
 
   /** The gateway identity fingerprint operators read out beside a code. */
@@ -107,7 +111,7 @@ export class PairingService {
     await this.sweep();
     const gateway = await this.deps.listPairing().catch(() => ({ paired: [] as PairedDeviceInfo[] }));
     const pausedUntilMs = this.core.limiter.pausedUntil(this.deps.now());
-    const list = toPairingList(this.store.read(), gateway.paired, isConnected, pausedUntilMs);
+    const list = toPairingList(this.store.read(), gateway.paired, isConnected, pausedUntilMs, this.deps.now());
     if (this.store.damage) return list; // the identity key may be what is damaged: no fingerprint then
     return { ...list, gatewayFingerprint: this.gatewayFingerprint() };
   }
@@ -115,7 +119,7 @@ export class PairingService {
   /** Marks a paired device revoked in our list; `remove` takes it out of the gateway. */
   async revokeDevice(
     deviceId: string,
-    by: "operator" | "self",
+    by: "operator" | "self" | "ephemeral",
     reason: string | undefined,
     remove: () => Promise<void>,
   ) {
@@ -123,7 +127,7 @@ export class PairingService {
     if (!this.store.read().devices.some((device) => device.deviceId === deviceId))
       throw fail("INVALID_REQUEST", "not a device paired through a code");
     await remove(); // only a device the gateway removed is marked revoked
-    const type = by === "self" ? "device.forgotten" : "device.revoked";
+    const type = by === "self" ? "device.forgotten" : by === "ephemeral" ? "device.removed" : "device.revoked";
     await commitChange(this.store, this.deps.log, (state) => {
       const device = state.devices.find((candidate) => candidate.deviceId === deviceId)!;
       device.revokedAtMs ??= now;
@@ -150,6 +154,7 @@ export class PairingService {
 
   /** Marks lapsed codes expired and revokes their unused bootstrap tokens. */
   async sweep() {
+    await this.keys.sweep();
     const now = this.deps.now();
     const lapsed = (code: CodeRecord) => code.status === "active" && code.expiresAtMs <= now;
     if (this.store.damage || !this.store.read().codes.some(lapsed)) return; // damaged: touch nothing

@@ -30,6 +30,30 @@ export interface CodeRecord {
   failures: number;
   usedAtMs?: number;
   deviceId?: string;
+  /** Set on a use of an enrollment key (made at its /v2/confirm): its bootstrap token and nonce are this use's own. */
+  keyId?: string;
+}
+
+export type KeyStatus = "active" | "exhausted" | "expired" | "revoked" | "locked";
+
+/** An enrollment key (docs/pairing-protocol.md, "Enrollment keys"): pairs up to `uses` distinct devices. */
+export interface KeyRecord {
+  keyId: string;
+  /** The normalized key sealed under the install secret: the PAKE's password at every /v2/start. */
+  sealedKey: string;
+  label?: string;
+  access: Access;
+  scopes: string[];
+  namePrefix: string;
+  ephemeral: boolean;
+  uses: number;
+  used: number;
+  createdAtMs: number;
+  expiresAtMs: number;
+  status: KeyStatus;
+  /** Attempts counted at /start not yet proven by a valid confirmation (see enrollment-pake.ts). */
+  failures: number;
+  revokedAtMs?: number;
 }
 
 export interface DeviceRecord {
@@ -42,7 +66,13 @@ export interface DeviceRecord {
   pairedAtMs: number;
   codeId: string;
   revokedAtMs?: number;
-  revokedBy?: "operator" | "self";
+  revokedBy?: "operator" | "self" | "ephemeral";
+  /** Enrolled with this key (codeId is then the key's use). */
+  keyId?: string;
+  /** Removed from the gateway once disconnected for `ephemeralRemoveAfterSeconds` (ephemeral-devices.ts). */
+  ephemeral?: true;
+  /** Since when an ephemeral device has been seen disconnected: persisted so a restart keeps the deadline. */
+  disconnectedSinceMs?: number;
 }
 
 export interface PluginState {
@@ -50,6 +80,8 @@ export interface PluginState {
   codes: CodeRecord[];
   devices: DeviceRecord[];
   events: AuditEvent[];
+  /** Enrollment keys; absent in state written before they existed (read as empty). */
+  keys: KeyRecord[];
 }
 
 /** What is wrong with the plugin's files; pairing stays refused while there is any. */
@@ -104,7 +136,7 @@ export class PairingStore {
 
   /** True when no client can have pinned a gateway identity key yet (no v2 code was ever made). */
   get hasNoV2Codes(): boolean {
-    return !this.damage && this.read().codes.every((code) => !code.sealedCode);
+    return !this.damage && this.read().codes.every((code) => !code.sealedCode) && this.read().keys.length === 0;
   }
 
   /** Refuses (STATE_DAMAGED) while any file is damaged: what gates creating codes and pairing. */
@@ -138,7 +170,7 @@ export class PairingStore {
 }
 
 function emptyState(): PluginState {
-  return { version: 1, codes: [], devices: [], events: [] };
+  return { version: 1, codes: [], devices: [], events: [], keys: [] };
 }
 
 /** undefined when the file does not exist; a read error counts as "unreadable", not as missing. */
@@ -170,8 +202,9 @@ function parseState(text: string | undefined | Error, problems: string[]): Plugi
   }
   const state = value as PluginState;
   const arrays = state && [state.codes, state.devices, state.events].every((list) => Array.isArray(list));
-  if (state?.version !== 1 || !arrays) return void problems.push("state.json has an unknown shape");
-  return state;
+  if (state?.version !== 1 || !arrays || !(state.keys === undefined || Array.isArray(state.keys)))
+    return void problems.push("state.json has an unknown shape");
+  return { ...state, keys: state.keys ?? [] };
 }
 
 function errorCode(err: Error): string {

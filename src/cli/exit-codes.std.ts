@@ -23,6 +23,11 @@ export function exitCodeFor(code: ClientErrorCode | string): number {
     case "CODE_INVALID":
     case "CODE_EXPIRED":
     case "CODE_ALREADY_USED":
+    case "KEY_FORMAT":
+    case "KEY_CHECK":
+    case "KEY_INVALID":
+    case "KEY_EXPIRED":
+    case "KEY_USED_UP":
       return EXIT.CODE_REJECTED;
     case "URL_INVALID":
     case "URL_INSECURE":
@@ -30,6 +35,7 @@ export function exitCodeFor(code: ClientErrorCode | string): number {
       return EXIT.USAGE;
     case "DEVICE_REVOKED":
     case "TOKEN_REJECTED":
+    case "EPHEMERAL_REMOVED":
     case "REVOKED":
       return EXIT.REVOKED;
     case "GATEWAY_UNREACHABLE":

@@ -1,4 +1,5 @@
 // `ocmap`: the headless client over the same core as the desktop app.
+import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
 import { parseGatewayUrl } from "../core/gateway-url.std.ts";
 import { createCore, type OcmapCore } from "../core/core.node.ts";
@@ -10,6 +11,7 @@ import { EXIT, exitCodeFor } from "./exit-codes.std.ts";
 const USAGE = `usage:
   ocmap pair <gateway-url> <code>      pair with a code from Clawpodz (or openclaw gateway call pairing.createCode)
   ocmap pair '<ocmap://pair?...>'      pair from a pairing link (asks to confirm the gateway; --yes to skip)
+  ocmap pair <gateway-url> --enroll-key-file FILE   enroll with an enrollment key (ocmap-ek-…) read from FILE
   ocmap status                         connect once with the stored trust and report
   ocmap connect                        stay connected; one line per state change; exits 4 when revoked
   ocmap forget                         remove this device from the gateway, and wipe local trust in any case
@@ -18,6 +20,7 @@ exit codes: 0 ok, 1 internal, 2 usage, 3 not paired, 4 revoked, 5 unreachable, 6
   (forget: 0 only when the gateway removed the device; 5 gateway offline, 8 refused or not confirmed)`;
 
 interface Flags {
+  enrollKeyFile?: string;
   json: boolean;
   yes: boolean;
   timeoutMs: number;
@@ -31,6 +34,7 @@ export async function main(argv: string[]): Promise<number> {
     if (arg === "--json") flags.json = true;
     else if (arg === "--yes" || arg === "-y") flags.yes = true;
     else if (arg === "--timeout") flags.timeoutMs = Number(argv[++i]);
+    else if (arg === "--enroll-key-file") flags.enrollKeyFile = argv[++i] ?? "";
     else if (arg === "--help" || arg === "-h") return print(USAGE, EXIT.OK);
     else args.push(arg);
   }
@@ -93,7 +97,18 @@ const settled = (v: CoreView) => v.activity !== "starting" && v.activity !== "fo
 async function pair(core: OcmapCore, rest: string[], flags: Flags, out: Out): Promise<number> {
   let gatewayUrl: string;
   let code: string;
-  if (rest.length === 1 && /^ocmap:/i.test(rest[0]!)) {
+  if (flags.enrollKeyFile !== undefined) {
+    if (rest.length !== 1) return print(USAGE, EXIT.USAGE);
+    try {
+      code = readFileSync(flags.enrollKeyFile, "utf8"); // the key never sits in argv or the shell history
+    } catch (err) {
+      const why = (err as NodeJS.ErrnoException).code ?? "unreadable";
+      return fail(out, "KEY_FILE_UNREADABLE", `Cannot read the enrollment key file (${why}).`, EXIT.USAGE);
+    }
+    gatewayUrl = rest[0]!;
+    const url = parseGatewayUrl(gatewayUrl);
+    if (!url.ok) return fail(out, url.code, url.message);
+  } else if (rest.length === 1 && /^ocmap:/i.test(rest[0]!)) {
     const link = parsePairingLink(rest[0]);
     if (!link.ok) return fail(out, link.code, link.message);
     out.info(`This link pairs with the gateway at ${link.host}${link.insecure ? " over unencrypted ws://" : ""}.`, {

@@ -1,9 +1,17 @@
 // Every failure the client can show, as a code and a sentence that says what to do next.
 // Messages never contain a token, a code or a key: they are shown, logged and sent over IPC.
+import { KEY_PARSE_MESSAGES } from "@ocmap/protocol/enrollment-key";
 import { CODE_PARSE_MESSAGES } from "@ocmap/protocol/pairing-code";
 
 export const CLIENT_ERROR_MESSAGES = {
   ...CODE_PARSE_MESSAGES,
+  ...KEY_PARSE_MESSAGES,
+  KEY_INVALID: "The gateway did not accept that enrollment key. Check that it is the whole key, or ask for a new one.",
+  KEY_EXPIRED: "That enrollment key has expired. Ask the gateway's operator for a new one.",
+  KEY_USED_UP: "That enrollment key has no uses left or was revoked. Ask the gateway's operator for a new one.",
+  EPHEMERAL_REMOVED:
+    "The gateway no longer knows this ephemeral device: it removes ephemeral devices that stay disconnected too " +
+    "long (or its operator revoked it). Enroll again with the key.",
   URL_INVALID: "Enter the gateway address, like wss://gateway.example.com.",
   URL_INSECURE: "Unencrypted ws:// is only allowed on this computer or your local network; use wss://.",
   LINK_INVALID: "That pairing link is malformed. Ask for a new one, or type the gateway and code.",

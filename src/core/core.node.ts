@@ -101,7 +101,8 @@ export function createCore(options: CoreOptions): OcmapCore {
     const [stored, identity] = [await ks.loadTrust(), await ks.loadIdentity()];
     if (!stored || !identity || identity.deviceId !== stored.deviceId) throw new ClientError("TOKEN_REJECTED");
     if (signal?.aborted) throw new ClientError("INTERNAL");
-    const common = { displayName, version: OCMAP_VERSION, platform, timeoutMs: sessionTimeoutMs };
+    // The name it paired with (an enrollment key's devices carry the key's prefix).
+    const common = { displayName: stored.displayName, version: OCMAP_VERSION, platform, timeoutMs: sessionTimeoutMs };
     const { result, trust, renewed } = await openTrustedSession(stored, identity, common, (renewed) =>
       saveRenewedPin(stored, renewed),
     );
@@ -147,8 +148,9 @@ export function createCore(options: CoreOptions): OcmapCore {
           role: "operator",
           scopes: result.scopes,
           pairedAtMs: Date.now(),
-          displayName,
+          displayName: result.displayName,
           gatewayIdentity: result.gatewayIdentity,
+          ...(result.enrollment?.ephemeral ? { ephemeral: true as const } : {}),
         };
         try {
           input.onStep("saving");
@@ -163,8 +165,10 @@ export function createCore(options: CoreOptions): OcmapCore {
 
       connect: fromPromise(async ({ signal }) => {
         const { trust, result, renewed } = await openStored(timeoutMs, signal);
-        if (!result.ok)
-          throw deviceUnknown(result.error) ? new ClientError("TOKEN_REJECTED") : connectError(result.error);
+        if (!result.ok) {
+          if (!deviceUnknown(result.error)) throw connectError(result.error);
+          throw new ClientError(trust.ephemeral ? "EPHEMERAL_REMOVED" : "TOKEN_REJECTED");
+        }
         const reissued = result.hello.auth?.deviceToken;
         if (reissued && reissued !== trust.deviceToken) await saveReissuedToken(trust, reissued);
         return { session: result.session as LiveSession, trust: summary(trust), ...(renewed ? { renewed } : {}) };

@@ -93,4 +93,4 @@ export function errorOf(error: unknown): ClientErrorInfo {
 }
 
 export const isRevocation = (error: ClientErrorInfo) =>
-  error.code === "TOKEN_REJECTED" || error.code === "DEVICE_REVOKED";
+  error.code === "TOKEN_REJECTED" || error.code === "DEVICE_REVOKED" || error.code === "EPHEMERAL_REMOVED";

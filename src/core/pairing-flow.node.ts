@@ -3,9 +3,17 @@
 // bootstrap connect through the pinned connector, /v2/exchange, final connect. Persists nothing itself.
 import { isGatewayRestartUnavailableError } from "@openclaw/gateway-protocol/restart-unavailable";
 import { checkGrantIdentity } from "@ocmap/protocol/gateway-identity";
+import { enrolledDeviceName, looksLikeEnrollmentKey, parseEnrollmentKey } from "@ocmap/protocol/enrollment-key";
 import { parsePairingCode } from "@ocmap/protocol/pairing-code";
 import { abandonMac, exchangeMac, openSealedJson, type PairingKeys } from "@ocmap/protocol/pairing-keys";
-import { V2_PATHS, clientPake, serverConfirmationValid, type SealedGrant } from "@ocmap/protocol/pairing-v2";
+import {
+  V2_PATHS,
+  clientKeyPake,
+  clientPake,
+  serverConfirmationValid,
+  type ClientPake,
+  type SealedGrant,
+} from "@ocmap/protocol/pairing-v2";
 import { ClientError } from "./client-errors.std.ts";
 import { parseGatewayUrl } from "./gateway-url.std.ts";
 import {
@@ -22,6 +30,7 @@ import type { PinnedIdentity } from "./trust-record.std.ts";
 
 export interface PairOptions {
   gatewayUrl: string;
+  /** A pairing code, or an enrollment key (recognised by its form, `ocmap-ek-…`). */
   code: string;
   identity: DeviceIdentity;
   displayName: string;
@@ -41,13 +50,16 @@ export interface PairResult {
   deviceToken: string;
   scopes: string[];
   gatewayIdentity: PinnedIdentity;
+  /** The name this device connected with: an enrollment key's devices carry the key's prefix. */
+  displayName: string;
+  /** Set when an enrollment key paired this device. */
+  enrollment?: { keyId: string; ephemeral: boolean };
   /** Removes the device the exchange approved (/v2/abandon): for a caller that fails before storing it. */
   abandon(): Promise<void>;
 }
 
 export async function pairWithCode(options: PairOptions): Promise<PairResult> {
-  const code = parsePairingCode(options.code);
-  if (!code.ok) throw new ClientError(code.reason);
+  const pake = pakeFor(options.code);
   const url = parseGatewayUrl(options.gatewayUrl);
   if (!url.ok) throw new ClientError(url.code);
   const step = (s: PairingStep) => options.onStep?.(s);
@@ -55,7 +67,15 @@ export async function pairWithCode(options: PairOptions): Promise<PairResult> {
   const channel = openPairingChannel(url.httpBase, { timeoutMs, signal: options.signal });
 
   step("proving-code");
-  const { sessionId, keys, grant, gatewayIdentity } = await runPake(channel, code.code);
+  const { sessionId, keys, grant, gatewayIdentity } = await runPake(channel, pake.run).catch((err: unknown) => {
+    throw pake.isKey && err instanceof ClientError && err.code in KEY_ERRORS
+      ? new ClientError(KEY_ERRORS[err.code as keyof typeof KEY_ERRORS], { cause: err })
+      : err;
+  });
+  const enrollment = grant.enrollment;
+  const displayName = enrollment
+    ? enrolledDeviceName(enrollment.namePrefix, options.identity.deviceId)
+    : options.displayName;
   await options.beforeConnect?.();
   abortIfNeeded(options.signal);
 
@@ -67,7 +87,7 @@ export async function pairWithCode(options: PairOptions): Promise<PairResult> {
       identity: options.identity,
       auth: { bootstrapToken: grant.bootstrapToken },
       scopes: grant.scopes,
-      displayName: options.displayName,
+      displayName,
       version: options.version,
       platform: options.platform,
       timeoutMs,
@@ -125,6 +145,8 @@ export async function pairWithCode(options: PairOptions): Promise<PairResult> {
       deviceToken,
       scopes: grant.scopes, // exactly what connect sent: the gateway wants the same scopes on every reconnect
       gatewayIdentity,
+      displayName,
+      ...(enrollment ? { enrollment: { keyId: enrollment.keyId, ephemeral: enrollment.ephemeral === true } } : {}),
       abandon,
     };
   } catch (err) {
@@ -135,8 +157,26 @@ export async function pairWithCode(options: PairOptions): Promise<PairResult> {
   }
 }
 
-async function runPake(channel: PairingChannel, normalizedCode: string) {
-  const pake = clientPake(normalizedCode);
+/** An enrollment key's refusals say "key", not "code" (the plugin answers both with the codes' errors). */
+const KEY_ERRORS = {
+  CODE_INVALID: "KEY_INVALID",
+  CODE_EXPIRED: "KEY_EXPIRED",
+  CODE_ALREADY_USED: "KEY_USED_UP",
+} as const;
+
+/** The PAKE run for what the user gave: an enrollment key (by its form) or a pairing code; typos caught here. */
+function pakeFor(input: string): { run: ClientPake<object>; isKey: boolean } {
+  if (looksLikeEnrollmentKey(input)) {
+    const key = parseEnrollmentKey(input);
+    if (!key.ok) throw new ClientError(key.reason);
+    return { run: clientKeyPake(key.key, key.keyId), isKey: true };
+  }
+  const code = parsePairingCode(input);
+  if (!code.ok) throw new ClientError(code.reason);
+  return { run: clientPake(code.code), isKey: false };
+}
+
+async function runPake(channel: PairingChannel, pake: ClientPake<object>) {
   const started = await channel.post(V2_PATHS.start, pake.request);
   const sessionId = started.body.sessionId;
   if (typeof sessionId !== "string" || sessionId.length === 0 || sessionId.length > 200) {
@@ -178,9 +218,22 @@ function parseGrant(value: unknown): SealedGrant {
     Array.isArray(grant.scopes) &&
     grant.scopes.every((scope) => typeof scope === "string") &&
     typeof grant.expiresAtMs === "number" &&
-    typeof grant.gatewayIdentity === "object";
+    typeof grant.gatewayIdentity === "object" &&
+    (grant.enrollment === undefined || validEnrollment(grant.enrollment));
   if (!valid) throw new ClientError("PROTOCOL_ERROR");
   return grant as SealedGrant;
+}
+
+function validEnrollment(value: unknown): boolean {
+  const enrollment = value as SealedGrant["enrollment"];
+  return (
+    typeof enrollment === "object" &&
+    enrollment !== null &&
+    typeof enrollment.keyId === "string" &&
+    typeof enrollment.ephemeral === "boolean" &&
+    typeof enrollment.namePrefix === "string" &&
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/.test(enrollment.namePrefix)
+  );
 }
 
 /**

@@ -28,12 +28,15 @@ export interface TrustRecord {
   displayName: string;
   /** Absent only in records paired by v1 (before CPace): those keep v1's CA verification, with no pin. */
   gatewayIdentity?: PinnedIdentity;
+  /** Paired with an ephemeral enrollment key: the gateway removes it once it stays disconnected. */
+  ephemeral?: true;
 }
 
 const KEYS = [
   "deviceId",
   "deviceToken",
   "displayName",
+  "ephemeral",
   "gatewayIdentity",
   "gatewayUrl",
   "pairedAtMs",
@@ -45,9 +48,12 @@ const KEYS = [
 export function parseTrustRecord(json: unknown): TrustRecord {
   if (typeof json !== "object" || json === null || Array.isArray(json)) throw malformed("it is not an object");
   const keys = Object.keys(json);
-  const expected = keys.includes("gatewayIdentity") ? KEYS : KEYS.filter((key) => key !== "gatewayIdentity");
+  const optional = ["gatewayIdentity", "ephemeral"];
+  const expected = [...KEYS.filter((key) => !optional.includes(key) || keys.includes(key))];
   if (keys.length !== expected.length || !expected.every((key) => keys.includes(key)))
-    throw malformed(`it must have exactly ${KEYS.join(", ")} (gatewayIdentity may be absent)`);
+    throw malformed(`it must have exactly ${KEYS.join(", ")} (gatewayIdentity and ephemeral may be absent)`);
+  if ("ephemeral" in json && (json as { ephemeral: unknown }).ephemeral !== true)
+    throw malformed("ephemeral is not true");
   const record = json as Record<string, unknown>;
   if (typeof record.gatewayUrl !== "string" || !/^wss?:\/\/[^\s]+$/u.test(record.gatewayUrl))
     throw malformed("gatewayUrl is not a ws:// or wss:// URL");
@@ -71,6 +77,7 @@ export function parseTrustRecord(json: unknown): TrustRecord {
     pairedAtMs: record.pairedAtMs,
     displayName: record.displayName,
     ...(gatewayIdentity ? { gatewayIdentity } : {}),
+    ...(record.ephemeral === true ? { ephemeral: true as const } : {}),
   };
 }
 

@@ -69,6 +69,12 @@ const AUDIT_LABEL: Record<AuditEvent["type"], string> = {
   "device.forget-failed": "Forget not applied",
   "certificate.renewed": "Certificate renewed",
   "certificate.retired": "Certificates retired",
+  "key.created": "Enrollment key created",
+  "key.revoked": "Enrollment key revoked",
+  "key.expired": "Enrollment key expired",
+  "key.exhausted": "Enrollment key used up",
+  "key.locked": "Enrollment key locked after failures",
+  "device.removed": "Ephemeral device removed",
 };
 
 export function auditLabel(type: AuditEvent["type"]): string {

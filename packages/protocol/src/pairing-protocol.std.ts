@@ -119,8 +119,44 @@ export interface TrustedClient {
   lastSeenAtMs?: number;
   connected: boolean;
   revokedAtMs?: number;
-  revokedBy?: "operator" | "self";
+  /** `ephemeral`: removed by the plugin after staying disconnected (an ephemeral key's device). */
+  revokedBy?: "operator" | "self" | "ephemeral";
+  /** The enrollment key that enrolled it. */
+  keyId?: string;
+  ephemeral?: true;
 }
+export type KeyStatus = "active" | "exhausted" | "expired" | "revoked" | "locked";
+/** An enrollment key as operators see it (never the key itself: it is shown once, at creation). */
+export interface KeySummary {
+  keyId: string;
+  label?: string;
+  access: Access;
+  scopes: string[];
+  namePrefix: string;
+  ephemeral: boolean;
+  uses: number;
+  used: number;
+  /** Uses that can still start: uses − used − uses in flight (confirmed, not yet exchanged). */
+  usesLeft: number;
+  status: KeyStatus;
+  createdAtMs: number;
+  expiresAtMs: number;
+  revokedAtMs?: number;
+}
+/** pairing.createEnrollmentKey's answer: the only time the key itself is shown. */
+export interface CreateKeyResult {
+  keyId: string;
+  key: string;
+  expiresAtMs: number;
+  uses: number;
+  access: Access;
+  scopes: string[];
+  namePrefix: string;
+  ephemeral: boolean;
+  gatewayFingerprint: string;
+}
+export const MAX_KEY_USES = 1000;
+export const MAX_KEY_TTL_SECONDS = 90 * 24 * 3600;
 export type AuditType =
   | "code.created"
   | "code.redeemed"
@@ -135,11 +171,20 @@ export type AuditType =
   /** The gateway identity vouched for a certificate with new content (`reason`: its serial). */
   | "certificate.renewed"
   /** The operator retired the certificates older than the one served (`reason`: the new floor). */
-  | "certificate.retired";
+  | "certificate.retired"
+  | "key.created"
+  | "key.revoked"
+  | "key.expired"
+  | "key.exhausted"
+  | "key.locked"
+  /** An ephemeral device removed after staying disconnected. */
+  | "device.removed";
 export interface AuditEvent {
   atMs: number;
   type: AuditType;
   codeId?: string;
+  /** The enrollment key the event concerns (a use's codeId names the use). */
+  keyId?: string;
   deviceId?: string;
   reason?: string;
   remoteAddress?: string;
@@ -148,6 +193,8 @@ export interface PairingList {
   codes: CodeSummary[];
   devices: TrustedClient[];
   events: AuditEvent[];
+  /** Enrollment keys with their uses left (a key's own uses are not in `codes`). */
+  keys: KeySummary[];
   /** When the gateway-wide failure cap paused pairing, until when (ms); absent when not paused. */
   pausedUntilMs?: number;
   /**

@@ -25,11 +25,16 @@ export const DISCRIMINATOR_SYMBOLS = 2;
 export const SID_BYTES = 16;
 /** CPace's channel identifier: the protocol and its version (the parties are fixed by the route). */
 export const CPACE_CI = lvCat(utf8ToBytes("ocmap-pairing-v2"));
+/** The channel identifier of a run keyed by an enrollment key: a key's run can never be taken for a code's. */
+export const CPACE_CI_ENROLL = lvCat(utf8ToBytes("ocmap-enroll-v2"));
 
 export const discriminatorOf = (normalizedCode: string) => normalizedCode.slice(0, DISCRIMINATOR_SYMBOLS);
 
 export interface StartRequest {
-  discriminator: string;
+  /** A code's first two symbols; absent when `keyId` names an enrollment key instead (exactly one is sent). */
+  discriminator?: string;
+  /** An enrollment key's id (docs/pairing-protocol.md, "Enrollment keys"). */
+  keyId?: string;
   /** 16 random bytes chosen by the client, base64url. */
   sid: string;
   /** The client's CPace share Ya, base64url. */
@@ -60,6 +65,8 @@ export interface SealedGrant {
   expiresAtMs: number;
   /** The identity statement for the certificate served (gateway-identity.std.ts), or `{publicKey}` without TLS. */
   gatewayIdentity: PinStatement | { publicKey: string };
+  /** Only in a grant for an enrollment key's use: the device then names itself `<namePrefix>-<id prefix>`. */
+  enrollment?: { keyId: string; namePrefix: string; ephemeral: boolean };
 }
 export interface ExchangeRequestV2 {
   sessionId: string;
@@ -72,36 +79,51 @@ export interface AbandonRequest {
   mac: string;
 }
 
-const cpaceInputs = (normalizedCode: string, sid: Uint8Array) => ({
-  prs: utf8ToBytes(normalizedCode),
+/** What a run is keyed by: a pairing code (its discriminator in clear) or an enrollment key (its id in clear). */
+type PakeSecret = { prs: string; ci: Uint8Array; ad: string; field: "discriminator" | "keyId" };
+const ofCode = (normalizedCode: string): PakeSecret => ({
+  prs: normalizedCode,
   ci: CPACE_CI,
-  sid,
+  ad: discriminatorOf(normalizedCode),
+  field: "discriminator",
 });
-/** ADa is the discriminator, ADb the plugin's sessionId: the ISK binds both. */
-const transcriptParts = (discriminator: string, sessionId: string, ya: Uint8Array, yb: Uint8Array) => ({
+const ofKey = (normalizedKey: string, keyId: string): PakeSecret => ({
+  prs: normalizedKey,
+  ci: CPACE_CI_ENROLL,
+  ad: keyId,
+  field: "keyId",
+});
+
+/** ADa is the discriminator (or key id), ADb the plugin's sessionId: the ISK binds both. */
+const transcriptParts = (ad: string, sessionId: string, ya: Uint8Array, yb: Uint8Array) => ({
   ya,
-  ada: utf8ToBytes(discriminator),
+  ada: utf8ToBytes(ad),
   yb,
   adb: utf8ToBytes(sessionId),
 });
 
-export interface ClientPake {
-  request: StartRequest;
+export interface ClientPake<Named = { discriminator: string }> {
+  request: Named & { sid: string; share: string };
   /** Continue with the plugin's answer: the keys and the client's confirmation, or a CpaceError. */
   finish(response: { sessionId: string; share: string }): { keys: PairingKeys; confirm: string };
 }
 
 /** `fixed` replaces the randomness (the sid and the scalar's 32 bytes) only for test vectors. */
-export function clientPake(normalizedCode: string, fixed?: { sid: Uint8Array; scalar: Uint8Array }): ClientPake {
+export const clientPake = (normalizedCode: string, fixed?: { sid: Uint8Array; scalar: Uint8Array }): ClientPake =>
+  clientRun(ofCode(normalizedCode), fixed) as ClientPake;
+/** The client's run for an enrollment key (`parseEnrollmentKey`'s normalized key and id). */
+export const clientKeyPake = (normalizedKey: string, keyId: string) =>
+  clientRun(ofKey(normalizedKey, keyId)) as ClientPake<{ keyId: string }>;
+
+function clientRun(secret: PakeSecret, fixed?: { sid: Uint8Array; scalar: Uint8Array }): ClientPake<StartRequest> {
   const sid = fixed?.sid ?? randomBytes(SID_BYTES);
-  const own = cpaceStart(cpaceInputs(normalizedCode, sid), fixed?.scalar);
-  const discriminator = discriminatorOf(normalizedCode);
+  const own = cpaceStart({ prs: utf8ToBytes(secret.prs), ci: secret.ci, sid }, fixed?.scalar);
   return {
-    request: { discriminator, sid: toBase64Url(sid), share: toBase64Url(own.share) },
+    request: { [secret.field]: secret.ad, sid: toBase64Url(sid), share: toBase64Url(own.share) },
     finish({ sessionId, share }) {
       const peerShare = fromBase64Url(share, SHARE_BYTES);
       if (!peerShare) throw new CpaceError("SHARE_INVALID");
-      const parts = transcriptParts(discriminator, sessionId, own.share, peerShare);
+      const parts = transcriptParts(secret.ad, sessionId, own.share, peerShare);
       const keys = derivePairingKeys(cpaceFinishIr({ sid, ownScalar: own.scalar, peerShare, ...parts }));
       return { keys, confirm: clientConfirmation(keys, sessionId) };
     },
@@ -117,8 +139,23 @@ export const serverConfirmationValid = (keys: PairingKeys, sessionId: string, co
  * malformed or identity share (the caller answers INVALID_REQUEST and still counts the attempt).
  * `fixedScalar` replaces the scalar's 32 random bytes only for test vectors.
  */
-export function serverPake(
+export const serverPake = (
   normalizedCode: string,
+  request: { sid: unknown; share: unknown },
+  sessionId: string,
+  fixedScalar?: Uint8Array,
+) => serverRun(ofCode(normalizedCode), request, sessionId, fixedScalar);
+
+/** The plugin's side of /start for the enrollment key with this id. */
+export const serverKeyPake = (
+  normalizedKey: string,
+  keyId: string,
+  request: { sid: unknown; share: unknown },
+  sessionId: string,
+) => serverRun(ofKey(normalizedKey, keyId), request, sessionId);
+
+function serverRun(
+  secret: PakeSecret,
   request: { sid: unknown; share: unknown },
   sessionId: string,
   fixedScalar?: Uint8Array,
@@ -126,8 +163,8 @@ export function serverPake(
   const sid = fromBase64Url(request.sid, SID_BYTES);
   const peerShare = fromBase64Url(request.share, SHARE_BYTES);
   if (!sid || !peerShare) throw new CpaceError("SHARE_INVALID");
-  const own = cpaceStart(cpaceInputs(normalizedCode, sid), fixedScalar);
-  const parts = transcriptParts(discriminatorOf(normalizedCode), sessionId, peerShare, own.share);
+  const own = cpaceStart({ prs: utf8ToBytes(secret.prs), ci: secret.ci, sid }, fixedScalar);
+  const parts = transcriptParts(secret.ad, sessionId, peerShare, own.share);
   const keys = derivePairingKeys(cpaceFinishIr({ sid, ownScalar: own.scalar, peerShare, ...parts }));
   return { share: toBase64Url(own.share), keys };
 }
