@@ -1,0 +1,78 @@
+// `ocmap pair <gateway-url> <code>`, `ocmap pair '<ocmap://pair?...>'` and `ocmap pair <gateway-url> --enroll-key-file`.
+import { readFileSync } from "node:fs";
+import { parseGatewayUrl } from "../../core/gateway-url.std.ts";
+import { parsePairingLink } from "../../core/pairing-link.std.ts";
+import { JSON_FLAG, TIMEOUT_FLAG, YES_FLAG } from "../common-flags.std.ts";
+import { confirm } from "../confirm.node.ts";
+import { EXIT } from "../exit-codes.std.ts";
+import type { FlagSpec } from "../flags.std.ts";
+import { fail } from "../output.node.ts";
+import { settled, type Verb } from "../verb.node.ts";
+
+const ENROLL_KEY_FILE_FLAG: FlagSpec = {
+  name: "enroll-key-file",
+  value: "file",
+  help: "enroll with an enrollment key (ocmap-ek-…) read from this file",
+};
+
+export const pairVerb: Verb = {
+  name: "pair",
+  usage: [
+    ["<gateway-url> <code>", "pair with a code from Clawpodz (or openclaw gateway call pairing.createCode)"],
+    ["'<ocmap://pair?...>'", "pair from a pairing link (asks to confirm the gateway; --yes to skip)"],
+    ["<gateway-url> --enroll-key-file FILE", "enroll with an enrollment key (ocmap-ek-…) read from FILE"],
+  ],
+  flags: [JSON_FLAG, TIMEOUT_FLAG, YES_FLAG, ENROLL_KEY_FILE_FLAG],
+  async run({ usage, flags, positionals, out, timeoutMs, core: getCore }) {
+    let gatewayUrl: string;
+    let code: string;
+    const keyFile = flags["enroll-key-file"];
+    if (typeof keyFile === "string") {
+      if (positionals.length !== 1) return usage("pair --enroll-key-file takes the gateway URL");
+      try {
+        code = readFileSync(keyFile, "utf8"); // the key never sits in argv or the shell history
+      } catch (err) {
+        const why = (err as NodeJS.ErrnoException).code ?? "unreadable";
+        return fail(out, "KEY_FILE_UNREADABLE", `Cannot read the enrollment key file (${why}).`, EXIT.USAGE);
+      }
+      gatewayUrl = positionals[0]!;
+      const url = parseGatewayUrl(gatewayUrl);
+      if (!url.ok) return fail(out, url.code, url.message);
+    } else if (positionals.length === 1 && /^ocmap:/i.test(positionals[0]!)) {
+      const link = parsePairingLink(positionals[0]);
+      if (!link.ok) return fail(out, link.code, link.message);
+      out.info(`This link pairs with the gateway at ${link.host}${link.insecure ? " over unencrypted ws://" : ""}.`, {
+        host: link.host,
+      });
+      if (!flags.yes && !(await confirm(`Pair with ${link.host}? [y/N] `)))
+        return fail(
+          out,
+          "LINK_NOT_CONFIRMED",
+          "Not paired: the gateway was not confirmed (use --yes in scripts).",
+          EXIT.USAGE,
+        );
+      ({ gatewayUrl, code } = link);
+    } else if (positionals.length === 2) {
+      [gatewayUrl, code] = positionals as [string, string];
+      const url = parseGatewayUrl(gatewayUrl);
+      if (!url.ok) return fail(out, url.code, url.message);
+      if (url.insecure)
+        out.info(
+          `Warning: ${url.host} is reached over unencrypted ws:// (allowed only on this computer or your local network).`,
+        );
+    } else {
+      return usage("pair takes a gateway URL and a code, or one pairing link");
+    }
+    const core = getCore();
+    core.start();
+    const start = await core.waitFor(settled, timeoutMs);
+    if (start.state === "PAIRED_CONNECTED" || start.state === "PAIRED_DISCONNECTED")
+      return fail(out, "ALREADY_PAIRED", "This device is already paired; run `ocmap forget` first.", EXIT.USAGE);
+    const off = core.subscribe((v) => out.view(v));
+    core.pair(gatewayUrl, code);
+    const end = await core.waitFor((v) => v.state !== "PAIRING_IN_PROGRESS" && v.activity !== "forgetting", timeoutMs);
+    off();
+    if (end.state === "PAIRED_CONNECTED") return EXIT.OK;
+    return fail(out, end.lastError?.code ?? end.reason.code, end.lastError?.message ?? end.reason.message);
+  },
+};
