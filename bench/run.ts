@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { gatewayNode, openclawEntry, repoRoot, startGateway } from "../test/harness/gateway.ts";
+import { benchAttack } from "./attack.ts";
 import { benchCost } from "./cost.ts";
 import { benchGuessing } from "./guessing.ts";
 import { benchLaunch } from "./launch.ts";
@@ -46,6 +47,9 @@ function table(rows: Row[]): string {
   return lines.join("\n");
 }
 
+/** `npx tsx bench/run.ts attack guessing`: only those steps, and docs/benchmarks.md is not rewritten. */
+const only = process.argv.slice(2);
+
 async function main() {
   const started = new Date();
   const info = machine();
@@ -53,6 +57,7 @@ async function main() {
   const gateway = await startGateway();
   try {
     const step = async (name: string, run: () => Promise<Row[]>) => {
+      if (only.length && !only.includes(name)) return;
       const stepStart = performance.now();
       rows.push(...(await run()));
       process.stderr.write(`bench: ${name} done in ${((performance.now() - stepStart) / 1000).toFixed(0)} s\n`);
@@ -64,10 +69,15 @@ async function main() {
     await step("renderer", () => benchRenderer());
     await step("reconnect", () => benchReconnect(gateway));
     await step("guessing", () => benchGuessing(gateway));
+    await step("attack", () => benchAttack(gateway));
   } finally {
     await gateway.dispose();
   }
   const minutes = ((Date.now() - started.getTime()) / 60_000).toFixed(1);
+  if (only.length) {
+    process.stdout.write(`${table(rows)}\n\n(only ${only.join(", ")}: docs/benchmarks.md left as it was)\n`);
+    return;
+  }
   const short = rows.filter((r) => r.met === false);
   const doc = [
     "# Benchmarks",

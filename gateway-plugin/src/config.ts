@@ -9,6 +9,10 @@ export interface PairingConfig {
   maxFailuresPerAddress: number;
   addressWindowSeconds: number;
   publicUrl?: string;
+  /** Host names (besides IP literals, localhost and the names the gateway is configured with) the routes answer. */
+  allowedHosts?: string[];
+  /** When set, only sources in these CIDR ranges may use the pairing routes. */
+  allowedAddresses?: string[];
   /** How long an ephemeral device may stay disconnected before the plugin removes it (ephemeral-devices.ts). */
   ephemeralRemoveAfterSeconds: number;
 }

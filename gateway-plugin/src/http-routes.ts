@@ -4,6 +4,7 @@ import { sendHttpRequestRejection } from "openclaw/plugin-sdk/webhook-request-gu
 import { V2_PATHS } from "@ocmap/protocol/pairing-v2";
 import { fail, PairingError } from "./errors.ts";
 import { assertPlausibleRequest, readJsonBody } from "./request-guard.ts";
+import { assertRouteAccess, type RouteAccess } from "./route-access.ts";
 import { parseIdentityBody } from "./request-validation.ts";
 import type { PairingService } from "./service.ts";
 
@@ -24,8 +25,9 @@ export function registerPairingRoutes(
   service: PairingService,
   trustedProxies: () => string[] | undefined,
   identity: () => object,
+  access: () => RouteAccess,
 ) {
-  const route = (path: string, run: Run, getAllowed = false) =>
+  const route = (path: string, run: Run, isPublic = false) =>
     api.registerHttpRoute({
       path,
       auth: "plugin",
@@ -36,7 +38,8 @@ export function registerPairingRoutes(
         res.setHeader("X-Content-Type-Options", "nosniff");
         try {
           // Before the limiter: a request that fails these cannot be a guess and is not counted.
-          const body = req.method === "GET" && getAllowed ? undefined : await readPlausibleBody(req);
+          if (!isPublic) assertRouteAccess(req, address, access());
+          const body = req.method === "GET" && isPublic ? undefined : await readPlausibleBody(req);
           const result = await run(async () => body, address, req.method);
           res.statusCode = 200;
           res.setHeader("Content-Type", "application/json; charset=utf-8");

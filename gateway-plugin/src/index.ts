@@ -15,11 +15,13 @@ import { GatewayIdentity, servedCertPath } from "./gateway-identity.ts";
 import { registerPairingMethods } from "./gateway-methods.ts";
 import { registerPairingRoutes } from "./http-routes.ts";
 import { hasEphemeralDevices, sweepEphemeralDevices } from "./ephemeral-devices.ts";
+import { gatewayHostNames } from "./route-access.ts";
 import { FailureLimiter } from "./limiter.ts";
 import { LoopbackAdminSession, planLoopbackDial } from "./loopback-admin.ts";
 import { openRemovalSession } from "./self-remove.ts";
 import { PairingService } from "./service.ts";
 import { audit, commitChange } from "./state-changes.ts";
+import { AddressAllowList } from "./source-key.ts";
 import { PairingStore } from "./store.ts";
 
 // The gateway registers a plugin more than once (metadata passes, config reloads), and a reload
@@ -105,11 +107,15 @@ export default definePluginEntry({
       },
       log: api.logger,
     });
+    const allowList = cfg.allowedAddresses ? new AddressAllowList(cfg.allowedAddresses) : undefined;
+    if (allowList?.invalid.length)
+      api.logger.error(`ocmap-pairing: allowedAddresses entries ignored (not CIDR): ${allowList.invalid.join(", ")}`);
     registerPairingRoutes(
       api as never,
       service,
       () => gateway.trustedProxies,
       () => identity.inGrant(),
+      () => ({ hosts: gatewayHostNames(cfg, currentConfig().gateway), ...(allowList ? { allowList } : {}) }),
     );
 
     // Clawpodz: a native Control UI tab (no `path`, so no iframe). Its page is the manifest's

@@ -1,6 +1,11 @@
 // What pairing.list shows operators: the plugin's state without secrets or hashes, joined with what
 // the gateway knows of each device right now.
-import { fingerprint, type PairingList, type TrustedClient } from "@ocmap/protocol/pairing-protocol";
+import {
+  fingerprint,
+  type AttackSummary,
+  type PairingList,
+  type TrustedClient,
+} from "@ocmap/protocol/pairing-protocol";
 import { keySummaries } from "./enrollment-keys.ts";
 import type { PairedDeviceInfo } from "./service-deps.ts";
 import type { PluginState } from "./store.ts";
@@ -11,7 +16,7 @@ export function toPairingList(
   state: Readonly<PluginState>,
   paired: readonly PairedDeviceInfo[],
   isConnected: (deviceId: string) => boolean,
-  pausedUntilMs: number | undefined,
+  limits: { pausedUntilMs: number | undefined; attack: AttackSummary },
   now: number,
 ): Omit<PairingList, "gatewayFingerprint"> {
   // A key's uses are listed under the key (uses left) and in the audit log, not as codes.
@@ -48,5 +53,6 @@ export function toPairingList(
   });
   const events = state.events.slice(-LISTED_EVENTS);
   const keys = keySummaries(state, now);
-  return { codes, devices, events, keys, ...(pausedUntilMs ? { pausedUntilMs } : {}) };
+  const { pausedUntilMs, attack } = limits;
+  return { codes, devices, events, keys, ...(pausedUntilMs ? { pausedUntilMs } : {}), attack };
 }

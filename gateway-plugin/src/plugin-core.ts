@@ -35,7 +35,10 @@ export class PluginCore {
     this.assertEnabled();
     const now = this.deps.now();
     const verdict = this.limiter.check(address, now);
-    if (verdict.limited) throw fail("RATE_LIMITED", "rate limited", Math.max(1000, verdict.retryAfterMs));
+    if (verdict.limited) {
+      this.limiter.refused(address, now); // asking while limited is not free: it keeps the source limited
+      throw fail("RATE_LIMITED", "rate limited", Math.max(1000, verdict.retryAfterMs));
+    }
     const named: NamedCode = {};
     try {
       return await run(named);

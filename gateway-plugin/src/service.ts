@@ -84,7 +84,6 @@ export class PairingService {
       await this.revokeBootstrap(bootstrap.token); // no code holds it: it must not stay valid
       throw err;
     });
-    this.core.limiter.liftGlobal();
     this.deps.log.info(`ocmap-pairing: code ${result.codeId} created (${access}, ${ttlSeconds}s)`);
     this.announceChange("code.created");
     return result;
@@ -110,8 +109,9 @@ export class PairingService {
   async list(isConnected: (deviceId: string) => boolean = () => false): Promise<PairingList> {
     await this.sweep();
     const gateway = await this.deps.listPairing().catch(() => ({ paired: [] as PairedDeviceInfo[] }));
-    const pausedUntilMs = this.core.limiter.pausedUntil(this.deps.now());
-    const list = toPairingList(this.store.read(), gateway.paired, isConnected, pausedUntilMs, this.deps.now());
+    const now = this.deps.now();
+    const limits = { pausedUntilMs: this.core.limiter.pausedUntil(now), attack: this.core.limiter.summary(now) };
+    const list = toPairingList(this.store.read(), gateway.paired, isConnected, limits, now);
     if (this.store.damage) return list; // the identity key may be what is damaged: no fingerprint then
     return { ...list, gatewayFingerprint: this.gatewayFingerprint() };
   }

@@ -239,7 +239,8 @@ describe("Clawpodz tab in the real Control UI", () => {
       expect(late.code).toBe(6);
       expect(late.lines.at(-1)).toMatchObject({ type: "error", code: "CODE_ALREADY_USED" });
 
-      // Guessing trips the gateway-wide cap (3 in this file): the tab says pairing is paused, and until when.
+      // Guessing fills the gateway-wide window (3 in this file): the tab says until when failing sources are
+      // held back, and its "Failed attempts" card shows the failures per minute and the guessing source.
       await waitFor(
         async () =>
           (await post(gateway, "/ocmap-pairing/v2/start", clientPake(`${unusedDiscriminator([])}000000`).request))
@@ -250,8 +251,15 @@ describe("Clawpodz tab in the real Control UI", () => {
       );
       const paused = page.getByTestId("ocmap-paused");
       await paused.waitFor({ timeout: 20_000 });
-      expect(await paused.textContent()).toMatch(/^Pairing paused until .+ after too many failed attempts/);
+      expect(await paused.textContent()).toMatch(/^Too many failed attempts: until .+ sources that failed repeatedly/);
       await page.locator("[data-testid=ocmap-audit] li[data-type='code.failed']").first().waitFor();
+      const attacker = page.locator("[data-testid=ocmap-attack] tr[data-source='127.0.0.1']");
+      await attacker.waitFor();
+      expect(await attacker.textContent()).toContain("Held back");
+      expect(await page.getByTestId("ocmap-attack-total").textContent()).toMatch(
+        /^[1-9]\d* failed and [1-9]\d* refused/,
+      );
+      expect(await page.locator("[data-testid=ocmap-attack] .ocmap-cp-bars > li").count()).toBe(10);
       await shot(page, "paused");
       await page.emulateMedia({ colorScheme: "dark" });
       await shot(page, "dark");

@@ -16,6 +16,7 @@ import { replaceKeepingFocus, uid } from "./dom.ts";
 import { describeError, gatewayFromLink } from "./format.ts";
 import { pageLayout } from "./layout.ts";
 import { deviceName, type Shared, type ViewState } from "./model.ts";
+import { attackView } from "./view-attack.ts";
 import { auditView } from "./view-audit.ts";
 import { certificatesView } from "./view-certificates.ts";
 import { codesView } from "./view-codes.ts";
@@ -230,6 +231,7 @@ export function mountClawpodz(container: HTMLElement, first: ControlUiViewContex
     replaceKeepingFocus(page.devicesBody, devices.content);
     replaceKeepingFocus(page.codesBody, codesView(state, { cancel: (codeId) => void cancelCode(codeId) }));
     replaceKeepingFocus(page.auditBody, auditView(state));
+    replaceKeepingFocus(page.attackBody, attackView(state));
     replaceKeepingFocus(
       page.certificatesBody,
       certificatesView(state, { retireOlder: () => void retireCertificates() }),

@@ -1,4 +1,4 @@
-// The page's frame: header with the sync line, alert and paused banners, the five sections' cards, the
+// The page's frame: header with the sync line, alert and paused banners, the six sections' cards, the
 // dialog and the screen-reader announcer. The controller fills the sections' bodies.
 import { element, uid } from "./dom.ts";
 import { clockTime } from "./format.ts";
@@ -14,6 +14,7 @@ export interface Layout {
   devicesBody: HTMLElement;
   codesBody: HTMLElement;
   auditBody: HTMLElement;
+  attackBody: HTMLElement;
   certificatesBody: HTMLElement;
   announcer: HTMLElement;
   /** The sync line and the paused banner. */
@@ -33,6 +34,7 @@ export function pageLayout({ createHeadingId, form, dialog, onRefresh }: LayoutP
     devices: uid("devices"),
     codes: uid("codes"),
     audit: uid("audit"),
+    attack: uid("attack"),
     certificates: uid("certificates"),
   };
   const announcer = element("div", { class: "ocmap-cp-sr", "aria-live": "polite", "aria-atomic": "true" });
@@ -54,6 +56,7 @@ export function pageLayout({ createHeadingId, form, dialog, onRefresh }: LayoutP
   const devicesBody = element("div", { "data-testid": "ocmap-devices" });
   const codesBody = element("div", { "data-testid": "ocmap-codes" });
   const auditBody = element("div", { "data-testid": "ocmap-audit" });
+  const attackBody = element("div", { "data-testid": "ocmap-attack" });
   const certificatesBody = element("div");
   const devicesCount = element("span", { class: "ocmap-cp-count" });
   const devicesHeading = element("h2", { id: ids.devices, tabindex: -1 }, "Trusted desktop clients ", devicesCount);
@@ -89,6 +92,7 @@ export function pageLayout({ createHeadingId, form, dialog, onRefresh }: LayoutP
     ),
     card(ids.devices, devicesHeading, devicesBody),
     card(ids.codes, element("h2", { id: ids.codes }, "Recent pairings"), codesBody),
+    card(ids.attack, element("h2", { id: ids.attack }, "Failed attempts"), attackBody),
     card(ids.audit, element("h2", { id: ids.audit }, "Audit log"), auditBody),
     card(ids.certificates, element("h2", { id: ids.certificates }, "Gateway certificate"), certificatesBody),
     dialog,
@@ -105,6 +109,7 @@ export function pageLayout({ createHeadingId, form, dialog, onRefresh }: LayoutP
     devicesBody,
     codesBody,
     auditBody,
+    attackBody,
     certificatesBody,
     announcer,
     renderStatus({ list, listError, nowMs, locale }, lastOkAtMs) {
@@ -118,8 +123,8 @@ export function pageLayout({ createHeadingId, form, dialog, onRefresh }: LayoutP
       pausedBox.hidden = !(pausedUntilMs && pausedUntilMs > nowMs);
       if (pausedUntilMs && !pausedBox.hidden)
         pausedBox.textContent =
-          `Pairing paused until ${clockTime(pausedUntilMs, locale)} after too many failed attempts. ` +
-          "Creating a new code lifts the pause.";
+          `Too many failed attempts: until ${clockTime(pausedUntilMs, locale)} sources that failed repeatedly ` +
+          "are held back. Users with a fresh code from other addresses still pair.";
     },
   };
 }

@@ -195,8 +195,13 @@ export interface PairingList {
   events: AuditEvent[];
   /** Enrollment keys with their uses left (a key's own uses are not in `codes`). */
   keys: KeySummary[];
-  /** When the gateway-wide failure cap paused pairing, until when (ms); absent when not paused. */
+  /**
+   * While the gateway-wide failure window is full: until when (ms) sources over their share of it are held
+   * back (sources with fewer failures are still served); absent otherwise.
+   */
   pausedUntilMs?: number;
+  /** Failed pairing requests of the last minutes, for spotting an attack (kept in memory since the start). */
+  attack?: AttackSummary;
   /**
    * The gateway identity key's fingerprint (`gatewayFingerprint` of @ocmap/protocol/gateway-identity); absent
    * while the identity key file is damaged (STATE_DAMAGED: the list still shows, pairing is refused).
@@ -204,6 +209,27 @@ export interface PairingList {
   gatewayFingerprint?: string;
   /** The TLS certificates the gateway identity vouched for (absent with the fingerprint). */
   certificates?: CertificateSummary;
+}
+
+/** Failures and refusals per minute, oldest minute first; the last entry is the current minute. */
+export interface AttackSummary {
+  /** Start of the first minute (ms). */
+  sinceMs: number;
+  /** Requests that failed (each counted toward its source's window and the gateway-wide window). */
+  failuresPerMinute: number[];
+  /** Requests answered RATE_LIMITED (counted toward their source's own window only). */
+  refusedPerMinute: number[];
+  /** The sources with the most failures and refusals in those minutes, busiest first. */
+  busiest: AttackSource[];
+}
+export interface AttackSource {
+  /** An IPv4 address, or an IPv6 /48 written `2001:db8:1::/48`: what the limits count as one source. */
+  source: string;
+  failures: number;
+  refused: number;
+  lastAtMs: number;
+  /** RATE_LIMITED right now. */
+  heldBack: boolean;
 }
 
 /** What an operator gets: never the bootstrap token or the nonce (they travel sealed to the client only). */

@@ -1,5 +1,7 @@
-// The failure limits: the limiter's windows on their own, then per-code locks and the operator's
-// lift through the real service (fake gateway SDK, fake JSON disk, fake clock).
+// The failure limits: the limiter's windows on their own (a source's window that RATE_LIMITED answers
+// count toward, the gateway-wide window that holds back only sources over their share, the attack
+// summary), then per-code locks and the same limits through the real service (fake gateway SDK, fake JSON
+// disk, fake clock).
 import { describe, expect, it, vi } from "vitest";
 import { FailureLimiter } from "../../../gateway-plugin/src/limiter.ts";
 import { clientPake } from "@ocmap/protocol/pairing-v2";
@@ -22,14 +24,35 @@ describe("FailureLimiter (pure, fake clock)", () => {
     expect(limiter.check("a", 61_000).limited).toBe(false); // the window slid past the first failure
   });
 
-  it("pauses every address after 20 failures in 10 minutes, gateway-wide", () => {
+  it("holds back only sources over their share once the gateway-wide window is full", () => {
     const limiter = new FailureLimiter(limits);
-    for (let i = 0; i < 20; i++) limiter.fail(`198.51.100.${i}`, 5_000);
-    const verdict = limiter.check("192.0.2.1", 5_000);
-    expect(verdict).toEqual({ limited: true, retryAfterMs: 600_000 });
-    expect(limiter.pausedUntil(5_000)).toBe(605_000);
-    expect(limiter.check("192.0.2.1", 605_000).limited).toBe(false);
-    expect(limiter.pausedUntil(605_000)).toBeUndefined();
+    for (let i = 0; i < 20; i++) limiter.fail(i < 10 ? "198.51.100.1" : "198.51.100.2", 5_000 + i);
+    expect(limiter.pausedUntil(5_019)).toBe(605_000);
+    // Both attackers are over their share until the window drops below the cap.
+    expect(limiter.check("198.51.100.1", 70_000)).toEqual({ limited: true, retryAfterMs: 605_000 - 70_000 });
+    expect(limiter.check("198.51.100.2", 70_000).limited).toBe(true);
+    // A source with no failure (a user with a fresh code) is served; so is one with a single failure.
+    expect(limiter.check("192.0.2.1", 70_000).limited).toBe(false);
+    limiter.fail("192.0.2.1", 70_000);
+    expect(limiter.check("192.0.2.1", 70_001).limited).toBe(false);
+    limiter.fail("192.0.2.1", 70_001);
+    // The window holds 22 now: it drops below 20 once the three oldest (5 000–5 002) leave it.
+    expect(limiter.check("192.0.2.1", 70_002)).toEqual({ limited: true, retryAfterMs: 605_002 - 70_002 });
+    expect(limiter.check("198.51.100.1", 605_002).limited).toBe(false);
+  });
+
+  it("counts a RATE_LIMITED answer toward its sender's own window: polling while limited keeps it limited", () => {
+    const limiter = new FailureLimiter(limits);
+    for (let i = 0; i < 10; i++) limiter.fail("a", 0);
+    // Polling every 5 s (12 a minute, over the 10): without counting, it would be free again at 60 s.
+    for (let t = 5_000; t <= 180_000; t += 5_000) {
+      expect(limiter.check("a", t).limited).toBe(true);
+      limiter.refused("a", t);
+    }
+    expect(limiter.check("b", 180_000).limited).toBe(false); // another source is not affected
+    expect(limiter.pausedUntil(180_000)).toBeUndefined(); // refusals do not fill the gateway-wide window
+    expect(limiter.check("a", 180_000 + 14_999).limited).toBe(true);
+    expect(limiter.check("a", 180_000 + 15_000).limited).toBe(false); // quiet long enough: served again
   });
 
   it("reports the longer of the two waits when both limits apply", () => {
@@ -38,13 +61,23 @@ describe("FailureLimiter (pure, fake clock)", () => {
     expect(limiter.check("a", 0)).toEqual({ limited: true, retryAfterMs: 600_000 });
   });
 
-  it("liftGlobal clears the gateway-wide pause but not an address's own window", () => {
-    const limiter = new FailureLimiter({ ...limits, maxGlobal: 10 });
-    for (let i = 0; i < 10; i++) limiter.fail("a", 0);
-    limiter.liftGlobal();
-    expect(limiter.pausedUntil(0)).toBeUndefined();
-    expect(limiter.check("b", 0).limited).toBe(false);
-    expect(limiter.check("a", 0)).toEqual({ limited: true, retryAfterMs: 60_000 });
+  it("summarizes failures and refusals per minute and the busiest sources for Clawpodz", () => {
+    const limiter = new FailureLimiter({ ...limits, maxPerAddress: 3 });
+    const minute = 60_000;
+    for (let i = 0; i < 3; i++) limiter.fail("198.51.100.1", 100 * minute + i);
+    limiter.refused("198.51.100.1", 101 * minute);
+    limiter.fail("2001:db8:7:1::1", 103 * minute);
+    limiter.fail("192.0.2.9", 95 * minute); // older than the summary's ten minutes
+    expect(limiter.summary(101 * minute).busiest[0]).toMatchObject({ source: "198.51.100.1", heldBack: true });
+    const summary = limiter.summary(104 * minute + 5);
+    expect(summary.sinceMs).toBe(95 * minute);
+    expect(summary.failuresPerMinute).toEqual([1, 0, 0, 0, 0, 3, 0, 0, 1, 0]);
+    expect(summary.refusedPerMinute).toEqual([0, 0, 0, 0, 0, 0, 1, 0, 0, 0]);
+    expect(limiter.summary(105 * minute).failuresPerMinute).toEqual([0, 0, 0, 0, 3, 0, 0, 1, 0, 0]);
+    expect(limiter.summary(105 * minute).busiest).toEqual([
+      { source: "198.51.100.1", failures: 3, refused: 1, lastAtMs: 101 * minute, heldBack: false },
+      { source: "2001:db8:7::/48", failures: 1, refused: 0, lastAtMs: 103 * minute, heldBack: false },
+    ]);
   });
 });
 
@@ -91,21 +124,25 @@ describe("limits through the service (real service and store, fake gateway SDK)"
     });
   });
 
-  it("pauses pairing gateway-wide at the cap and lifts the pause when an operator creates a code", async () => {
+  it("at the gateway-wide cap holds back the failing source, not a fresh one; a new code lifts nothing", async () => {
     const { service, fake } = startFakeService({ maxFailuresGlobal: 4 });
     for (let i = 0; i < 4; i++)
-      await expect(service.v2.start(body(unknownStart()), `a${i}`)).rejects.toMatchObject({
-        code: "CODE_INVALID",
-      });
-    await expect(service.v2.start(body(unknownStart()), "fresh")).rejects.toMatchObject({
+      await expect(service.v2.start(body(unknownStart()), "attacker")).rejects.toMatchObject({ code: "CODE_INVALID" });
+    await expect(service.v2.start(body(unknownStart()), "attacker")).rejects.toMatchObject({
       code: "RATE_LIMITED",
       retryAfterMs: 600_000,
     });
     expect((await service.list()).pausedUntilMs).toBe(fake.nowMs + 600_000);
     const created = await service.createCode({}, ADMIN);
-    expect((await service.list()).pausedUntilMs).toBeUndefined();
+    expect((await service.list()).pausedUntilMs).toBe(fake.nowMs + 600_000);
+    await expect(service.v2.start(body(unknownStart([created.code])), "attacker")).rejects.toMatchObject({
+      code: "RATE_LIMITED",
+    });
     await expect(grantFor(service, created.code, "fresh")).resolves.toMatchObject({
       grant: { codeId: created.codeId },
+    });
+    expect((await service.list()).attack).toMatchObject({
+      busiest: [{ source: "attacker", failures: 4, refused: 2, heldBack: true }],
     });
   });
 
