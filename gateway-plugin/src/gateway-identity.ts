@@ -46,8 +46,8 @@ export class GatewayIdentity {
   certPath: string | undefined;
   private signed?: { pem: string; minSerial: number; statement: PinStatement };
   private warnedRetired?: string;
-  /** Told of each new serial and each retirement (index.ts audits them). */
-  onChange?: (type: "certificate.renewed" | "certificate.retired", serial: number) => void;
+  /** Told of each new serial after the first (index.ts audits it). */
+  onRenewed?: (serial: number) => void;
 
   constructor(
     dir: string,
@@ -99,7 +99,7 @@ export class GatewayIdentity {
     }
     const { serial, tlsPin, issuedAtMs, notBeforeMs, notAfterMs } = certified;
     const statement = signPinStatement(key, { tlsPin, serial, issuedAtMs, notBeforeMs, notAfterMs, minSerial });
-    if (certified.fresh && serial > 1) this.onChange?.("certificate.renewed", serial);
+    if (certified.fresh && serial > 1) this.onRenewed?.(serial);
     this.signed = { pem, minSerial, statement };
     return statement;
   }
@@ -115,7 +115,6 @@ export class GatewayIdentity {
       throw fail("INVALID_REQUEST", "the gateway serves no certificate that its identity vouches for");
     const retired = this.serials.retireOlder(this.now());
     this.statement(); // signed again with the new floor
-    this.onChange?.("certificate.retired", retired.minSerial);
     return retired;
   }
 

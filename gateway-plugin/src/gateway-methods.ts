@@ -52,7 +52,7 @@ export interface MethodHooks {
   openRemovalSession(): Promise<RemovalSession>;
   /** The certificates the gateway identity vouched for, and retiring the older ones (gateway-identity.ts). */
   certificates?(): CertificateSummary;
-  retireCertificates?(): { minSerial: number; retiredPins: number };
+  retireCertificates?(): Promise<{ minSerial: number; retiredPins: number }>;
   log: { warn(msg: string): void };
 }
 
@@ -111,7 +111,7 @@ export function registerPairingMethods(api: Api, service: PairingService, hooks:
 
   method("pairing.retireCertificates", "operator.admin", async ({ params }) => {
     parseNoParams(params);
-    const retired = hooks.retireCertificates?.();
+    const retired = await hooks.retireCertificates?.();
     if (!retired) throw fail("INVALID_REQUEST", "certificates cannot be retired here");
     service.core.announceChange("certificates.retired");
     return retired;

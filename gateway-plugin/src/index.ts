@@ -100,9 +100,14 @@ export default definePluginEntry({
       },
       openRemovalSession: openRemoval,
       certificates: () => identity.certificates(),
-      retireCertificates: () => {
+      retireCertificates: async () => {
         const retired = identity.retireOlder();
         api.logger.warn(`ocmap-pairing: TLS certificates below serial ${retired.minSerial} retired by the operator`);
+        // Audited before the answer (a failed write is INVALID_REQUEST, the retirement itself already holds).
+        const reason = `below serial ${retired.minSerial}`;
+        await commitChange(store, api.logger, (state) =>
+          audit(state, { atMs: Date.now(), type: "certificate.retired", reason }),
+        );
         return retired;
       },
       log: api.logger,
@@ -209,13 +214,9 @@ function keptFor(
   const identity = new GatewayIdentity(dir, log, store.hasNoV2Codes);
   if (identity.problem) store.addDamage(identity.problem);
   // Renewals and retirements go into the audit log; a failed write there is logged and loses no statement.
-  identity.onChange = (type, serial) =>
+  identity.onRenewed = (serial) =>
     void commitChange(store, log, (state) =>
-      audit(state, {
-        atMs: Date.now(),
-        type,
-        reason: `${type === "certificate.retired" ? "below " : ""}serial ${serial}`,
-      }),
+      audit(state, { atMs: Date.now(), type: "certificate.renewed", reason: `serial ${serial}` }),
     ).catch((err) => log.warn(`ocmap-pairing: audit not saved: ${(err as Error).message}`));
   kept.set(dir, (found = { store, identity, limiter: new FailureLimiter(failureLimits(cfg)) }));
   if (store.damage)
