@@ -23,6 +23,10 @@ export function exitCodeFor(code: ClientErrorCode | string): number {
     case "CODE_INVALID":
     case "CODE_EXPIRED":
     case "CODE_ALREADY_USED":
+    case "SETUP_CODE_INVALID":
+    case "SETUP_CODE_EXPIRED":
+    case "SETUP_CODE_REJECTED":
+    case "APPROVAL_EXPIRED":
     case "KEY_FORMAT":
     case "KEY_CHECK":
     case "KEY_INVALID":
@@ -61,6 +65,7 @@ export function exitCodeFor(code: ClientErrorCode | string): number {
     case "PROTOCOL_ERROR":
     case "FORGET_REFUSED":
     case "FORGET_UNCONFIRMED":
+    case "FORGET_NOT_ALLOWED":
       return EXIT.REFUSED;
     case "GATEWAY_IDENTITY_CHANGED":
     case "GATEWAY_TLS_UNTRUSTED":

@@ -27,6 +27,7 @@ function describe(view: CoreView): string {
   const parts: string[] = [];
   if (view.gateway) parts.push(`gateway ${view.gateway.host}${view.gateway.insecure ? " (unencrypted ws://)" : ""}`);
   if (view.gateway?.fingerprint) parts.push(`gateway identity ${view.gateway.fingerprint}`);
+  if (view.gateway?.stock) parts.push("paired with the gateway's own setup code (no identity key)");
   if (view.device) parts.push(`device ${view.device.fingerprint}`);
   if (view.reconnect?.nextRetryAt)
     parts.push(

@@ -18,6 +18,13 @@ export const CLIENT_ERROR_MESSAGES = {
   CODE_INVALID: "The gateway did not accept that code. Check it, or ask for a new one.",
   CODE_EXPIRED: "That code has expired. Ask for a new one in Clawpodz.",
   CODE_ALREADY_USED: "That code was already used or cancelled. Ask for a new one in Clawpodz.",
+  SETUP_CODE_INVALID: "That setup code is malformed. Copy all of it, or ask the gateway's operator for a new one.",
+  SETUP_CODE_EXPIRED: "That setup code has expired. Ask the gateway's operator for a new one (openclaw qr).",
+  SETUP_CODE_REJECTED:
+    "The gateway did not accept that setup code: it expired, was revoked, or another device used it. " +
+    "Ask for a new one.",
+  APPROVAL_EXPIRED:
+    "The gateway's operator did not approve this device before the setup code expired. Ask for a new setup code.",
   DEVICE_REVOKED: "This device was revoked. Pair again to create a new device identity.",
   RATE_LIMITED: "Too many failed attempts on this gateway. Wait, then try again.",
   PAIRING_DISABLED: "Pairing is turned off on this gateway. Ask its operator to turn it on.",
@@ -54,6 +61,9 @@ export const CLIENT_ERROR_MESSAGES = {
   FORGET_UNCONFIRMED:
     "Removed from this computer. The gateway did not confirm that it removed this device: ask its operator to " +
     "revoke it in Clawpodz.",
+  FORGET_NOT_ALLOWED:
+    "Removed from this computer. This device's access does not let it remove itself from the gateway: ask its " +
+    "operator to remove it in the Devices page (openclaw devices remove <device id>).",
   INTERNAL: "Something went wrong inside OCMAP. Try again.",
 } as const;
 
@@ -70,8 +80,12 @@ export class ClientError extends Error {
   readonly code: ClientErrorCode;
   readonly retryable: boolean;
   readonly retryAfterMs?: number;
-  constructor(code: ClientErrorCode, options: { retryable?: boolean; retryAfterMs?: number; cause?: unknown } = {}) {
-    super(CLIENT_ERROR_MESSAGES[code], options.cause ? { cause: options.cause } : undefined);
+  /** `message` replaces the table's sentence where one code needs a more exact one (never with secrets in it). */
+  constructor(
+    code: ClientErrorCode,
+    options: { retryable?: boolean; retryAfterMs?: number; cause?: unknown; message?: string } = {},
+  ) {
+    super(options.message ?? CLIENT_ERROR_MESSAGES[code], options.cause ? { cause: options.cause } : undefined);
     this.name = "ClientError";
     this.code = code;
     this.retryable = options.retryable ?? false;

@@ -15,7 +15,8 @@ export interface CoreView {
   lastError: ClientErrorInfo | null;
   notice: Reason | null;
   pairingStep: PairingStep | null;
-  gateway: { url: string; host: string; insecure: boolean; fingerprint: string | null } | null;
+  /** `stock`: paired with the gateway's own setup code (no ocmap-pairing, no identity key). */
+  gateway: { url: string; host: string; insecure: boolean; fingerprint: string | null; stock?: true } | null;
   device: { id: string; name: string; fingerprint: string } | null;
   scopes: string[];
   pairedAtMs: number | null;
@@ -51,7 +52,11 @@ export function coreView(snapshot: Snapshot): CoreView {
     notice: context.notice ? { code: context.notice.code, message: context.notice.message } : null,
     pairingStep: context.pairingStep,
     gateway: gatewayUrl
-      ? { ...describeGateway(gatewayUrl), fingerprint: context.trust?.gatewayFingerprint ?? null }
+      ? {
+          ...describeGateway(gatewayUrl),
+          fingerprint: context.trust?.gatewayFingerprint ?? null,
+          ...(context.trust?.stockGateway ? { stock: true as const } : {}),
+        }
       : null,
     device: context.trust
       ? {

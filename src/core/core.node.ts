@@ -7,12 +7,14 @@ import { ClientError } from "./client-errors.std.ts";
 import { coreView, type CoreView } from "./core-view.std.ts";
 import { createViewStore } from "./view-store.std.ts";
 import type { GatewaySession } from "./gateway-session.node.ts";
-import { forgetOnGateway, deviceUnknown } from "./forget-on-gateway.std.ts";
+import { forgetOnGateway, deviceUnknown, FORGET_SELF } from "./forget-on-gateway.std.ts";
 import { createIdentity, type DeviceIdentity } from "./identity.node.ts";
 import type { Keystore, TrustRecord } from "./keystore.node.ts";
 import { clockActions, lifecycleMachine, type LiveSession, type TrustSummary } from "./lifecycle-machine.std.ts";
 import { connectError, pairWithCode } from "./pairing-flow.node.ts";
 import { openTrustedSession } from "./trusted-session.node.ts";
+import { detectPairingInput, parseSetupCode } from "./setup-code.std.ts";
+import { canRemoveItself, pairWithSetupCode } from "./stock-pairing.node.ts";
 
 export const OCMAP_VERSION = "0.1.0";
 
@@ -24,6 +26,8 @@ export interface CoreOptions {
   random?: () => number;
   /** Bounds each network step (HTTP request, handshake, forgetSelf). */
   timeoutMs?: number;
+  /** While a gateway's operator has not approved a setup-code pairing yet: how often to ask again. */
+  approvalPollMs?: number;
 }
 
 export interface OcmapCore {
@@ -31,7 +35,8 @@ export interface OcmapCore {
   stop(): void;
   view(): CoreView;
   subscribe(listener: (view: CoreView) => void): () => void;
-  pair(gatewayUrl: string, code: string): void;
+  /** `code`: an OCMAP code for `gatewayUrl`, or a gateway's own setup code / oc-pair:// link (gatewayUrl unused). */
+  pair(gatewayUrl: string, code: string, access?: "standard" | "read-only" | "full"): void;
   cancelPairing(): void;
   retryNow(): void;
   forget(): void;
@@ -50,7 +55,16 @@ const summary = (t: TrustRecord): TrustSummary => ({
   scopes: [...t.scopes],
   pairedAtMs: t.pairedAtMs,
   ...(t.gatewayIdentity ? { gatewayFingerprint: gatewayFingerprint(t.gatewayIdentity.publicKey) } : {}),
+  ...(t.stockGateway ? { stockGateway: true } : {}),
 });
+
+/** The request that removes this device from its gateway on forget (see ForgetRequest). */
+const forgetRequest = (t: TrustRecord | null) =>
+  !t?.stockGateway
+    ? FORGET_SELF
+    : canRemoveItself(t.scopes)
+      ? { method: "device.pair.remove", params: { deviceId: t.deviceId } }
+      : null;
 
 export function createCore(options: CoreOptions): OcmapCore {
   const ks = options.keystore;
@@ -113,6 +127,25 @@ export function createCore(options: CoreOptions): OcmapCore {
     return { trust, result, renewed };
   };
 
+  /** Written (and read back) before success is reported; a failed save leaves no approved device behind. */
+  const saveOrAbandon = async (
+    signal: AbortSignal,
+    identity: DeviceIdentity,
+    trust: TrustRecord,
+    result: { session: GatewaySession; abandon(): Promise<void> },
+    onStep: (step: "saving") => void,
+  ) => {
+    try {
+      onStep("saving");
+      await savePairing(signal, identity, trust);
+    } catch (err) {
+      await result.abandon();
+      result.session.close();
+      throw err;
+    }
+    return { session: result.session as LiveSession, trust: summary(trust) };
+  };
+
   // ---- end of the keychain-write helpers ----
 
   const machine = lifecycleMachine.provide({
@@ -129,6 +162,35 @@ export function createCore(options: CoreOptions): OcmapCore {
         const keychainReady = ks.probe();
         keychainReady.catch(() => undefined); // awaited inside pairWithCode
         const identity = createIdentity();
+        const kind = detectPairingInput(input.code);
+        if (kind === "setup-code" || kind === "setup-link") {
+          const setupCode = parseSetupCode(input.code);
+          if (!setupCode.ok) throw new ClientError(setupCode.code, { message: setupCode.message });
+          const stock = await pairWithSetupCode({
+            setupCode,
+            identity,
+            displayName,
+            version: OCMAP_VERSION,
+            platform,
+            signal,
+            timeoutMs,
+            onStep: input.onStep,
+            beforeConnect: () => keychainReady,
+            ...(input.access ? { access: input.access } : {}),
+            ...(options.approvalPollMs ? { approvalPollMs: options.approvalPollMs } : {}),
+          });
+          const trust: TrustRecord = {
+            gatewayUrl: stock.gatewayUrl,
+            deviceId: identity.deviceId,
+            deviceToken: stock.deviceToken,
+            role: "operator",
+            scopes: stock.scopes,
+            pairedAtMs: Date.now(),
+            displayName,
+            stockGateway: stock.stockGateway,
+          };
+          return await saveOrAbandon(signal, identity, trust, stock, input.onStep);
+        }
         const result = await pairWithCode({
           gatewayUrl: input.gatewayUrl,
           code: input.code,
@@ -152,15 +214,7 @@ export function createCore(options: CoreOptions): OcmapCore {
           gatewayIdentity: result.gatewayIdentity,
           ...(result.enrollment?.ephemeral ? { ephemeral: true as const } : {}),
         };
-        try {
-          input.onStep("saving");
-          await savePairing(signal, identity, trust); // written (and read back) before success is reported
-        } catch (err) {
-          result.session.close();
-          await result.abandon(); // no approved device left behind without its token here
-          throw err;
-        }
-        return { session: result.session as LiveSession, trust: summary(trust) };
+        return await saveOrAbandon(signal, identity, trust, result, input.onStep);
       }),
 
       connect: fromPromise(async ({ signal }) => {
@@ -175,9 +229,13 @@ export function createCore(options: CoreOptions): OcmapCore {
       }),
 
       forget: fromPromise(async ({ input }) => {
-        const outcome = await forgetOnGateway(input.session as GatewaySession | null, async () => {
-          return (await openStored(3_000)).result;
-        });
+        const ask = forgetRequest(await ks.loadTrust().catch(() => null));
+        const outcome = await forgetOnGateway(
+          input.session as GatewaySession | null,
+          async () => (await openStored(3_000)).result,
+          undefined,
+          ask,
+        );
         await ks.wipe(); // whatever the gateway said: the user asked to forget
         return { outcome };
       }),
@@ -198,7 +256,7 @@ export function createCore(options: CoreOptions): OcmapCore {
     stop: () => actor.stop(),
     view: views.get,
     subscribe: views.subscribe,
-    pair: (gatewayUrl, code) => actor.send({ type: "PAIR", gatewayUrl, code }),
+    pair: (gatewayUrl, code, access) => actor.send({ type: "PAIR", gatewayUrl, code, ...(access ? { access } : {}) }),
     cancelPairing: () => actor.send({ type: "CANCEL_PAIRING" }),
     retryNow: () => actor.send({ type: "RETRY_NOW" }),
     forget: () => actor.send({ type: "FORGET" }),

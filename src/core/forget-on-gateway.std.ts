@@ -37,11 +37,22 @@ const NO_ANSWER = new Set(["CONNECTION_LOST", "TIMEOUT"]);
 export const deviceUnknown = (error: RefusedConnect) =>
   error.details?.code === "AUTH_DEVICE_TOKEN_MISMATCH" || error.code === "NOT_PAIRED";
 
+/**
+ * The request that removes this device: ocmap-pairing's `pairing.forgetSelf`, or on a gateway without the plugin
+ * the gateway's own `device.pair.remove` of this device (its method scope is operator.pairing); null when this
+ * device's scopes allow neither, so only the operator can remove it.
+ */
+export type ForgetRequest = { method: string; params: unknown } | null;
+
+export const FORGET_SELF: ForgetRequest = { method: "pairing.forgetSelf", params: {} };
+
 export async function forgetOnGateway(
   live: ForgetSession | null,
   connect: ConnectWithStoredToken,
   timings: ForgetTimings = DEFAULT_TIMINGS,
+  ask: ForgetRequest = FORGET_SELF,
 ): Promise<ForgetOutcome> {
+  if (!ask) return "not-allowed";
   let session = live;
   if (!session) {
     const opened = await connect().catch(() => null);
@@ -53,7 +64,7 @@ export async function forgetOnGateway(
   try {
     const removed = session.closed.then(isRemovalClose);
     try {
-      await session.request("pairing.forgetSelf", {}, timings.answerMs);
+      await session.request(ask.method, ask.params, timings.answerMs);
     } catch (err) {
       const code = (err as { wire?: { code?: unknown } }).wire?.code;
       if (typeof code === "string" && !NO_ANSWER.has(code)) return "refused"; // FORGET_UNAVAILABLE or any error

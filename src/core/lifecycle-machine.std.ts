@@ -41,14 +41,16 @@ const FORGETTING = {
 
 // `renewed`: the connect accepted a renewed certificate (the view then shows CERT_RENEWED_NOTICE).
 type SessionAndTrust = { session: LiveSession; trust: TrustSummary; renewed?: boolean };
+type PairAccess = NonNullable<Extract<CoreEvent, { type: "PAIR" }>["access"]>;
 
 export const lifecycleMachine = setup({
   types: {} as { context: CoreContext; events: CoreEvent },
   actors: {
     loadTrust: fromPromise<TrustSummary | null>(notProvided("loadTrust")),
-    pair: fromPromise<SessionAndTrust, { gatewayUrl: string; code: string; onStep: (step: PairingStep) => void }>(
-      notProvided("pair"),
-    ),
+    pair: fromPromise<
+      SessionAndTrust,
+      { gatewayUrl: string; code: string; access?: PairAccess; onStep: (step: PairingStep) => void }
+    >(notProvided("pair")),
     connect: fromPromise<SessionAndTrust>(notProvided("connect")),
     forget: fromPromise<{ outcome: ForgetOutcome }, { session: LiveSession | null }>(notProvided("forget")),
     wipe: fromPromise<void>(notProvided("wipe")),
@@ -164,6 +166,7 @@ export const lifecycleMachine = setup({
           return {
             gatewayUrl: pair.gatewayUrl,
             code: pair.code,
+            ...(pair.access ? { access: pair.access } : {}),
             onStep: (step: PairingStep) => self.send({ type: "PAIR_STEP", step }),
           };
         },
@@ -177,7 +180,12 @@ export const lifecycleMachine = setup({
         ],
       },
       on: {
-        PAIR_STEP: { actions: assign({ pairingStep: ({ event }) => event.step }) },
+        PAIR_STEP: {
+          actions: assign(({ event, context }) => ({
+            pairingStep: event.step,
+            reason: event.step === "waiting-for-approval" ? STATUS.awaitingApproval : context.reason,
+          })),
+        },
         CANCEL_PAIRING: {
           target: "UNPAIRED",
           actions: [assign({ reason: STATUS.cancelled }), "clearPairingGateway"],

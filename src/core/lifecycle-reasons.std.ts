@@ -15,16 +15,23 @@ export const STATUS = {
   forgotten: { code: "FORGOTTEN", message: "This device was forgotten. Pair again to use a gateway." },
   revoked: { code: "REVOKED", message: REVOKED_MESSAGE },
   cancelled: { code: "CANCELLED", message: "Pairing was cancelled." },
+  awaitingApproval: {
+    code: "AWAITING_APPROVAL",
+    message:
+      "Waiting for the gateway's operator to approve this device (Devices page, or openclaw devices approve). " +
+      "You can cancel.",
+  },
 } as const satisfies Record<string, Reason>;
 
 /** What forgetting achieved on the gateway; the local trust is wiped in every case. */
-export type ForgetOutcome = "told" | "refused" | "unconfirmed" | "offline";
+export type ForgetOutcome = "told" | "refused" | "unconfirmed" | "offline" | "not-allowed";
 
 export const FORGET_NOTICES = {
   told: { code: "FORGOTTEN", message: "This device was removed from this computer and from the gateway." },
   refused: { code: "FORGET_REFUSED", message: CLIENT_ERROR_MESSAGES.FORGET_REFUSED },
   unconfirmed: { code: "FORGET_UNCONFIRMED", message: CLIENT_ERROR_MESSAGES.FORGET_UNCONFIRMED },
   offline: { code: "FORGET_OFFLINE", message: CLIENT_ERROR_MESSAGES.FORGET_OFFLINE },
+  "not-allowed": { code: "FORGET_NOT_ALLOWED", message: CLIENT_ERROR_MESSAGES.FORGET_NOT_ALLOWED },
 } as const satisfies Record<ForgetOutcome, Reason>;
 
 /** Shown (and kept until the next pairing or forget) after a reconnect accepted a renewed certificate. */

@@ -1,8 +1,12 @@
 // The vocabulary the lifecycle machine, its actors and the core view share.
 import type { ClientErrorInfo } from "./client-errors.std.ts";
 
-/** Where a pairing is; the flow reports the wire steps, the core adds "saving" (keychain write). */
-export type PairingStep = "proving-code" | "requesting-approval" | "approving" | "connecting" | "saving";
+/**
+ * Where a pairing is; the flow reports the wire steps, the core adds "saving" (keychain write). A gateway paired
+ * with its own setup code may stop at "waiting-for-approval" until its operator approves the device.
+ */
+export type PairingStep =
+  "proving-code" | "requesting-approval" | "waiting-for-approval" | "approving" | "connecting" | "saving";
 
 /** What the machine knows about the trusted gateway: never the token. */
 export interface TrustSummary {
@@ -13,6 +17,8 @@ export interface TrustSummary {
   pairedAtMs: number;
   /** The pinned gateway identity key's fingerprint (public; read out to spot an impostor gateway). */
   gatewayFingerprint?: string;
+  /** Paired with the gateway's own setup code: no identity key (see STOCK_GATEWAY_CAVEATS). */
+  stockGateway?: boolean;
 }
 
 /** The live socket as the machine sees it. */
@@ -29,7 +35,8 @@ export interface Reason {
 }
 
 export type CoreEvent =
-  | { type: "PAIR"; gatewayUrl: string; code: string }
+  /** `code`: an OCMAP code for `gatewayUrl`, or a gateway's own setup code (which names its gateway itself). */
+  | { type: "PAIR"; gatewayUrl: string; code: string; access?: "standard" | "read-only" | "full" }
   | { type: "PAIR_STEP"; step: PairingStep }
   | { type: "CANCEL_PAIRING" }
   | { type: "RETRY_NOW" }

@@ -2,11 +2,12 @@
 // or to one HTTP request. `rejectUnauthorized: false` + `checkServerIdentity` on ws does not enforce anything
 // (docs/gateway-facts.md, "TLS"); here the pin is compared on `secureConnect`, on a socket that
 // nobody has written to yet, and a mismatch destroys it.
+import type { X509Certificate } from "node:crypto";
 import http from "node:http";
 import tls, { type TLSSocket } from "node:tls";
 import WebSocket, { type ClientOptions } from "ws";
 import { withinValidity, type TlsPin } from "@ocmap/protocol/gateway-identity";
-import { spkiPinOfCertificate } from "./tls-pin.node.ts";
+import { certificateSha256, spkiPinOfCertificate } from "./tls-pin.node.ts";
 
 /**
  * `pinned`: only a certificate with this SPKI pin (no CA or name check: the pin is stronger), inside its own
@@ -15,9 +16,14 @@ import { spkiPinOfCertificate } from "./tls-pin.node.ts";
  * `ca`: ordinary verification against the system store (or `ca` for tests), with the host name check.
  * `capture`: no verification, for requests that carry no secret (pairing's PAKE messages); the caller gets
  * the peer's pin to compare later with the one the PAKE authenticates.
+ * `certificate`: only the certificate whose SHA-256 (of the whole DER, 64 lowercase hex) is this: the pin format of
+ * a gateway's own setup code, for gateways without ocmap-pairing. Unlike an SPKI pin it does not survive a renewal.
  */
 export type TlsTrust =
-  { kind: "pinned"; tlsPin: TlsPin; validity?: Validity } | { kind: "ca"; ca?: string | Buffer } | { kind: "capture" };
+  | { kind: "pinned"; tlsPin: TlsPin; validity?: Validity }
+  | { kind: "ca"; ca?: string | Buffer }
+  | { kind: "capture" }
+  | { kind: "certificate"; sha256: string };
 
 export interface Validity {
   notBeforeMs: number;
@@ -78,15 +84,19 @@ export function openVerifiedTls(target: TlsTarget): Promise<VerifiedTls> {
       timeoutMs,
     );
     socket.once("secureConnect", () => {
+      // Node 20 hands out the peer's X509Certificate once per socket (a second call answers undefined): read it once.
       const certificate = socket.getPeerX509Certificate();
       if (!certificate)
         return fail(new TlsConnectError("GATEWAY_TLS_UNTRUSTED", "The gateway presented no certificate."));
       const tlsPin = spkiPinOfCertificate(certificate);
       const validity = { notBeforeMs: Date.parse(certificate.validFrom), notAfterMs: Date.parse(certificate.validTo) };
-      if (trust.kind === "pinned") {
-        const refusal = pinnedRefusal(trust, tlsPin, validity, Date.now());
-        if (refusal) return fail(new TlsConnectError(refusal.code, refusal.message, tlsPin));
-      }
+      const refusal =
+        trust.kind === "pinned"
+          ? pinnedRefusal(trust, tlsPin, validity, Date.now())
+          : trust.kind === "certificate"
+            ? certificateRefusal(trust, certificate, validity, Date.now())
+            : undefined;
+      if (refusal) return fail(new TlsConnectError(refusal.code, refusal.message, tlsPin));
       clearTimeout(timer);
       socket.removeAllListeners("error");
       resolve({ socket, tlsPin, validity });
@@ -108,6 +118,22 @@ export function openVerifiedTls(target: TlsTarget): Promise<VerifiedTls> {
   });
 }
 
+const OUTSIDE_WINDOW =
+  "The gateway's certificate is outside its validity window (or this computer's clock is wrong); nothing was sent.";
+const OTHER_CERTIFICATE = "The gateway presented a certificate other than the one paired with; nothing was sent.";
+
+/** A setup code's whole-certificate pin: that very certificate, inside its own window. */
+function certificateRefusal(
+  trust: Extract<TlsTrust, { kind: "certificate" }>,
+  certificate: X509Certificate,
+  presented: Validity,
+  nowMs: number,
+): { code: TlsConnectErrorCode; message: string } | undefined {
+  if (certificateSha256(certificate) !== trust.sha256)
+    return { code: "GATEWAY_IDENTITY_CHANGED", message: OTHER_CERTIFICATE };
+  return withinValidity(presented, nowMs) ? undefined : { code: "GATEWAY_CERT_EXPIRED", message: OUTSIDE_WINDOW };
+}
+
 /** Why a pinned peer is refused, or undefined: another pin, or a certificate outside its window or the signed one. */
 function pinnedRefusal(
   trust: Extract<TlsTrust, { kind: "pinned" }>,
@@ -115,18 +141,9 @@ function pinnedRefusal(
   presented: Validity,
   nowMs: number,
 ): { code: TlsConnectErrorCode; message: string } | undefined {
-  if (tlsPin !== trust.tlsPin)
-    return {
-      code: "GATEWAY_IDENTITY_CHANGED",
-      message: "The gateway presented a certificate other than the one paired with; nothing was sent.",
-    };
+  if (tlsPin !== trust.tlsPin) return { code: "GATEWAY_IDENTITY_CHANGED", message: OTHER_CERTIFICATE };
   if (!withinValidity(presented, nowMs) || (trust.validity && !withinValidity(trust.validity, nowMs)))
-    return {
-      code: "GATEWAY_CERT_EXPIRED",
-      message:
-        "The gateway's certificate is outside its validity window (or this computer's clock is wrong); " +
-        "nothing was sent.",
-    };
+    return { code: "GATEWAY_CERT_EXPIRED", message: OUTSIDE_WINDOW };
   return undefined;
 }
 

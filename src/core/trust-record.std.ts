@@ -18,6 +18,14 @@ export function pinnedCertificate(identity: PinnedIdentity | undefined): PinnedC
   return { tlsPin, serial, minSerial, notBeforeMs, notAfterMs };
 }
 
+/**
+ * A gateway paired with its own setup code (no ocmap-pairing): it has no identity key, so nothing can vouch for
+ * a renewed certificate; `tlsFingerprint` (SHA-256 of the whole certificate, hex) when the setup code carried one.
+ */
+export interface StockGateway {
+  tlsFingerprint?: string;
+}
+
 export interface TrustRecord {
   gatewayUrl: string;
   deviceId: string;
@@ -28,6 +36,8 @@ export interface TrustRecord {
   displayName: string;
   /** Absent only in records paired by v1 (before CPace): those keep v1's CA verification, with no pin. */
   gatewayIdentity?: PinnedIdentity;
+  /** Present only for a stock-gateway record (then never `gatewayIdentity`). */
+  stockGateway?: StockGateway;
   /** Paired with an ephemeral enrollment key: the gateway removes it once it stays disconnected. */
   ephemeral?: true;
 }
@@ -42,18 +52,23 @@ const KEYS = [
   "pairedAtMs",
   "role",
   "scopes",
+  "stockGateway",
 ];
 
 /** Validates a stored record (parsed JSON). Errors name the field, never its value: one is the token. */
 export function parseTrustRecord(json: unknown): TrustRecord {
   if (typeof json !== "object" || json === null || Array.isArray(json)) throw malformed("it is not an object");
   const keys = Object.keys(json);
-  const optional = ["gatewayIdentity", "ephemeral"];
-  const expected = [...KEYS.filter((key) => !optional.includes(key) || keys.includes(key))];
+  const optional = ["gatewayIdentity", "ephemeral", "stockGateway"];
+  const expected = KEYS.filter((key) => !optional.includes(key) || keys.includes(key));
   if (keys.length !== expected.length || !expected.every((key) => keys.includes(key)))
-    throw malformed(`it must have exactly ${KEYS.join(", ")} (gatewayIdentity and ephemeral may be absent)`);
+    throw malformed(
+      `it must have exactly ${KEYS.join(", ")} (gatewayIdentity, ephemeral and stockGateway may be absent)`,
+    );
   if ("ephemeral" in json && (json as { ephemeral: unknown }).ephemeral !== true)
     throw malformed("ephemeral is not true");
+  if (keys.includes("gatewayIdentity") && keys.includes("stockGateway"))
+    throw malformed("it has both gatewayIdentity and stockGateway");
   const record = json as Record<string, unknown>;
   if (typeof record.gatewayUrl !== "string" || !/^wss?:\/\/[^\s]+$/u.test(record.gatewayUrl))
     throw malformed("gatewayUrl is not a ws:// or wss:// URL");
@@ -68,6 +83,7 @@ export function parseTrustRecord(json: unknown): TrustRecord {
     throw malformed("pairedAtMs is not a time");
   if (typeof record.displayName !== "string") throw malformed("displayName is not a string");
   const gatewayIdentity = "gatewayIdentity" in record ? parsePinnedIdentity(record.gatewayIdentity) : undefined;
+  const stockGateway = "stockGateway" in record ? parseStockGateway(record.stockGateway) : undefined;
   return {
     gatewayUrl: record.gatewayUrl,
     deviceId: record.deviceId,
@@ -77,8 +93,18 @@ export function parseTrustRecord(json: unknown): TrustRecord {
     pairedAtMs: record.pairedAtMs,
     displayName: record.displayName,
     ...(gatewayIdentity ? { gatewayIdentity } : {}),
+    ...(stockGateway ? { stockGateway } : {}),
     ...(record.ephemeral === true ? { ephemeral: true as const } : {}),
   };
+}
+
+function parseStockGateway(value: unknown): StockGateway {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw malformed("stockGateway");
+  const { tlsFingerprint, ...rest } = value as Record<string, unknown>;
+  if (Object.keys(rest).length > 0) throw malformed("stockGateway has unknown fields");
+  if (tlsFingerprint !== undefined && (typeof tlsFingerprint !== "string" || !/^[0-9a-f]{64}$/u.test(tlsFingerprint)))
+    throw malformed("stockGateway.tlsFingerprint is not a SHA-256 fingerprint");
+  return tlsFingerprint === undefined ? {} : { tlsFingerprint };
 }
 
 function parsePinnedIdentity(value: unknown): PinnedIdentity {

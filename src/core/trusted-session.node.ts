@@ -11,6 +11,13 @@ import type { TrustRecord } from "./keystore.node.ts";
 import { transportError } from "./pairing-http.node.ts";
 import { ClientError } from "./client-errors.std.ts";
 import { pinnedCertificate } from "./trust-record.std.ts";
+import { stockTrust } from "./stock-pairing.node.ts";
+
+/** A stock gateway (paired with its own setup code) has no identity key: a new certificate means pairing again. */
+export const STOCK_CERTIFICATE_CHANGED =
+  "The gateway's certificate changed since pairing, and a gateway without ocmap-pairing has no identity key to " +
+  "vouch for a new one, so OCMAP sent nothing. If its operator renewed the certificate, forget this device and " +
+  "pair again with a new setup code; if not, someone may be in between: check your network.";
 
 type Common = Pick<SessionOptions, "displayName" | "version" | "platform" | "timeoutMs">;
 
@@ -33,9 +40,20 @@ export async function openTrustedSession(
       identity,
       auth: { deviceToken: record.deviceToken },
       scopes: record.scopes,
-      trust: pinned?.tlsPin ? { kind: "pinned", tlsPin: pinned.tlsPin, validity: certificate } : { kind: "ca" },
+      trust: record.stockGateway
+        ? stockTrust(record.stockGateway)
+        : pinned?.tlsPin
+          ? { kind: "pinned", tlsPin: pinned.tlsPin, validity: certificate }
+          : { kind: "ca" },
     });
   };
+  if (trust.stockGateway) {
+    const result = await open(trust).catch((error: unknown) => {
+      const changed = error instanceof ClientError && error.code === "GATEWAY_IDENTITY_CHANGED";
+      throw changed ? new ClientError(error.code, { message: STOCK_CERTIFICATE_CHANGED, cause: error }) : error;
+    });
+    return { result, trust, renewed: false };
+  }
   const pinned = trust.gatewayIdentity;
   if (!pinned?.tlsPin) return { result: await open(trust), trust, renewed: false };
   const url = parseGatewayUrl(trust.gatewayUrl);

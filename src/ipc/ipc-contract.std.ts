@@ -40,6 +40,8 @@ export interface RequestChannels {
   "ocmap:confirm-link": (request: ConfirmLinkRequest) => void;
   "ocmap:retry-now": () => void;
   "ocmap:forget-device": () => void;
+  /** Stops a pairing in progress (a wait for the gateway operator's approval, for one). */
+  "ocmap:cancel-pairing": () => void;
 }
 
 /** Main → renderer, send/on. */
@@ -58,7 +60,8 @@ export type RequestHandlers = {
 export const STATE_EVENT = "ocmap:state" satisfies EventChannel;
 
 export const MAX_GATEWAY_URL_CHARS = 2048;
-export const MAX_CODE_CHARS = 64;
+/** A gateway's own setup code (a few hundred characters of base64url) travels in the code field too. */
+export const MAX_CODE_CHARS = 4096;
 
 type Check<T> = (value: unknown) => value is T;
 
@@ -99,6 +102,7 @@ export const REQUEST_VALIDATORS: { [C in RequestChannel]: (args: readonly unknow
   "ocmap:confirm-link": oneArg(closedObject<ConfirmLinkRequest>({ accept: isBoolean })),
   "ocmap:retry-now": noArgs,
   "ocmap:forget-device": noArgs,
+  "ocmap:cancel-pairing": noArgs,
 };
 
 export const REQUEST_CHANNELS = Object.keys(REQUEST_VALIDATORS) as RequestChannel[];
@@ -133,6 +137,7 @@ export interface OcmapApi {
   confirmLink(accept: boolean): Promise<void>;
   retryNow(): Promise<void>;
   forgetDevice(): Promise<void>;
+  cancelPairing(): Promise<void>;
 }
 
 export interface OcmapTransport {
@@ -184,5 +189,6 @@ export function createOcmapApi(transport: OcmapTransport): OcmapApi {
     confirmLink: (accept: boolean) => call("ocmap:confirm-link", [{ accept }]),
     retryNow: () => call("ocmap:retry-now", []),
     forgetDevice: () => call("ocmap:forget-device", []),
+    cancelPairing: () => call("ocmap:cancel-pairing", []),
   });
 }

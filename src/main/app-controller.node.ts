@@ -81,6 +81,7 @@ export function createAppController(options: AppControllerOptions): AppControlle
     },
     "ocmap:retry-now": () => core.retryNow(),
     "ocmap:forget-device": () => core.forget(),
+    "ocmap:cancel-pairing": () => core.cancelPairing(),
   };
 
   return {

@@ -3,6 +3,7 @@
 import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
 import type { AppView, OcmapApi } from "../ipc/ipc-contract.std.ts";
 import { ErrorAlert } from "./parts.std.tsx";
+import { ApprovalWaitScreen } from "./screens/approval-wait.std.tsx";
 import { ConnectedScreen } from "./screens/connected.std.tsx";
 import { DisconnectedScreen } from "./screens/disconnected.std.tsx";
 import { IdentityChangedScreen } from "./screens/identity-changed.std.tsx";
@@ -31,7 +32,9 @@ function announcement(view: AppView): string {
     case "PAIRED_DISCONNECTED":
       return core.activity === "connecting" ? `Connecting to ${host}.` : `Not connected to ${host}.`;
     case "PAIRING_IN_PROGRESS":
-      return `Pairing with ${host}.`;
+      return core.pairingStep === "waiting-for-approval"
+        ? `Waiting for ${host}'s operator to approve this device.`
+        : `Pairing with ${host}.`;
     case "REVOKED":
       return "This device was revoked.";
     default:
@@ -122,6 +125,9 @@ export function App({ api, source, memory }: AppProps) {
   } else if (view.pendingLink && core.activity === "idle" && (core.state === "UNPAIRED" || core.state === "REVOKED")) {
     key = "link";
     screen = <LinkConfirmScreen link={view.pendingLink} onAnswer={(accept) => void api.confirmLink(accept)} />;
+  } else if (core.state === "PAIRING_IN_PROGRESS" && core.pairingStep === "waiting-for-approval") {
+    key = "approval-wait";
+    screen = <ApprovalWaitScreen core={core} onCancel={() => void api.cancelPairing()} />;
   } else if (core.state === "PAIRING_IN_PROGRESS") {
     key = "pairing";
     screen = <PairingProgressScreen core={core} />;

@@ -105,4 +105,20 @@ describe("forgetOnGateway (fake sessions)", () => {
     const otherRefusal = fakeConnects(refusedAs("UNAVAILABLE"));
     expect(await forgetOnGateway(null, otherRefusal.connect, fast)).toBe("offline");
   });
+
+  it("a stock gateway: the gateway's own device.pair.remove, confirmed by the removal close", async () => {
+    const live = fakeSession({ ok: true }, REMOVED);
+    const { connect } = fakeConnects();
+    const ask = { method: "device.pair.remove", params: { deviceId: "ab".repeat(32) } };
+    expect(await forgetOnGateway(live, connect, fast, ask)).toBe("told");
+    expect(live.requests).toEqual(["device.pair.remove"]);
+  });
+
+  it("a device whose scopes cannot remove it: not-allowed, without asking the gateway anything", async () => {
+    const live = fakeSession({ ok: true }, REMOVED);
+    const { connect, calls } = fakeConnects();
+    expect(await forgetOnGateway(live, connect, fast, null)).toBe("not-allowed");
+    expect(live.requests).toEqual([]);
+    expect(calls.count).toBe(0);
+  });
 });

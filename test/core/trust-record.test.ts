@@ -58,4 +58,20 @@ describe("parseTrustRecord", () => {
       expect(refuse).not.toThrow(/token-value/);
     }
   });
+
+  it("loads a stock-gateway record (no identity key, optional certificate fingerprint); never both kinds", () => {
+    expect(parseTrustRecord({ ...v1Record, stockGateway: {} }).stockGateway).toEqual({});
+    const pinned = parseTrustRecord({ ...v1Record, stockGateway: { tlsFingerprint: "ab".repeat(32) } });
+    expect(pinned.stockGateway).toEqual({ tlsFingerprint: "ab".repeat(32) });
+    const refusals = [
+      () => parseTrustRecord({ ...v1Record, stockGateway: { tlsFingerprint: "AB".repeat(32) } }),
+      () => parseTrustRecord({ ...v1Record, stockGateway: { other: 1 } }),
+      () => parseTrustRecord({ ...v1Record, stockGateway: null }),
+      () => parseTrustRecord({ ...v1Record, stockGateway: {}, gatewayIdentity: { publicKey } }),
+    ];
+    for (const refuse of refusals) {
+      expect(refuse).toThrow(/malformed/);
+      expect(refuse).not.toThrow(/token-value/);
+    }
+  });
 });

@@ -94,7 +94,7 @@ describe.skipIf(skipReason !== null)(`OCMAP in real Electron${skipReason ? ` (SK
       require: "undefined",
       process: "undefined",
       frozen: true,
-      keys: ["confirmLink", "forgetDevice", "getState", "onState", "retryNow", "submitCode"],
+      keys: ["cancelPairing", "confirmLink", "forgetDevice", "getState", "onState", "retryNow", "submitCode"],
     });
     // get-state answered: the guard's exact-origin check matched what Electron reports for the frame.
     expect(JSON.parse(await run.stateAnswer()).core.state).toBe("UNPAIRED");

@@ -106,7 +106,7 @@ describe("renderer in Chromium, bound to the real main-process handlers, core, g
     });
     expect(api).toEqual({
       frozen: true,
-      keys: ["confirmLink", "forgetDevice", "getState", "onState", "retryNow", "submitCode"],
+      keys: ["cancelPairing", "confirmLink", "forgetDevice", "getState", "onState", "retryNow", "submitCode"],
       require: "undefined",
       process: "undefined",
     });

@@ -1,12 +1,16 @@
-// `ocmap pair <gateway-url> <code>`, `ocmap pair '<ocmap://pair?...>'` and `ocmap pair <gateway-url> --enroll-key-file`.
+// `ocmap pair <gateway-url> <code>`, `ocmap pair '<ocmap://pair?...>'`, `ocmap pair <gateway-url> --enroll-key-file`
+// and, for a gateway without ocmap-pairing, `ocmap pair <setup-code | oc-pair://…>`.
 import { readFileSync } from "node:fs";
 import { parseGatewayUrl } from "../../core/gateway-url.std.ts";
 import { parsePairingLink } from "../../core/pairing-link.std.ts";
+import { detectPairingInput } from "../../core/setup-code.std.ts";
+import type { StockAccess } from "../../core/stock-pairing.node.ts";
 import { JSON_FLAG, TIMEOUT_FLAG, YES_FLAG } from "../common-flags.std.ts";
 import { confirm } from "../confirm.node.ts";
 import { EXIT } from "../exit-codes.std.ts";
 import type { FlagSpec } from "../flags.std.ts";
 import { fail } from "../output.node.ts";
+import { ACCESS_LEVELS, readSetupCodeInput } from "../setup-code-input.node.ts";
 import { settled, type Verb } from "../verb.node.ts";
 
 const ENROLL_KEY_FILE_FLAG: FlagSpec = {
@@ -15,19 +19,42 @@ const ENROLL_KEY_FILE_FLAG: FlagSpec = {
   help: "enroll with an enrollment key (ocmap-ek-…) read from this file",
 };
 
+const ACCESS_FLAG: FlagSpec = {
+  name: "access",
+  value: "level",
+  help: "with a setup code: standard (default), read-only, or full (lets forget remove the device itself)",
+};
+
 export const pairVerb: Verb = {
   name: "pair",
   usage: [
     ["<gateway-url> <code>", "pair with a code from Clawpodz (or openclaw gateway call pairing.createCode)"],
     ["'<ocmap://pair?...>'", "pair from a pairing link (asks to confirm the gateway; --yes to skip)"],
     ["<gateway-url> --enroll-key-file FILE", "enroll with an enrollment key (ocmap-ek-…) read from FILE"],
+    ["<setup-code> | 'oc-pair://…'", "pair with a gateway's own setup code (openclaw qr): no plugin needed"],
   ],
-  flags: [JSON_FLAG, TIMEOUT_FLAG, YES_FLAG, ENROLL_KEY_FILE_FLAG],
+  flags: [JSON_FLAG, TIMEOUT_FLAG, YES_FLAG, ENROLL_KEY_FILE_FLAG, ACCESS_FLAG],
   async run({ usage, flags, positionals, out, timeoutMs, core: getCore }) {
     let gatewayUrl: string;
     let code: string;
+    let waitMs = timeoutMs;
     const keyFile = flags["enroll-key-file"];
-    if (typeof keyFile === "string") {
+    const kind = positionals.length === 1 ? detectPairingInput(positionals[0]!) : "unknown";
+    const setupCode = kind === "setup-code" || kind === "setup-link";
+    const access = flags.access as StockAccess | undefined;
+    if (access !== undefined && (!ACCESS_LEVELS.includes(access) || !setupCode))
+      return usage("pair --access is standard, read-only or full, and only with a setup code");
+    if (setupCode) {
+      const setup = await readSetupCodeInput(
+        positionals[0]!,
+        { yes: flags.yes === true, timeoutMs, timeoutGiven: flags.timeout !== undefined },
+        out,
+        confirm,
+      );
+      if (!setup.ok) return fail(out, setup.code, setup.message);
+      ({ gatewayUrl, waitMs } = setup);
+      code = positionals[0]!;
+    } else if (typeof keyFile === "string") {
       if (positionals.length !== 1) return usage("pair --enroll-key-file takes the gateway URL");
       try {
         code = readFileSync(keyFile, "utf8"); // the key never sits in argv or the shell history
@@ -69,8 +96,8 @@ export const pairVerb: Verb = {
     if (start.state === "PAIRED_CONNECTED" || start.state === "PAIRED_DISCONNECTED")
       return fail(out, "ALREADY_PAIRED", "This device is already paired; run `ocmap forget` first.", EXIT.USAGE);
     const off = core.subscribe((v) => out.view(v));
-    core.pair(gatewayUrl, code);
-    const end = await core.waitFor((v) => v.state !== "PAIRING_IN_PROGRESS" && v.activity !== "forgetting", timeoutMs);
+    core.pair(gatewayUrl, code, access);
+    const end = await core.waitFor((v) => v.state !== "PAIRING_IN_PROGRESS" && v.activity !== "forgetting", waitMs);
     off();
     if (end.state === "PAIRED_CONNECTED") return EXIT.OK;
     return fail(out, end.lastError?.code ?? end.reason.code, end.lastError?.message ?? end.reason.message);

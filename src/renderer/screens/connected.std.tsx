@@ -26,7 +26,11 @@ export function ConnectedScreen({ core }: { core: CoreView }) {
         <Field label="This device" value={core.device?.name} />
         <Field label="Device fingerprint" value={core.device?.fingerprint} mono />
       </dl>
-      <p className="hint">Compare the fingerprint with the one Clawpodz shows for this device.</p>
+      <p className="hint">
+        {core.gateway?.stock
+          ? "Its operator sees this device in the gateway's Devices page (openclaw devices list)."
+          : "Compare the fingerprint with the one Clawpodz shows for this device."}
+      </p>
       {core.gateway?.insecure && <InsecureWarning host={core.gateway.host} />}
     </>
   );

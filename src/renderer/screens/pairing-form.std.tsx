@@ -8,6 +8,11 @@ import { codeSymbolCount, formatCodeInput } from "../code-input.std.ts";
 import { errorSentence, KEYCHAIN_ERRORS } from "../error-text.std.ts";
 import { DOCS_URL } from "../../main/external-links.std.ts";
 import { ErrorAlert, InsecureWarning, ScreenHeading } from "../parts.std.tsx";
+import { detectPairingInput, parseSetupCode } from "../../core/setup-code.std.ts";
+import { StockGatewayNote } from "./stock-gateway-note.std.tsx";
+
+/** A gateway's own setup code or oc-pair:// link (for a gateway without ocmap-pairing), pasted whole. */
+const isSetupCode = (text: string) => ["setup-code", "setup-link"].includes(detectPairingInput(text));
 
 export interface PairingFormProps {
   core: CoreView;
@@ -28,11 +33,19 @@ export function PairingForm(props: PairingFormProps) {
   const caret = useRef<number | null>(null);
   const focused = useRef(false);
 
-  const url = parseGatewayUrl(props.gateway);
+  // The code field also takes a setup code, which names its gateway itself: then the address field steps aside.
+  const setup = isSetupCode(props.code) ? parseSetupCode(props.code) : null;
+  const url = parseGatewayUrl(setup?.ok ? setup.gatewayUrl : props.gateway);
   const code = parsePairingCode(props.code);
-  const gatewayError = submitted && !url.ok ? url.message : null;
+  const gatewayError = submitted && !url.ok && !setup ? url.message : null;
   // A full-length code is checked at once: the check symbol catches a typo before any request.
-  const codeError = (submitted || codeSymbolCount(props.code) >= 8) && !code.ok ? code.message : null;
+  const codeError = setup
+    ? setup.ok
+      ? null
+      : setup.message
+    : (submitted || codeSymbolCount(props.code) >= 8) && !code.ok
+      ? code.message
+      : null;
   const error = props.core.lastError;
 
   useLayoutEffect(() => {
@@ -49,6 +62,7 @@ export function PairingForm(props: PairingFormProps) {
   }, [props.autoFocus]);
 
   const onCode = (event: ChangeEvent<HTMLInputElement>) => {
+    if (isSetupCode(event.target.value)) return props.onCodeChange(event.target.value.trim());
     const next = formatCodeInput(
       event.target.value,
       event.target.selectionStart ?? event.target.value.length,
@@ -61,6 +75,7 @@ export function PairingForm(props: PairingFormProps) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setSubmitted(true);
+    if (setup) return setup.ok ? props.onSubmit(setup.gatewayUrl, props.code) : codeRef.current?.focus();
     if (!url.ok) return gatewayRef.current?.focus();
     if (!code.ok) return codeRef.current?.focus();
     props.onSubmit(props.gateway.trim(), code.display);
@@ -71,7 +86,8 @@ export function PairingForm(props: PairingFormProps) {
       <ScreenHeading focus={false}>Pair with your gateway</ScreenHeading>
       <p>
         Enter your OpenClaw gateway&rsquo;s address and the one-time pairing code shown in Clawpodz (or by{" "}
-        <code>openclaw gateway call pairing.createCode</code>).{" "}
+        <code>openclaw gateway call pairing.createCode</code>). A gateway without ocmap-pairing: paste its own setup
+        code (from <code>openclaw qr</code>) into the code field.{" "}
         <a href={DOCS_URL} target="_blank" rel="noreferrer">
           How pairing works
         </a>
@@ -92,7 +108,8 @@ export function PairingForm(props: PairingFormProps) {
         </ErrorAlert>
       )}
       <form className="pair-form" noValidate onSubmit={submit} aria-label="Pairing">
-        <div className="input-group">
+        {setup?.ok && <StockGatewayNote host={setup.host} id="setup-code-note" />}
+        <div className="input-group" hidden={setup?.ok}>
           <label htmlFor="gateway-url">Gateway address</label>
           <input
             ref={gatewayRef}
@@ -105,7 +122,12 @@ export function PairingForm(props: PairingFormProps) {
             spellCheck={false}
             placeholder="wss://gateway.example.com"
             value={props.gateway}
-            onChange={(e) => props.onGatewayChange(e.target.value)}
+            onChange={(e) =>
+              // A setup code pasted here belongs in the code field (it names the gateway itself).
+              isSetupCode(e.target.value)
+                ? props.onCodeChange(e.target.value.trim())
+                : props.onGatewayChange(e.target.value)
+            }
             aria-invalid={gatewayError ? true : undefined}
             aria-describedby={gatewayError ? "gateway-error" : "gateway-hint"}
           />
@@ -132,7 +154,7 @@ export function PairingForm(props: PairingFormProps) {
             autoCapitalize="characters"
             autoCorrect="off"
             spellCheck={false}
-            placeholder="XXXX-XXXX"
+            placeholder="XXXX-XXXX or a setup code"
             value={props.code}
             onChange={onCode}
             aria-invalid={codeError ? true : undefined}
@@ -144,7 +166,7 @@ export function PairingForm(props: PairingFormProps) {
             </p>
           ) : (
             <p id="code-hint" className="hint">
-              8 characters. Codes are single use and expire after a few minutes.
+              8 characters, or a gateway&rsquo;s setup code. Codes are single use and expire after a few minutes.
             </p>
           )}
         </div>

@@ -39,6 +39,9 @@ export function SettingsPanel({ core, onClose, onForget }: SettingsProps) {
             <dl className="facts">
               <Field label="Address" value={core.gateway.url} mono />
               {core.gateway.fingerprint && <Field label="Identity" value={core.gateway.fingerprint} mono />}
+              {core.gateway.stock && (
+                <Field label="Paired with" value="The gateway's own setup code (no identity key)" />
+              )}
               <Field label="Connection" value={core.gateway.insecure ? "Unencrypted (ws://)" : "Encrypted (wss://)"} />
               <Field label="Status" value={core.state === "PAIRED_CONNECTED" ? "Connected" : "Not connected"} />
             </dl>
