@@ -13,6 +13,7 @@ export interface Layout {
   devicesCount: HTMLElement;
   devicesBody: HTMLElement;
   codesBody: HTMLElement;
+  keysBody: HTMLElement;
   auditBody: HTMLElement;
   attackBody: HTMLElement;
   certificatesBody: HTMLElement;
@@ -24,15 +25,18 @@ export interface Layout {
 export interface LayoutParts {
   createHeadingId: string;
   form: HTMLElement;
+  /** The enrollment-key form (view-keys.ts). */
+  keyForm: HTMLElement;
   dialog: HTMLElement;
   onRefresh(): void;
 }
 
-export function pageLayout({ createHeadingId, form, dialog, onRefresh }: LayoutParts): Layout {
+export function pageLayout({ createHeadingId, form, keyForm, dialog, onRefresh }: LayoutParts): Layout {
   const ids = {
     live: uid("live"),
     devices: uid("devices"),
     codes: uid("codes"),
+    keys: uid("keys"),
     audit: uid("audit"),
     attack: uid("attack"),
     certificates: uid("certificates"),
@@ -55,6 +59,7 @@ export function pageLayout({ createHeadingId, form, dialog, onRefresh }: LayoutP
   const liveBody = element("div", { class: "ocmap-cp-live__body", "data-testid": "ocmap-live" });
   const devicesBody = element("div", { "data-testid": "ocmap-devices" });
   const codesBody = element("div", { "data-testid": "ocmap-codes" });
+  const keysBody = element("div", { "data-testid": "ocmap-keys" });
   const auditBody = element("div", { "data-testid": "ocmap-audit" });
   const attackBody = element("div", { "data-testid": "ocmap-attack" });
   const certificatesBody = element("div");
@@ -92,6 +97,7 @@ export function pageLayout({ createHeadingId, form, dialog, onRefresh }: LayoutP
     ),
     card(ids.devices, devicesHeading, devicesBody),
     card(ids.codes, element("h2", { id: ids.codes }, "Recent pairings"), codesBody),
+    card(ids.keys, element("h2", { id: ids.keys }, "Enrollment keys (fleets)"), keyForm, keysBody),
     card(ids.attack, element("h2", { id: ids.attack }, "Failed attempts"), attackBody),
     card(ids.audit, element("h2", { id: ids.audit }, "Audit log"), auditBody),
     card(ids.certificates, element("h2", { id: ids.certificates }, "Gateway certificate"), certificatesBody),
@@ -108,6 +114,7 @@ export function pageLayout({ createHeadingId, form, dialog, onRefresh }: LayoutP
     devicesCount,
     devicesBody,
     codesBody,
+    keysBody,
     auditBody,
     attackBody,
     certificatesBody,
