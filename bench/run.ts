@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { gatewayNode, openclawEntry, repoRoot, startGateway } from "../test/harness/gateway.ts";
 import { benchAttack } from "./attack.ts";
 import { benchCost } from "./cost.ts";
+import { benchEnroll } from "./enroll.ts";
 import { benchGuessing } from "./guessing.ts";
 import { benchLaunch } from "./launch.ts";
 import { benchPair } from "./pair.ts";
@@ -70,6 +71,7 @@ async function main() {
     await step("reconnect", () => benchReconnect(gateway));
     await step("guessing", () => benchGuessing(gateway));
     await step("attack", () => benchAttack(gateway));
+    await step("enroll", () => benchEnroll(gateway));
   } finally {
     await gateway.dispose();
   }

@@ -54,9 +54,20 @@ export async function checkExchange({
 }: ExchangeCheckInput): Promise<DeviceDescription> {
   const { device, requestId } = request;
   assertCodeUsable(code, now);
+  checkDeviceProof(request, code.nonce, now);
+  const gateway = await listPairing();
+  const description = requestId
+    ? checkPendingRequest(gateway, requestId, device, code.scopes)
+    : checkAlreadyPaired(gateway, device);
+  if (devices.some((known) => known.deviceId === device.id && known.revokedAtMs)) throw fail("DEVICE_REVOKED");
+  return description;
+}
+
+/** id ↔ key, the signature over the code's nonce (and requestId, "" when absent), signedAt within the skew. */
+export function checkDeviceProof({ device, requestId }: ExchangeProof, nonce: string, now: number): void {
   if (deviceIdOf(device.publicKey) !== device.id) throw fail("CODE_INVALID", "device id does not match public key");
   const signed = exchangeSignaturePayload({
-    nonce: code.nonce,
+    nonce,
     requestId: requestId ?? "",
     id: device.id,
     publicKey: device.publicKey,
@@ -64,12 +75,6 @@ export async function checkExchange({
   });
   if (!verifyEd25519(device.publicKey, signed, device.signature)) throw fail("CODE_INVALID", "bad signature");
   if (Math.abs(device.signedAt - now) > SIGNED_AT_SKEW_MS) throw fail("CODE_INVALID", "signedAt outside ±120 s");
-  const gateway = await listPairing();
-  const description = requestId
-    ? checkPendingRequest(gateway, requestId, device, code.scopes)
-    : checkAlreadyPaired(gateway, device);
-  if (devices.some((known) => known.deviceId === device.id && known.revokedAtMs)) throw fail("DEVICE_REVOKED");
-  return description;
 }
 
 /** The pending request exists, was made by this id and key, and asks for no more than the code grants. */

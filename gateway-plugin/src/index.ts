@@ -22,6 +22,8 @@ import { openRemovalSession } from "./self-remove.ts";
 import { PairingService } from "./service.ts";
 import { AddressAllowList } from "./source-key.ts";
 import { PairingStore } from "./store.ts";
+import { safeMethods, safeRoutes } from "./safe-registrations.ts";
+import { describeError, safely } from "./throw-safe.ts";
 
 // The gateway registers a plugin more than once (metadata passes, config reloads), and a reload
 // imports this module afresh: one store, gateway identity and limiter per state directory, kept on
@@ -58,7 +60,7 @@ export default definePluginEntry({
     let emitter: Emitter | undefined;
     // forgetSelf, revoke and /v2/abandon all remove a device the same way: an admin session to the
     // gateway as it really runs (port, TLS, bind; see loopback-admin.ts).
-    const openRemoval = () => openRemovalSession(currentConfig(), process.env, stateDir);
+    const openRemoval = () => openRemovalSession(currentConfig(), process.env, stateDir, api.logger);
 
     const service = new PairingService(
       store,
@@ -92,7 +94,7 @@ export default definePluginEntry({
       limiter,
     );
 
-    registerPairingMethods(api as never, service, {
+    registerPairingMethods(safeMethods(api as never, api.logger) as never, service, {
       sawContext: (ctx) => {
         if (typeof ctx?.broadcast === "function") broadcast = ctx.broadcast;
         if (typeof ctx?.hasConnectedClientsForDevice === "function") liveClients = ctx as typeof liveClients;
@@ -104,7 +106,7 @@ export default definePluginEntry({
     if (allowList?.invalid.length)
       api.logger.error(`ocmap-pairing: allowedAddresses entries ignored (not CIDR): ${allowList.invalid.join(", ")}`);
     registerPairingRoutes(
-      api as never,
+      safeRoutes(api as never, api.logger) as never,
       service,
       () => gateway.trustedProxies,
       () => {
@@ -137,6 +139,7 @@ export default definePluginEntry({
         const session = await LoopbackAdminSession.open(
           planLoopbackDial(currentConfig(), process.env, stateDir),
           10_000,
+          api.logger,
         );
         await session.request("pairing.list", {}, 10_000).finally(() => session.close());
       }
@@ -169,26 +172,28 @@ export default definePluginEntry({
 
     let sweeper: ReturnType<typeof setInterval> | undefined;
     let ephemeralSweeper: ReturnType<typeof setInterval> | undefined;
+    const sweep = safely("sweep timer", api.logger, () =>
+      service.sweep().catch((e) => api.logger.warn(`ocmap-pairing: sweep failed: ${describeError(e)}`)),
+    );
+    const ephemeral = safely("ephemeral sweep timer", api.logger, () =>
+      sweepEphemeral().catch((e) => api.logger.warn(`ocmap-pairing: ephemeral sweep failed: ${describeError(e)}`)),
+    );
     api.registerService({
       id: "ocmap-pairing-expiry",
-      start(ctx) {
+      start: safely("service start", api.logger, (ctx: { gatewayEvents?: unknown }) => {
         emitter = ctx.gatewayEvents as Emitter | undefined;
-        const sweep = () =>
-          void service.sweep().catch((e) => api.logger.warn(`ocmap-pairing: sweep failed: ${(e as Error).message}`));
-        sweep();
+        void sweep();
+        clearInterval(sweeper);
         sweeper = setInterval(sweep, 5_000);
         sweeper.unref?.();
-        const ephemeral = () =>
-          void sweepEphemeral().catch((e) =>
-            api.logger.warn(`ocmap-pairing: ephemeral sweep failed: ${(e as Error).message}`),
-          );
+        clearInterval(ephemeralSweeper);
         ephemeralSweeper = setInterval(ephemeral, Math.min(5_000, Math.max(1_000, removeAfterMs / 2)));
         ephemeralSweeper.unref?.();
-      },
-      stop() {
+      }),
+      stop: safely("service stop", api.logger, () => {
         clearInterval(sweeper);
         clearInterval(ephemeralSweeper);
-      },
+      }),
     });
   },
 });

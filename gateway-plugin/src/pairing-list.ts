@@ -7,10 +7,9 @@ import {
   type TrustedClient,
 } from "@ocmap/protocol/pairing-protocol";
 import { keySummaries } from "./enrollment-keys.ts";
+import { LISTED, retainEvents } from "./audit-log.ts";
 import type { PairedDeviceInfo } from "./service-deps.ts";
 import type { PluginState } from "./store.ts";
-
-const LISTED_EVENTS = 100;
 
 export function toPairingList(
   state: Readonly<PluginState>,
@@ -51,7 +50,7 @@ export function toPairingList(
       ...(device.ephemeral ? { ephemeral: true as const } : {}),
     };
   });
-  const events = state.events.slice(-LISTED_EVENTS);
+  const events = retainEvents(state.events, LISTED);
   const keys = keySummaries(state, now);
   const { pausedUntilMs, attack } = limits;
   return { codes, devices, events, keys, ...(pausedUntilMs ? { pausedUntilMs } : {}), attack };

@@ -1,9 +1,9 @@
 // The v2 routes (docs/pairing-protocol.md, "HTTP routes"): /start runs the plugin's CPace step for the one
 // active code with the discriminator and counts the attempt at once; /confirm checks the client's tag and
 // answers the server's tag and the sealed grant; /exchange checks the MAC under the PAKE key, then v1's checks,
-// then approves; /abandon removes the device that session approved. Every failure goes through `guarded`.
+// then approves; /abandon takes back what that session's pairing approved. Every failure goes through `guarded`.
 import type { ExchangeResponse } from "@ocmap/protocol/pairing-protocol";
-import { abandonMac, exchangeMac, sealJson, tagMatches } from "@ocmap/protocol/pairing-keys";
+import { exchangeMac, sealJson, tagMatches } from "@ocmap/protocol/pairing-keys";
 import {
   clientConfirmationValid,
   serverConfirmation,
@@ -12,6 +12,7 @@ import {
   type SealedGrant,
   type StartResponse,
 } from "@ocmap/protocol/pairing-v2";
+import { abandonSession } from "./abandon.ts";
 import { enrolledDeviceName } from "@ocmap/protocol/enrollment-key";
 import { unseal } from "./crypto.ts";
 import { recordKeyUse } from "./enrollment-keys.ts";
@@ -160,30 +161,12 @@ export class PakePairing {
     });
   }
 
-  /** Removes the device this session approved (its client could not finish). Idempotent. */
+  /** Takes back what this session's pairing approved (abandon.ts). */
   async abandon(read: Read, address: string): Promise<{ ok: true }> {
     return this.core.guarded(address, async (named) => {
       const request = parseAbandonBody(await read());
-      const session = this.session(request.sessionId, named, ["exchanged", "abandoned"]);
-      if (!tagMatches(abandonMac(session.keys, session.sessionId), request.mac))
-        throw fail("CODE_INVALID", "bad abandon mac");
-      if (session.stage === "abandoned") return { ok: true as const };
-      const deviceId = session.deviceId!;
-      session.stage = "abandoned"; // at once: a concurrent repeat answers ok without a second removal
-      await this.core.deps.removeDevice(deviceId).catch((err) => {
-        session.stage = "exchanged";
-        this.core.deps.log.warn(`ocmap-pairing: abandoned device not removed: ${(err as Error).message}`);
-        throw fail("INVALID_REQUEST", "internal: device not removed");
-      });
-      const now = this.core.deps.now();
-      await commitChange(this.core.store, this.core.deps.log, (state) => {
-        state.devices = state.devices.filter(
-          (known) => !(known.deviceId === deviceId && known.codeId === session.codeId),
-        );
-        const reason = "pairing abandoned by its client";
-        audit(state, { atMs: now, type: "device.forgotten", codeId: session.codeId, deviceId, reason });
-      });
-      this.core.announceChange("device.forgotten");
+      const session = this.session(request.sessionId, named, ["confirmed", "exchanged", "abandoned"]);
+      await abandonSession(this.core, session, request);
       return { ok: true as const };
     });
   }

@@ -16,6 +16,8 @@ export interface PakeSession {
   expiresAtMs: number;
   /** The device approved through this session (stage exchanged or abandoned). */
   deviceId?: string;
+  /** While an abandon removes that device: its removal, which a repeat waits for. */
+  removal?: Promise<void>;
 }
 
 export const MAX_SESSIONS = 1024;

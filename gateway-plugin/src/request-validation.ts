@@ -37,24 +37,30 @@ export function parseConfirmBody(body: unknown): { sessionId: string; confirm: s
   return { sessionId: sessionId!, confirm: confirm! };
 }
 
-export function parseAbandonBody(body: unknown): { sessionId: string; mac: string } {
-  const { sessionId, mac } = closedStrings(body, ["sessionId", "mac"], []);
-  return { sessionId: sessionId!, mac: mac! };
+/** `device`: the exchange's device proof (requestId ""), for a device the gateway approved by itself. */
+export function parseAbandonBody(body: unknown): { sessionId: string; mac: string; device?: ExchangeProof["device"] } {
+  const { device, ...rest } = asObject(body, "body is not an object");
+  const { sessionId, mac } = closedStrings(rest, ["sessionId", "mac"], []);
+  return { sessionId: sessionId!, mac: mac!, ...(device === undefined ? {} : { device: parseDeviceProof(device) }) };
 }
 
 export function parseExchangeBody(body: unknown): ExchangeProof & { sessionId: string; mac: string } {
   const { device, ...rest } = asObject(body, "body is not an object");
   const top = closedStrings(rest, ["sessionId", "mac"], ["requestId"]);
-  const { signedAt, ...strings } = asObject(device, "device missing");
-  const dev = closedStrings(strings, ["id", "publicKey", "signature"], []);
-  if (typeof signedAt !== "number" || !Number.isSafeInteger(signedAt) || signedAt < 0)
-    throw fail("INVALID_REQUEST", "bad signedAt");
   return {
     sessionId: top.sessionId!,
     mac: top.mac!,
     ...(top.requestId ? { requestId: top.requestId } : {}),
-    device: { id: dev.id!, publicKey: dev.publicKey!, signature: dev.signature!, signedAt },
+    device: parseDeviceProof(device),
   };
+}
+
+function parseDeviceProof(device: unknown): ExchangeProof["device"] {
+  const { signedAt, ...strings } = asObject(device, "device missing");
+  const dev = closedStrings(strings, ["id", "publicKey", "signature"], []);
+  if (typeof signedAt !== "number" || !Number.isSafeInteger(signedAt) || signedAt < 0)
+    throw fail("INVALID_REQUEST", "bad signedAt");
+  return { id: dev.id!, publicKey: dev.publicKey!, signature: dev.signature!, signedAt };
 }
 
 /** GET, or POST with an empty JSON object: the identity route takes nothing. */

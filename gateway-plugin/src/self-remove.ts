@@ -10,6 +10,7 @@
 // - it fails closed whenever the gateway is not using a shared secret the plugin can present
 //   (trusted-proxy, none), and when anything about the answers is unexpected.
 import { LoopbackAdminSession, planLoopbackDial, type GatewayConfigView } from "./loopback-admin.ts";
+import type { SafeLog } from "./throw-safe.ts";
 
 export interface RemovalSession {
   /** `device.pair.remove` for `deviceId`; throws when the gateway did not remove it. */
@@ -21,9 +22,10 @@ export async function openRemovalSession(
   config: GatewayConfigView,
   env: NodeJS.ProcessEnv,
   stateDir: string,
+  log: SafeLog,
   timeoutMs = 10_000,
 ): Promise<RemovalSession> {
-  const session = await LoopbackAdminSession.open(planLoopbackDial(config, env, stateDir), timeoutMs);
+  const session = await LoopbackAdminSession.open(planLoopbackDial(config, env, stateDir), timeoutMs, log);
   return {
     async remove(deviceId) {
       const removed = await session.request("device.pair.remove", { deviceId }, timeoutMs);

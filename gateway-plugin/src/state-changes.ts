@@ -2,13 +2,15 @@
 import { codeFromRandom } from "@ocmap/protocol/pairing-code";
 import { discriminatorOf } from "@ocmap/protocol/pairing-v2";
 import type { AuditEvent } from "@ocmap/protocol/pairing-protocol";
+import { appendAuditEvent } from "./audit-log.ts";
 import { hmacHex, sameHex } from "./crypto.ts";
 import { fail, PairingError } from "./errors.ts";
 import type { DeviceDescription } from "./exchange-checks.ts";
 import type { CodeRecord, PairingStore, PluginState } from "./store.ts";
 
+/** Records an event in the audit log (failures aggregated: audit-log.ts). */
 export function audit(state: PluginState, event: AuditEvent) {
-  state.events.push(event);
+  appendAuditEvent(state.events, event);
 }
 
 /** The code is used by this device, which becomes (again) a trusted client of the plugin. */

@@ -1,12 +1,13 @@
 // The plugin's own state, separate from the gateway's device records: codes (HMAC only), the
-// devices it paired, the revoked list and the audit log. One JSON file written atomically and
-// durably, plus a per-install secret key in its own 0600 file. Every mutation runs under one lock.
-// Only a first start (neither file exists) creates them: a missing, empty or short key or a missing
-// or corrupt state file is damage, reported loudly and never papered over with a fresh start that
-// would forget the revoked list (see `damage`).
+// devices it paired, the revoked list and the audit log (its retention: audit-log.ts). One JSON file
+// written atomically and durably, plus a per-install secret key in its own 0600 file. Every mutation
+// runs under one lock. Only a first start (neither file exists) creates them: a missing, empty or
+// short key or a missing or corrupt state file is damage, reported loudly and never papered over with
+// a fresh start that would forget the revoked list (see `damage`).
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { Access, AuditEvent, CodeStatus } from "@ocmap/protocol/pairing-protocol";
+import { KEPT, retainEvents } from "./audit-log.ts";
 import { ensureDir, readTextFile, writeFileDurably, writeFileDurablySync } from "./durable-file.ts";
 import { fail } from "./errors.ts";
 
@@ -91,7 +92,6 @@ export interface StoreDamage {
   stateReadable: boolean;
 }
 
-const MAX_EVENTS = 500;
 const MAX_CODES = 500;
 const KEY_BYTES = 32;
 
@@ -154,7 +154,7 @@ export class PairingStore {
     const run = this.queue.then(async () => {
       const draft = structuredClone(this.read() as PluginState);
       const result = await fn(draft);
-      draft.events = draft.events.slice(-MAX_EVENTS);
+      draft.events = retainEvents(draft.events, KEPT);
       draft.codes = prune(draft.codes);
       await writeFileDurably(this.file, JSON.stringify(draft));
       this.state = draft;

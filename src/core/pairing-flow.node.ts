@@ -104,8 +104,17 @@ export async function pairWithCode(options: PairOptions): Promise<PairResult> {
   } else {
     throw connectError(first.error);
   }
+  // Signed at the gateway's time: our clock may be off; the gateway's is not.
+  const deviceProof = () => {
+    const signedAt = first.challengeTs + (Date.now() - first.challengeAt);
+    const { nonce: _nonce, ...proof } = exchangeProof(options.identity, { nonce: grant.nonce, requestId, signedAt });
+    return proof;
+  };
+  const device = deviceProof();
+  // Silently approved (first.ok), the device is approved whatever the exchange does: its abandon carries the
+  // exchange's device proof, so that the plugin can take that approval back too.
   const abandon = async () => {
-    const body = { sessionId, mac: abandonMac(keys, sessionId) };
+    const body = { sessionId, mac: abandonMac(keys, sessionId), ...(first.ok ? { device: deviceProof() } : {}) };
     await channel.post(V2_PATHS.abandon, body, { uncancellable: true }).then(
       () => undefined,
       () => undefined, // best effort: the caller is already failing
@@ -114,9 +123,6 @@ export async function pairWithCode(options: PairOptions): Promise<PairResult> {
   let exchanged = false;
   try {
     step("approving");
-    // Our clock may be off; the gateway's is not.
-    const signedAt = first.challengeTs + (Date.now() - first.challengeAt);
-    const { nonce: _nonce, ...device } = exchangeProof(options.identity, { nonce: grant.nonce, requestId, signedAt });
     const mac = exchangeMac(keys, {
       sessionId,
       requestId: requestId ?? "",
@@ -151,8 +157,8 @@ export async function pairWithCode(options: PairOptions): Promise<PairResult> {
     };
   } catch (err) {
     if (first.ok) first.session.close();
-    // A pairing that fails after its exchange leaves no approved device behind.
-    if (exchanged) await abandon();
+    // A pairing that fails after the gateway approved the device leaves no approved device behind.
+    if (exchanged || first.ok) await abandon();
     throw err;
   }
 }

@@ -1,13 +1,13 @@
 // Starts a real OpenClaw gateway (the pinned npm `openclaw`, its own Node 24) with the ocmap-pairing
 // plugin loaded, on loopback, with throwaway HOME/state/config. See README "Test harness".
 import { spawn, execFile, type ChildProcess } from "node:child_process";
-import { X509Certificate, createPublicKey, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import type { PeerCertificate } from "node:tls";
 import type WebSocket from "ws";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { trustOnly } from "./tls-certs.ts";
 import { wireConnect, type WireSession } from "./wire-client.ts";
 
 export const repoRoot = resolve(import.meta.dirname, "../..");
@@ -25,8 +25,13 @@ export interface StartOptions {
   extraConfig?: Record<string, unknown>;
   /** Default true. False: no load path and no config entry for ocmap-pairing (a test installs it itself). */
   loadPlugin?: boolean;
-  /** Serve wss:// and https:// with the gateway's own auto-generated self-signed certificate. */
-  tls?: boolean;
+  /**
+   * Serve wss:// and https:// with the gateway's own auto-generated self-signed certificate (`true`), or with
+   * these files (`gateway.tls` certPath/keyPath/caPath; the harness trusts the first certificate in certPath).
+   */
+  tls?: boolean | { certPath: string; keyPath: string; caPath?: string };
+  /** Extra environment for the gateway process. */
+  env?: Record<string, string>;
   /** Where the gateway takes its port from: the config file (default), `--port`, or OPENCLAW_GATEWAY_PORT. */
   portFrom?: "config" | "flag" | "env";
   /** Merged into the config's `gateway` section (bind, customBindHost, auth, ...). */
@@ -89,17 +94,6 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** `ws` options that accept exactly this certificate (its own CA, any name, same public key). */
-function trustOnly(certPem: string): WebSocket.ClientOptions {
-  const expected = new X509Certificate(certPem).publicKey;
-  const checkServerIdentity = (_host: string, peer: PeerCertificate) =>
-    peer.pubkey && createPublicKey({ key: peer.pubkey, format: "der", type: "spki" }).equals(expected)
-      ? undefined
-      : new Error("the gateway presented another certificate");
-  // ws's types say boolean; Node's TLS (which calls it) wants an Error or undefined.
-  return { ca: certPem, checkServerIdentity: checkServerIdentity as any };
-}
-
 export function gatewayEnv(dirs: { home: string; stateDir: string; configPath: string }): NodeJS.ProcessEnv {
   return {
     PATH: `${resolve(gatewayNode, "..")}:${process.env.PATH}`,
@@ -131,7 +125,8 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
       ...(opts.portFrom === "flag" || opts.portFrom === "env" ? {} : { port }),
       auth: { mode: "token", token },
       nodes: { pairing: { autoApproveLocal: opts.autoApproveLocal ?? false } },
-      ...(opts.tls ? { tls: { enabled: true, autoGenerate: true } } : {}),
+      ...(opts.tls === true ? { tls: { enabled: true, autoGenerate: true } } : {}),
+      ...(typeof opts.tls === "object" ? { tls: { enabled: true, autoGenerate: false, ...opts.tls } } : {}),
       ...opts.gateway,
     },
     update: { checkOnStart: false },
@@ -150,12 +145,18 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
   const env = {
     ...gatewayEnv({ home, stateDir, configPath }),
     ...(opts.portFrom === "env" ? { OPENCLAW_GATEWAY_PORT: String(port) } : {}),
+    ...opts.env,
   };
   const adminAuth = (config.gateway.auth as { mode?: string }).mode === "none" ? undefined : { token };
   let log = "";
   let child: ChildProcess | undefined;
   const url = `${opts.tls ? "wss" : "ws"}://127.0.0.1:${port}`;
-  const tlsCertPath = opts.tls ? join(stateDir, "gateway/tls/gateway-cert.pem") : undefined;
+  const tlsCertPath =
+    typeof opts.tls === "object"
+      ? opts.tls.certPath
+      : opts.tls
+        ? join(stateDir, "gateway/tls/gateway-cert.pem")
+        : undefined;
 
   const tlsOptions = () => (tlsCertPath ? trustOnly(readFileSync(tlsCertPath, "utf8")) : {});
   const admin = async (scopes = ADMIN_SCOPES) => {

@@ -55,7 +55,8 @@ describe("protocol v2 against a real gateway", () => {
     const failed = (await gateway.call("pairing.list", {})).events.filter(
       (e: any) => e.type === "code.failed" && e.codeId === created.codeId,
     );
-    expect(failed.filter((e: any) => e.reason === "confirmation failed")).toHaveLength(5);
+    const confirmations = failed.filter((e: any) => e.reason === "confirmation failed");
+    expect(confirmations.reduce((sum: number, e: any) => sum + (e.count ?? 1), 0)).toBe(5); // aggregated per source
   });
 
   it("sessions that never confirm count: after 5 /start the next locks the code", async () => {

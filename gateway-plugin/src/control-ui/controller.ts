@@ -20,6 +20,7 @@ import { attackView } from "./view-attack.ts";
 import { auditView } from "./view-audit.ts";
 import { codesView } from "./view-codes.ts";
 import { devicesView } from "./view-devices.ts";
+import { keysPanel, keysView } from "./view-keys.ts";
 import { liveCodeView, spelled } from "./view-live-code.ts";
 import { newCodeForm } from "./view-new-code.ts";
 import { revokeDialog } from "./view-revoke-dialog.ts";
@@ -54,9 +55,17 @@ export function mountClawpodz(container: HTMLElement, first: ControlUiViewContex
   const createHeadingId = uid("create");
   const form = newCodeForm(createHeadingId, shared, () => void createCode());
   const dialog = revokeDialog({ revoke, afterRevoke });
+  const keys = keysPanel(host, {
+    showError: (text) => showError(text),
+    say: (text) => say(text),
+    refresh: () => void refresh(),
+    alive,
+  });
+  const keyForm = keys.form;
   const page = pageLayout({
     createHeadingId,
     form: form.element,
+    keyForm: keyForm.element,
     dialog: dialog.element,
     onRefresh: () => void refresh(),
   });
@@ -203,6 +212,7 @@ export function mountClawpodz(container: HTMLElement, first: ControlUiViewContex
   function render() {
     const state = viewState();
     form.update(state.canAdmin, host.connection.connected);
+    keyForm.update(state.canAdmin, host.connection.connected);
     page.renderStatus(state, lastOkAtMs);
     const live = shared.live;
     if (live && !live.ended && list) {
@@ -218,6 +228,7 @@ export function mountClawpodz(container: HTMLElement, first: ControlUiViewContex
     page.devicesCount.textContent = devices.countText;
     replaceKeepingFocus(page.devicesBody, devices.content);
     replaceKeepingFocus(page.codesBody, codesView(state, { cancel: (codeId) => void cancelCode(codeId) }));
+    replaceKeepingFocus(page.keysBody, keysView(state, keys));
     replaceKeepingFocus(page.auditBody, auditView(state));
     replaceKeepingFocus(page.attackBody, attackView(state));
   }

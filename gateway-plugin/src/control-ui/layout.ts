@@ -13,6 +13,7 @@ export interface Layout {
   devicesCount: HTMLElement;
   devicesBody: HTMLElement;
   codesBody: HTMLElement;
+  keysBody: HTMLElement;
   auditBody: HTMLElement;
   attackBody: HTMLElement;
   announcer: HTMLElement;
@@ -23,15 +24,18 @@ export interface Layout {
 export interface LayoutParts {
   createHeadingId: string;
   form: HTMLElement;
+  /** The enrollment-key form (view-keys.ts). */
+  keyForm: HTMLElement;
   dialog: HTMLElement;
   onRefresh(): void;
 }
 
-export function pageLayout({ createHeadingId, form, dialog, onRefresh }: LayoutParts): Layout {
+export function pageLayout({ createHeadingId, form, keyForm, dialog, onRefresh }: LayoutParts): Layout {
   const ids = {
     live: uid("live"),
     devices: uid("devices"),
     codes: uid("codes"),
+    keys: uid("keys"),
     audit: uid("audit"),
     attack: uid("attack"),
   };
@@ -53,6 +57,7 @@ export function pageLayout({ createHeadingId, form, dialog, onRefresh }: LayoutP
   const liveBody = element("div", { class: "ocmap-cp-live__body", "data-testid": "ocmap-live" });
   const devicesBody = element("div", { "data-testid": "ocmap-devices" });
   const codesBody = element("div", { "data-testid": "ocmap-codes" });
+  const keysBody = element("div", { "data-testid": "ocmap-keys" });
   const auditBody = element("div", { "data-testid": "ocmap-audit" });
   const attackBody = element("div", { "data-testid": "ocmap-attack" });
   const devicesCount = element("span", { class: "ocmap-cp-count" });
@@ -89,6 +94,7 @@ export function pageLayout({ createHeadingId, form, dialog, onRefresh }: LayoutP
     ),
     card(ids.devices, devicesHeading, devicesBody),
     card(ids.codes, element("h2", { id: ids.codes }, "Recent pairings"), codesBody),
+    card(ids.keys, element("h2", { id: ids.keys }, "Enrollment keys (fleets)"), keyForm, keysBody),
     card(ids.attack, element("h2", { id: ids.attack }, "Failed attempts"), attackBody),
     card(ids.audit, element("h2", { id: ids.audit }, "Audit log"), auditBody),
     dialog,
@@ -104,6 +110,7 @@ export function pageLayout({ createHeadingId, form, dialog, onRefresh }: LayoutP
     devicesCount,
     devicesBody,
     codesBody,
+    keysBody,
     auditBody,
     attackBody,
     announcer,

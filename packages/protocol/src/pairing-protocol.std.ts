@@ -182,6 +182,10 @@ export interface AuditEvent {
   deviceId?: string;
   reason?: string;
   remoteAddress?: string;
+  /** Failures are aggregated per source and window: how many this entry stands for (absent: one). */
+  count?: number;
+  /** With `count`: when the last of them happened (`atMs` is the first). */
+  lastAtMs?: number;
 }
 export interface PairingList {
   codes: CodeSummary[];
