@@ -1,8 +1,9 @@
 // Attack: how long 2 and 4 attacking addresses keep a fresh code from being used. The attackers
 // (test/harness/attackers.ts) sweep discriminators from their own loopback addresses and poll without pause;
-// once they are held back the operator creates a code, and once the gateway-wide window is full again the
-// user sends /start with it from another address. A first-try grant means the attack kept the code from use
-// for 0 s; a RATE_LIMITED answer means until its retryAfterMs, or the code's whole life if that is longer.
+// once they are held back and the attack has lasted one source window (60 s), the operator creates a code,
+// and once the gateway-wide window is full again the user sends /start with it from another address. A
+// first-try grant means the attack kept the code from use for 0 s; a RATE_LIMITED answer means until its
+// retryAfterMs, or the code's whole life if that is longer.
 // The peer: the same createCode → grant with no attack, in the same run.
 import type { Gateway } from "../test/harness/gateway.ts";
 import { startAttackers } from "../test/harness/attackers.ts";
@@ -19,12 +20,17 @@ interface Round {
 }
 
 let userSeq = 0;
+/** The default per-source window: an attack that has lasted longer finds every attacker's own window free. */
+const SOURCE_WINDOW_MS = 60_000;
 
-async function freshCodeRound(gateway: Gateway): Promise<Round> {
+/** createCode; then (under attack) wait until the gateway-wide window is full again; then the user's PAKE. */
+async function freshCodeRound(gateway: Gateway, underAttack: boolean): Promise<Round> {
   const user = `127.0.5.${++userSeq}`;
   const createdAt = performance.now();
   const created = await gateway.call("pairing.createCode", {});
   try {
+    if (underAttack)
+      await waitFor(async () => (await gateway.call("pairing.list", {})).pausedUntilMs, "the full window", 90_000, 5);
     await pakeGrant(gateway, created.code, { localAddress: user });
     return { grantedMs: performance.now() - createdAt, keptMs: 0 };
   } catch (err) {
@@ -37,7 +43,7 @@ async function freshCodeRound(gateway: Gateway): Promise<Round> {
 
 export async function benchAttack(gateway: Gateway, rounds = 3): Promise<Row[]> {
   const peer: Round[] = [];
-  for (let i = 0; i < rounds; i++) peer.push(await freshCodeRound(gateway));
+  for (let i = 0; i < rounds; i++) peer.push(await freshCodeRound(gateway, false));
   const peerStats = summarize(peer.map((round) => round.grantedMs ?? NaN));
   const rows: Row[] = [];
   for (const [count, subnet] of [
@@ -49,10 +55,9 @@ export async function benchAttack(gateway: Gateway, rounds = 3): Promise<Row[]> 
     const results: Round[] = [];
     try {
       await waitFor(() => attack.allHeldBack(), `${count} attackers held back`, 120_000);
-      for (let i = 0; i < rounds; i++) {
-        await waitFor(async () => (await gateway.call("pairing.list", {})).pausedUntilMs, "the full window", 90_000);
-        results.push(await freshCodeRound(gateway));
-      }
+      // The scenario is an attack under way for longer than one source window (its own windows free again).
+      await new Promise((resolve) => setTimeout(resolve, SOURCE_WINDOW_MS));
+      for (let i = 0; i < rounds; i++) results.push(await freshCodeRound(gateway, true));
     } finally {
       await attack.stop();
     }

@@ -34,6 +34,20 @@ mkdirSync("packaging/cli/dist", { recursive: true });
 copyFileSync("dist/cli/ocmap.mjs", "packaging/cli/dist/ocmap.mjs");
 console.log("built dist/cli (and packaging/cli/dist)");
 
+// The Node API for agent programs (package.json "exports": "./api"): the same core as the CLI; its types
+// are the hand-kept declarations that the implementation is checked against.
+await build({
+  ...common,
+  entryPoints: ["src/api/index.node.ts"],
+  outfile: "dist/api/index.mjs",
+  format: "esm",
+  target: "node20",
+  external: ["keytar", "bufferutil", "utf-8-validate"],
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+});
+copyFileSync("src/api/ocmap-api.d.ts", "dist/api/index.d.ts");
+console.log("built dist/api");
+
 // The Electron app: main and preload as CommonJS (electron is provided at run time; keytar is a
 // native addon that stays a runtime dependency), the renderer with vite into dist/renderer.
 const electronCommon = {

@@ -3,6 +3,11 @@ import type { FlagSpec, Flags } from "./flags.std.ts";
 
 export const JSON_FLAG: FlagSpec = { name: "json", help: "print one JSON object per line" };
 export const TIMEOUT_FLAG: FlagSpec = { name: "timeout", value: "ms", help: "bound each wait (default 30000)" };
+export const STORE_FLAG: FlagSpec = {
+  name: "store",
+  value: "dir",
+  help: "keep the trust in files in this folder, not the keychain (or OCMAP_STORE)",
+};
 export const YES_FLAG: FlagSpec = { name: "yes", short: "y", help: "confirm a pairing link's gateway without asking" };
 
 export const DEFAULT_TIMEOUT_MS = 30_000;

@@ -12,6 +12,8 @@ export const EXIT = {
   KEYCHAIN: 7,
   REFUSED: 8,
   GATEWAY_IDENTITY: 9,
+  /** `ocmap call`: the gateway answered the method with an error (its code is printed). */
+  CALL_FAILED: 10,
 } as const;
 
 export function exitCodeFor(code: ClientErrorCode | string): number {
@@ -48,12 +50,19 @@ export function exitCodeFor(code: ClientErrorCode | string): number {
     case "DEAD_SOCKET":
     case "ACCESS_CHANGED":
     case "TIMEOUT":
+    case "NOT_CONNECTED":
     case "FORGET_OFFLINE":
       return EXIT.UNREACHABLE;
     case "KEYCHAIN_UNAVAILABLE":
     case "KEYCHAIN_LOCKED":
     case "KEYCHAIN_CORRUPT":
     case "KEYCHAIN_FAILED":
+    case "STORE_INSECURE":
+    case "STORE_CORRUPT":
+    case "STORE_KEY_MISSING":
+    case "STORE_KEY_WRONG":
+    case "STORE_LOCK_TIMEOUT":
+    case "STORE_FAILED":
       return EXIT.KEYCHAIN;
     case "RATE_LIMITED":
     case "AUTH_RATE_LIMITED":

@@ -1,7 +1,6 @@
 // `ocmap`: the headless client over the same core as the desktop app. This file only dispatches:
 // each verb lives in verbs/ with its flags beside it.
 import { createCore, type OcmapCore } from "../core/core.node.ts";
-import { Keystore } from "../core/keystore.node.ts";
 import { timeoutOf } from "./common-flags.std.ts";
 import { EXIT } from "./exit-codes.std.ts";
 import { parseArgs, valueFlagNames } from "./flags.std.ts";
@@ -12,8 +11,10 @@ import { connectVerb } from "./verbs/connect.node.ts";
 import { forgetVerb } from "./verbs/forget.node.ts";
 import { pairVerb } from "./verbs/pair.node.ts";
 import { statusVerb } from "./verbs/status.node.ts";
+import { callVerb } from "./verbs/call.node.ts";
+import { chooseStore } from "./store-option.node.ts";
 
-export const VERBS: readonly Verb[] = [pairVerb, statusVerb, connectVerb, forgetVerb];
+export const VERBS: readonly Verb[] = [pairVerb, statusVerb, connectVerb, callVerb, forgetVerb];
 
 const HELP = new Set(["--help", "-h"]);
 
@@ -28,6 +29,8 @@ export async function main(argv: string[]): Promise<number> {
   if (!parsed.ok) return usage(`${verb.name}: ${parsed.message}`);
   const timeoutMs = timeoutOf(parsed.flags);
   if (timeoutMs === null) return usage(`${verb.name}: --timeout takes a positive number of milliseconds`);
+  const store = chooseStore(typeof parsed.flags.store === "string" ? parsed.flags.store : undefined);
+  if (!store.ok) return usage(`${verb.name}: ${store.message}`);
   let core: OcmapCore | undefined;
   try {
     return await verb.run({
@@ -35,10 +38,7 @@ export async function main(argv: string[]): Promise<number> {
       positionals: parsed.positionals,
       out: reporter(parsed.flags.json === true),
       timeoutMs,
-      core: () =>
-        (core ??= createCore({
-          keystore: new Keystore({ service: process.env.OCMAP_KEYCHAIN_SERVICE || "ocmap" }),
-        })),
+      core: () => (core ??= createCore({ keystore: store.keystore })),
       usage,
     });
   } finally {

@@ -44,6 +44,7 @@ export const CLIENT_ERROR_MESSAGES = {
   CONNECTION_LOST: "The connection to the gateway was lost. Reconnecting.",
   ACCESS_CHANGED:
     "The gateway closed the connection after a change to its access settings. Checking this device is still trusted.",
+  NOT_CONNECTED: "Not connected to the gateway right now. OCMAP is reconnecting; try again.",
   PROTOCOL_ERROR: "The gateway sent something OCMAP does not understand. Update OCMAP.",
   TIMEOUT: "The gateway did not answer in time. Check your network, then try again.",
   CLOCK_SKEW: "This computer's clock is far off from the gateway's. Set the correct time, then try again.",
@@ -51,6 +52,13 @@ export const CLIENT_ERROR_MESSAGES = {
   KEYCHAIN_LOCKED: "Your keychain is locked. Unlock it, then try again.",
   KEYCHAIN_CORRUPT: "OCMAP's keychain entry is damaged. Forget this device and pair again.",
   KEYCHAIN_FAILED: "The keychain refused to store OCMAP's credentials. Check your keyring, then try again.",
+  STORE_INSECURE: "OCMAP's store folder or a file in it is open to other users or not yours. Fix its permissions.",
+  STORE_CORRUPT:
+    "A file in OCMAP's store is damaged. OCMAP left it as it is: restore it, or move it away and pair again.",
+  STORE_KEY_MISSING: "OCMAP's store is sealed and needs its key file (OCMAP_STORE_KEY_FILE).",
+  STORE_KEY_WRONG: "The key file does not open OCMAP's sealed store. Use the key it was sealed with.",
+  STORE_LOCK_TIMEOUT: "Another OCMAP process kept the store locked. Try again.",
+  STORE_FAILED: "OCMAP could not read or write its store folder. Check the disk and the folder, then try again.",
   FORGET_OFFLINE:
     "Removed from this computer. The gateway was not reachable: ask its operator to revoke this device in Clawpodz.",
   FORGET_REFUSED:

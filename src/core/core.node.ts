@@ -13,6 +13,7 @@ import type { Keystore, TrustRecord } from "./keystore.node.ts";
 import { clockActions, lifecycleMachine, type LiveSession, type TrustSummary } from "./lifecycle-machine.std.ts";
 import { connectError, pairWithCode } from "./pairing-flow.node.ts";
 import { openTrustedSession } from "./trusted-session.node.ts";
+import { callLive, forwardEvents } from "./live-calls.node.ts";
 import { detectPairingInput, parseSetupCode } from "./setup-code.std.ts";
 import { canRemoveItself, pairWithSetupCode } from "./stock-pairing.node.ts";
 
@@ -42,6 +43,10 @@ export interface OcmapCore {
   forget(): void;
   /** Resolves with the first view that satisfies `predicate` (now or later). */
   waitFor(predicate: (v: CoreView) => boolean, timeoutMs?: number): Promise<CoreView>;
+  /** One gateway method on the live session; the gateway's refusal is a GatewayCallError (live-calls.node.ts). */
+  call(method: string, params?: unknown, timeoutMs?: number): Promise<unknown>;
+  /** The gateway's events on whichever session is live, across reconnects. */
+  onGatewayEvent(listener: (event: string, payload: unknown) => void): () => void;
 }
 
 export function defaultDisplayName(): string {
@@ -261,5 +266,7 @@ export function createCore(options: CoreOptions): OcmapCore {
     retryNow: () => actor.send({ type: "RETRY_NOW" }),
     forget: () => actor.send({ type: "FORGET" }),
     waitFor: views.waitFor,
+    call: (method, params = {}, callTimeoutMs = timeoutMs) => callLive(actor, method, params, callTimeoutMs),
+    onGatewayEvent: (listener) => forwardEvents(actor, listener),
   };
 }

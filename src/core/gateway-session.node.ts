@@ -16,6 +16,8 @@ export interface WireError {
   details?: { code?: string; requestId?: string; reason?: string; [k: string]: unknown };
   retryable?: boolean;
   retryAfterMs?: number;
+  /** Set when this client made the error up (socket closed or not open, no answer in time): not the gateway's. */
+  local?: true;
 }
 
 export interface HelloOk {
@@ -121,6 +123,7 @@ export class GatewaySession {
   private nextId = 0;
   private challengeWaiter: ((c: { nonce: string; ts: number }) => void) | undefined;
   private activityListeners = new Set<() => void>();
+  private eventListeners = new Set<(event: string, payload: unknown) => void>();
   private closeInfo: CloseInfo | undefined;
   private failure: ClientError | undefined;
   tickIntervalMs = DEFAULT_TICK_INTERVAL_MS;
@@ -131,7 +134,10 @@ export class GatewaySession {
         this.closeInfo = { code, reason: reason.toString().slice(0, 200) };
         for (const [id, pendingCall] of this.pending) {
           clearTimeout(pendingCall.timer);
-          pendingCall.resolve({ ok: false, error: { code: "CONNECTION_LOST", message: `closed ${code}` } });
+          pendingCall.resolve({
+            ok: false,
+            error: { code: "CONNECTION_LOST", message: `closed ${code}`, local: true },
+          });
           this.pending.delete(id);
         }
         resolve(this.closeInfo);
@@ -147,6 +153,12 @@ export class GatewaySession {
   onActivity(cb: () => void): () => void {
     this.activityListeners.add(cb);
     return () => this.activityListeners.delete(cb);
+  }
+
+  /** The gateway's events after hello-ok (`tick`, `presence`, a plugin's, …). */
+  onEvent(cb: (event: string, payload: unknown) => void): () => void {
+    this.eventListeners.add(cb);
+    return () => this.eventListeners.delete(cb);
   }
 
   /** A request after hello-ok; resolves the payload or rejects with the gateway's error shape. */
@@ -193,12 +205,15 @@ export class GatewaySession {
     timeoutMs: number,
   ): Promise<{ ok: true; payload: unknown } | { ok: false; error: WireError }> {
     if (this.ws.readyState !== WebSocket.OPEN)
-      return Promise.resolve({ ok: false, error: { code: "CONNECTION_LOST", message: "socket not open" } });
+      return Promise.resolve({
+        ok: false,
+        error: { code: "CONNECTION_LOST", message: "socket not open", local: true },
+      });
     const id = `o${++this.nextId}`;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        resolve({ ok: false, error: { code: "TIMEOUT", message: `${method} timed out` } });
+        resolve({ ok: false, error: { code: "TIMEOUT", message: `${method} timed out`, local: true } });
       }, timeoutMs);
       this.pending.set(id, { resolve, timer });
       this.ws.send(JSON.stringify({ type: "req", id, method, params }));
@@ -236,7 +251,9 @@ export class GatewaySession {
       if (typeof challenge?.nonce === "string" && typeof challenge.ts === "number")
         this.challengeWaiter?.({ nonce: challenge.nonce, ts: challenge.ts });
       this.challengeWaiter = undefined;
+      return;
     }
+    for (const cb of this.eventListeners) cb(frame.event, frame.payload);
   }
 }
 

@@ -1,7 +1,12 @@
 // Keychain failures as codes the UI can branch on, with messages that say what to do. A message
 // never carries a secret: callers pass the values in play so they are cut from the OS's text.
 
-export type KeystoreErrorCode = "KEYCHAIN_UNAVAILABLE" | "KEYCHAIN_LOCKED" | "KEYCHAIN_CORRUPT" | "KEYCHAIN_FAILED";
+export type KeystoreErrorCode =
+  "KEYCHAIN_UNAVAILABLE" | "KEYCHAIN_LOCKED" | "KEYCHAIN_CORRUPT" | "KEYCHAIN_FAILED" | StoreErrorCode;
+
+/** The file store's failures (`--store DIR`); each message names the file or folder and the fix. */
+export type StoreErrorCode =
+  "STORE_INSECURE" | "STORE_CORRUPT" | "STORE_KEY_MISSING" | "STORE_KEY_WRONG" | "STORE_LOCK_TIMEOUT" | "STORE_FAILED";
 
 export class KeystoreError extends Error {
   override readonly name = "KeystoreError";

@@ -1,38 +1,19 @@
-// The OS keychain via keytar, for the main process and the headless CLI only. Nothing is ever
-// written to a file and there is no plaintext fallback: when the keychain cannot be used, callers
-// get a KeystoreError whose message tells the user what to do.
+// The device's identity and trust record, in the OS keychain (keytar) by default, or in a folder of
+// files when the user asked for one (`--store DIR`, file-store.node.ts). There is no fallback between
+// them and no plaintext fallback: when the store cannot be used, callers get a KeystoreError whose
+// message tells the user what to do.
 import { randomUUID } from "node:crypto";
 import { parseIdentity, type DeviceIdentity } from "./identity.node.ts";
-import { corruptEntry, fromKeytarError, KeystoreError, KEYSTORE_MESSAGES } from "./keystore-error.std.ts";
+import { keychainBackend, type SecretBackend } from "./keychain-backend.node.ts";
+import { KeystoreError, KEYSTORE_MESSAGES } from "./keystore-error.std.ts";
 import { parseTrustRecord, type TrustRecord } from "./trust-record.std.ts";
 
 export { KeystoreError, type KeystoreErrorCode } from "./keystore-error.std.ts";
+export type { SecretBackend } from "./keychain-backend.node.ts";
 export type { TrustRecord } from "./trust-record.std.ts";
-
-interface Keytar {
-  getPassword(service: string, account: string): Promise<string | null>;
-  setPassword(service: string, account: string, password: string): Promise<void>;
-  deletePassword(service: string, account: string): Promise<boolean>;
-}
 
 const IDENTITY = "identity";
 const TRUST = "trust";
-
-let keytarModule: Promise<Keytar> | undefined;
-
-// Loaded on first use, so a missing native build is a KEYCHAIN_UNAVAILABLE and not a crash at
-// startup. Never use findCredentials: keytar 7.9.0 crashes the process (SIGSEGV) when it runs
-// against a locked gnome-keyring that holds our items.
-function loadKeytar(): Promise<Keytar> {
-  keytarModule ??= import("keytar").then(
-    (m) => (m.default ?? m) as Keytar,
-    () => {
-      keytarModule = undefined;
-      throw new KeystoreError("KEYCHAIN_UNAVAILABLE", KEYSTORE_MESSAGES.KEYCHAIN_UNAVAILABLE);
-    },
-  );
-  return keytarModule;
-}
 
 /** The keychain operations, unqueued: what a job given to `Keystore.exclusive` may call. */
 export interface KeychainOps {
@@ -59,15 +40,19 @@ function serialized<T>(service: string, job: () => Promise<T>): Promise<T> {
 export interface KeystoreOptions {
   /** Keychain service name; tests use a unique one. Default "ocmap". */
   service?: string;
+  /** Another place for the entries than the OS keychain (the file store); `service` is then ignored. */
+  backend?: SecretBackend;
 }
 
 export class Keystore {
   readonly service: string;
+  private readonly backend: SecretBackend;
 
   constructor(options: KeystoreOptions = {}) {
     const service = options.service ?? "ocmap";
     if (service.length === 0) throw new TypeError("Keystore service name must not be empty");
     this.service = service;
+    this.backend = options.backend ?? keychainBackend(service);
   }
 
   // ---- every operation goes through one queue per service (see `serialized`) ----
@@ -88,7 +73,7 @@ export class Keystore {
    * (this Keystore's own methods would wait for the job itself).
    */
   exclusive<T>(job: (keychain: KeychainOps) => Promise<T>): Promise<T> {
-    return serialized(this.service, () => job(this.direct));
+    return serialized(this.backend.id, () => this.backend.exclusive(() => job(this.direct)));
   }
 
   private readonly direct: KeychainOps = {
@@ -120,12 +105,12 @@ export class Keystore {
    */
   private async remove(account: string): Promise<boolean> {
     try {
-      return await this.call((k) => k.deletePassword(this.service, account));
+      return await this.call((b) => b.delete(account));
     } catch (err) {
       if (
         err instanceof KeystoreError &&
         err.code === "KEYCHAIN_FAILED" &&
-        (await this.call((k) => k.getPassword(this.service, account))) === null
+        (await this.call((b) => b.get(account))) === null
       )
         return false;
       throw err;
@@ -133,10 +118,10 @@ export class Keystore {
   }
 
   private async load<T>(account: string, what: string, parse: (json: unknown) => T): Promise<T | null> {
-    const text = await this.call((k) => k.getPassword(this.service, account));
+    const text = await this.call((b) => b.get(account));
     if (text === null) {
       // A locked keyring also answers null: only a write tells "nothing stored" from "locked".
-      await this.writeProbe();
+      if (this.backend.nullMayMeanLocked) await this.writeProbe();
       return null;
     }
     // Neither error is passed on: JSON.parse's message quotes the text, which holds the secret.
@@ -144,20 +129,20 @@ export class Keystore {
     try {
       json = JSON.parse(text);
     } catch {
-      throw corruptEntry(what);
+      throw this.backend.corrupt(account, what);
     }
     try {
       return parse(json);
     } catch {
-      throw corruptEntry(what);
+      throw this.backend.corrupt(account, what);
     }
   }
 
   private async save(account: string, value: object, secrets: string[]): Promise<void> {
     const text = JSON.stringify(value);
     const redact = [text, ...secrets];
-    await this.call((k) => k.setPassword(this.service, account, text), redact);
-    const stored = await this.call((k) => k.getPassword(this.service, account), redact);
+    await this.call((b) => b.set(account, text), redact);
+    const stored = await this.call((b) => b.get(account), redact);
     if (stored !== text) {
       throw new KeystoreError(
         "KEYCHAIN_FAILED",
@@ -171,14 +156,15 @@ export class Keystore {
     // Its own account per probe: two OCMAP processes probing at once must not read each other's entry.
     const account = `probe-${value}`;
     try {
-      await this.call((k) => k.setPassword(this.service, account, value));
+      await this.call((b) => b.set(account, value));
     } catch (err) {
       // The service answered, so a refused write means a locked keyring (or a declined unlock prompt).
       if (err instanceof KeystoreError && err.code === "KEYCHAIN_UNAVAILABLE") throw err;
+      if (!this.backend.nullMayMeanLocked) throw err; // a file store names its own failure
       throw new KeystoreError("KEYCHAIN_LOCKED", KEYSTORE_MESSAGES.KEYCHAIN_LOCKED);
     }
-    const stored = await this.call((k) => k.getPassword(this.service, account));
-    await this.call((k) => k.deletePassword(this.service, account));
+    const stored = await this.call((b) => b.get(account));
+    await this.call((b) => b.delete(account));
     if (stored !== value) {
       throw new KeystoreError(
         "KEYCHAIN_FAILED",
@@ -187,12 +173,11 @@ export class Keystore {
     }
   }
 
-  private async call<T>(op: (k: Keytar) => Promise<T>, secrets: readonly string[] = []): Promise<T> {
-    const keytar = await loadKeytar();
+  private async call<T>(op: (backend: SecretBackend) => Promise<T>, secrets: readonly string[] = []): Promise<T> {
     try {
-      return await op(keytar);
+      return await op(this.backend);
     } catch (err) {
-      throw fromKeytarError(err, secrets);
+      throw this.backend.toError(err, secrets);
     }
   }
 }

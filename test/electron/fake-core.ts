@@ -39,6 +39,8 @@ export function fakeCore(initial: Partial<CoreView> = {}): FakeCore {
     retryNow: vi.fn(),
     forget: vi.fn(),
     waitFor: async () => view,
+    call: vi.fn(),
+    onGatewayEvent: () => () => undefined,
     set(over) {
       view = { ...view, ...over };
       for (const listener of listeners) listener(view);

@@ -22,17 +22,26 @@ export function newKeychainService(): string {
 export function runCli(
   service: string,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    timeoutMs?: number;
+    /** Written to the child's stdin (then closed); without it stdin is /dev/null. */
+    input?: string;
+    /** Called once the child exists, with its pid (to read /proc/<pid>/cmdline, say). */
+    onSpawn?: (pid: number) => void;
+  } = {},
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [ocmapBin, ...args], {
       env: { ...process.env, OCMAP_KEYCHAIN_SERVICE: service, ...options.env },
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     });
+    if (child.pid !== undefined) options.onSpawn?.(child.pid);
+    if (options.input !== undefined) child.stdin!.end(options.input);
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
+    child.stdout!.on("data", (d) => (stdout += d));
+    child.stderr!.on("data", (d) => (stderr += d));
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
       reject(
@@ -57,9 +66,9 @@ export class CliProcess {
   readonly exited: Promise<number>;
   private waiters: Array<() => void> = [];
 
-  constructor(service: string, args: string[]) {
+  constructor(service: string, args: string[], env: NodeJS.ProcessEnv = {}) {
     this.child = spawn(process.execPath, [ocmapBin, ...args], {
-      env: { ...process.env, OCMAP_KEYCHAIN_SERVICE: service },
+      env: { ...process.env, OCMAP_KEYCHAIN_SERVICE: service, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let buf = "";

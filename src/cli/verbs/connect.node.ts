@@ -1,12 +1,12 @@
 // `ocmap connect`: stay connected, one line per state change, until a signal, a revocation or a wipe.
-import { JSON_FLAG } from "../common-flags.std.ts";
+import { JSON_FLAG, STORE_FLAG } from "../common-flags.std.ts";
 import { EXIT, exitCodeFor } from "../exit-codes.std.ts";
 import type { Verb } from "../verb.node.ts";
 
 export const connectVerb: Verb = {
   name: "connect",
   usage: [["", "stay connected; one line per state change; exits 4 when revoked"]],
-  flags: [JSON_FLAG],
+  flags: [JSON_FLAG, STORE_FLAG],
   async run({ usage, positionals, out, core: getCore }) {
     if (positionals.length > 0) return usage("connect takes no arguments");
     const core = getCore();

@@ -1,5 +1,5 @@
 // `ocmap forget`: ask the gateway to remove this device, then wipe the local trust in any case.
-import { JSON_FLAG, TIMEOUT_FLAG } from "../common-flags.std.ts";
+import { JSON_FLAG, TIMEOUT_FLAG, STORE_FLAG } from "../common-flags.std.ts";
 import { EXIT } from "../exit-codes.std.ts";
 import { fail } from "../output.node.ts";
 import { settled, type Verb } from "../verb.node.ts";
@@ -7,7 +7,7 @@ import { settled, type Verb } from "../verb.node.ts";
 export const forgetVerb: Verb = {
   name: "forget",
   usage: [["", "remove this device from the gateway, and wipe local trust in any case"]],
-  flags: [JSON_FLAG, TIMEOUT_FLAG],
+  flags: [JSON_FLAG, TIMEOUT_FLAG, STORE_FLAG],
   async run({ usage, positionals, out, timeoutMs, core: getCore }) {
     if (positionals.length > 0) return usage("forget takes no arguments");
     const core = getCore();

@@ -1,15 +1,18 @@
-// `ocmap pair <gateway-url> <code>`, `ocmap pair '<ocmap://pair?...>'`, `ocmap pair <gateway-url> --enroll-key-file`
-// and, for a gateway without ocmap-pairing, `ocmap pair <setup-code | oc-pair://…>`.
+// `ocmap pair <gateway-url>` (the code asked for, or read from stdin or --code-file), `ocmap pair
+// '<ocmap://pair?...>'`, `ocmap pair <gateway-url> --enroll-key-file` and, for a gateway without ocmap-pairing,
+// `ocmap pair <setup-code | oc-pair://…>`. A code in argv still works, with a warning: it is in the process
+// list and the shell history.
 import { readFileSync } from "node:fs";
 import { parseGatewayUrl } from "../../core/gateway-url.std.ts";
 import { parsePairingLink } from "../../core/pairing-link.std.ts";
 import { detectPairingInput } from "../../core/setup-code.std.ts";
 import type { StockAccess } from "../../core/stock-pairing.node.ts";
-import { JSON_FLAG, TIMEOUT_FLAG, YES_FLAG } from "../common-flags.std.ts";
+import { CODE_IN_ARGV_WARNING, readCode } from "../code-input.node.ts";
+import { JSON_FLAG, STORE_FLAG, TIMEOUT_FLAG, YES_FLAG } from "../common-flags.std.ts";
 import { confirm } from "../confirm.node.ts";
 import { EXIT } from "../exit-codes.std.ts";
 import type { FlagSpec } from "../flags.std.ts";
-import { fail } from "../output.node.ts";
+import { fail, type Out } from "../output.node.ts";
 import { ACCESS_LEVELS, readSetupCodeInput } from "../setup-code-input.node.ts";
 import { settled, type Verb } from "../verb.node.ts";
 
@@ -18,6 +21,18 @@ const ENROLL_KEY_FILE_FLAG: FlagSpec = {
   value: "file",
   help: "enroll with an enrollment key (ocmap-ek-…) read from this file",
 };
+
+const CODE_FILE_FLAG: FlagSpec = {
+  name: "code-file",
+  value: "file",
+  help: "read the pairing code from this file (else a prompt on a terminal, or stdin)",
+};
+
+/** On stderr always (a person sees it), and as an info line with --json (a script can log it). */
+function warnCodeInArgv(out: Out, json: boolean) {
+  process.stderr.write(`ocmap: ${CODE_IN_ARGV_WARNING}\n`);
+  if (json) out.info(CODE_IN_ARGV_WARNING, { warning: "CODE_IN_ARGV" });
+}
 
 const ACCESS_FLAG: FlagSpec = {
   name: "access",
@@ -28,12 +43,13 @@ const ACCESS_FLAG: FlagSpec = {
 export const pairVerb: Verb = {
   name: "pair",
   usage: [
-    ["<gateway-url> <code>", "pair with a code from Clawpodz (or openclaw gateway call pairing.createCode)"],
+    ["<gateway-url>", "pair with a code from Clawpodz: asks for it on a terminal, else reads stdin"],
+    ["<gateway-url> --code-file FILE", "the same, with the code read from FILE (never put it in argv)"],
     ["'<ocmap://pair?...>'", "pair from a pairing link (asks to confirm the gateway; --yes to skip)"],
     ["<gateway-url> --enroll-key-file FILE", "enroll with an enrollment key (ocmap-ek-…) read from FILE"],
     ["<setup-code> | 'oc-pair://…'", "pair with a gateway's own setup code (openclaw qr): no plugin needed"],
   ],
-  flags: [JSON_FLAG, TIMEOUT_FLAG, YES_FLAG, ENROLL_KEY_FILE_FLAG, ACCESS_FLAG],
+  flags: [JSON_FLAG, TIMEOUT_FLAG, YES_FLAG, ENROLL_KEY_FILE_FLAG, ACCESS_FLAG, CODE_FILE_FLAG, STORE_FLAG],
   async run({ usage, flags, positionals, out, timeoutMs, core: getCore }) {
     let gatewayUrl: string;
     let code: string;
@@ -71,6 +87,7 @@ export const pairVerb: Verb = {
       out.info(`This link pairs with the gateway at ${link.host}${link.insecure ? " over unencrypted ws://" : ""}.`, {
         host: link.host,
       });
+      warnCodeInArgv(out, flags.json === true);
       if (!flags.yes && !(await confirm(`Pair with ${link.host}? [y/N] `)))
         return fail(
           out,
@@ -79,16 +96,25 @@ export const pairVerb: Verb = {
           EXIT.USAGE,
         );
       ({ gatewayUrl, code } = link);
-    } else if (positionals.length === 2) {
-      [gatewayUrl, code] = positionals as [string, string];
+    } else if (positionals.length === 1 || positionals.length === 2) {
+      gatewayUrl = positionals[0]!;
       const url = parseGatewayUrl(gatewayUrl);
       if (!url.ok) return fail(out, url.code, url.message);
       if (url.insecure)
         out.info(
           `Warning: ${url.host} is reached over unencrypted ws:// (allowed only on this computer or your local network).`,
         );
+      if (positionals.length === 2) {
+        code = positionals[1]!;
+        warnCodeInArgv(out, flags.json === true);
+      } else {
+        const codeFile = flags["code-file"];
+        const input = await readCode(typeof codeFile === "string" ? codeFile : undefined);
+        if (!input.ok) return fail(out, "CODE_FILE_UNREADABLE", input.message, EXIT.USAGE);
+        code = input.code;
+      }
     } else {
-      return usage("pair takes a gateway URL and a code, or one pairing link");
+      return usage("pair takes a gateway URL (and reads the code), or one pairing link or setup code");
     }
     const core = getCore();
     core.start();

@@ -1,12 +1,12 @@
 // `ocmap status`: connect once with the stored trust and report.
-import { JSON_FLAG, TIMEOUT_FLAG } from "../common-flags.std.ts";
+import { JSON_FLAG, TIMEOUT_FLAG, STORE_FLAG } from "../common-flags.std.ts";
 import { EXIT, exitCodeFor } from "../exit-codes.std.ts";
 import { settled, type Verb } from "../verb.node.ts";
 
 export const statusVerb: Verb = {
   name: "status",
   usage: [["", "connect once with the stored trust and report"]],
-  flags: [JSON_FLAG, TIMEOUT_FLAG],
+  flags: [JSON_FLAG, TIMEOUT_FLAG, STORE_FLAG],
   async run({ usage, positionals, out, timeoutMs, core: getCore }) {
     if (positionals.length > 0) return usage("status takes no arguments");
     const core = getCore();
