@@ -32,6 +32,9 @@ export const KEY_RUN_MS = 60_000;
 const SESSION_ID_BYTES = 16;
 
 export class EnrollmentPake {
+  /** /starts counted under the lock whose session is not added yet (the PAKE step runs after the lock). */
+  private readonly starting = new Map<string, number>();
+
   constructor(
     private readonly core: PluginCore,
     private readonly sessions: PakeSessions,
@@ -39,19 +42,34 @@ export class EnrollmentPake {
 
   async start(request: { keyId: string; sid: string; share: string }): Promise<StartResponse> {
     const now = this.core.deps.now();
-    const open = this.openRuns(request.keyId, now);
-    if (open >= MAX_OPEN_RUNS_PER_KEY) throw fail("RATE_LIMITED", "too many runs of this key in flight", 1000);
-    // A refusal is returned, not thrown, so that a lock made on the way is saved.
-    const verdict = await commitChange(this.core.store, this.core.deps.log, (state) => {
-      const found = findKey(state, request.keyId);
-      const locked = this.lockIfSpent(state, found, open, now);
-      const refusal = refusalOf(() => assertKeyUsable(state, found, now));
-      if (!refusal) found.failures += 1;
-      return { key: { ...found }, refusal, locked };
-    });
-    if (verdict.locked) this.core.announceChange("key.locked");
-    if (verdict.refusal) throw verdict.refusal;
-    const { key } = verdict;
+    let reserved = false;
+    try {
+      // Everything under the state's lock, and the run counted as open from inside it: concurrent /starts of
+      // one key each see the others (a count taken before the lock would be stale, and lock a busy key).
+      // A refusal is returned, not thrown, so that a lock made on the way is saved.
+      const verdict = await commitChange(this.core.store, this.core.deps.log, (state) => {
+        const found = findKey(state, request.keyId);
+        const open = this.openRuns(request.keyId, now);
+        if (open >= MAX_OPEN_RUNS_PER_KEY)
+          return { refusal: fail("RATE_LIMITED", "too many runs of this key in flight", 1000) };
+        const locked = this.lockIfSpent(state, found, open, now);
+        const refusal = refusalOf(() => assertKeyUsable(state, found, now));
+        if (!refusal) {
+          found.failures += 1;
+          this.starting.set(found.keyId, (this.starting.get(found.keyId) ?? 0) + 1);
+          reserved = true;
+        }
+        return { key: { ...found }, refusal, locked };
+      });
+      if (verdict.locked) this.core.announceChange("key.locked");
+      if (verdict.refusal) throw verdict.refusal;
+      return this.startSession(verdict.key!, request, now);
+    } finally {
+      if (reserved) this.starting.set(request.keyId, this.starting.get(request.keyId)! - 1);
+    }
+  }
+
+  private startSession(key: KeyRecord, request: { sid: string; share: string }, now: number): StartResponse {
     const sessionId = this.core.deps.randomBytes(SESSION_ID_BYTES).toString("base64url");
     let pake: ReturnType<typeof serverKeyPake>;
     try {
@@ -79,6 +97,10 @@ export class EnrollmentPake {
       throw fail("CODE_INVALID", "confirmation failed");
     }
     session.stage = "confirmed"; // at once: a concurrent replay of this tag finds the session past /start
+    // Until its give-back below is saved, this run still counts as open (else a concurrent /start would see
+    // its counted attempt as a failure).
+    this.starting.set(keyId, (this.starting.get(keyId) ?? 0) + 1);
+    const settled = () => this.starting.set(keyId, this.starting.get(keyId)! - 1);
     const now = this.core.deps.now();
     let issued: string | undefined;
     const made = await commitChange(this.core.store, this.core.deps.log, async (state) => {
@@ -108,6 +130,7 @@ export class EnrollmentPake {
       audit(state, { atMs: now, type: "code.redeemed", codeId: use.codeId, keyId, remoteAddress: address });
       return { use, key: { ...key } };
     })
+      .finally(settled)
       .then((outcome) => {
         if ("refusal" in outcome) throw outcome.refusal;
         return outcome;
@@ -136,8 +159,10 @@ export class EnrollmentPake {
     };
   }
 
+  /** Runs of this key started and not yet confirmed: live sessions, and /starts between the lock and the session. */
   private openRuns(keyId: string, now: number): number {
-    return this.sessions.count((session) => session.keyId === keyId && session.stage === "started", now);
+    const live = this.sessions.count((session) => session.keyId === keyId && session.stage === "started", now);
+    return live + (this.starting.get(keyId) ?? 0);
   }
 
   /** Counted attempts no longer in flight are failures; at the limit an active key is locked. */

@@ -1,17 +1,19 @@
 // The gateway identity (docs/pairing-protocol.md, "Gateway identity"): a per-install Ed25519 key in its own
-// 0600 file beside secret.key (never in state.json), and, when the gateway terminates TLS itself, the SPKI pin
-// of the certificate it serves, signed with that key. The certificate file is read again on every use, so a
-// renewed certificate (the gateway reloads replaced files by itself) is pinned and signed at once.
-import { X509Certificate, createHash } from "node:crypto";
+// 0600 file beside secret.key (never in state.json), and, when the gateway terminates TLS itself, a statement
+// signed with that key binding the served certificate's SPKI pin to its serial (certificate-serials.ts) and
+// validity window. The certificate file is read again on every use, so a renewed certificate (the gateway
+// reloads replaced files by itself) gets the next serial and is stated at once.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   createGatewayIdentityKey,
   signPinStatement,
+  type CertificateSummary,
   type GatewayIdentityKey,
   type PinStatement,
 } from "@ocmap/protocol/gateway-identity";
 import { fromBase64Url } from "@ocmap/protocol/base64url";
+import { CertificateSerials } from "./certificate-serials.ts";
 import { readTextFile, writeFileDurablySync } from "./durable-file.ts";
 import { fail } from "./errors.ts";
 import type { GatewayIdentityInGrant } from "./service-deps.ts";
@@ -30,12 +32,6 @@ export function servedCertPath(tls: GatewayTlsConfig | undefined, stateDir: stri
   return tls.certPath ?? join(stateDir, "gateway", "tls", "gateway-cert.pem");
 }
 
-/** SHA-256 of the first certificate's SubjectPublicKeyInfo DER, base64url: the client's `tlsPin`. */
-export function spkiPinOfPem(pem: string): string {
-  const spki = new X509Certificate(pem).publicKey.export({ type: "spki", format: "der" });
-  return createHash("sha256").update(spki).digest("base64url");
-}
-
 /**
  * Like secret.key, the identity key is created only when no client can have pinned it yet: `mayCreate` is
  * true on a first start and on state from before v2 (no v2 code was ever made). Otherwise a missing key is
@@ -45,27 +41,34 @@ export function spkiPinOfPem(pem: string): string {
 export class GatewayIdentity {
   private readonly loaded: GatewayIdentityKey | undefined;
   readonly problem: string | undefined;
+  readonly serials: CertificateSerials;
   /** The served certificate (`servedCertPath`), set at each plugin registration; undefined without TLS. */
   certPath: string | undefined;
-  private signed?: { pem: string; statement: PinStatement };
+  private signed?: { pem: string; minSerial: number; statement: PinStatement };
+  private warnedRetired?: string;
+  /** Told of each new serial after the first (index.ts audits it). */
+  onRenewed?: (serial: number) => void;
 
   constructor(
     dir: string,
     private readonly log: { warn(msg: string): void },
     mayCreate: boolean,
+    private readonly now: () => number = Date.now,
   ) {
     const loaded = loadOrCreateIdentityKey(join(dir, IDENTITY_KEY_FILE), mayCreate);
     if (typeof loaded === "string") this.problem = loaded;
     else this.loaded = loaded;
+    this.serials = new CertificateSerials(dir);
+    this.problem ??= this.serials.problem;
   }
 
-  /** The key; STATE_DAMAGED while its file is missing or damaged. */
+  /** The key; STATE_DAMAGED while its file (or the serials' file) is missing or damaged. */
   get key(): GatewayIdentityKey {
-    if (!this.loaded) throw fail("STATE_DAMAGED", `state damaged: ${this.problem}`);
+    if (!this.loaded || this.problem) throw fail("STATE_DAMAGED", `state damaged: ${this.problem}`);
     return this.loaded;
   }
 
-  /** The pin statement for the certificate served now, or undefined when the gateway serves no TLS. */
+  /** The statement for the certificate served now; undefined without TLS, or for a retired certificate. */
   statement(): PinStatement | undefined {
     const path = this.certPath;
     if (!path) return undefined;
@@ -77,16 +80,47 @@ export class GatewayIdentity {
       this.log.warn(`ocmap-pairing: TLS certificate unreadable, no pin sent: ${(err as Error).message}`);
       return undefined;
     }
-    if (this.signed?.pem !== pem) this.signed = { pem, statement: signPinStatement(this.key, spkiPinOfPem(pem)) };
-    return this.signed.statement;
+    const minSerial = this.serials.minSerial;
+    if (this.signed?.pem === pem && this.signed.minSerial === minSerial) return this.signed.statement;
+    const key = this.key;
+    let certified;
+    try {
+      certified = this.serials.certify(pem, this.now());
+    } catch (err) {
+      this.log.warn(`ocmap-pairing: TLS certificate unusable, no pin sent: ${(err as Error).message}`);
+      return undefined;
+    }
+    if (!certified) {
+      if (this.warnedRetired !== pem)
+        this.log.warn("ocmap-pairing: the served TLS certificate was retired in Clawpodz; no pin is vouched for it");
+      this.warnedRetired = pem;
+      this.signed = undefined;
+      return undefined;
+    }
+    const { serial, tlsPin, issuedAtMs, notBeforeMs, notAfterMs } = certified;
+    const statement = signPinStatement(key, { tlsPin, serial, issuedAtMs, notBeforeMs, notAfterMs, minSerial });
+    if (certified.fresh && serial > 1) this.onRenewed?.(serial);
+    this.signed = { pem, minSerial, statement };
+    return statement;
   }
 
+  /** The statement as the sealed grant and /v2/identity carry it; just the public key without TLS. */
   inGrant(): GatewayIdentityInGrant {
-    const statement = this.statement();
-    return {
-      publicKey: this.key.publicKey,
-      ...(statement ? { tlsPin: statement.tlsPin, tlsPinSignature: statement.signature } : {}),
-    };
+    return this.statement() ?? { publicKey: this.key.publicKey };
+  }
+
+  /** Retires every certificate older than the served one (pairing.retireCertificates). */
+  retireOlder(): { minSerial: number; retiredPins: number } {
+    if (!this.statement())
+      throw fail("INVALID_REQUEST", "the gateway serves no certificate that its identity vouches for");
+    const retired = this.serials.retireOlder(this.now());
+    this.statement(); // signed again with the new floor
+    return retired;
+  }
+
+  certificates(): CertificateSummary {
+    this.statement();
+    return this.serials.summary();
   }
 }
 

@@ -10,6 +10,7 @@ import {
   parseNoParams,
   parseRevokeDeviceParams,
 } from "./request-validation.ts";
+import type { CertificateSummary } from "@ocmap/protocol/gateway-identity";
 import type { RemovalSession } from "./self-remove.ts";
 import type { PairingService } from "./service.ts";
 
@@ -49,6 +50,9 @@ export interface MethodHooks {
   sawContext(ctx: Ctx): void;
   /** Proves, before forgetSelf answers, that the plugin can remove a device (self-remove.ts). */
   openRemovalSession(): Promise<RemovalSession>;
+  /** The certificates the gateway identity vouched for, and retiring the older ones (gateway-identity.ts). */
+  certificates?(): CertificateSummary;
+  retireCertificates?(): Promise<{ minSerial: number; retiredPins: number }>;
   log: { warn(msg: string): void };
 }
 
@@ -101,7 +105,16 @@ export function registerPairingMethods(api: Api, service: PairingService, hooks:
 
   method("pairing.list", "operator.pairing", async ({ params, context }) => {
     parseNoParams(params);
-    return service.list((id) => context.hasConnectedClientsForDevice?.(id) ?? false);
+    const list = await service.list((id) => context.hasConnectedClientsForDevice?.(id) ?? false);
+    return "gatewayFingerprint" in list && hooks.certificates ? { ...list, certificates: hooks.certificates() } : list;
+  });
+
+  method("pairing.retireCertificates", "operator.admin", async ({ params }) => {
+    parseNoParams(params);
+    const retired = await hooks.retireCertificates?.();
+    if (!retired) throw fail("INVALID_REQUEST", "certificates cannot be retired here");
+    service.core.announceChange("certificates.retired");
+    return retired;
   });
 
   // The caller's own authority: the gateway's ownership rules still decide.

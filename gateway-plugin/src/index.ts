@@ -20,6 +20,7 @@ import { FailureLimiter } from "./limiter.ts";
 import { LoopbackAdminSession, planLoopbackDial } from "./loopback-admin.ts";
 import { openRemovalSession } from "./self-remove.ts";
 import { PairingService } from "./service.ts";
+import { audit, commitChange } from "./state-changes.ts";
 import { AddressAllowList } from "./source-key.ts";
 import { PairingStore } from "./store.ts";
 import { safeMethods, safeRoutes } from "./safe-registrations.ts";
@@ -100,6 +101,17 @@ export default definePluginEntry({
         if (typeof ctx?.hasConnectedClientsForDevice === "function") liveClients = ctx as typeof liveClients;
       },
       openRemovalSession: openRemoval,
+      certificates: () => identity.certificates(),
+      retireCertificates: async () => {
+        const retired = identity.retireOlder();
+        api.logger.warn(`ocmap-pairing: TLS certificates below serial ${retired.minSerial} retired by the operator`);
+        // Audited before the answer (a failed write is INVALID_REQUEST, the retirement itself already holds).
+        const reason = `below serial ${retired.minSerial}`;
+        await commitChange(store, api.logger, (state) =>
+          audit(state, { atMs: Date.now(), type: "certificate.retired", reason }),
+        );
+        return retired;
+      },
       log: api.logger,
     });
     const allowList = cfg.allowedAddresses ? new AddressAllowList(cfg.allowedAddresses) : undefined;
@@ -109,10 +121,7 @@ export default definePluginEntry({
       safeRoutes(api as never, api.logger) as never,
       service,
       () => gateway.trustedProxies,
-      () => {
-        const statement = identity.statement();
-        return statement ?? { publicKey: identity.key.publicKey };
-      },
+      () => identity.inGrant(),
       () => ({ hosts: gatewayHostNames(cfg, currentConfig().gateway), ...(allowList ? { allowList } : {}) }),
     );
 
@@ -202,13 +211,18 @@ export default definePluginEntry({
 function keptFor(
   dir: string,
   cfg: ReturnType<typeof resolveConfig>,
-  log: { error(msg: string): void; warn(msg: string): void },
+  log: { error(msg: string): void; warn(msg: string): void; info(msg: string): void },
 ) {
   let found = kept.get(dir);
   if (found) return found;
   const store = new PairingStore(dir);
   const identity = new GatewayIdentity(dir, log, store.hasNoV2Codes);
   if (identity.problem) store.addDamage(identity.problem);
+  // Renewals and retirements go into the audit log; a failed write there is logged and loses no statement.
+  identity.onRenewed = (serial) =>
+    void commitChange(store, log, (state) =>
+      audit(state, { atMs: Date.now(), type: "certificate.renewed", reason: `serial ${serial}` }),
+    ).catch((err) => log.warn(`ocmap-pairing: audit not saved: ${(err as Error).message}`));
   kept.set(dir, (found = { store, identity, limiter: new FailureLimiter(failureLimits(cfg)) }));
   if (store.damage)
     log.error(

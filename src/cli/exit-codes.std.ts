@@ -78,6 +78,7 @@ export function exitCodeFor(code: ClientErrorCode | string): number {
       return EXIT.REFUSED;
     case "GATEWAY_IDENTITY_CHANGED":
     case "GATEWAY_TLS_UNTRUSTED":
+    case "GATEWAY_CERT_EXPIRED":
       return EXIT.GATEWAY_IDENTITY;
     default:
       return EXIT.INTERNAL;

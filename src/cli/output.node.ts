@@ -36,6 +36,13 @@ function describe(view: CoreView): string {
   return parts.length ? ` [${parts.join(", ")}]` : "";
 }
 
+/** A connect that accepted a renewed certificate is told as an info line (`{"type":"info"}` with --json). */
+export function tellRenewal(view: CoreView, out: Out): string | undefined {
+  if (view.notice?.code !== "GATEWAY_CERT_RENEWED") return undefined;
+  out.info(view.notice.message, { notice: view.notice.code });
+  return view.notice.code;
+}
+
 /** Reports an error and returns its exit code (the code's own, unless `exit` overrides it). */
 export function fail(out: Out, code: string, message: string, exit = exitCodeFor(code)): number {
   out.fail(code, message);

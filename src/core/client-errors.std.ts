@@ -37,6 +37,9 @@ export const CLIENT_ERROR_MESSAGES = {
   GATEWAY_IDENTITY_CHANGED:
     "The gateway's identity changed since pairing, so OCMAP sent nothing. If its operator did not reinstall it, " +
     "someone may be in between: check your network. Otherwise forget this device and pair again.",
+  GATEWAY_CERT_EXPIRED:
+    "The gateway's certificate has expired (or is not valid yet), so OCMAP sent nothing. Check this computer's " +
+    "clock; otherwise ask the gateway's operator to renew the certificate.",
   GATEWAY_REFUSED: "The gateway refused the connection. Check its version, or ask its operator.",
   TOKEN_REJECTED: "The gateway no longer accepts this device. Pair again.",
   AUTH_RATE_LIMITED: "The gateway is rate limiting sign-ins from this address. OCMAP will retry later.",

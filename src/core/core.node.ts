@@ -103,7 +103,7 @@ export function createCore(options: CoreOptions): OcmapCore {
         await keychain.saveTrust({ ...stored, deviceToken });
     });
 
-  /** A renewed certificate pin (signed by the pinned identity key) replaces the stored one, same rule. */
+  /** A renewed or upgraded pin (vouched for by the pinned identity key) replaces the stored one, same rule. */
   const saveRenewedPin = (trust: TrustRecord, renewed: TrustRecord) =>
     ks.exclusive(async (keychain) => {
       const stored = await keychain.loadTrust();
@@ -122,14 +122,14 @@ export function createCore(options: CoreOptions): OcmapCore {
     if (signal?.aborted) throw new ClientError("INTERNAL");
     // The name it paired with (an enrollment key's devices carry the key's prefix).
     const common = { displayName: stored.displayName, version: OCMAP_VERSION, platform, timeoutMs: sessionTimeoutMs };
-    const { result, trust } = await openTrustedSession(stored, identity, common, (renewed) =>
+    const { result, trust, renewed } = await openTrustedSession(stored, identity, common, (renewed) =>
       saveRenewedPin(stored, renewed),
     );
     if (signal?.aborted) {
       if (result.ok) result.session.close();
       throw new ClientError("INTERNAL");
     }
-    return { trust, result };
+    return { trust, result, renewed };
   };
 
   /** Written (and read back) before success is reported; a failed save leaves no approved device behind. */
@@ -223,14 +223,14 @@ export function createCore(options: CoreOptions): OcmapCore {
       }),
 
       connect: fromPromise(async ({ signal }) => {
-        const { trust, result } = await openStored(timeoutMs, signal);
+        const { trust, result, renewed } = await openStored(timeoutMs, signal);
         if (!result.ok) {
           if (!deviceUnknown(result.error)) throw connectError(result.error);
           throw new ClientError(trust.ephemeral ? "EPHEMERAL_REMOVED" : "TOKEN_REJECTED");
         }
         const reissued = result.hello.auth?.deviceToken;
         if (reissued && reissued !== trust.deviceToken) await saveReissuedToken(trust, reissued);
-        return { session: result.session as LiveSession, trust: summary(trust) };
+        return { session: result.session as LiveSession, trust: summary(trust), ...(renewed ? { renewed } : {}) };
       }),
 
       forget: fromPromise(async ({ input }) => {

@@ -2,6 +2,7 @@
 // keeping functions in the context; tests provide a SimulatedClock's time through `.provide()`.
 import { assign } from "xstate";
 import { FAST_POLL_WINDOW_MS, reconnectDelay } from "./backoff.std.ts";
+import { CERT_RENEWED_NOTICE } from "./lifecycle-reasons.std.ts";
 import type { CoreContext, CoreEvent, LiveSession, Reason, TrustSummary } from "./lifecycle-types.std.ts";
 
 export interface Clock {
@@ -36,10 +37,13 @@ export function clockActions(clock: Clock) {
         return now >= context.fastPollUntil ? now + FAST_POLL_WINDOW_MS : context.fastPollUntil;
       },
     }),
-    /** A session is open: from `xstate.done.actor.pair` or `.connect`. */
-    markConnected: assignCore<{ reason: Reason }>(({ event }, params: { reason: Reason }) => {
-      const { session, trust } = (event as unknown as { output: { session: LiveSession; trust: TrustSummary } }).output;
+    /** A session is open: from `xstate.done.actor.pair` or `.connect` (`renewed`: see CERT_RENEWED_NOTICE). */
+    markConnected: assignCore<{ reason: Reason }>(({ event, context }, params: { reason: Reason }) => {
+      const { session, trust, renewed } = (
+        event as unknown as { output: { session: LiveSession; trust: TrustSummary; renewed?: boolean } }
+      ).output;
       return {
+        notice: renewed ? CERT_RENEWED_NOTICE : context.notice,
         trust,
         tickIntervalMs: session.tickIntervalMs,
         connectedSince: clock.now(),

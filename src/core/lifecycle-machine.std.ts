@@ -39,7 +39,8 @@ const FORGETTING = {
   },
 } as const;
 
-type SessionAndTrust = { session: LiveSession; trust: TrustSummary };
+// `renewed`: the connect accepted a renewed certificate (the view then shows CERT_RENEWED_NOTICE).
+type SessionAndTrust = { session: LiveSession; trust: TrustSummary; renewed?: boolean };
 type PairAccess = NonNullable<Extract<CoreEvent, { type: "PAIR" }>["access"]>;
 
 export const lifecycleMachine = setup({

@@ -34,6 +34,12 @@ export const FORGET_NOTICES = {
   "not-allowed": { code: "FORGET_NOT_ALLOWED", message: CLIENT_ERROR_MESSAGES.FORGET_NOT_ALLOWED },
 } as const satisfies Record<ForgetOutcome, Reason>;
 
+/** Shown (and kept until the next pairing or forget) after a reconnect accepted a renewed certificate. */
+export const CERT_RENEWED_NOTICE: Reason = {
+  code: "GATEWAY_CERT_RENEWED",
+  message: "The gateway's certificate changed and its identity vouched for it (a renewal). OCMAP now pins the new one.",
+};
+
 export const asReason = (error: ClientErrorInfo): Reason => ({ code: error.code, message: error.message });
 
 /** A retryable error with the table's sentence. */

@@ -202,13 +202,14 @@ async function runPake(channel: PairingChannel, pake: ClientPake<object>) {
   const checked = checkGrantIdentity(grant.gatewayIdentity, channel.observedTls());
   if (!checked.ok) {
     // TLS_PIN_MISSING: an untrusted certificate that the PAKE did not vouch for either.
-    const code = { IDENTITY_MALFORMED: "PROTOCOL_ERROR", TLS_PIN_MISSING: "GATEWAY_TLS_UNTRUSTED" } as const;
+    const code = {
+      IDENTITY_MALFORMED: "PROTOCOL_ERROR",
+      TLS_PIN_MISSING: "GATEWAY_TLS_UNTRUSTED",
+      OUTSIDE_VALIDITY: "GATEWAY_CERT_EXPIRED",
+    } as const;
     throw new ClientError(code[checked.reason as keyof typeof code] ?? "GATEWAY_IDENTITY_CHANGED");
   }
-  const gatewayIdentity: PinnedIdentity = {
-    publicKey: checked.publicKey,
-    ...(checked.tlsPin ? { tlsPin: checked.tlsPin } : {}),
-  };
+  const gatewayIdentity: PinnedIdentity = { publicKey: checked.publicKey, ...checked.certificate };
   return { sessionId, keys, grant, gatewayIdentity };
 }
 

@@ -2,14 +2,17 @@
 // or to one HTTP request. `rejectUnauthorized: false` + `checkServerIdentity` on ws does not enforce anything
 // (docs/gateway-facts.md, "TLS"); here the pin is compared on `secureConnect`, on a socket that
 // nobody has written to yet, and a mismatch destroys it.
+import type { X509Certificate } from "node:crypto";
 import http from "node:http";
 import tls, { type TLSSocket } from "node:tls";
 import WebSocket, { type ClientOptions } from "ws";
-import type { TlsPin } from "@ocmap/protocol/gateway-identity";
-import { certificateSha256, spkiPinOfCertificate, spkiPinOfPeer } from "./tls-pin.node.ts";
+import { withinValidity, type TlsPin } from "@ocmap/protocol/gateway-identity";
+import { certificateSha256, spkiPinOfCertificate } from "./tls-pin.node.ts";
 
 /**
- * `pinned`: only a certificate with this SPKI pin (no CA or name check: the pin is stronger).
+ * `pinned`: only a certificate with this SPKI pin (no CA or name check: the pin is stronger), inside its own
+ * validity window and inside `validity` (the window the gateway identity signed for it), each with the
+ * skew allowance (CLOCK_SKEW_ALLOWANCE_MS).
  * `ca`: ordinary verification against the system store (or `ca` for tests), with the host name check.
  * `capture`: no verification, for requests that carry no secret (pairing's PAKE messages); the caller gets
  * the peer's pin to compare later with the one the PAKE authenticates.
@@ -17,12 +20,18 @@ import { certificateSha256, spkiPinOfCertificate, spkiPinOfPeer } from "./tls-pi
  * a gateway's own setup code, for gateways without ocmap-pairing. Unlike an SPKI pin it does not survive a renewal.
  */
 export type TlsTrust =
-  | { kind: "pinned"; tlsPin: TlsPin }
+  | { kind: "pinned"; tlsPin: TlsPin; validity?: Validity }
   | { kind: "ca"; ca?: string | Buffer }
   | { kind: "capture" }
   | { kind: "certificate"; sha256: string };
 
-export type TlsConnectErrorCode = "GATEWAY_IDENTITY_CHANGED" | "GATEWAY_TLS_UNTRUSTED" | "GATEWAY_UNREACHABLE";
+export interface Validity {
+  notBeforeMs: number;
+  notAfterMs: number;
+}
+
+export type TlsConnectErrorCode =
+  "GATEWAY_IDENTITY_CHANGED" | "GATEWAY_CERT_EXPIRED" | "GATEWAY_TLS_UNTRUSTED" | "GATEWAY_UNREACHABLE";
 
 export class TlsConnectError extends Error {
   constructor(
@@ -46,8 +55,15 @@ export interface TlsTarget {
 
 const isIpAddress = (host: string) => /^[\d.]+$/.test(host) || host.includes(":");
 
-/** A TLS socket whose peer passed `trust`, with nothing written on it yet, and the peer's pin. */
-export function openVerifiedTls(target: TlsTarget): Promise<{ socket: TLSSocket; tlsPin: TlsPin }> {
+export interface VerifiedTls {
+  socket: TLSSocket;
+  tlsPin: TlsPin;
+  /** The presented certificate's own validity window. */
+  validity: Validity;
+}
+
+/** A TLS socket whose peer passed `trust`, with nothing written on it yet, the peer's pin and window. */
+export function openVerifiedTls(target: TlsTarget): Promise<VerifiedTls> {
   const { host, port, trust, timeoutMs = 10_000 } = target;
   return new Promise((resolve, reject) => {
     const socket = tls.connect({
@@ -73,24 +89,21 @@ export function openVerifiedTls(target: TlsTarget): Promise<{ socket: TLSSocket;
       if (!certificate)
         return fail(new TlsConnectError("GATEWAY_TLS_UNTRUSTED", "The gateway presented no certificate."));
       const tlsPin = spkiPinOfCertificate(certificate);
-      const mismatch =
-        (trust.kind === "pinned" && tlsPin !== trust.tlsPin) ||
-        (trust.kind === "certificate" && certificateSha256(certificate) !== trust.sha256);
-      if (mismatch) {
-        return fail(
-          new TlsConnectError(
-            "GATEWAY_IDENTITY_CHANGED",
-            "The gateway presented a certificate other than the one paired with; nothing was sent.",
-            tlsPin,
-          ),
-        );
-      }
+      const validity = { notBeforeMs: Date.parse(certificate.validFrom), notAfterMs: Date.parse(certificate.validTo) };
+      const refusal =
+        trust.kind === "pinned"
+          ? pinnedRefusal(trust, tlsPin, validity, Date.now())
+          : trust.kind === "certificate"
+            ? certificateRefusal(trust, certificate, validity, Date.now())
+            : undefined;
+      if (refusal) return fail(new TlsConnectError(refusal.code, refusal.message, tlsPin));
       clearTimeout(timer);
       socket.removeAllListeners("error");
-      resolve({ socket, tlsPin });
+      resolve({ socket, tlsPin, validity });
     });
     socket.once("error", (error: NodeJS.ErrnoException) => {
-      const observedPin = socket.getPeerX509Certificate() ? spkiPinOfPeer(socket) : undefined;
+      const peer = socket.getPeerX509Certificate();
+      const observedPin = peer ? spkiPinOfCertificate(peer) : undefined;
       const untrusted = observedPin !== undefined || /CERT|SELF_SIGNED|ERR_TLS_CERT/.test(error.code ?? "");
       fail(
         untrusted
@@ -103,6 +116,35 @@ export function openVerifiedTls(target: TlsTarget): Promise<{ socket: TLSSocket;
       );
     });
   });
+}
+
+const OUTSIDE_WINDOW =
+  "The gateway's certificate is outside its validity window (or this computer's clock is wrong); nothing was sent.";
+const OTHER_CERTIFICATE = "The gateway presented a certificate other than the one paired with; nothing was sent.";
+
+/** A setup code's whole-certificate pin: that very certificate, inside its own window. */
+function certificateRefusal(
+  trust: Extract<TlsTrust, { kind: "certificate" }>,
+  certificate: X509Certificate,
+  presented: Validity,
+  nowMs: number,
+): { code: TlsConnectErrorCode; message: string } | undefined {
+  if (certificateSha256(certificate) !== trust.sha256)
+    return { code: "GATEWAY_IDENTITY_CHANGED", message: OTHER_CERTIFICATE };
+  return withinValidity(presented, nowMs) ? undefined : { code: "GATEWAY_CERT_EXPIRED", message: OUTSIDE_WINDOW };
+}
+
+/** Why a pinned peer is refused, or undefined: another pin, or a certificate outside its window or the signed one. */
+function pinnedRefusal(
+  trust: Extract<TlsTrust, { kind: "pinned" }>,
+  tlsPin: TlsPin,
+  presented: Validity,
+  nowMs: number,
+): { code: TlsConnectErrorCode; message: string } | undefined {
+  if (tlsPin !== trust.tlsPin) return { code: "GATEWAY_IDENTITY_CHANGED", message: OTHER_CERTIFICATE };
+  if (!withinValidity(presented, nowMs) || (trust.validity && !withinValidity(trust.validity, nowMs)))
+    return { code: "GATEWAY_CERT_EXPIRED", message: OUTSIDE_WINDOW };
+  return undefined;
 }
 
 /** A `ws` client over a verified socket: ws writes its upgrade request only after the check passed. */
@@ -121,6 +163,7 @@ export interface TlsJsonResponse {
   status: number;
   body: unknown;
   tlsPin: TlsPin;
+  validity: Validity;
 }
 
 /** One JSON request over a verified (or, with `capture`, unverified but recorded) TLS socket. */
@@ -131,7 +174,7 @@ export async function requestJsonOverTls(
 ): Promise<TlsJsonResponse> {
   const parsed = new URL(url);
   if (parsed.protocol !== "https:") throw new Error("requestJsonOverTls needs an https:// URL");
-  const { socket, tlsPin } = await openVerifiedTls({ host: hostOf(parsed), port: portOf(parsed), trust });
+  const { socket, tlsPin, validity } = await openVerifiedTls({ host: hostOf(parsed), port: portOf(parsed), trust });
   const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -162,7 +205,7 @@ export async function requestJsonOverTls(
           } catch {
             // Not JSON (a proxy's HTML error page): the caller branches on status and body shape.
           }
-          resolve({ status: res.statusCode ?? 0, body, tlsPin });
+          resolve({ status: res.statusCode ?? 0, body, tlsPin, validity });
         });
       },
     );

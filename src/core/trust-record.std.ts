@@ -1,11 +1,21 @@
 // What this client keeps about the gateway it is paired with (in the OS keychain, never in a file).
-import { isTlsPin } from "@ocmap/protocol/gateway-identity";
+import { isTlsPin, type PinnedCertificate } from "@ocmap/protocol/gateway-identity";
 import { fromBase64Url } from "@ocmap/protocol/base64url";
 
-/** Pinned at pairing (docs/pairing-protocol.md, "Gateway identity"); `tlsPin` only when the gateway serves TLS. */
-export interface PinnedIdentity {
-  publicKey: string;
-  tlsPin?: string;
+/**
+ * Pinned at pairing (docs/pairing-protocol.md, "Gateway identity"); `tlsPin` only when the gateway serves TLS,
+ * and with it, from the last identity statement accepted, its serial, retirement floor and validity window
+ * (absent in records from before serials, which gain them at their next connection).
+ */
+export type PinnedIdentity = { publicKey: string; tlsPin?: string } & Partial<Omit<PinnedCertificate, "tlsPin">>;
+
+const CERTIFICATE_FIELDS = ["serial", "minSerial", "notBeforeMs", "notAfterMs"] as const;
+
+/** The pinned certificate with its serial, or undefined for a record from before serials. */
+export function pinnedCertificate(identity: PinnedIdentity | undefined): PinnedCertificate | undefined {
+  if (identity?.tlsPin === undefined || identity.serial === undefined) return undefined;
+  const { tlsPin, serial, minSerial, notBeforeMs, notAfterMs } = identity as Required<PinnedIdentity>;
+  return { tlsPin, serial, minSerial, notBeforeMs, notAfterMs };
 }
 
 /**
@@ -99,11 +109,22 @@ function parseStockGateway(value: unknown): StockGateway {
 
 function parsePinnedIdentity(value: unknown): PinnedIdentity {
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw malformed("gatewayIdentity");
-  const { publicKey, tlsPin, ...rest } = value as Record<string, unknown>;
+  const { publicKey, tlsPin, serial, minSerial, notBeforeMs, notAfterMs, ...rest } = value as Record<string, unknown>;
   if (Object.keys(rest).length > 0) throw malformed("gatewayIdentity has unknown fields");
   if (!fromBase64Url(publicKey, 32)) throw malformed("gatewayIdentity.publicKey is not a 32-byte key");
   if (tlsPin !== undefined && !isTlsPin(tlsPin)) throw malformed("gatewayIdentity.tlsPin is not a pin");
-  return { publicKey: publicKey as string, ...(tlsPin !== undefined ? { tlsPin: tlsPin as string } : {}) };
+  const identity = { publicKey: publicKey as string, ...(tlsPin !== undefined ? { tlsPin: tlsPin as string } : {}) };
+  const numbers = { serial, minSerial, notBeforeMs, notAfterMs };
+  // Records from before serials have none of these; a record has all four, with its pin, or none.
+  if (CERTIFICATE_FIELDS.every((key) => numbers[key] === undefined)) return identity;
+  const valid =
+    tlsPin !== undefined &&
+    CERTIFICATE_FIELDS.every((key) => Number.isSafeInteger(numbers[key]) && (numbers[key] as number) >= 0) &&
+    (minSerial as number) >= 1 &&
+    (minSerial as number) <= (serial as number) &&
+    (notBeforeMs as number) <= (notAfterMs as number);
+  if (!valid) throw malformed("gatewayIdentity's certificate serial, floor or validity window");
+  return { ...identity, ...(numbers as Omit<PinnedCertificate, "tlsPin">) };
 }
 
 function malformed(why: string): Error {

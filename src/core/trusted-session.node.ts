@@ -1,14 +1,16 @@
 // Every connection with the stored trust (reconnect, status, forget) goes through here: over wss:// with a
-// pinned certificate the pin is checked before any auth byte; a changed certificate is accepted only when
-// the pinned gateway identity key signed it (then the new pin is stored). Anything else throws
-// GATEWAY_IDENTITY_CHANGED and leaves the trust as it was.
-import { resolveGatewayPin } from "./gateway-trust.node.ts";
+// pinned certificate the pin and validity window are checked before any auth byte; a changed certificate is
+// accepted only when the pinned gateway identity key vouched for it under a serial no lower than the one
+// accepted before (then the new pin is stored). Anything else throws GATEWAY_IDENTITY_CHANGED or
+// GATEWAY_CERT_EXPIRED and leaves the trust as it was.
+import { renewGatewayPin, upgradeGatewayPin } from "./gateway-trust.node.ts";
 import { parseGatewayUrl } from "./gateway-url.std.ts";
 import { openSession, type OpenResult, type SessionOptions } from "./gateway-session.node.ts";
 import type { DeviceIdentity } from "./identity.node.ts";
 import type { TrustRecord } from "./keystore.node.ts";
 import { transportError } from "./pairing-http.node.ts";
 import { ClientError } from "./client-errors.std.ts";
+import { pinnedCertificate } from "./trust-record.std.ts";
 import { stockTrust } from "./stock-pairing.node.ts";
 
 /** A stock gateway (paired with its own setup code) has no identity key: a new certificate means pairing again. */
@@ -19,15 +21,19 @@ export const STOCK_CERTIFICATE_CHANGED =
 
 type Common = Pick<SessionOptions, "displayName" | "version" | "platform" | "timeoutMs">;
 
-/** `saveRenewed` stores a renewed pin; the core checks there that the record is still this device's. */
+/**
+ * `saveRenewed` stores a renewed or upgraded pin; the core checks there that the record is still this
+ * device's. `renewed` is true when the gateway's certificate changed and its identity vouched for it.
+ */
 export async function openTrustedSession(
   trust: TrustRecord,
   identity: DeviceIdentity,
   common: Common,
   saveRenewed: (renewed: TrustRecord) => Promise<void>,
-): Promise<{ result: OpenResult; trust: TrustRecord }> {
+): Promise<{ result: OpenResult; trust: TrustRecord; renewed: boolean }> {
   const open = (record: TrustRecord) => {
-    const tlsPin = record.gatewayIdentity?.tlsPin;
+    const pinned = record.gatewayIdentity;
+    const certificate = pinnedCertificate(pinned);
     return openSession({
       ...common,
       url: record.gatewayUrl,
@@ -36,8 +42,8 @@ export async function openTrustedSession(
       scopes: record.scopes,
       trust: record.stockGateway
         ? stockTrust(record.stockGateway)
-        : tlsPin
-          ? { kind: "pinned", tlsPin }
+        : pinned?.tlsPin
+          ? { kind: "pinned", tlsPin: pinned.tlsPin, validity: certificate }
           : { kind: "ca" },
     });
   };
@@ -46,23 +52,28 @@ export async function openTrustedSession(
       const changed = error instanceof ClientError && error.code === "GATEWAY_IDENTITY_CHANGED";
       throw changed ? new ClientError(error.code, { message: STOCK_CERTIFICATE_CHANGED, cause: error }) : error;
     });
-    return { result, trust };
+    return { result, trust, renewed: false };
   }
-  const { tlsPin, publicKey } = trust.gatewayIdentity ?? {};
-  try {
-    return { result: await open(trust), trust };
-  } catch (error) {
-    const renewable = error instanceof ClientError && error.code === "GATEWAY_IDENTITY_CHANGED" && tlsPin && publicKey;
-    if (!renewable) throw error;
-  }
+  const pinned = trust.gatewayIdentity;
+  if (!pinned?.tlsPin) return { result: await open(trust), trust, renewed: false };
   const url = parseGatewayUrl(trust.gatewayUrl);
   if (!url.ok) throw new ClientError(url.code);
-  const decision = await resolveGatewayPin(url.httpBase, { identityPublicKey: publicKey!, tlsPin: tlsPin! }).catch(
-    (error: unknown) => {
-      throw transportError(error);
-    },
-  );
-  const renewed: TrustRecord = { ...trust, gatewayIdentity: { publicKey: publicKey!, tlsPin: decision.tlsPin } };
-  if (decision.renewed) await saveRenewed(renewed);
-  return { result: await open(renewed), trust: renewed };
+  let current = trust;
+  if (pinned.serial === undefined) {
+    // A pin from before serials: upgraded in place from the statement for the very certificate it pinned.
+    const upgraded = await upgradeGatewayPin(url.httpBase, { ...pinned, tlsPin: pinned.tlsPin });
+    if (upgraded) await saveRenewed((current = { ...trust, gatewayIdentity: upgraded }));
+  }
+  try {
+    return { result: await open(current), trust: current, renewed: false };
+  } catch (error) {
+    const codes = ["GATEWAY_IDENTITY_CHANGED", "GATEWAY_CERT_EXPIRED"];
+    if (!(error instanceof ClientError) || !codes.includes(error.code)) throw error;
+  }
+  const gatewayIdentity = await renewGatewayPin(url.httpBase, current.gatewayIdentity!).catch((error: unknown) => {
+    throw transportError(error);
+  });
+  const renewed: TrustRecord = { ...current, gatewayIdentity };
+  await saveRenewed(renewed);
+  return { result: await open(renewed), trust: renewed, renewed: true };
 }

@@ -1,11 +1,18 @@
-// Certificate renewal decided by the pinned gateway identity key, against local HTTPS servers that serve an
-// identity statement (stand-ins for the plugin's /v2/identity, which phase 2 adds).
+// Certificate renewal decided by the pinned gateway identity key and the serial rules, against local HTTPS
+// servers that serve an identity statement (stand-ins for the plugin's /v2/identity; unit test). The real
+// gateway's renewals, rollbacks and retirements are in test/client/pin-rollback.test.ts.
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { createGatewayIdentityKey, signPinStatement, type GatewayIdentityKey } from "@ocmap/protocol/gateway-identity";
-import { resolveGatewayPin } from "../../src/core/gateway-trust.node.ts";
+import {
+  createGatewayIdentityKey,
+  signPinStatement,
+  type GatewayIdentityKey,
+  type PinStatement,
+} from "@ocmap/protocol/gateway-identity";
+import { renewGatewayPin, upgradeGatewayPin } from "../../src/core/gateway-trust.node.ts";
 import { spkiPinOfPem } from "../../src/core/tls-pin.node.ts";
+import type { PinnedIdentity } from "../../src/core/trust-record.std.ts";
 import { makeSelfSignedCertificate } from "../harness/tls-certs.ts";
 
 const servers: https.Server[] = [];
@@ -16,47 +23,75 @@ afterEach(async () => {
   }
 });
 
-/** An HTTPS server with a fresh certificate whose /v2/identity is signed by `signer` (or answers 404). */
-async function serve(signer: GatewayIdentityKey | undefined, signedPin?: string) {
+const DAY = 86_400_000;
+const window = { notBeforeMs: Date.now() - DAY, notAfterMs: Date.now() + DAY };
+
+/** An HTTPS server with a fresh certificate whose /v2/identity answers `statement(pin)` (or 404). */
+async function serve(statement?: (tlsPin: string) => object) {
   const certificate = makeSelfSignedCertificate();
   const tlsPin = spkiPinOfPem(certificate.cert);
   const server = https.createServer({ key: certificate.key, cert: certificate.cert }, (req, res) => {
-    const found = signer && req.url === "/ocmap-pairing/v2/identity";
+    const found = statement && req.url === "/ocmap-pairing/v2/identity";
     res.writeHead(found ? 200 : 404, { "content-type": "application/json" });
-    res.end(JSON.stringify(found ? { ok: true, ...signPinStatement(signer, signedPin ?? tlsPin) } : { ok: false }));
+    res.end(JSON.stringify(found ? { ok: true, ...statement(tlsPin) } : { ok: false }));
   });
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return { url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, tlsPin };
 }
 
-describe("resolveGatewayPin (local HTTPS stand-in, unit test)", () => {
+const signed =
+  (key: GatewayIdentityKey, serial: number, extra: Partial<PinStatement> = {}) =>
+  (tlsPin: string) =>
+    signPinStatement(key, { tlsPin, serial, issuedAtMs: Date.now(), ...window, minSerial: 1, ...extra });
+
+describe("renewGatewayPin and upgradeGatewayPin (local HTTPS stand-in, unit test)", () => {
   const identity = createGatewayIdentityKey();
+  const pinnedAt = (tlsPin: string, serial: number, minSerial = 1): PinnedIdentity => ({
+    publicKey: identity.publicKey,
+    tlsPin,
+    serial,
+    minSerial,
+    ...window,
+  });
 
-  it("the stored pin still matches: used as is", async () => {
-    const gateway = await serve(identity);
-    const decision = await resolveGatewayPin(gateway.url, {
-      identityPublicKey: identity.publicKey,
-      tlsPin: gateway.tlsPin,
+  it("a new certificate under a higher serial, signed by the pinned key: accepted with serial and floor", async () => {
+    const renewed = await serve(signed(identity, 4, { minSerial: 4 }));
+    const old = await serve();
+    expect(await renewGatewayPin(renewed.url, pinnedAt(old.tlsPin, 3))).toEqual({
+      ...pinnedAt(renewed.tlsPin, 4, 4),
     });
-    expect(decision).toEqual({ tlsPin: gateway.tlsPin, renewed: false });
   });
 
-  it("a new certificate signed by the pinned identity key: accepted as a renewal", async () => {
-    const oldPin = (await serve(identity)).tlsPin;
-    const renewed = await serve(identity);
-    const decision = await resolveGatewayPin(renewed.url, { identityPublicKey: identity.publicKey, tlsPin: oldPin });
-    expect(decision).toEqual({ tlsPin: renewed.tlsPin, renewed: true });
-  });
-
-  it("a new certificate signed by another key, or with no statement: GATEWAY_IDENTITY_CHANGED", async () => {
-    const oldPin = (await serve(identity)).tlsPin;
-    // Another key; no statement; a genuine statement replayed (signed by the pinned key, for the old pin).
-    const impostors = [await serve(createGatewayIdentityKey()), await serve(undefined), await serve(identity, oldPin)];
+  it("a lower serial, a retired one, a reused serial, another key: GATEWAY_IDENTITY_CHANGED", async () => {
+    const pinned = pinnedAt((await serve()).tlsPin, 5, 4);
+    const impostors = [
+      await serve(signed(identity, 4)), // an older certificate's genuine statement: a rollback
+      await serve(signed(identity, 3)), // below the retirement floor
+      await serve(signed(identity, 5)), // serial 5 is another certificate's
+      await serve(signed(createGatewayIdentityKey(), 9)),
+      await serve(),
+    ];
     for (const impostor of impostors) {
-      await expect(
-        resolveGatewayPin(impostor.url, { identityPublicKey: identity.publicKey, tlsPin: oldPin }),
-      ).rejects.toMatchObject({ code: "GATEWAY_IDENTITY_CHANGED", observedPin: impostor.tlsPin });
+      await expect(renewGatewayPin(impostor.url, pinned)).rejects.toMatchObject({
+        code: "GATEWAY_IDENTITY_CHANGED",
+        observedPin: impostor.tlsPin,
+      });
     }
+  });
+
+  it("a statement whose window is over: GATEWAY_CERT_EXPIRED", async () => {
+    const expired = await serve(signed(identity, 6, { notBeforeMs: 0, notAfterMs: Date.now() - DAY }));
+    await expect(renewGatewayPin(expired.url, pinnedAt((await serve()).tlsPin, 5))).rejects.toMatchObject({
+      code: "GATEWAY_CERT_EXPIRED",
+    });
+  });
+
+  it("a pin from before serials gains the serial of the statement for that very certificate", async () => {
+    const gateway = await serve(signed(identity, 2));
+    const before = { publicKey: identity.publicKey, tlsPin: gateway.tlsPin };
+    expect(await upgradeGatewayPin(gateway.url, before)).toEqual(pinnedAt(gateway.tlsPin, 2));
+    const oldPlugin = await serve(() => ({ publicKey: identity.publicKey, tlsPin: "x", signature: "y" }));
+    expect(await upgradeGatewayPin(oldPlugin.url, { ...before, tlsPin: oldPlugin.tlsPin })).toBeUndefined();
   });
 });

@@ -6,10 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocketServer } from "ws";
 import { connectVerifiedWebSocket, requestJsonOverTls, type TlsConnectError } from "../../src/core/pinned-tls.node.ts";
 import { spkiPinOfPem } from "../../src/core/tls-pin.node.ts";
+import { CLOCK_SKEW_ALLOWANCE_MS } from "@ocmap/protocol/gateway-identity";
 import { makeSelfSignedCertificate } from "../harness/tls-certs.ts";
+import { makeDatedCertificate } from "../harness/tls-dated-certs.ts";
 import { startTlsMitm, type TlsMitm } from "../harness/tls-mitm.ts";
 import { waitFor } from "../harness/wait.ts";
 
+const DAY = 86_400_000;
 const origin = makeSelfSignedCertificate("gateway");
 const originPin = spkiPinOfPem(origin.cert);
 let server: https.Server;
@@ -59,7 +62,37 @@ describe("pinned TLS connector (local TLS server, not the gateway)", () => {
       kind: "pinned",
       tlsPin: originPin,
     });
-    expect(response).toEqual({ status: 200, body: { ok: true, path: "/v2/identity" }, tlsPin: originPin });
+    expect(response).toMatchObject({ status: 200, body: { ok: true, path: "/v2/identity" }, tlsPin: originPin });
+    expect(response.validity.notAfterMs).toBeGreaterThan(Date.now());
+  });
+
+  it("the right pin outside its window, its own or the signed one: refused before any byte", async () => {
+    const expired = makeDatedCertificate({
+      notBefore: new Date(Date.now() - 2 * DAY),
+      notAfter: new Date(Date.now() - DAY),
+    });
+    const stale = https.createServer({ key: expired.key, cert: expired.cert }, (req, res) => {
+      requestsSeen.push(`${req.method} ${req.url}`);
+      res.end("{}");
+    });
+    await new Promise<void>((resolve) => stale.listen(0, "127.0.0.1", resolve));
+    const before = requestsSeen.length;
+    try {
+      const stalePort = (stale.address() as AddressInfo).port;
+      const pinned = { kind: "pinned", tlsPin: spkiPinOfPem(expired.cert) } as const;
+      const error = await failureOf(requestJsonOverTls(`https://127.0.0.1:${stalePort}/x`, pinned));
+      expect(error).toMatchObject({ code: "GATEWAY_CERT_EXPIRED", observedPin: pinned.tlsPin });
+      // A valid certificate around the pinned key, but the window the identity signed for it is over.
+      const signedWindow = { notBeforeMs: 0, notAfterMs: Date.now() - CLOCK_SKEW_ALLOWANCE_MS - 1_000 };
+      const outside = { kind: "pinned", tlsPin: originPin, validity: signedWindow } as const;
+      expect(await failureOf(requestJsonOverTls(`https://127.0.0.1:${port}/x`, outside))).toMatchObject({
+        code: "GATEWAY_CERT_EXPIRED",
+      });
+      expect(requestsSeen.length).toBe(before);
+    } finally {
+      stale.closeAllConnections();
+      await new Promise((resolve) => stale.close(resolve));
+    }
   });
 
   it("a man in the middle with its own certificate receives zero application bytes, ws and HTTP", async () => {

@@ -20,6 +20,26 @@ describe("parseTrustRecord", () => {
     expect(record.gatewayIdentity).toEqual({ publicKey });
   });
 
+  it("loads a pin with its serial, floor and window, and a pin from before serials (upgraded later)", () => {
+    const tlsPin = `${"Q".repeat(42)}A`;
+    const certificate = { serial: 3, minSerial: 2, notBeforeMs: 1, notAfterMs: 2 };
+    const pinned = { publicKey, tlsPin, ...certificate };
+    expect(parseTrustRecord({ ...v1Record, gatewayIdentity: pinned }).gatewayIdentity).toEqual(pinned);
+    expect(parseTrustRecord({ ...v1Record, gatewayIdentity: { publicKey, tlsPin } }).gatewayIdentity).toEqual({
+      publicKey,
+      tlsPin,
+    });
+    const broken = [
+      { publicKey, tlsPin, serial: 3 }, // all four or none
+      { publicKey, ...certificate }, // a serial without a pin
+      { ...pinned, minSerial: 4 }, // a floor above the serial
+      { ...pinned, notBeforeMs: 3 }, // a window that ends before it starts
+      { ...pinned, serial: 1.5 },
+    ];
+    for (const gatewayIdentity of broken)
+      expect(() => parseTrustRecord({ ...v1Record, gatewayIdentity })).toThrow(/malformed/);
+  });
+
   it("loads a record paired by v1 (no gateway identity) without calling it damaged", () => {
     const record = parseTrustRecord(v1Record);
     expect(record.gatewayIdentity).toBeUndefined();

@@ -6,7 +6,8 @@ import { X509Certificate, createHash } from "node:crypto";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkGrantIdentity, gatewayFingerprint, pinStatementValid } from "@ocmap/protocol/gateway-identity";
+import { checkGrantIdentity, gatewayFingerprint, verifyPinStatement } from "@ocmap/protocol/gateway-identity";
+import type { PinStatement } from "@ocmap/protocol/gateway-identity";
 import { startGateway, type Gateway } from "../harness/gateway.ts";
 import { makeSelfSignedCertificate } from "../harness/tls-certs.ts";
 import { waitFor } from "../harness/wait.ts";
@@ -32,12 +33,19 @@ describe("gateway identity over the gateway's own TLS (real gateway, wss://)", (
     const granted = await pakeGrant(gateway, created.code);
     const served = granted.confirmReply.peerPin!;
     expect(served).toBe(pinOfPem(readFileSync(gateway.tlsCertPath!, "utf8")));
-    const { gatewayIdentity } = granted.grant;
+    const gatewayIdentity = granted.grant.gatewayIdentity as PinStatement;
     expect(gatewayIdentity.tlsPin).toBe(served);
+    const certificate = new X509Certificate(readFileSync(gateway.tlsCertPath!, "utf8"));
     expect(checkGrantIdentity(gatewayIdentity, { observedPin: served, verifiedByCa: false })).toEqual({
       ok: true,
       publicKey: gatewayIdentity.publicKey,
-      tlsPin: served,
+      certificate: {
+        tlsPin: served,
+        serial: 1,
+        minSerial: 1,
+        notBeforeMs: Date.parse(certificate.validFrom),
+        notAfterMs: Date.parse(certificate.validTo),
+      },
     });
     expect(gatewayFingerprint(gatewayIdentity.publicKey)).toBe(created.gatewayFingerprint);
     expect((await gateway.call("pairing.list", {})).gatewayFingerprint).toBe(created.gatewayFingerprint);
@@ -59,12 +67,12 @@ describe("gateway identity over the gateway's own TLS (real gateway, wss://)", (
     const got = await identity();
     expect(got.status).toBe(200);
     expect(got.body).toMatchObject({ ok: true, tlsPin: got.peerPin });
-    expect(pinStatementValid(got.body.publicKey, got.peerPin!, got.body)).toBe(true);
+    expect(verifyPinStatement(got.body.publicKey, got.peerPin!, got.body)).toMatchObject({ serial: 1 });
     expect((await post(gateway, "/ocmap-pairing/v2/identity", {})).body).toEqual(got.body);
     expect((await post(gateway, "/ocmap-pairing/v2/identity", { pin: "x" })).status).toBe(400);
   });
 
-  it("after the certificate files are replaced with a new key, /identity signs the new pin, same key", async () => {
+  it("after the certificate files are replaced with a new key, /identity signs the new pin, next serial", async () => {
     const before = await identity();
     const renewed = makeSelfSignedCertificate();
     const newPin = pinOfPem(renewed.cert);
@@ -84,8 +92,16 @@ describe("gateway identity over the gateway's own TLS (real gateway, wss://)", (
     });
     expect(after.body.publicKey).toBe(before.body.publicKey);
     expect(after.body.tlsPin).toBe(newPin);
-    expect(pinStatementValid(before.body.publicKey, newPin, after.body)).toBe(true);
+    expect(verifyPinStatement(before.body.publicKey, newPin, after.body)).toMatchObject({ serial: 2, minSerial: 1 });
     // The old statement does not vouch for the new certificate.
-    expect(pinStatementValid(before.body.publicKey, newPin, before.body)).toBe(false);
+    expect(verifyPinStatement(before.body.publicKey, newPin, before.body)).toBeUndefined();
+    // The serial is kept durably beside the key.
+    const serials = JSON.parse(
+      readFileSync(join(gateway.stateDir, "plugins/ocmap-pairing/gateway-certificates.json"), "utf8"),
+    );
+    expect(serials).toMatchObject({
+      current: { serial: 2, tlsPin: newPin },
+      older: [{ serial: 1, tlsPin: before.peerPin }],
+    });
   }, 60_000);
 });

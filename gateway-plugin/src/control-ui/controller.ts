@@ -18,6 +18,7 @@ import { pageLayout } from "./layout.ts";
 import { deviceName, type Shared, type ViewState } from "./model.ts";
 import { attackView } from "./view-attack.ts";
 import { auditView } from "./view-audit.ts";
+import { certificatesView } from "./view-certificates.ts";
 import { codesView } from "./view-codes.ts";
 import { devicesView } from "./view-devices.ts";
 import { keysPanel, keysView } from "./view-keys.ts";
@@ -171,6 +172,17 @@ export function mountClawpodz(container: HTMLElement, first: ControlUiViewContex
     }
   }
 
+  async function retireCertificates() {
+    showError();
+    try {
+      const { minSerial } = await host.request<{ minSerial: number }>("pairing.retireCertificates", {});
+      say(`Certificates below serial ${minSerial} retired.`);
+    } catch (err) {
+      showError(`Could not retire the older certificates: ${describeError(err)}`);
+    }
+    void refresh();
+  }
+
   async function afterRevoke() {
     await refresh();
     // The row's button is gone now: keep focus in the devices section.
@@ -231,6 +243,10 @@ export function mountClawpodz(container: HTMLElement, first: ControlUiViewContex
     replaceKeepingFocus(page.keysBody, keysView(state, keys));
     replaceKeepingFocus(page.auditBody, auditView(state));
     replaceKeepingFocus(page.attackBody, attackView(state));
+    replaceKeepingFocus(
+      page.certificatesBody,
+      certificatesView(state, { retireOlder: () => void retireCertificates() }),
+    );
   }
 
   disposers.push(host.onEvent(CHANGED_EVENT, soon));

@@ -67,6 +67,8 @@ const AUDIT_LABEL: Record<AuditEvent["type"], string> = {
   "device.revoked": "Device revoked",
   "device.forgotten": "Device forgot itself",
   "device.forget-failed": "Forget not applied",
+  "certificate.renewed": "Certificate renewed",
+  "certificate.retired": "Certificates retired",
   "key.created": "Enrollment key created",
   "key.revoked": "Enrollment key revoked",
   "key.expired": "Enrollment key expired",
@@ -87,6 +89,7 @@ export function auditTone(type: AuditEvent["type"]): AuditTone {
     case "code.failed":
     case "device.revoked":
     case "device.forget-failed":
+    case "certificate.retired":
       return "danger";
     case "code.expired":
     case "code.cancelled":

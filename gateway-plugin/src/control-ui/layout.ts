@@ -16,6 +16,7 @@ export interface Layout {
   keysBody: HTMLElement;
   auditBody: HTMLElement;
   attackBody: HTMLElement;
+  certificatesBody: HTMLElement;
   announcer: HTMLElement;
   /** The sync line and the paused banner. */
   renderStatus(state: ViewState, lastOkAtMs: number | undefined): void;
@@ -38,6 +39,7 @@ export function pageLayout({ createHeadingId, form, keyForm, dialog, onRefresh }
     keys: uid("keys"),
     audit: uid("audit"),
     attack: uid("attack"),
+    certificates: uid("certificates"),
   };
   const announcer = element("div", { class: "ocmap-cp-sr", "aria-live": "polite", "aria-atomic": "true" });
   const alertBox = element("div", { class: "ocmap-cp-alert", role: "alert", hidden: true });
@@ -60,6 +62,7 @@ export function pageLayout({ createHeadingId, form, keyForm, dialog, onRefresh }
   const keysBody = element("div", { "data-testid": "ocmap-keys" });
   const auditBody = element("div", { "data-testid": "ocmap-audit" });
   const attackBody = element("div", { "data-testid": "ocmap-attack" });
+  const certificatesBody = element("div");
   const devicesCount = element("span", { class: "ocmap-cp-count" });
   const devicesHeading = element("h2", { id: ids.devices, tabindex: -1 }, "Trusted desktop clients ", devicesCount);
   const card = (headingId: string, ...children: HTMLElement[]) =>
@@ -97,6 +100,7 @@ export function pageLayout({ createHeadingId, form, keyForm, dialog, onRefresh }
     card(ids.keys, element("h2", { id: ids.keys }, "Enrollment keys (fleets)"), keyForm, keysBody),
     card(ids.attack, element("h2", { id: ids.attack }, "Failed attempts"), attackBody),
     card(ids.audit, element("h2", { id: ids.audit }, "Audit log"), auditBody),
+    card(ids.certificates, element("h2", { id: ids.certificates }, "Gateway certificate"), certificatesBody),
     dialog,
     announcer,
   );
@@ -113,6 +117,7 @@ export function pageLayout({ createHeadingId, form, keyForm, dialog, onRefresh }
     keysBody,
     auditBody,
     attackBody,
+    certificatesBody,
     announcer,
     renderStatus({ list, listError, nowMs, locale }, lastOkAtMs) {
       syncLine.textContent = listError

@@ -1,5 +1,7 @@
 // The parts of the wire contract kept from v1 (docs/v1-history.md) that both halves import.
 
+import type { CertificateSummary } from "./gateway-identity.std.ts";
+
 export const PAIRING_ERROR_CODES = [
   "PAIRING_DISABLED",
   "CODE_INVALID",
@@ -166,6 +168,10 @@ export type AuditType =
   | "device.forgotten"
   /** forgetSelf answered, but the gateway did not remove the device: it stays active and revocable. */
   | "device.forget-failed"
+  /** The gateway identity vouched for a certificate with new content (`reason`: its serial). */
+  | "certificate.renewed"
+  /** The operator retired the certificates older than the one served (`reason`: the new floor). */
+  | "certificate.retired"
   | "key.created"
   | "key.revoked"
   | "key.expired"
@@ -205,6 +211,8 @@ export interface PairingList {
    * while the identity key file is damaged (STATE_DAMAGED: the list still shows, pairing is refused).
    */
   gatewayFingerprint?: string;
+  /** The TLS certificates the gateway identity vouched for (absent with the fingerprint). */
+  certificates?: CertificateSummary;
 }
 
 /** Failures and refusals per minute, oldest minute first; the last entry is the current minute. */

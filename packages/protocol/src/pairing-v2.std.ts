@@ -3,6 +3,7 @@
 import { randomBytes, utf8ToBytes } from "@noble/hashes/utils.js";
 import { fromBase64Url, toBase64Url } from "./base64url.std.ts";
 import { CpaceError, SHARE_BYTES, cpaceFinishIr, cpaceStart, lvCat } from "./cpace.std.ts";
+import type { PinStatement } from "./gateway-identity.std.ts";
 import {
   type PairingKeys,
   clientConfirmation,
@@ -62,7 +63,8 @@ export interface SealedGrant {
   bootstrapToken: string;
   scopes: string[];
   expiresAtMs: number;
-  gatewayIdentity: { publicKey: string; tlsPin?: string; tlsPinSignature?: string };
+  /** The identity statement for the certificate served (gateway-identity.std.ts), or `{publicKey}` without TLS. */
+  gatewayIdentity: PinStatement | { publicKey: string };
   /** Only in a grant for an enrollment key's use: the device then names itself `<namePrefix>-<id prefix>`. */
   enrollment?: { keyId: string; namePrefix: string; ephemeral: boolean };
 }

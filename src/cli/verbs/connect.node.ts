@@ -1,6 +1,7 @@
 // `ocmap connect`: stay connected, one line per state change, until a signal, a revocation or a wipe.
 import { JSON_FLAG, STORE_FLAG } from "../common-flags.std.ts";
 import { EXIT, exitCodeFor } from "../exit-codes.std.ts";
+import { tellRenewal } from "../output.node.ts";
 import type { Verb } from "../verb.node.ts";
 
 export const connectVerb: Verb = {
@@ -20,7 +21,9 @@ export const connectVerb: Verb = {
         resolve(code);
       };
       const onSignal = () => stop(EXIT.OK);
+      let told: string | undefined;
       const off = core.subscribe((view) => {
+        if (view.notice?.code !== told) told = tellRenewal(view, out);
         out.view(view);
         if (view.state === "REVOKED") {
           if (view.activity !== "forgetting") stop(EXIT.REVOKED); // exit only once the keychain wipe is done

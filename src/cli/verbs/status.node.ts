@@ -1,6 +1,7 @@
 // `ocmap status`: connect once with the stored trust and report.
 import { JSON_FLAG, TIMEOUT_FLAG, STORE_FLAG } from "../common-flags.std.ts";
 import { EXIT, exitCodeFor } from "../exit-codes.std.ts";
+import { tellRenewal } from "../output.node.ts";
 import { settled, type Verb } from "../verb.node.ts";
 
 export const statusVerb: Verb = {
@@ -15,6 +16,7 @@ export const statusVerb: Verb = {
       (x) => settled(x) && x.activity !== "connecting" && x.activity !== "pairing",
       timeoutMs,
     );
+    tellRenewal(view, out);
     out.view(view);
     if (view.state === "PAIRED_CONNECTED") return EXIT.OK;
     if (view.state === "REVOKED") return EXIT.REVOKED;

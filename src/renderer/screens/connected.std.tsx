@@ -10,6 +10,11 @@ export function ConnectedScreen({ core }: { core: CoreView }) {
         <span className="dot ok" aria-hidden="true" /> OCMAP is connected to{" "}
         <strong className="host">{core.gateway?.host}</strong>.
       </p>
+      {core.notice?.code === "GATEWAY_CERT_RENEWED" && (
+        <p className="notice" role="status" data-testid="renewal-notice">
+          {core.notice.message}
+        </p>
+      )}
       {core.activity === "forgetting" && (
         <p className="busy" role="status">
           Forgetting this device…
