@@ -62,16 +62,16 @@ export async function benchAttack(gateway: Gateway, rounds = 3): Promise<Row[]> 
       await attack.stop();
     }
     const granted = results.filter((round) => round.grantedMs !== undefined);
-    const stats = summarize(granted.map((round) => round.grantedMs!));
+    const stats = granted.length ? summarize(granted.map((round) => round.grantedMs!)) : undefined;
     const kept = Math.max(...results.map((round) => round.keptMs));
     rows.push({
       measure: `Fresh code under attack from ${count} addresses: createCode → the user's grant from another address`,
       value:
         `${granted.length}/${rounds} granted at the first try` +
-        (granted.length ? `, ${fmt(stats, "ms")}` : "") +
+        (stats ? `, ${fmt(stats, "ms")}` : "") +
         `; kept from use ${(kept / 1000).toFixed(0)} s at most`,
       reference: `no attack ${fmt(peerStats, "ms")}`,
-      ...(granted.length ? { ratio: stats.median / peerStats.median } : {}),
+      ...(stats ? { ratio: stats.median / peerStats.median } : {}),
       goal: "every fresh code granted at the first try (kept from use 0 s)",
       met: granted.length === rounds,
       how:

@@ -149,7 +149,7 @@ describe("Clawpodz tab in the real Control UI", () => {
 
       // Create a code in the tab.
       await page.getByRole("radio", { name: /Standard/ }).check();
-      await page.getByLabel("Lifetime").selectOption("240");
+      await page.getByLabel("Lifetime", { exact: true }).selectOption("240");
       await page.getByLabel(/^Label/).fill("E2E laptop");
       await page.getByRole("button", { name: "Create pairing code" }).click();
       const codeEl = page.getByTestId("ocmap-code");

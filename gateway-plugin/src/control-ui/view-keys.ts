@@ -82,7 +82,7 @@ export function newKeyForm(create: (params: NewKey) => void): KeyForm {
     "div",
     { class: "ocmap-cp-keyform" },
     field("Uses (devices)", uses),
-    field("Lifetime", lifetime),
+    field("Key lifetime", lifetime),
     field("Access", access),
     field("Device name prefix", prefix),
     element(

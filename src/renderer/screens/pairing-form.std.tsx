@@ -148,7 +148,7 @@ export function PairingForm(props: PairingFormProps) {
             ref={codeRef}
             id="pairing-code"
             name="code"
-            className="code-input"
+            className={setup ? "code-input setup-code" : "code-input"}
             type="text"
             autoComplete="one-time-code"
             autoCapitalize="characters"

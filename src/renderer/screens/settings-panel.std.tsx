@@ -76,7 +76,12 @@ export function SettingsPanel({ core, onClose, onForget }: SettingsProps) {
       {canForget && (
         <section aria-labelledby="settings-forget" className="danger-zone">
           <h2 id="settings-forget">Forget this device</h2>
-          <p>OCMAP asks the gateway to revoke this device and deletes its credentials from this computer.</p>
+          <p>
+            {core.gateway?.stock
+              ? "OCMAP deletes this device's credentials from this computer and, where its access allows, removes it " +
+                "from the gateway; otherwise it tells you that the gateway's operator must remove it."
+              : "OCMAP asks the gateway to revoke this device and deletes its credentials from this computer."}
+          </p>
           {confirming ? (
             <div className="confirm" role="group" aria-labelledby="forget-question">
               <p id="forget-question">
