@@ -65,9 +65,9 @@ describe("the ocmap CLI installed from its npm tarball", () => {
       .map((match) => match[1] ?? match[2] ?? match[3])
       .filter((specifier): specifier is string => Boolean(specifier));
     const builtin = (specifier: string) => specifier.startsWith("node:") || builtinModules.includes(specifier);
-    expect(new Set(specifiers.filter((specifier) => !builtin(specifier)))).toEqual(
-      new Set(["keytar", "bufferutil", "utf-8-validate"]),
-    );
+    const packages = new Set(specifiers.filter((specifier) => !builtin(specifier)));
+    expect(packages).toContain("keytar");
+    for (const name of packages) expect(["keytar", "bufferutil", "utf-8-validate"]).toContain(name);
   });
 
   it("installs into a fresh prefix with keytar only, and the installed ocmap enrolls and reconnects", async () => {
