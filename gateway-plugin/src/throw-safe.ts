@@ -78,10 +78,12 @@ export function describeError(error: unknown): string {
   } catch {
     text = "unprintable error";
   }
-  return text
-    // A random base64url run of 20+ characters has an upper-case letter all but always; hex ids and words do not.
-    .replace(/[A-Za-z0-9_-]{20,}/g, (run) => (/[A-Z]/.test(run) && /[a-z0-9]/.test(run) ? "[redacted]" : run))
-    .slice(0, 200);
+  return (
+    text
+      // A random base64url run of 20+ characters has an upper-case letter all but always; hex ids and words do not.
+      .replace(/[A-Za-z0-9_-]{20,}/g, (run) => (/[A-Z]/.test(run) && /[a-z0-9]/.test(run) ? "[redacted]" : run))
+      .slice(0, 200)
+  );
 }
 
 function injectFault(what: FaultPoint) {
