@@ -4,7 +4,9 @@ import { createCore, type OcmapCore } from "../core/core.node.ts";
 import { createGatewayFleet, type FleetMember } from "../core/gateway-fleet.node.ts";
 import { GatewayStore } from "../core/gateway-store.node.ts";
 import { timeoutOf } from "./common-flags.std.ts";
-import { EXIT } from "./exit-codes.std.ts";
+import { restingView } from "../core/core-view.std.ts";
+import { STATUS } from "../core/lifecycle-reasons.std.ts";
+import { EXIT, exitCodeFor } from "./exit-codes.std.ts";
 import { parseArgs, valueFlagNames } from "./flags.std.ts";
 import { fail, print, reporter } from "./output.node.ts";
 import { selectGateway } from "./select-gateway.node.ts";
@@ -43,9 +45,12 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await fleet.load();
     const { error } = fleet.view();
-    if (error) return fail(out, error.code, error.message);
+    const needsGateway = (verb.needs ?? "gateway") === "gateway";
+    if (error && !needsGateway) return fail(out, error.code, error.message);
+    // The list of gateways cannot be read (keychain locked, store damaged): said as the state it leaves.
+    if (error) return (out.view(restingView(STATUS.unpaired, "idle", { lastError: error })), exitCodeFor(error.code));
     let gateway: FleetMember | null = null;
-    if ((verb.needs ?? "gateway") === "gateway") {
+    if (needsGateway) {
       const wanted = parsed.flags.gateway;
       const selected = selectGateway(fleet.members(), typeof wanted === "string" ? wanted : undefined, out);
       if (typeof selected === "number") return selected;

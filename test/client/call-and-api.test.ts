@@ -11,6 +11,7 @@ import { fileStoreBackend } from "../../src/core/file-store.node.ts";
 import { Keystore } from "../../src/core/keystore.node.ts";
 import { runCli } from "../harness/cli.ts";
 import { startGateway, type Gateway } from "../harness/gateway.ts";
+import { onlyGateway } from "../harness/gateway-keys.ts";
 
 let gateway: Gateway;
 let root = "";
@@ -37,7 +38,7 @@ async function pairedStore(access: string) {
   secrets.add(code);
   const result = await ocmap(store, ["pair", gateway.url, "--json"], `${code}\n`);
   expect(result.code, result.stdout + result.stderr).toBe(0);
-  const ks = new Keystore({ backend: fileStoreBackend({ dir: store }) });
+  const ks = await onlyGateway(new Keystore({ backend: fileStoreBackend({ dir: store }) }));
   const trust = (await ks.loadTrust())!;
   secrets.add(trust.deviceToken).add((await ks.loadIdentity())!.privateKey);
   return { store, trust };

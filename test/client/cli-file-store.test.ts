@@ -13,6 +13,7 @@ import { fileStoreBackend } from "../../src/core/file-store.node.ts";
 import { Keystore } from "../../src/core/keystore.node.ts";
 import { CliProcess, runCli } from "../harness/cli.ts";
 import { startGateway, type Gateway } from "../harness/gateway.ts";
+import { onlyGateway } from "../harness/gateway-keys.ts";
 import { waitFor } from "../harness/wait.ts";
 
 let gateway: Gateway;
@@ -46,7 +47,7 @@ async function newCode(access = "standard") {
 
 /** Reads the store as the CLI would, and remembers its secrets for the final scan. */
 async function storeContents(dir: string, keyFile?: string) {
-  const ks = new Keystore({ backend: fileStoreBackend({ dir, ...(keyFile ? { keyFile } : {}) }) });
+  const ks = await onlyGateway(new Keystore({ backend: fileStoreBackend({ dir, ...(keyFile ? { keyFile } : {}) }) }));
   const [trust, identity] = [await ks.loadTrust(), await ks.loadIdentity()];
   if (trust) secrets.add(trust.deviceToken);
   if (identity) secrets.add(identity.privateKey);
@@ -133,7 +134,7 @@ describe("ocmap with no D-Bus at all and a file store", () => {
     const wrong = await ocmap(["status", "--store", store], { OCMAP_STORE_KEY_FILE: wrongKey });
     expect(wrong.code).toBe(7);
     expect(wrong.lines.at(-1).lastError).toMatchObject({ code: "STORE_KEY_WRONG" });
-    expect(wrong.lines.at(-1).lastError.message).toContain(join(store, "trust.json"));
+    expect(wrong.lines.at(-1).lastError.message).toContain(join(store, "gateways.json")); // the list is read first
     const missing = await ocmap(["status", "--store", store]);
     expect(missing.code).toBe(7);
     expect(missing.lines.at(-1).lastError).toMatchObject({ code: "STORE_KEY_MISSING" });
@@ -158,10 +159,14 @@ describe("ocmap with no D-Bus at all and a file store", () => {
     expect(result.lines.at(-1).lastError).toMatchObject({ code: "STORE_INSECURE" });
     expect(result.lines.at(-1).lastError.message).toContain(`chmod 700 ${store}`);
     await chmod(store, 0o700);
-    await chmod(join(store, "trust.json"), 0o644);
+    const trustFile = join(
+      store,
+      (await readdir(store)).find((name) => name.startsWith("trust."))!,
+    ); // trust.<id>.json
+    await chmod(trustFile, 0o644);
     const file = await ocmap(["status", "--store", store]);
     expect(file.code).toBe(7);
-    expect(file.lines.at(-1).lastError.message).toContain(`chmod 600 ${join(store, "trust.json")}`);
+    expect(file.lines.at(-1).lastError.message).toContain(`chmod 600 ${trustFile}`);
   });
 
   it("connect and status share one store at once; connect rides out a gateway restart", async () => {

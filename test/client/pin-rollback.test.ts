@@ -8,6 +8,8 @@ import { join } from "node:path";
 import tls from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCore } from "../../src/core/core.node.ts";
+import { gatewayIdOf } from "../../src/core/gateway-index.std.ts";
+import { loadGatewayIndex } from "../../src/core/gateway-migration.node.ts";
 import type { CoreView } from "../../src/core/core-view.std.ts";
 import { Keystore, type TrustRecord } from "../../src/core/keystore.node.ts";
 import { spkiPinOfPem } from "../../src/core/tls-pin.node.ts";
@@ -25,7 +27,7 @@ const renewal = () =>
   makeDatedCertificate({ notBefore: new Date(Date.now() - DAY), notAfter: new Date(Date.now() + 365 * DAY) });
 let gateway: Gateway;
 const service = newKeychainService();
-const keystore = new Keystore({ service });
+let keystore = new Keystore({ service });
 const views: CoreView[] = [];
 /** Each certificate the gateway served, with the statement /v2/identity gave for it. */
 const served: Array<{ certificate: TestCertificate; statement: any }> = [];
@@ -93,6 +95,10 @@ describe("renewals that cannot roll the pin back (real gateway and keychain, wss
     const end = await core.waitFor((v) => v.state !== "PAIRING_IN_PROGRESS" && v.activity !== "starting", 30_000);
     core.stop();
     expect(end.state).toBe("PAIRED_CONNECTED");
+    // The CLI keeps each gateway's entries apart: the record moves there now, and this file uses those entries.
+    const id = gatewayIdOf((await keystore.loadTrust())!);
+    await loadGatewayIndex(new Keystore({ service }));
+    keystore = new Keystore({ service }).forGateway(id);
     expect((await stored()).gatewayIdentity).toMatchObject({ tlsPin: served[0]!.statement.tlsPin, serial: 1 });
   });
 

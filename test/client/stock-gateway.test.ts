@@ -7,9 +7,9 @@ import { mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Keystore } from "../../src/core/keystore.node.ts";
 import { CliProcess, newKeychainService, runCli } from "../harness/cli.ts";
 import { gatewayEnv, gatewayNode, openclawEntry, startGateway, type Gateway } from "../harness/gateway.ts";
+import { gatewayKeys } from "../harness/gateway-keys.ts";
 import { waitFor } from "../harness/wait.ts";
 
 let gateway: Gateway;
@@ -70,7 +70,7 @@ const pairedIds = async (): Promise<string[]> =>
   (await gateway.call("device.pair.list", {})).paired.map((device: { deviceId: string }) => device.deviceId);
 
 async function storedTrust(service: string) {
-  const trust = await new Keystore({ service }).loadTrust();
+  const trust = await (await gatewayKeys(service)).loadTrust();
   if (trust) secrets.add(trust.deviceToken);
   return trust;
 }

@@ -3,10 +3,14 @@
 import { Keystore } from "../../src/core/keystore.node.ts";
 
 /** The keystore scoped to the service's only gateway; with none listed, one where nothing is stored. */
-export async function gatewayKeys(service: string): Promise<Keystore> {
-  const root = new Keystore({ service });
+export function gatewayKeys(service: string): Promise<Keystore> {
+  return onlyGateway(new Keystore({ service }));
+}
+
+/** The same for any store (a keychain service or a file store folder): its only gateway's scoped keystore. */
+export async function onlyGateway(root: Keystore): Promise<Keystore> {
   const gateways = (await root.exclusive((keychain) => keychain.loadIndex()))?.gateways ?? [];
-  if (gateways.length > 1) throw new Error(`${service} holds ${gateways.length} gateways; name one`);
+  if (gateways.length > 1) throw new Error(`${root.service} holds ${gateways.length} gateways; name one`);
   return gateways[0] ? root.forGateway(gateways[0].id) : root;
 }
 
