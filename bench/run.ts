@@ -11,6 +11,7 @@ import { benchCost } from "./cost.ts";
 import { benchEnroll } from "./enroll.ts";
 import { benchGuessing } from "./guessing.ts";
 import { benchLaunch } from "./launch.ts";
+import { benchLaunchGateways } from "./launch-gateways.ts";
 import { benchLaunchFileStore } from "./launch-file-store.ts";
 import { benchPair } from "./pair.ts";
 import { benchReconnect } from "./reconnect.ts";
@@ -67,6 +68,7 @@ async function main() {
     await step("pair", () => benchPair(gateway));
     await step("launch", () => benchLaunch(gateway));
     await step("launch with the file store", () => benchLaunchFileStore(gateway));
+    await step("launch with three gateways", () => benchLaunchGateways(gateway));
     await step("revoke", () => benchRevoke(gateway));
     await step("cost", () => benchCost(gateway));
     await step("renderer", () => benchRenderer());

@@ -2,7 +2,7 @@
 // gateway, each with its own keychain entries. Loads the index (migrating an old single record), starts
 // the cores side by side so one gateway that is down never delays another, adds a gateway when a new
 // pairing succeeds, drops one once it is forgotten, and renames one locally. Electron-free.
-import { ClientError, toClientError } from "./client-errors.std.ts";
+import { ClientError } from "./client-errors.std.ts";
 import { createCore, type CoreOptions, type OcmapCore } from "./core.node.ts";
 import type { CoreView } from "./core-view.std.ts";
 import { hostOf, type FleetView, type GatewayView } from "./fleet-view.std.ts";
@@ -10,6 +10,7 @@ import { checkGatewayName, type GatewayEntry } from "./gateway-index.std.ts";
 import { loadGatewayIndex } from "./gateway-migration.node.ts";
 import { GatewayStore } from "./gateway-store.node.ts";
 import { parseGatewayUrl } from "./gateway-url.std.ts";
+import { errorOf } from "./lifecycle-reasons.std.ts";
 import type { Keystore } from "./keystore.node.ts";
 import { createViewStore } from "./view-store.std.ts";
 
@@ -152,7 +153,7 @@ export function createGatewayFleet(options: FleetOptions): GatewayFleet {
         status = "ready";
       } catch (err) {
         status = "failed";
-        error = toClientError(err).info();
+        error = errorOf(err); // as a core would say it (a store error keeps its own sentence, naming the file)
       } finally {
         loading = null;
       }

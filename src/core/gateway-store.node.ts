@@ -61,8 +61,9 @@ export class GatewayStore implements TrustStore {
         const { id } = this.entry;
         await keychain.scope(id).wipe();
         const index = await keychain.loadIndex();
-        if (index?.gateways.some((entry) => entry.id === id))
-          await keychain.saveIndex({ ...index, gateways: index.gateways.filter((entry) => entry.id !== id) });
+        const left = index?.gateways.filter((entry) => entry.id !== id) ?? [];
+        if (index && left.length === 0) await keychain.removeIndex();
+        else if (index && left.length < index.gateways.length) await keychain.saveIndex({ ...index, gateways: left });
         this.entry = null;
       },
     };

@@ -38,6 +38,8 @@ export interface KeychainOps {
   loadIndex(): Promise<GatewayIndex | null>;
   /** Resolves only once the index has been written and read back unchanged. */
   saveIndex(index: GatewayIndex): Promise<void>;
+  /** Deletes the index (when its last gateway went): nothing of OCMAP's is left behind. */
+  removeIndex(): Promise<void>;
   /** The same operations on one gateway's entries, inside the same job. */
   scope(gatewayId: string): KeychainOps;
 }
@@ -136,6 +138,7 @@ export class Keystore {
       },
       loadIndex: () => this.load(INDEX, "list of gateways", parseGatewayIndex),
       saveIndex: (index) => this.save(INDEX, parseGatewayIndex(index), []),
+      removeIndex: async () => void (await this.remove(INDEX)),
       scope: (gatewayId) => this.forGateway(gatewayId).direct,
     };
     return ops;
