@@ -22,6 +22,8 @@ export interface FleetView {
   adding: CoreView | null;
   /** What the last gateway to leave the list (forgotten, or its line had no trust) said, with its name. */
   notice: { name: string; code: string; message: string } | null;
+  /** The gateway the last successful "Add a gateway" pairing added, and how many pairings have added one. */
+  added: { id: string; count: number } | null;
 }
 
 export function hostOf(url: string): string {

@@ -72,6 +72,7 @@ export function createGatewayFleet(options: FleetOptions): GatewayFleet {
   let status: FleetView["status"] = "loading";
   let error: FleetView["error"] = null;
   let notice: FleetView["notice"] = null;
+  let added: FleetView["added"] = null;
   let loading: Promise<void> | null = null;
   let started = false;
 
@@ -89,6 +90,7 @@ export function createGatewayFleet(options: FleetOptions): GatewayFleet {
     gateways: [...members.values()].map(gatewayView),
     adding: adding ? adding.core.view() : null,
     notice,
+    added,
   });
   const views = createViewStore<FleetView>(snapshot(), (v) =>
     [v.status, ...v.gateways.map((g) => `${g.name}=${g.core.state}/${g.core.activity}`)].join(" "),
@@ -131,6 +133,7 @@ export function createGatewayFleet(options: FleetOptions): GatewayFleet {
         adding = null;
         entry.off();
         addMember(store.entry, store, core);
+        added = { id: store.entry.id, count: (added?.count ?? 0) + 1 };
       }
       publish();
     });

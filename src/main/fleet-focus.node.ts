@@ -40,7 +40,7 @@ export function focusOnFleet(fleet: GatewayFleet): FleetFocus {
   let selected: string | null = null;
   let addMode = false;
   let refusal: { code: string; message: string } | null = null;
-  let known = new Set<string>();
+  let seenAdded = 0;
 
   const focusView = (): CoreView => {
     const current = fleet.view();
@@ -61,14 +61,13 @@ export function focusOnFleet(fleet: GatewayFleet): FleetFocus {
   const refresh = () => {
     const current = fleet.view();
     const ids = current.gateways.map((gateway) => gateway.id);
-    const added = ids.find((id) => !known.has(id));
-    // A pairing that just succeeded: show the gateway it added.
-    if (added && addMode && !current.adding) {
+    // A pairing that just succeeded (also of a gateway listed as revoked): show the gateway it added.
+    if (current.added && current.added.count > seenAdded) {
+      seenAdded = current.added.count;
       addMode = false;
-      selected = added;
+      selected = current.added.id;
     }
     if (!selected || !ids.includes(selected)) selected = ids[0] ?? null;
-    known = new Set(ids);
     const next = focusView();
     if (JSON.stringify(next) !== JSON.stringify(views.get())) views.set(next);
   };
