@@ -151,22 +151,26 @@ function slowKeychain(keystore: Keystore, delays: { deleteMs?: number; writeMs?:
     call(
       (k) =>
         op({
-          getPassword: (s: string, a: string) => k.getPassword(s, a),
-          setPassword: async (service: string, account: string, password: string) => {
+          ...k,
+          get: (account: string) => k.get(account),
+          exclusive: (job: () => Promise<unknown>) => k.exclusive(job),
+          toError: (err: unknown, secrets: readonly string[]) => k.toError(err, secrets),
+          corrupt: (account: string, what: string) => k.corrupt(account, what),
+          set: async (account: string, value: string) => {
             if (inDelete > 0) overlapping++;
             inWrite++;
             try {
               await pause(delays.writeMs);
-              return await k.setPassword(service, account, password);
+              return await k.set(account, value);
             } finally {
               inWrite--;
             }
           },
-          deletePassword: async (service: string, account: string) => {
+          delete: async (account: string) => {
             inDelete++;
             try {
               await pause(delays.deleteMs);
-              return await k.deletePassword(service, account);
+              return await k.delete(account);
             } finally {
               inDelete--;
             }
