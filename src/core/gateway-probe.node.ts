@@ -8,7 +8,8 @@ import { openVerifiedTls, type TlsTrust } from "./pinned-tls.node.ts";
 import type { ProbeAnswer } from "./lifecycle-types.std.ts";
 
 export const PROBE_PATH = "/startupz";
-const PROBE_TIMEOUT_MS = 1_000;
+// Generous: a probe in flight only delays the next one, and a loaded gateway has been seen to take 0.6 s.
+const PROBE_TIMEOUT_MS = 5_000;
 const MAX_BODY_BYTES = 4 * 1024;
 
 /** Asks `gatewayUrl` (ws:// or wss://) once; never throws. `trust` is how its certificate is checked on wss://. */
