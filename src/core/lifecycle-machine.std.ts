@@ -104,6 +104,7 @@ export const lifecycleMachine = setup({
       const lastError = retryableError(context.probeDown ?? "GATEWAY_UNREACHABLE");
       return { attempt: context.attempt + 1, lastError, reason: asReason(lastError) };
     }),
+    forgetProbeAnswer: assign({ probeDown: null }),
     recordProbe: assign(({ event, context }) => {
       const answer = (event as unknown as { output?: ProbeAnswer }).output ?? "unknown";
       const probeDown =

@@ -43,6 +43,8 @@ export const PAIRED_DISCONNECTED = {
           after: { probeDelay: { guard: "mayProbe", target: "probing" } },
         },
         probing: {
+          // Only a probe that answered counts: while one is in flight (a slow gateway), a due handshake goes ahead.
+          entry: "forgetProbeAnswer",
           invoke: {
             src: "probe",
             onDone: [

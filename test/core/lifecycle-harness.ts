@@ -44,8 +44,8 @@ export function harness(
     connects?: Outcome[] | ((now: number) => Outcome);
     pair?: Outcome;
     forget?: ForgetOutcome;
-    /** What the fake probe answers at a time (default: it cannot tell). */
-    probe?: (now: number) => ProbeAnswer;
+    /** What the fake probe answers at a time (default: it cannot tell); "hang": it never answers. */
+    probe?: (now: number) => ProbeAnswer | "hang";
   } = {},
 ) {
   const clock = new SimulatedClock();
@@ -101,7 +101,8 @@ export function harness(
       // fake
       probe: fromPromise<ProbeAnswer>(async () => {
         calls.probeTimes.push(clock.now());
-        return options.probe?.(clock.now()) ?? "unknown";
+        const answer = options.probe?.(clock.now()) ?? "unknown";
+        return answer === "hang" ? new Promise<never>(() => undefined) : answer;
       }),
     },
   });

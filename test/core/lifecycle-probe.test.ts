@@ -86,6 +86,28 @@ describe("reconnect probe (SimulatedClock, fake actors and a fake gateway timeli
     }
   });
 
+  it("a probe that stops answering (a slow, starting gateway) never holds back the handshakes", async () => {
+    const lostAt = 10_000;
+    const hangsFrom = lostAt + 3_000;
+    const servesFrom = lostAt + 6_000;
+    const rig = harness({
+      stored: true,
+      connects: (now) => (now === 0 || now >= servesFrom ? { ok: true } : { ok: false, code: "GATEWAY_UNREACHABLE" }),
+      probe: (now) => (now < hangsFrom ? "refused" : "hang"),
+    });
+    await rig.start();
+    await rig.advance(lostAt);
+    rig.sessions[0]!.drop(1006);
+    await rig.settle();
+    while (rig.view().state !== "PAIRED_CONNECTED" && rig.clock.now() < lostAt + 30_000) await rig.advance(10);
+    // Skipped while the probe said "refused"; once it hangs the backoff's own handshakes (1 s apart) go ahead.
+    expect(rig.view().state).toBe("PAIRED_CONNECTED");
+    expect(rig.clock.now()).toBeLessThanOrEqual(servesFrom + 1_000 + 20);
+    const whileRefused = rig.calls.connectTimes.filter((t) => t > lostAt + 600 && t < hangsFrom);
+    expect(whileRefused).toEqual([]);
+    expect(Math.min(...gaps(rig.calls.connectTimes.slice(1)))).toBeGreaterThanOrEqual(HANDSHAKE_GAP_MS);
+  });
+
   it("a gateway that serves but refuses this device (another identity) is not retried at probe speed", async () => {
     const rig = harness({
       stored: true,
