@@ -7,6 +7,7 @@ import { ClientError } from "./client-errors.std.ts";
 import { coreView, type CoreView } from "./core-view.std.ts";
 import { createViewStore } from "./view-store.std.ts";
 import type { GatewaySession } from "./gateway-session.node.ts";
+import { askDeviceStatus, refusalError } from "./device-status.node.ts";
 import { forgetOnGateway, deviceUnknown, FORGET_SELF } from "./forget-on-gateway.std.ts";
 import { createIdentity, type DeviceIdentity } from "./identity.node.ts";
 import type { KeychainOps, TrustRecord } from "./keystore.node.ts";
@@ -107,6 +108,14 @@ export function createCore(options: CoreOptions): OcmapCore {
       const stored = await keychain.loadTrust();
       if (stored?.deviceId === trust.deviceId && stored.deviceToken === trust.deviceToken)
         await keychain.saveTrust({ ...stored, deviceToken });
+    });
+
+  /** A token handed over after the operator changed this device's access, with its scopes (same rule). */
+  const saveAccessChange = (trust: TrustRecord, deviceToken: string, scopes: string[]) =>
+    ks.exclusive(async (keychain) => {
+      const stored = await keychain.loadTrust();
+      if (stored?.deviceId === trust.deviceId && stored.deviceToken === trust.deviceToken)
+        await keychain.saveTrust({ ...stored, deviceToken, scopes });
     });
 
   /** A renewed or upgraded pin (vouched for by the pinned identity key) replaces the stored one, same rule. */
@@ -229,10 +238,18 @@ export function createCore(options: CoreOptions): OcmapCore {
       }),
 
       connect: fromPromise(async ({ signal }) => {
-        const { trust, result, renewed } = await openStored(timeoutMs, signal);
+        let opened = await openStored(timeoutMs, signal);
+        // A refused token may be a lower access, an expiry or a removal: the plugin says which (device-status).
+        const refused = !opened.result.ok && deviceUnknown(opened.result.error);
+        const status = refused ? await askDeviceStatus(opened.trust, (await ks.loadIdentity())!, timeoutMs) : undefined;
+        if (status?.status === "active" && status.deviceToken) {
+          await saveAccessChange(opened.trust, status.deviceToken, status.scopes);
+          opened = await openStored(timeoutMs, signal);
+        }
+        const { trust, result, renewed } = opened;
         if (!result.ok) {
           if (!deviceUnknown(result.error)) throw connectError(result.error);
-          throw new ClientError(trust.ephemeral ? "EPHEMERAL_REMOVED" : "TOKEN_REJECTED");
+          throw refusalError(trust, status);
         }
         const reissued = result.hello.auth?.deviceToken;
         if (reissued && reissued !== trust.deviceToken) await saveReissuedToken(trust, reissued);
