@@ -62,3 +62,33 @@ export function refusalError(trust: TrustRecord, status: DeviceStatus | undefine
   }
   return new ClientError(trust.ephemeral ? "EPHEMERAL_REMOVED" : "TOKEN_REJECTED");
 }
+
+interface Requester {
+  request<T = unknown>(method: string, params?: unknown, timeoutMs?: number): Promise<T>;
+}
+
+/**
+ * After a hello-ok: an upgrade the operator granted is taken through the gateway's own live upgrade
+ * (`device.scopes.requestUpgrade`, the plugin's `pairing.acceptUpgrade`, `device.scopes.waitUpgrade`), and the
+ * token the gateway hands over is saved with its scopes. True when it was: the next connection has the access.
+ */
+export async function takeGrantedUpgrade(
+  session: Requester,
+  save: (deviceToken: string, scopes: string[]) => Promise<void>,
+): Promise<boolean> {
+  const own = await session.request<{ pendingScopes?: string[] }>("pairing.deviceAccess", {}).catch(() => undefined);
+  if (!own?.pendingScopes?.length) return false;
+  const { requestId } = await session.request<{ requestId: string }>("device.scopes.requestUpgrade", {
+    scopes: own.pendingScopes,
+  });
+  await session.request("pairing.acceptUpgrade", { requestId });
+  const upgrade = await session.request<{ status?: string; deviceToken?: string; scopes?: string[] }>(
+    "device.scopes.waitUpgrade",
+    { requestId },
+    30_000,
+  );
+  if (upgrade.status !== "approved" || typeof upgrade.deviceToken !== "string" || !Array.isArray(upgrade.scopes))
+    return false;
+  await save(upgrade.deviceToken, upgrade.scopes);
+  return true;
+}
