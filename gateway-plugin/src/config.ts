@@ -19,6 +19,8 @@ export interface PairingConfig {
   expireAfterDays: number;
   /** For tests: the same in seconds, used instead of expireAfterDays when set. */
   expireAfterSeconds?: number;
+  /** Signed event delivery (webhook-sender.ts); validated beyond the schema by webhook-config.ts. */
+  webhook?: { url: string; secret: string; timeoutSeconds?: number };
 }
 
 const DEFAULTS: PairingConfig = {

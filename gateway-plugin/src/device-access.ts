@@ -66,8 +66,15 @@ export class DeviceAccess {
       if (!lower && access !== from) record.pendingAccess = access;
       audit(state, { atMs: now, type: "device.access-changed", deviceId, reason: `${from} → ${access} (${when})` });
     });
-    this.service.core.announceChange("device.access-changed");
+    this.announce(deviceId, device.displayName, now, `${from} → ${access} (${when})`);
     return { deviceId, access, effective: lower ? ("now" as const) : ("next-connection" as const) };
+  }
+
+  /** Clawpodz refreshes; operators and the webhook get the device event. */
+  private announce(deviceId: string, displayName: string | undefined, atMs: number, detail: string) {
+    this.service.core.announceChange("device.access-changed");
+    const named = displayName ? { displayName } : {};
+    this.service.core.notifyDevice({ kind: "access-changed", deviceId, ...named, atMs }, detail);
   }
 
   /** A caller's own view: its access and any upgrade waiting for it. */
@@ -101,7 +108,7 @@ export class DeviceAccess {
       delete record.pendingAccess;
       audit(state, { atMs: now, type: "device.access-changed", deviceId, reason: `upgrade to ${access} taken` });
     });
-    this.service.core.announceChange("device.access-changed");
+    this.announce(deviceId, device.displayName, now, `upgrade to ${access} taken`);
     return { access, scopes };
   }
 

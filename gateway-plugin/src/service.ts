@@ -26,6 +26,14 @@ const REVOKE_AUDIT = {
   operator: "device.revoked",
 } as const;
 
+/** The webhook's `detail` for a revocation without a reason of its own. */
+const REVOKED_BY = {
+  operator: "revoked by an operator",
+  self: "forgotten by the device itself",
+  ephemeral: "ephemeral device removed after staying disconnected",
+  expired: "removed after not being seen for too long",
+} as const;
+
 export class PairingService {
   readonly core: PluginCore;
   /** The unauthenticated pairing routes (protocol v2). */
@@ -136,13 +144,17 @@ export class PairingService {
       throw fail("INVALID_REQUEST", "not a device paired through a code");
     await remove(); // only a device the gateway removed is marked revoked
     const type = REVOKE_AUDIT[by];
-    await commitChange(this.store, this.deps.log, (state) => {
+    const displayName = await commitChange(this.store, this.deps.log, (state) => {
       const device = state.devices.find((candidate) => candidate.deviceId === deviceId)!;
       device.revokedAtMs ??= now;
       device.revokedBy ??= by;
       audit(state, { atMs: now, type, deviceId, ...(reason ? { reason } : {}) });
+      return device.displayName;
     });
     this.announceChange(type);
+    const detail = reason ?? REVOKED_BY[by];
+    const kind = by === "expired" ? "expired" : "revoked";
+    this.core.notifyDevice({ kind, deviceId, ...(displayName ? { displayName } : {}), atMs: now }, detail);
     return { deviceId, revokedAtMs: now };
   }
 
