@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import type { AppController } from "./app-controller.node.ts";
 import { APP_INDEX_URL } from "./app-origin.std.ts";
 import { registerAppScheme, serveAppScheme } from "./app-protocol.main.ts";
-import { DOCS_URL } from "./external-links.std.ts";
+import { controlUiUrlsOf, DOCS_URL } from "./external-links.std.ts";
 import { firstScreenOf } from "./first-screen.std.ts";
 import { appSenderCheck, registerIpcHandlers, sendState } from "./ipc-main.main.ts";
 import { buildAppMenu } from "./menu.main.ts";
@@ -84,7 +84,9 @@ export function startMainProcess(options: MainProcessOptions): void {
     if (link) controller.openLink(link);
     showWindow();
   });
-  app.on("web-contents-created", (_event, contents) => hardenWebContents(contents));
+  app.on("web-contents-created", (_event, contents) =>
+    hardenWebContents(contents, () => controlUiUrlsOf(controller.view())),
+  );
   app.on("window-all-closed", () => {
     if (process.platform !== "darwin") app.quit();
   });
