@@ -70,7 +70,14 @@ describe("electron-builder.yml", () => {
   it("packs only the built app and package.json, in an asar", () => {
     expect(config.asar).toBe(true);
     const included = config.files.filter((f: string) => !f.startsWith("!"));
-    expect(included).toEqual(["dist/main/**/*", "dist/preload/**/*", "dist/renderer/**/*", "package.json"]);
+    expect(included).toEqual([
+      "dist/main/**/*",
+      "dist/preload/**/*",
+      "dist/renderer/**/*",
+      "package.json",
+      "node_modules/keytar/{package.json,LICENSE.md,lib/**,build/Release/keytar.node}",
+    ]);
+    expect(config.files).toContain("!node_modules/**/*");
     expect(pkg.main).toBe("dist/main/main.cjs");
     expect(pkg.main.startsWith("dist/main/")).toBe(true);
   });
@@ -84,6 +91,7 @@ describe("electron-builder.yml", () => {
       enableEmbeddedAsarIntegrityValidation: true,
       onlyLoadAppFromAsar: true,
       grantFileProtocolExtraPrivileges: false,
+      resetAdHocDarwinSignature: true, // macOS arm64: a valid ad-hoc signature after the flip
     });
   });
 });

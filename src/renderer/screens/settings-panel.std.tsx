@@ -1,5 +1,6 @@
-// Gateway, device and access; Done and "Forget this device…" (behind an in-page confirmation) stay in view.
-import { useEffect, useRef, useState } from "react";
+// Gateway, device and access, this computer's settings; Done and "Forget this device…" (behind an in-page
+// confirmation) stay in view.
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import type { CoreView } from "../../core/core-view.std.ts";
 import type { GatewayItem, RenameResult } from "../../ipc/ipc-contract.std.ts";
 import { RenameGateway } from "./rename-gateway.std.tsx";
@@ -13,6 +14,8 @@ export interface SettingsProps {
   onClose(): void;
   onForget(): void;
   onRename?(name: string): Promise<RenameResult>;
+  /** This computer's own settings (desktop-settings.std.tsx). */
+  desktop?: ReactNode;
 }
 
 const MOVED_HINT =
@@ -23,7 +26,7 @@ function connectionText(gateway: NonNullable<CoreView["gateway"]>): string {
   return isLoopback(gateway.host) ? "This computer only (ws://)" : "Unencrypted on your local network (ws://)";
 }
 
-export function SettingsPanel({ core, gateway, onClose, onForget, onRename }: SettingsProps) {
+export function SettingsPanel({ core, gateway, onClose, onForget, onRename, desktop }: SettingsProps) {
   const [confirming, setConfirming] = useState(false);
   const askRef = useRef<HTMLButtonElement>(null);
   const paired = core.device !== null;
@@ -105,6 +108,7 @@ export function SettingsPanel({ core, gateway, onClose, onForget, onRename }: Se
           </ul>
         </section>
       )}
+      {desktop}
       <div className="actions main-actions">
         {confirming ? (
           <div className="confirm" role="group" aria-labelledby="forget-question">
