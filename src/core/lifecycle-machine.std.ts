@@ -107,6 +107,7 @@ export const lifecycleMachine = setup({
     }),
     clearTrust: assign({
       trust: null,
+      gatewayInfo: null,
       connectedSince: null,
       attempt: 0,
       nextRetryAt: null,
@@ -129,6 +130,7 @@ export const lifecycleMachine = setup({
     pairingStep: null,
     pairingGateway: null,
     notice: null,
+    gatewayInfo: null,
     wiping: false,
   },
   initial: "STARTING",
