@@ -11,7 +11,11 @@ export function osLoginItem(platform: NodeJS.Platform = process.platform): Login
   if (platform === "darwin")
     return {
       get: () => app.getLoginItemSettings().openAtLogin,
-      set: (enabled) => app.setLoginItemSettings({ openAtLogin: enabled }),
+      set(enabled) {
+        app.setLoginItemSettings({ openAtLogin: enabled });
+        if (enabled && app.getLoginItemSettings().status === "requires-approval")
+          throw new Error("macOS asks you to allow OCMAP in System Settings → General → Login Items.");
+      },
     };
   if (platform === "win32") {
     // Windows matches the entry by its arguments: get and set pass the same ones.

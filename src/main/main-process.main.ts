@@ -142,14 +142,19 @@ export function startMainProcess(options: MainProcessOptions): void {
         !app.isPackaged,
       ),
     );
-    background = startBackground({
-      controller,
-      settings,
-      iconDir: join(options.appDir, "tray"),
-      showWindow,
-      confirmForget: askForget,
-    });
-    if (!openedAtLogin(process.argv)) openWindow(); // at login: the tray only
+    try {
+      background = startBackground({
+        controller,
+        settings,
+        iconDir: join(options.appDir, "tray"),
+        showWindow,
+        confirmForget: askForget,
+      });
+    } catch (err) {
+      // Without a tray, closing the window quits as it used to: the app never runs unseen.
+      console.error(`OCMAP: no tray icon (${(err as Error).message}); closing the window quits.`);
+    }
+    if (!background || !openedAtLogin(process.argv)) openWindow(); // at login: the tray only
     controller.start(); // with stored trust the core reconnects by itself
   });
 }
