@@ -50,6 +50,49 @@ class FakeApp extends EventEmitter {
   readonly whenReady = vi.fn(() => Promise.resolve());
   readonly isReady = vi.fn(() => true);
   isPackaged = true;
+  // Login items (macOS, Windows): what was set is what get answers.
+  loginItem = { openAtLogin: false, wasOpenedAtLogin: false, args: [] as string[] };
+  readonly setLoginItemSettings = vi.fn((settings: { openAtLogin?: boolean; args?: string[] }) => {
+    this.loginItem = { ...this.loginItem, openAtLogin: settings.openAtLogin ?? false, args: settings.args ?? [] };
+  });
+  readonly getLoginItemSettings = vi.fn((_options?: { args?: string[] }) => ({ ...this.loginItem }));
+  readonly getPath = vi.fn((_name: string) => "/nonexistent/ocmap-user-data");
+}
+
+/** A tray icon: its image (the path it was made from), tooltip, menu template, and click events. */
+export class FakeTray extends EventEmitter {
+  static readonly all: FakeTray[] = [];
+  image: { path: string };
+  tooltip = "";
+  menu: { template: any[] } | null = null;
+  destroyed = false;
+  readonly setImage = vi.fn((image: { path: string }) => void (this.image = image));
+  readonly setToolTip = vi.fn((text: string) => void (this.tooltip = text));
+  readonly setContextMenu = vi.fn((menu: { template: any[] }) => void (this.menu = menu));
+  readonly destroy = vi.fn(() => void (this.destroyed = true));
+  constructor(image: { path: string }) {
+    super();
+    this.image = image;
+    FakeTray.all.push(this);
+  }
+  isDestroyed() {
+    return this.destroyed;
+  }
+}
+
+/** An OS notification: `shown` lists every one shown; `supported` is what Notification.isSupported() says. */
+export class FakeNotification extends EventEmitter {
+  static readonly shown: FakeNotification[] = [];
+  static supported = true;
+  static isSupported() {
+    return FakeNotification.supported;
+  }
+  constructor(readonly options: { title: string; body: string }) {
+    super();
+  }
+  show() {
+    FakeNotification.shown.push(this);
+  }
 }
 
 export function createStandIn() {
@@ -77,6 +120,9 @@ export function createStandIn() {
     dialog: { showMessageBox: vi.fn(async (..._args: unknown[]) => ({ response: 1, checkboxChecked: false })) },
     Menu: { buildFromTemplate: vi.fn((template: unknown[]) => ({ template })), setApplicationMenu: vi.fn() },
     contextBridge: { exposeInMainWorld: vi.fn() },
+    Tray: FakeTray,
+    Notification: FakeNotification,
+    nativeImage: { createFromPath: vi.fn((path: string) => ({ path })) },
     rendererListeners,
     ipcRenderer: {
       invoke: vi.fn(async (..._args: unknown[]): Promise<unknown> => undefined),

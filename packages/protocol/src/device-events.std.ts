@@ -59,6 +59,9 @@ export interface WebhookStatus {
   lastErrorAtMs?: number;
 }
 
+/** What the plugin's audit log keeps: the newest `events` entries, and apart from them the newest `failures`. */
+export const AUDIT_RETENTION = { events: 500, failures: 200 } as const;
+
 export const AUDIT_EXPORT_FORMATS = ["jsonl", "csv"] as const;
 export type AuditExportFormat = (typeof AUDIT_EXPORT_FORMATS)[number];
 
