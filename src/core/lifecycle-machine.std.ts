@@ -12,7 +12,6 @@ import {
   FORGET_NOTICES,
   type ForgetOutcome,
   retryableError,
-  REVOKED_BY_CLOSE,
   STATUS,
 } from "./lifecycle-reasons.std.ts";
 import type {
@@ -93,7 +92,6 @@ export const lifecycleMachine = setup({
       return { attempt: 1, lastError, reason: asReason(lastError), probing: false };
     }),
     endFastPoll: assign({ fastPollUntil: 0 }),
-    recordRevokedClose: assign({ lastError: REVOKED_BY_CLOSE, reason: STATUS.revoked }),
     countFailure: assign(({ event, context }) => ({
       attempt: context.attempt + 1,
       retryAfterMs: errorIn(event).retryAfterMs ?? null,
@@ -127,6 +125,7 @@ export const lifecycleMachine = setup({
     }),
     clearTrust: assign({
       trust: null,
+      gatewayInfo: null,
       connectedSince: null,
       attempt: 0,
       nextRetryAt: null,
@@ -155,6 +154,7 @@ export const lifecycleMachine = setup({
     pairingStep: null,
     pairingGateway: null,
     notice: null,
+    gatewayInfo: null,
     wiping: false,
   },
   initial: "STARTING",
@@ -237,9 +237,9 @@ export const lifecycleMachine = setup({
           on: {
             SOCKET_ACTIVITY: { target: "live", reenter: true },
             SOCKET_CLOSED: [
-              { guard: "closedAsRevoked", target: "#core.REVOKED", actions: "recordRevokedClose" },
               {
-                // Not a removal: one reconnect with the stored token, now, tells whether the device is still trusted.
+                // Any 4001, "device removed" included (a token rotated to a lower access closes the same way): one
+                // reconnect with the stored token, now, tells whether the device is still trusted (device-status).
                 guard: "closedByAccessChange",
                 target: "#core.PAIRED_DISCONNECTED.connecting",
                 actions: [{ type: "recordLoss", params: { code: "ACCESS_CHANGED" } }, "startFastPollWindow"],

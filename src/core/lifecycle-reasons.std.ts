@@ -1,5 +1,6 @@
 // What the lifecycle says about itself: status sentences, errors as the view shows them, and
 // how a socket close code reads. Error sentences come from the client error table.
+import type { ReachFailure } from "./reach-failure.std.ts";
 import { CLIENT_ERROR_MESSAGES, type ClientErrorCode, type ClientErrorInfo } from "./client-errors.std.ts";
 import type { Reason } from "./lifecycle-types.std.ts";
 
@@ -49,9 +50,6 @@ export const retryableError = (code: ClientErrorCode): ClientErrorInfo => ({
   retryable: true,
 });
 
-/** A 4001 "device removed" close: the gateway no longer accepts this device. */
-export const REVOKED_BY_CLOSE: ClientErrorInfo = { code: "TOKEN_REJECTED", message: REVOKED_MESSAGE, retryable: false };
-
 /**
  * The gateway closes with 4001 for more than a removal ("gateway auth changed", "gateway policy changed",
  * "operator role changed", operator access closed): only these reasons say the device itself is gone
@@ -82,6 +80,7 @@ export function errorOf(error: unknown): ClientErrorInfo {
     name?: unknown;
     retryable?: unknown;
     retryAfterMs?: unknown;
+    reach?: ReachFailure;
   };
   const code =
     typeof fields?.code === "string" && fields.code in CLIENT_ERROR_MESSAGES
@@ -96,8 +95,12 @@ export function errorOf(error: unknown): ClientErrorInfo {
     message: ours ? (fields.message as string) : CLIENT_ERROR_MESSAGES[code],
     retryable: fields?.retryable === true,
     ...(typeof fields?.retryAfterMs === "number" ? { retryAfterMs: fields.retryAfterMs } : {}),
+    ...(ours && fields.reach ? { reach: { ...fields.reach } } : {}),
   };
 }
 
 export const isRevocation = (error: ClientErrorInfo) =>
-  error.code === "TOKEN_REJECTED" || error.code === "DEVICE_REVOKED" || error.code === "EPHEMERAL_REMOVED";
+  error.code === "TOKEN_REJECTED" ||
+  error.code === "DEVICE_REVOKED" ||
+  error.code === "EPHEMERAL_REMOVED" ||
+  error.code === "DEVICE_EXPIRED";
