@@ -10,12 +10,11 @@ import type { GatewaySession } from "./gateway-session.node.ts";
 import { askDeviceStatus, refusalError, takeGrantedUpgrade } from "./device-status.node.ts";
 import { forgetOnGateway, deviceUnknown, FORGET_SELF } from "./forget-on-gateway.std.ts";
 import { createIdentity, type DeviceIdentity } from "./identity.node.ts";
-import type { TlsTrust } from "./pinned-tls.node.ts";
 import type { KeychainOps, TrustRecord } from "./keystore.node.ts";
 import { clockActions, lifecycleMachine, type LiveSession, type TrustSummary } from "./lifecycle-machine.std.ts";
 import { connectError, pairWithCode } from "./pairing-flow.node.ts";
-import { openTrustedSession, tlsTrustOf } from "./trusted-session.node.ts";
-import { probeGateway } from "./gateway-probe.node.ts";
+import { openTrustedSession } from "./trusted-session.node.ts";
+import { probeStoredGateway } from "./gateway-probe.node.ts";
 import { callLive, forwardEvents } from "./live-calls.node.ts";
 import { detectPairingInput, parseSetupCode } from "./setup-code.std.ts";
 import { canRemoveItself, pairWithSetupCode } from "./stock-pairing.node.ts";
@@ -128,9 +127,7 @@ export function createCore(options: CoreOptions): OcmapCore {
    * renewal (openTrustedSession). One that opens after `signal` aborted (stop, forget) is closed. The
    * keychain is read through the queue here, never from inside an `exclusive` job.
    */
-  // Where the reconnect probe asks (the address and certificate rule of the trust last connected with; the
-  // probe runs only after a handshake, which set it). No token: the probe sends no credential.
-  let probeTarget: { url: string; trust: TlsTrust } | null = null;
+  let lastTried: TrustRecord | null = null; // the reconnect probe asks its gateway (it runs after a handshake)
   const openStored = async (sessionTimeoutMs: number, signal?: AbortSignal) => {
     const [stored, identity] = [await ks.loadTrust(), await ks.loadIdentity()];
     if (!stored || !identity || identity.deviceId !== stored.deviceId) throw new ClientError("TOKEN_REJECTED");
@@ -139,7 +136,7 @@ export function createCore(options: CoreOptions): OcmapCore {
     const common = { displayName: stored.displayName, version: OCMAP_VERSION, platform, timeoutMs: sessionTimeoutMs };
     const { result, trust, renewed } = await openTrustedSession(stored, identity, common, (renewed) =>
       saveRenewedPin(stored, renewed),
-    ).finally(() => (probeTarget = { url: stored.gatewayUrl, trust: tlsTrustOf(stored) }));
+    ).finally(() => (lastTried = stored));
     if (signal?.aborted) {
       if (result.ok) result.session.close();
       throw new ClientError("INTERNAL");
@@ -275,9 +272,7 @@ export function createCore(options: CoreOptions): OcmapCore {
 
       wipe: fromPromise(() => ks.wipe()),
 
-      probe: fromPromise(async ({ signal }) =>
-        probeTarget ? probeGateway(probeTarget.url, probeTarget.trust, signal) : "unknown",
-      ),
+      probe: fromPromise(async ({ signal }) => (lastTried ? probeStoredGateway(lastTried, signal) : "unknown")),
     },
   });
 

@@ -4,13 +4,19 @@
 // only ever decides when to hand-shake; the handshake itself still proves everything.
 import http from "node:http";
 import { parseGatewayUrl } from "./gateway-url.std.ts";
+import type { TrustRecord } from "./keystore.node.ts";
 import { openVerifiedTls, type TlsTrust } from "./pinned-tls.node.ts";
+import { tlsTrustOf } from "./trusted-session.node.ts";
 import type { ProbeAnswer } from "./lifecycle-types.std.ts";
 
 export const PROBE_PATH = "/startupz";
 // Generous: a probe in flight only delays the next one, and a loaded gateway has been seen to take 0.6 s.
 const PROBE_TIMEOUT_MS = 5_000;
 const MAX_BODY_BYTES = 4 * 1024;
+
+/** Asks the gateway of a stored trust, checking its certificate as the session does; sends no credential. */
+export const probeStoredGateway = (record: TrustRecord, signal?: AbortSignal): Promise<ProbeAnswer> =>
+  probeGateway(record.gatewayUrl, tlsTrustOf(record), signal);
 
 /** Asks `gatewayUrl` (ws:// or wss://) once; never throws. `trust` is how its certificate is checked on wss://. */
 export async function probeGateway(gatewayUrl: string, trust: TlsTrust, signal?: AbortSignal): Promise<ProbeAnswer> {

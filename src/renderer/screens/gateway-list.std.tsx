@@ -104,7 +104,7 @@ function ForgetConfirm(props: { gateway: GatewayItem; onConfirm(): void; onCance
       </p>
       <div className="actions">
         <button type="button" className="danger" onClick={props.onConfirm}>
-          Forget {gateway.name}
+          Forget<span className="visually-hidden"> {gateway.name}</span>
         </button>
         <button type="button" className="secondary" onClick={props.onCancel} autoFocus>
           Cancel
