@@ -11,4 +11,5 @@ const keychainService = (!app.isPackaged && process.env.OCMAP_KEYCHAIN_SERVICE) 
 startMainProcess({
   appDir: __dirname,
   createController: () => createAppController({ keystore: new Keystore({ service: keychainService }) }),
+  loadNativeModules: () => import("keytar"),
 });

@@ -10,6 +10,7 @@ export function resetStandIn(): void {
   vi.clearAllMocks();
   electron.ipcHandlers.clear();
   electron.app.removeAllListeners();
+  electron.app.restart();
   FakeBrowserWindow.all.length = 0;
 }
 
