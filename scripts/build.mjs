@@ -1,6 +1,6 @@
 // npm run build: the plugin (and, as they land, the CLI, Electron main/preload and the renderer).
 import { build } from "esbuild";
-import { copyFileSync, mkdirSync, rmSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, rmSync } from "node:fs";
 
 const common = { bundle: true, platform: "node", logLevel: "warning", sourcemap: false, legalComments: "none" };
 
@@ -75,6 +75,8 @@ await build({
   platform: "browser",
   target: "chrome140",
 });
+// The tray icons (drawn by scripts/make-tray-icons.ts) beside main.cjs, which loads them from there.
+cpSync("assets/tray", "dist/main/tray", { recursive: true });
 const { build: viteBuild } = await import("vite");
 await viteBuild({ configFile: "src/renderer/vite.config.ts" });
 console.log("built dist/main, dist/preload, dist/renderer");

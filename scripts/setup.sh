@@ -9,8 +9,9 @@ die() { printf '\033[31msetup: %s\033[0m\n' "$*" >&2; exit 1; }
 # 1. System packages: keytar builds against libsecret; tests use a throwaway gnome-keyring in a
 #    private D-Bus session, Debian's Chromium, iproute2 for the loopback-only namespace, and
 #    faketime (libfaketime) for the clock-skew fault tests, strace to see the file store's fsyncs, nsis to compile
-#    the Windows installer's script.
-pkgs=(libsecret-1-dev gnome-keyring dbus chromium iproute2 python3 make g++ faketime strace nsis)
+#    the Windows installer's script, and GLib's `gio` (libglib2.0-bin) to start the Linux autostart entry the way
+#    a desktop session does.
+pkgs=(libsecret-1-dev gnome-keyring dbus chromium iproute2 python3 make g++ faketime strace nsis libglib2.0-bin)
 missing=()
 if command -v dpkg-query >/dev/null; then
   for p in "${pkgs[@]}"; do

@@ -65,12 +65,15 @@ async function removeAbandoned(core: PluginCore, session: PakeSession, deviceId:
   });
   await session.removal;
   const now = core.deps.now();
-  await commitChange(core.store, core.deps.log, (state) => {
+  const displayName = await commitChange(core.store, core.deps.log, (state) => {
+    const abandoned = (known: (typeof state.devices)[number]) =>
+      known.deviceId === deviceId && known.codeId === session.codeId && !known.revokedAtMs;
+    const name = state.devices.find(abandoned)?.displayName;
     // A revoked record stays: the revoked list is in force whatever the gateway approved.
-    state.devices = state.devices.filter(
-      (known) => !(known.deviceId === deviceId && known.codeId === session.codeId && !known.revokedAtMs),
-    );
+    state.devices = state.devices.filter((known) => !abandoned(known));
     audit(state, { atMs: now, type: "device.forgotten", codeId: session.codeId, deviceId, reason });
+    return name;
   });
   core.announceChange("device.forgotten");
+  core.notifyDevice({ kind: "revoked", deviceId, ...(displayName ? { displayName } : {}), atMs: now }, reason);
 }

@@ -1,6 +1,7 @@
 // The audit log in the plugin's state. Failures (anyone can cause them) are aggregated: one entry per
 // source, code, reason and 10-minute window, with a count, and they are retained apart from every other event,
 // so that no flood of failures can push out redemptions, exchanges, revocations, forgets or renewals.
+import { AUDIT_RETENTION } from "@ocmap/protocol/device-events";
 import type { AuditEvent, AuditType } from "@ocmap/protocol/pairing-protocol";
 import { sourceKey } from "./source-key.ts";
 
@@ -8,8 +9,8 @@ import { sourceKey } from "./source-key.ts";
 const FAILURE_TYPES: ReadonlySet<AuditType> = new Set<AuditType>(["code.failed", "device.forget-failed"]);
 export const FAILURE_WINDOW_MS = 10 * 60_000;
 
-/** What the state file keeps: the newest entries of each kind. */
-export const KEPT = { events: 500, failures: 200 } as const;
+/** What the state file keeps: the newest entries of each kind (Clawpodz and docs/notifications.md state it). */
+export const KEPT = AUDIT_RETENTION;
 /** What pairing.list shows: the newest entries of each kind. */
 export const LISTED = { events: 100, failures: 50 } as const;
 

@@ -15,6 +15,8 @@ export interface PairingConfig {
   allowedAddresses?: string[];
   /** How long an ephemeral device may stay disconnected before the plugin removes it (ephemeral-devices.ts). */
   ephemeralRemoveAfterSeconds: number;
+  /** Signed event delivery (webhook-sender.ts); validated beyond the schema by webhook-config.ts. */
+  webhook?: { url: string; secret: string; timeoutSeconds?: number };
 }
 
 const DEFAULTS: PairingConfig = {

@@ -1,6 +1,8 @@
 import { dispatchGatewayMethod } from "openclaw/plugin-sdk/gateway-method-runtime";
 import { errorShape, ErrorCodes } from "openclaw/plugin-sdk/gateway-runtime";
+import type { WebhookStatus } from "@ocmap/protocol/device-events";
 import type { PairingErrorCode } from "@ocmap/protocol/pairing-protocol";
+import { exportAudit, parseExportParams } from "./audit-export.ts";
 import { fail, PairingError } from "./errors.ts";
 import {
   parseCancelCodeParams,
@@ -53,6 +55,8 @@ export interface MethodHooks {
   /** The certificates the gateway identity vouched for, and retiring the older ones (gateway-identity.ts). */
   certificates?(): CertificateSummary;
   retireCertificates?(): Promise<{ minSerial: number; retiredPins: number }>;
+  /** The webhook's health for pairing.list; undefined when no webhook is configured. */
+  webhookStatus?(): WebhookStatus | undefined;
   log: { warn(msg: string): void };
 }
 
@@ -106,7 +110,17 @@ export function registerPairingMethods(api: Api, service: PairingService, hooks:
   method("pairing.list", "operator.pairing", async ({ params, context }) => {
     parseNoParams(params);
     const list = await service.list((id) => context.hasConnectedClientsForDevice?.(id) ?? false);
-    return "gatewayFingerprint" in list && hooks.certificates ? { ...list, certificates: hooks.certificates() } : list;
+    const webhook = hooks.webhookStatus?.();
+    const withWebhook = webhook ? { ...list, webhook } : list;
+    return "gatewayFingerprint" in list && hooks.certificates
+      ? { ...withWebhook, certificates: hooks.certificates() }
+      : withWebhook;
+  });
+
+  // The whole retained audit log as a file (audit-export.ts); admin only: it names every source address.
+  method("pairing.exportAudit", "operator.admin", async ({ params }) => {
+    const { format } = parseExportParams(params);
+    return exportAudit(service.core.store.read().events, format, Date.now());
   });
 
   method("pairing.retireCertificates", "operator.admin", async ({ params }) => {

@@ -17,6 +17,7 @@ import { registerPairingRoutes } from "./http-routes.ts";
 import { hasEphemeralDevices, sweepEphemeralDevices } from "./ephemeral-devices.ts";
 import { gatewayHostNames } from "./route-access.ts";
 import { FailureLimiter } from "./limiter.ts";
+import { notificationsFor } from "./notifications.ts";
 import { LoopbackAdminSession, planLoopbackDial } from "./loopback-admin.ts";
 import { openRemovalSession } from "./self-remove.ts";
 import { PairingService } from "./service.ts";
@@ -49,6 +50,8 @@ export default definePluginEntry({
     const dir = join(stateDir, "plugins", "ocmap-pairing");
     const { store, identity, limiter } = keptFor(dir, cfg, api.logger);
     limiter.configure(failureLimits(cfg));
+    // Device events and the webhook (device-events.ts, webhook-sender.ts): kept per state dir, like the store.
+    const notify = notificationsFor(dir, cfg, api.logger);
     // The config as the gateway runs it now (hot reloads included); the port it really listens on.
     const currentConfig = () => (getRuntimeConfigSnapshot() ?? api.config) as { gateway?: Record<string, any> };
     const gateway = (api.config as { gateway?: { trustedProxies?: string[] } }).gateway ?? {};
@@ -80,6 +83,8 @@ export default definePluginEntry({
         broadcastResolved: (payload) => broadcast?.("device.pair.resolved", payload),
         // A throw here is logged by the service and never fails the answer (see PairingService.announce).
         changed: (reason) => emitter?.emit("changed", { reason }, { scope: "operator.read" }),
+        deviceEvent: (event, detail) => notify.notifier.device(event, detail),
+        failureCounted: (now) => notify.notifier.failureCounted(limiter, now),
         publicUrl: () => cfg.publicUrl ?? `ws${currentConfig().gateway?.tls?.enabled ? "s" : ""}://127.0.0.1:${port()}`,
         gatewayIdentity: () => identity.inGrant(),
         removeDevice: async (deviceId) => {
@@ -102,6 +107,7 @@ export default definePluginEntry({
       },
       openRemovalSession: openRemoval,
       certificates: () => identity.certificates(),
+      webhookStatus: () => notify.sender.status(),
       retireCertificates: async () => {
         const retired = identity.retireOlder();
         api.logger.warn(`ocmap-pairing: TLS certificates below serial ${retired.minSerial} retired by the operator`);
@@ -191,6 +197,9 @@ export default definePluginEntry({
       id: "ocmap-pairing-expiry",
       start: safely("service start", api.logger, (ctx: { gatewayEvents?: unknown }) => {
         emitter = ctx.gatewayEvents as Emitter | undefined;
+        // Set here, not at registration: a metadata pass registers too, and its service never starts.
+        notify.broadcast = (event) => emitter?.emit("device-event", event, { scope: "operator.read" });
+        notify.sender.resume();
         void sweep();
         clearInterval(sweeper);
         sweeper = setInterval(sweep, 5_000);
@@ -202,6 +211,7 @@ export default definePluginEntry({
       stop: safely("service stop", api.logger, () => {
         clearInterval(sweeper);
         clearInterval(ephemeralSweeper);
+        notify.sender.stop();
       }),
     });
   },

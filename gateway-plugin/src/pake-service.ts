@@ -148,7 +148,8 @@ export class PakePairing {
           remoteAddress: address,
           ...(requestId ? {} : { reason: "already-paired" }),
         });
-        return { now, scopes: code.scopes };
+        const displayName = state.devices.at(-1)!.displayName;
+        return { now, scopes: code.scopes, enrolled: Boolean(key), displayName };
       });
       // The approval is committed: from here on nothing may turn the answer into a failure.
       this.sessions.exchanged(session, device.id, outcome.now);
@@ -157,6 +158,9 @@ export class PakePairing {
         this.core.announce("device.pair.resolved", () => this.core.deps.broadcastResolved(resolved));
       }
       this.core.announceChange("code.exchanged");
+      const { enrolled, displayName } = outcome;
+      const kind = enrolled ? "enrolled" : "paired";
+      this.core.notifyDevice({ kind, deviceId: device.id, ...(displayName ? { displayName } : {}), atMs: outcome.now });
       return { ok: true, deviceId: device.id, role: "operator", scopes: outcome.scopes, approvedAtMs: outcome.now };
     });
   }

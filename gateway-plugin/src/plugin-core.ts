@@ -1,5 +1,6 @@
 // What the operator methods (service.ts) and the v2 routes (pake-service.ts) share: the store, the config,
 // the gateway's SDK calls, the failure limits, and how a failed unauthenticated request is counted.
+import type { DeviceEvent } from "@ocmap/protocol/device-events";
 import { failureLimits, type PairingConfig } from "./config.ts";
 import { unseal } from "./crypto.ts";
 import { fail, PairingError } from "./errors.ts";
@@ -37,6 +38,7 @@ export class PluginCore {
     const verdict = this.limiter.check(address, now);
     if (verdict.limited) {
       this.limiter.refused(address, now); // asking while limited is not free: it keeps the source limited
+      this.announce("guessing notice", () => this.deps.failureCounted?.(now));
       throw fail("RATE_LIMITED", "rate limited", Math.max(1000, verdict.retryAfterMs));
     }
     const named: NamedCode = {};
@@ -47,6 +49,7 @@ export class PluginCore {
       if (!(err instanceof PairingError))
         this.deps.log.warn(`ocmap-pairing: unexpected failure: ${(err as Error).message}`);
       this.limiter.fail(address, now);
+      this.announce("guessing notice", () => this.deps.failureCounted?.(now));
       await this.recordFailure(error, named, address, now).catch((recordErr) =>
         this.deps.log.warn(`ocmap-pairing: failure not recorded: ${(recordErr as Error).message}`),
       );
@@ -70,6 +73,14 @@ export class PluginCore {
     });
     if (lockedToken) await this.revokeBootstrap(lockedToken);
     this.announceChange("code.failed");
+  }
+
+  /**
+   * The one call for each device event (paired, enrolled, revoked, expired, access-changed, renamed), after the
+   * change is committed: operators' live notice, desktop notifications and the webhook. Never throws, never waits.
+   */
+  notifyDevice(event: DeviceEvent, detail?: string) {
+    this.announce("device event", () => this.deps.deviceEvent?.(event, detail));
   }
 
   announceChange(reason: string) {

@@ -1,5 +1,6 @@
 // What the pairing service needs from the gateway. Passed in (index.ts wires the SDK) so that the
 // service and its checks can be unit-tested with fakes.
+import type { DeviceEvent } from "@ocmap/protocol/device-events";
 import type { Access } from "@ocmap/protocol/pairing-protocol";
 import type { SealedGrant } from "@ocmap/protocol/pairing-v2";
 
@@ -43,6 +44,10 @@ export interface ServiceDeps {
   broadcastResolved(payload: Record<string, unknown>): void;
   /** An invalidation for Clawpodz and other operator screens. */
   changed(reason: string): void;
+  /** A device event for operator connections and the webhook (device-events.ts); `detail`: why, in words. */
+  deviceEvent?(event: DeviceEvent, detail?: string): void;
+  /** The limiter counted a failure or refusal: ongoing guessing is told to the webhook (device-events.ts). */
+  failureCounted?(now: number): void;
   publicUrl(): string;
   /** The gateway identity as the sealed grant carries it (the pin only when the gateway serves TLS itself). */
   gatewayIdentity(): GatewayIdentityInGrant;

@@ -19,6 +19,13 @@ import type { PairedDeviceInfo, ServiceDeps } from "./service-deps.ts";
 import { audit, commitChange, newUniqueCode } from "./state-changes.ts";
 import type { CodeRecord, PairingStore } from "./store.ts";
 
+/** The webhook's `detail` for a revocation without a reason of its own. */
+const REVOKED_BY = {
+  operator: "revoked by an operator",
+  self: "forgotten by the device itself",
+  ephemeral: "ephemeral device removed after staying disconnected",
+} as const;
+
 export class PairingService {
   readonly core: PluginCore;
   /** The unauthenticated pairing routes (protocol v2). */
@@ -128,13 +135,16 @@ export class PairingService {
       throw fail("INVALID_REQUEST", "not a device paired through a code");
     await remove(); // only a device the gateway removed is marked revoked
     const type = by === "self" ? "device.forgotten" : by === "ephemeral" ? "device.removed" : "device.revoked";
-    await commitChange(this.store, this.deps.log, (state) => {
+    const displayName = await commitChange(this.store, this.deps.log, (state) => {
       const device = state.devices.find((candidate) => candidate.deviceId === deviceId)!;
       device.revokedAtMs ??= now;
       device.revokedBy ??= by;
       audit(state, { atMs: now, type, deviceId, ...(reason ? { reason } : {}) });
+      return device.displayName;
     });
     this.announceChange(type);
+    const detail = reason ?? REVOKED_BY[by];
+    this.core.notifyDevice({ kind: "revoked", deviceId, ...(displayName ? { displayName } : {}), atMs: now }, detail);
     return { deviceId, revokedAtMs: now };
   }
 

@@ -53,6 +53,8 @@ export interface GatewayFleet {
   view(): FleetView;
   subscribe(listener: (view: FleetView) => void): () => void;
   waitFor(predicate: (view: FleetView) => boolean, timeoutMs?: number): Promise<FleetView>;
+  /** Every listed gateway's events (those listed now and any added later), with the gateway's id. */
+  onGatewayEvent(listener: (id: string, event: string, payload: unknown) => void): () => void;
 }
 
 interface Member extends FleetMember {
@@ -96,6 +98,7 @@ export function createGatewayFleet(options: FleetOptions): GatewayFleet {
     [v.status, ...v.gateways.map((g) => `${g.name}=${g.core.state}/${g.core.activity}`)].join(" "),
   );
   const publish = () => views.set(snapshot());
+  const eventListeners = new Set<(id: string, event: string, payload: unknown) => void>();
 
   function addMember(entry: GatewayEntry, store: GatewayStore, core: OcmapCore): Member {
     const before = members.get(entry.id); // the same gateway revoked earlier, now paired again
@@ -104,11 +107,18 @@ export function createGatewayFleet(options: FleetOptions): GatewayFleet {
       before.core.stop();
     }
     const member: Member = { id: entry.id, entry, store, core, off: () => undefined };
-    member.off = core.subscribe((view) => {
+    const offView = core.subscribe((view) => {
       // Forgotten, or an index line whose trust is not there: it leaves the list (and the index).
       if (gone(view)) queueMicrotask(() => void remove(member, view));
       publish();
     });
+    const offEvents = core.onGatewayEvent((event, payload) => {
+      for (const listener of [...eventListeners]) listener(entry.id, event, payload);
+    });
+    member.off = () => {
+      offView();
+      offEvents();
+    };
     members.set(entry.id, member);
     return member;
   }
@@ -248,5 +258,9 @@ export function createGatewayFleet(options: FleetOptions): GatewayFleet {
     view: views.get,
     subscribe: views.subscribe,
     waitFor: views.waitFor,
+    onGatewayEvent(listener) {
+      eventListeners.add(listener);
+      return () => void eventListeners.delete(listener);
+    },
   };
 }

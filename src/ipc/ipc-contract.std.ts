@@ -65,6 +65,26 @@ export interface RenameGatewayRequest {
 
 export type RenameResult = { ok: true } | { ok: false; code: string; message: string };
 
+/** The desktop app's own switches (Settings): open at login, and each kind of OS notification. */
+export const SETTING_KEYS = [
+  "openAtLogin",
+  "notifyRevoked",
+  "notifyIdentityChanged",
+  "notifyLongDisconnect",
+  "notifyNewDevice",
+] as const;
+export type SettingKey = (typeof SETTING_KEYS)[number];
+export type SettingsView = Record<SettingKey, boolean>;
+
+export interface SetSettingRequest {
+  key: SettingKey;
+  value: boolean;
+}
+
+/** `ok: false`: the change did not happen (say, the login item could not be written); `settings` is what holds. */
+export type SettingResult =
+  { ok: true; settings: SettingsView } | { ok: false; message: string; settings: SettingsView };
+
 /** Renderer → main, invoke/handle. */
 export interface RequestChannels {
   "ocmap:get-state": () => AppView;
@@ -82,6 +102,9 @@ export interface RequestChannels {
   /** A local name only this computer sees. */
   "ocmap:rename-gateway": (request: RenameGatewayRequest) => RenameResult;
   "ocmap:forget-gateway": (request: GatewayRequest) => void;
+  /** Null where this app has no desktop settings (a window without a tray, in tests). */
+  "ocmap:get-settings": () => SettingsView | null;
+  "ocmap:set-setting": (request: SetSettingRequest) => SettingResult;
 }
 
 /** Main → renderer, send/on. */
@@ -113,6 +136,9 @@ const boundedString =
     typeof v === "string" && v.length >= min && v.length <= max;
 
 const isBoolean: Check<boolean> = (v): v is boolean => typeof v === "boolean";
+
+const isSettingKey: Check<SettingKey> = (v): v is SettingKey =>
+  typeof v === "string" && (SETTING_KEYS as readonly string[]).includes(v);
 
 /** A plain object with exactly these keys, each passing its check. */
 function closedObject<T extends object>(fields: { [K in keyof T]: Check<T[K]> }): Check<T> {
@@ -154,6 +180,8 @@ export const REQUEST_VALIDATORS: { [C in RequestChannel]: (args: readonly unknow
     }),
   ),
   "ocmap:forget-gateway": oneArg(closedObject<GatewayRequest>({ id: boundedString(1, MAX_GATEWAY_ID_CHARS) })),
+  "ocmap:get-settings": noArgs,
+  "ocmap:set-setting": oneArg(closedObject<SetSettingRequest>({ key: isSettingKey, value: isBoolean })),
 };
 
 export const REQUEST_CHANNELS = Object.keys(REQUEST_VALIDATORS) as RequestChannel[];
@@ -193,6 +221,8 @@ export interface OcmapApi {
   addGateway(open: boolean): Promise<void>;
   renameGateway(id: string, name: string): Promise<RenameResult>;
   forgetGateway(id: string): Promise<void>;
+  getSettings(): Promise<SettingsView | null>;
+  setSetting(key: SettingKey, value: boolean): Promise<SettingResult>;
 }
 
 export interface OcmapTransport {
@@ -249,5 +279,7 @@ export function createOcmapApi(transport: OcmapTransport): OcmapApi {
     addGateway: (open: boolean) => call("ocmap:add-gateway", [{ open }]),
     renameGateway: (id: string, name: string) => call<RenameResult>("ocmap:rename-gateway", [{ id, name }]),
     forgetGateway: (id: string) => call("ocmap:forget-gateway", [{ id }]),
+    getSettings: () => call<SettingsView | null>("ocmap:get-settings", []),
+    setSetting: (key: SettingKey, value: boolean) => call<SettingResult>("ocmap:set-setting", [{ key, value }]),
   });
 }

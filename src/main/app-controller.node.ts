@@ -9,10 +9,16 @@ import type { Keystore } from "../core/keystore.node.ts";
 import { createViewStore } from "../core/view-store.std.ts";
 import { parsePairingLink } from "../core/pairing-link.std.ts";
 import type { AppView, GatewayItem, PendingLink, RequestHandlers } from "../ipc/ipc-contract.std.ts";
+import { DEFAULT_SETTINGS, settingsView, type SettingsPort } from "./desktop-settings.std.ts";
 import { focusOnFleet, type FleetFocus } from "./fleet-focus.node.ts";
+import type { GatewaySource } from "./notifier.std.ts";
+import { gatewayStatus } from "./tray-status.std.ts";
 
-/** `keystore`: every gateway paired in that keychain service. `core`: one core on its own (tests' stand-ins). */
-export type AppControllerOptions = { keystore: Keystore } | { core: OcmapCore };
+/**
+ * `keystore`: every gateway paired in that keychain service. `core`: one core on its own (tests' stand-ins).
+ * `settings`: the desktop app's own settings (open at login, notifications), where there are any.
+ */
+export type AppControllerOptions = ({ keystore: Keystore } | { core: OcmapCore }) & { settings?: SettingsPort };
 
 export interface AppController {
   /** One handler per request channel; run them only through the IPC guard. */
@@ -26,6 +32,8 @@ export interface AppController {
   /** The menu's Settings. */
   requestSettings(): void;
   waitFor(predicate: (view: AppView) => boolean, timeoutMs?: number): Promise<AppView>;
+  /** Every gateway's state and events, for the tray and the OS notifications. */
+  readonly gateways: GatewaySource;
 }
 
 const canPair = (v: CoreView) => (v.state === "UNPAIRED" || v.state === "REVOKED") && v.activity === "idle";
@@ -56,14 +64,15 @@ function focusOnCore(core: OcmapCore): FleetFocus {
     select: () => undefined,
     adding: () => undefined,
     rename: async () => undefined,
-    forgetGateway: () => undefined,
+    forgetGateway: () => core.forget(), // its one gateway
     subscribeList: () => () => undefined,
   };
 }
 
 export function createAppController(options: AppControllerOptions): AppController {
   const listed = !("core" in options);
-  const core = "core" in options ? focusOnCore(options.core) : focusOnFleet(createGatewayFleet(options));
+  const fleet = "core" in options ? null : createGatewayFleet(options);
+  const core = fleet ? focusOnFleet(fleet) : focusOnCore((options as { core: OcmapCore }).core);
   let pendingLink: PendingLink | null = null;
   let linkError: string | null = null;
   let settingsRequest = 0;
@@ -130,6 +139,28 @@ export function createAppController(options: AppControllerOptions): AppControlle
       }
     },
     "ocmap:forget-gateway": ({ id }) => core.forgetGateway(id),
+    "ocmap:get-settings": () => options.settings?.view() ?? null,
+    "ocmap:set-setting": ({ key, value }) =>
+      options.settings?.set(key, value) ?? {
+        ok: false,
+        message: "This window has no desktop settings.",
+        settings: settingsView(DEFAULT_SETTINGS),
+      },
+  };
+
+  const lone = "core" in options ? options.core : null;
+  const gateways: GatewaySource = {
+    statuses: () =>
+      fleet
+        ? fleet.view().gateways.map((gateway) => gatewayStatus(gateway.id, gateway.name, gateway.core))
+        : lone && lone.view().state !== "UNPAIRED"
+          ? [gatewayStatus("gateway", lone.view().gateway?.host || "the gateway", lone.view())]
+          : [],
+    subscribe: (listener) => views.subscribe(() => listener()),
+    onGatewayEvent: (listener) =>
+      fleet
+        ? fleet.onGatewayEvent(listener)
+        : lone!.onGatewayEvent((event, payload) => listener("gateway", event, payload)),
   };
 
   return {
@@ -157,5 +188,6 @@ export function createAppController(options: AppControllerOptions): AppControlle
       publish();
     },
     waitFor: views.waitFor,
+    gateways,
   };
 }

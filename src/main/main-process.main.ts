@@ -5,9 +5,12 @@ import { join, resolve } from "node:path";
 import type { AppController } from "./app-controller.node.ts";
 import { APP_INDEX_URL } from "./app-origin.std.ts";
 import { registerAppScheme, serveAppScheme } from "./app-protocol.main.ts";
+import { startBackground, type Background } from "./background.main.ts";
+import { DEFAULT_SETTINGS, type SettingsStore } from "./desktop-settings.std.ts";
 import { DOCS_URL } from "./external-links.std.ts";
 import { firstScreenOf } from "./first-screen.std.ts";
 import { appSenderCheck, registerIpcHandlers, sendState } from "./ipc-main.main.ts";
+import { openedAtLogin } from "./login-item.main.ts";
 import { buildAppMenu, canForgetFromMenu, FORGET_ITEM_ID } from "./menu.main.ts";
 import { linkFromArgv, PROTOCOL_SCHEME } from "./protocol-link.std.ts";
 import { SMOKE_TEST_FLAG, SMOKE_TEST_TIMEOUT_MS, startSmokeTest } from "./smoke-test.main.ts";
@@ -26,6 +29,16 @@ export interface MainProcessOptions {
   /** Loads the native modules (keytar) the way the app does; the smoke test checks they load. */
   loadNativeModules?: () => Promise<unknown>;
   smokeTestTimeoutMs?: number;
+  /** The desktop settings file (settings-file.node.ts); kept in memory when absent. */
+  settings?: SettingsStore;
+}
+
+function memorySettings(): SettingsStore {
+  let settings = { ...DEFAULT_SETTINGS };
+  return {
+    get: () => ({ ...settings }),
+    update: async (change) => void (settings = { ...settings, ...change }),
+  };
 }
 
 export function appPaths(appDir: string): AppPaths {
@@ -60,8 +73,11 @@ export function startMainProcess(options: MainProcessOptions): void {
 
   const controller = options.createController();
   const paths = appPaths(options.appDir);
+  const settings = options.settings ?? memorySettings();
   let win: BrowserWindow | null = null;
   let menu: Menu | null = null;
+  let background: Background | null = null;
+  let quitting = false;
 
   // A second launch or a link brings the window back from wherever it is: minimized, hidden, behind others.
   const showWindow = () => {
@@ -84,14 +100,19 @@ export function startMainProcess(options: MainProcessOptions): void {
     newWindow.webContents.on("did-finish-load", () => sendState(newWindow, controller.view()));
     newWindow.on("closed", () => {
       if (win === newWindow) win = null;
+      if (!quitting) background?.windowClosed();
     });
+  };
+  const askForget = async (gatewayName?: string) => {
+    const question = gatewayName
+      ? { ...FORGET_DIALOG, title: `Forget ${gatewayName}`, message: `Forget this device on ${gatewayName}?` }
+      : FORGET_DIALOG;
+    const { response } = win ? await dialog.showMessageBox(win, question) : await dialog.showMessageBox(question);
+    return response === 0;
   };
   const confirmForget = async () => {
     if (!canForgetFromMenu(controller.view())) return;
-    const { response } = win
-      ? await dialog.showMessageBox(win, FORGET_DIALOG)
-      : await dialog.showMessageBox(FORGET_DIALOG);
-    if (response === 0) await controller.handlers["ocmap:forget-device"]();
+    if (await askForget()) await controller.handlers["ocmap:forget-device"]();
   };
 
   app.on("open-url", (event, url) => {
@@ -105,11 +126,16 @@ export function startMainProcess(options: MainProcessOptions): void {
     showWindow();
   });
   app.on("web-contents-created", (_event, contents) => hardenWebContents(contents));
+  // The window closes, the app and its connections stay (in the tray); Quit in the tray menu quits.
   app.on("window-all-closed", () => {
-    if (process.platform !== "darwin") app.quit();
+    if (!background) app.quit();
   });
+  app.on("before-quit", () => (quitting = true));
   app.on("activate", showWindow);
-  app.on("will-quit", () => controller.stop());
+  app.on("will-quit", () => {
+    background?.stop();
+    controller.stop();
+  });
 
   const firstLink = linkFromArgv(process.argv);
   if (firstLink) controller.openLink(firstLink);
@@ -143,7 +169,19 @@ export function startMainProcess(options: MainProcessOptions): void {
       canForgetFromMenu(controller.view()),
     );
     Menu.setApplicationMenu(menu);
-    openWindow();
+    try {
+      background = startBackground({
+        controller,
+        settings,
+        iconDir: join(options.appDir, "tray"),
+        showWindow,
+        confirmForget: askForget,
+      });
+    } catch (err) {
+      // Without a tray, closing the window quits as it used to: the app never runs unseen.
+      console.error(`OCMAP: no tray icon (${(err as Error).message}); closing the window quits.`);
+    }
+    if (!background || smoke || !openedAtLogin(process.argv)) openWindow(); // at login: the tray only
     if (!smoke) controller.start(); // with stored trust the core reconnects by itself
   });
 }

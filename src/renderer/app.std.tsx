@@ -13,6 +13,7 @@ import { PairingForm } from "./screens/pairing-form.std.tsx";
 import { PairingProgressScreen } from "./screens/pairing-progress.std.tsx";
 import { RevokedScreen } from "./screens/revoked.std.tsx";
 import { SettingsPanel } from "./screens/settings-panel.std.tsx";
+import { DesktopSettingsSection } from "./screens/desktop-settings.std.tsx";
 import { StartingScreen } from "./screens/starting.std.tsx";
 import { useAppView, type AppViewSource } from "./use-app-view.std.ts";
 
@@ -128,6 +129,7 @@ export function App({ api, source, memory }: AppProps) {
         onClose={() => setSettingsOpen(false)}
         onForget={forget}
         onRename={(name) => (shown ? api.renameGateway(shown.id, name) : Promise.resolve({ ok: true as const }))}
+        desktop={<DesktopSettingsSection api={api} />}
       />
     );
   } else if (core.activity === "starting") {

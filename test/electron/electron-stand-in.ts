@@ -59,6 +59,13 @@ class FakeApp extends EventEmitter {
   readonly whenReady = vi.fn(() => this.readyPromise);
   readonly isReady = vi.fn(() => this.ready);
   isPackaged = true;
+  // Login items (macOS, Windows): what was set is what get answers.
+  loginItem = { openAtLogin: false, wasOpenedAtLogin: false, args: [] as string[] };
+  readonly setLoginItemSettings = vi.fn((settings: { openAtLogin?: boolean; args?: string[] }) => {
+    this.loginItem = { ...this.loginItem, openAtLogin: settings.openAtLogin ?? false, args: settings.args ?? [] };
+  });
+  readonly getLoginItemSettings = vi.fn((_options?: { args?: string[] }) => ({ ...this.loginItem }));
+  readonly getPath = vi.fn((_name: string) => "/nonexistent/ocmap-user-data");
   constructor() {
     super();
     this.restart();
@@ -89,6 +96,8 @@ const ROLES_WITH_SUBMENU = ["appmenu", "filemenu", "editmenu", "viewmenu", "wind
 
 export class FakeMenu {
   readonly items: FakeMenuItem[] = [];
+  /** The template it was built from. */
+  constructor(readonly template: unknown[] = []) {}
   getMenuItemById(id: string): FakeMenuItem | null {
     for (const item of this.items) {
       const found = item.id === id ? item : (item.submenu?.getMenuItemById(id) ?? null);
@@ -142,9 +151,45 @@ function buildMenuFromTemplate(template: unknown): FakeMenu {
     (Object.hasOwn(item, "label") || Object.hasOwn(item, "role") || item.type === "separator");
   if (!template.every(valid))
     throw new TypeError("Invalid template for MenuItem: must have at least one of label, role or type");
-  const menu = new FakeMenu();
+  const menu = new FakeMenu(template);
   for (const options of template) menu.items.push(new FakeMenuItem(options));
   return menu;
+}
+
+/** A tray icon: its image (the path it was made from), tooltip, menu template, and click events. */
+export class FakeTray extends EventEmitter {
+  static readonly all: FakeTray[] = [];
+  image: { path: string };
+  tooltip = "";
+  menu: { template: any[] } | null = null;
+  destroyed = false;
+  readonly setImage = vi.fn((image: { path: string }) => void (this.image = image));
+  readonly setToolTip = vi.fn((text: string) => void (this.tooltip = text));
+  readonly setContextMenu = vi.fn((menu: { template: any[] }) => void (this.menu = menu));
+  readonly destroy = vi.fn(() => void (this.destroyed = true));
+  constructor(image: { path: string }) {
+    super();
+    this.image = image;
+    FakeTray.all.push(this);
+  }
+  isDestroyed() {
+    return this.destroyed;
+  }
+}
+
+/** An OS notification: `shown` lists every one shown; `supported` is what Notification.isSupported() says. */
+export class FakeNotification extends EventEmitter {
+  static readonly shown: FakeNotification[] = [];
+  static supported = true;
+  static isSupported() {
+    return FakeNotification.supported;
+  }
+  constructor(readonly options: { title: string; body: string }) {
+    super();
+  }
+  show() {
+    FakeNotification.shown.push(this);
+  }
 }
 
 export function createStandIn() {
@@ -185,6 +230,9 @@ export function createStandIn() {
       getApplicationMenu: vi.fn(() => applicationMenu),
     },
     contextBridge: { exposeInMainWorld: vi.fn() },
+    Tray: FakeTray,
+    Notification: FakeNotification,
+    nativeImage: { createFromPath: vi.fn((path: string) => ({ path })) },
     rendererListeners,
     ipcRenderer: {
       invoke: vi.fn(async (..._args: unknown[]): Promise<unknown> => undefined),

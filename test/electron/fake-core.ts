@@ -21,11 +21,16 @@ export function coreViewOf(over: Partial<CoreView> = {}): CoreView {
   };
 }
 
-export type FakeCore = OcmapCore & { set(view: Partial<CoreView>): void };
+export type FakeCore = OcmapCore & {
+  set(view: Partial<CoreView>): void;
+  /** A gateway event on the (pretend) live session. */
+  emit(event: string, payload: unknown): void;
+};
 
 export function fakeCore(initial: Partial<CoreView> = {}): FakeCore {
   let view = coreViewOf(initial);
   const listeners = new Set<(v: CoreView) => void>();
+  const eventListeners = new Set<(event: string, payload: unknown) => void>();
   return {
     start: vi.fn(),
     stop: vi.fn(),
@@ -40,7 +45,13 @@ export function fakeCore(initial: Partial<CoreView> = {}): FakeCore {
     forget: vi.fn(),
     waitFor: async () => view,
     call: vi.fn(),
-    onGatewayEvent: () => () => undefined,
+    onGatewayEvent(listener) {
+      eventListeners.add(listener);
+      return () => void eventListeners.delete(listener);
+    },
+    emit(event, payload) {
+      for (const listener of eventListeners) listener(event, payload);
+    },
     set(over) {
       view = { ...view, ...over };
       for (const listener of listeners) listener(view);

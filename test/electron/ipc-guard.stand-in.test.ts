@@ -131,6 +131,11 @@ describe("IPC handle() wrapper (electron stand-in)", () => {
       "IPC_INVALID_ARGS",
     );
     expect(await call("ocmap:rename-gateway", { id: "k0123456789abcdef", name: "Home" })).toEqual({ ok: true });
+    // Without desktop settings (this controller has none) they read as null and a change says it did not happen.
+    expect(await call("ocmap:get-settings")).toBeNull();
+    expect((await refusal(call("ocmap:get-settings", {}))).code).toBe("IPC_INVALID_ARGS");
+    expect((await refusal(call("ocmap:set-setting", { key: "toString", value: true }))).code).toBe("IPC_INVALID_ARGS");
+    expect(await call("ocmap:set-setting", { key: "notifyRevoked", value: false })).toMatchObject({ ok: false });
   });
 });
 
@@ -154,11 +159,13 @@ describe("preload (electron stand-in)", () => {
       "confirmLink",
       "forgetDevice",
       "forgetGateway",
+      "getSettings",
       "getState",
       "onState",
       "renameGateway",
       "retryNow",
       "selectGateway",
+      "setSetting",
       "submitCode",
     ]);
     for (const value of Object.values(api)) expect(typeof value).toBe("function");

@@ -1,7 +1,13 @@
 // Shared by the tests that drive the Electron glue through a STAND-IN for the `electron` module.
 import { vi } from "vitest";
 import { APP_INDEX_URL } from "../../src/main/app-origin.std.ts";
-import { electronStandIn as electron, FakeBrowserWindow, type FakeFrame } from "./electron-stand-in.ts";
+import {
+  electronStandIn as electron,
+  FakeBrowserWindow,
+  FakeNotification,
+  FakeTray,
+  type FakeFrame,
+} from "./electron-stand-in.ts";
 
 /** What the app window's main frame reports once the renderer is loaded from its own origin. */
 export const INDEX_URL = APP_INDEX_URL;
@@ -12,6 +18,10 @@ export function resetStandIn(): void {
   electron.app.removeAllListeners();
   electron.app.restart();
   FakeBrowserWindow.all.length = 0;
+  FakeTray.all.length = 0;
+  FakeNotification.shown.length = 0;
+  FakeNotification.supported = true;
+  electron.app.loginItem = { openAtLogin: false, wasOpenedAtLogin: false, args: [] };
 }
 
 /** A window whose main frame shows the app's index page. */

@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkSymbol } from "@ocmap/protocol/pairing-code";
-import { Keystore } from "../../src/core/keystore.node.ts";
 import { CliProcess, newKeychainService, runCli } from "../harness/cli.ts";
 import { startGateway, type Gateway } from "../harness/gateway.ts";
+import { gatewayKeys } from "../harness/gateway-keys.ts";
 import { waitFor } from "../harness/wait.ts";
 
 const REMOVE_AFTER_S = 6;
@@ -32,7 +32,7 @@ async function ocmap(service: string, ...args: string[]) {
 
 const enroll = (service: string, file: string) => ocmap(service, "pair", gateway.url, "--enroll-key-file", file);
 const list = () => gateway.call("pairing.list", {});
-const deviceIdOf = async (service: string) => (await new Keystore({ service }).loadTrust())?.deviceId;
+const deviceIdOf = async (service: string) => (await (await gatewayKeys(service)).loadTrust())?.deviceId;
 const errorOf = (result: { lines: any[] }) => result.lines.find((line) => line.type === "error")?.code;
 const pluginState = () =>
   JSON.parse(readFileSync(join(gateway.stateDir, "plugins", "ocmap-pairing", "state.json"), "utf8"));
@@ -95,7 +95,7 @@ describe("enrollment keys", () => {
     const revoked = await gateway.call("pairing.revokeEnrollmentKey", { keyId: key.keyId, revokeDevices: true });
     expect(revoked).toMatchObject({ keyId: key.keyId, devicesRevoked: [deviceId], devicesNotRevoked: [] });
     expect(await live.exited).toBe(4); // REVOKED, trust wiped
-    expect(await new Keystore({ service }).loadTrust()).toBeNull();
+    expect(await (await gatewayKeys(service)).loadTrust()).toBeNull();
 
     const refused = await enroll(newKeychainService(), key.file);
     expect(refused.code).toBe(6);
@@ -174,7 +174,7 @@ describe("ephemeral devices", () => {
     const back = await ocmap(leaving, "status");
     expect(back.code).toBe(4);
     expect(back.lines.at(-1)).toMatchObject({ state: "REVOKED", lastError: { code: "EPHEMERAL_REMOVED" } });
-    expect(await new Keystore({ service: leaving }).loadTrust()).toBeNull();
+    expect(await (await gatewayKeys(leaving)).loadTrust()).toBeNull();
 
     // The connected one survived the restart's reconnect and was never removed.
     await live.waitForLine(

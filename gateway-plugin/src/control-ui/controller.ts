@@ -1,8 +1,7 @@
-// Clawpodz controller: owns the list (refresh with one request in flight, debounced on change events,
-// a slow fallback timer), the actions (create, cancel, revoke) and which view renders where.
-//
-// Secrets: createCode returns no bootstrap token (protocol v2 seals it to the client); this page still
-// reads only codeId, code, expiresAtMs, access and pairingLink out of the result.
+// Clawpodz controller: owns the list (refresh with one request in flight, debounced on change events, a slow
+// fallback timer), the actions (create, cancel, revoke) and which view renders where. Secrets: createCode returns no
+// bootstrap token (protocol v2 seals it to the client); this page reads only codeId, code, expiresAtMs, access and
+// pairingLink out of the result.
 import type { ControlUiHost, ControlUiViewContext } from "openclaw/plugin-sdk/control-ui";
 import {
   CHANGED_EVENT,
@@ -16,6 +15,7 @@ import { replaceKeepingFocus, uid } from "./dom.ts";
 import { describeError, gatewayFromLink } from "./format.ts";
 import { pageLayout } from "./layout.ts";
 import { deviceName, type Shared, type ViewState } from "./model.ts";
+import { notifyPanel } from "./notify-panel.ts";
 import { attackView } from "./view-attack.ts";
 import { auditView } from "./view-audit.ts";
 import { certificatesView } from "./view-certificates.ts";
@@ -63,11 +63,13 @@ export function mountClawpodz(container: HTMLElement, first: ControlUiViewContex
     alive,
   });
   const keyForm = keys.form;
+  const notify = notifyPanel(host, locale, { showError: (text) => showError(text), say: (text) => say(text) });
   const page = pageLayout({
     createHeadingId,
     form: form.element,
     keyForm: keyForm.element,
     dialog: dialog.element,
+    notify: notify.elements,
     onRefresh: () => void refresh(),
   });
   container.replaceChildren(page.root);
@@ -226,6 +228,7 @@ export function mountClawpodz(container: HTMLElement, first: ControlUiViewContex
     form.update(state.canAdmin, host.connection.connected);
     keyForm.update(state.canAdmin, host.connection.connected);
     page.renderStatus(state, lastOkAtMs);
+    notify.render(state, host.connection.connected);
     const live = shared.live;
     if (live && !live.ended && list) {
       const code = list.codes.find((c) => c.codeId === live.codeId);
@@ -249,9 +252,8 @@ export function mountClawpodz(container: HTMLElement, first: ControlUiViewContex
     );
   }
 
-  disposers.push(host.onEvent(CHANGED_EVENT, soon));
   // Presence changes when a client connects or drops: the "connected now" column follows it.
-  disposers.push(host.onEvent("presence", soon));
+  disposers.push(host.onEvent(CHANGED_EVENT, soon), host.onEvent("presence", soon), notify.dispose);
   disposers.push(
     host.subscribe(() => {
       const connected = host.connection.connected;

@@ -3,6 +3,7 @@
 import { element, uid } from "./dom.ts";
 import { clockTime } from "./format.ts";
 import type { ViewState } from "./model.ts";
+import type { NotifyElements } from "./notify-panel.ts";
 
 export interface Layout {
   root: HTMLElement;
@@ -28,10 +29,12 @@ export interface LayoutParts {
   /** The enrollment-key form (view-keys.ts). */
   keyForm: HTMLElement;
   dialog: HTMLElement;
+  /** Live notices, the audit export and the webhook card (notify-panel.ts). */
+  notify: NotifyElements;
   onRefresh(): void;
 }
 
-export function pageLayout({ createHeadingId, form, keyForm, dialog, onRefresh }: LayoutParts): Layout {
+export function pageLayout({ createHeadingId, form, keyForm, dialog, notify, onRefresh }: LayoutParts): Layout {
   const ids = {
     live: uid("live"),
     devices: uid("devices"),
@@ -40,6 +43,7 @@ export function pageLayout({ createHeadingId, form, keyForm, dialog, onRefresh }
     audit: uid("audit"),
     attack: uid("attack"),
     certificates: uid("certificates"),
+    webhook: uid("webhook"),
   };
   const announcer = element("div", { class: "ocmap-cp-sr", "aria-live": "polite", "aria-atomic": "true" });
   const alertBox = element("div", { class: "ocmap-cp-alert", role: "alert", hidden: true });
@@ -89,6 +93,7 @@ export function pageLayout({ createHeadingId, form, keyForm, dialog, onRefresh }
     ),
     alertBox,
     pausedBox,
+    notify.notices,
     element(
       "div",
       { class: "ocmap-cp-top" },
@@ -99,7 +104,8 @@ export function pageLayout({ createHeadingId, form, keyForm, dialog, onRefresh }
     card(ids.codes, element("h2", { id: ids.codes }, "Recent pairings"), codesBody),
     card(ids.keys, element("h2", { id: ids.keys }, "Enrollment keys (fleets)"), keyForm, keysBody),
     card(ids.attack, element("h2", { id: ids.attack }, "Failed attempts"), attackBody),
-    card(ids.audit, element("h2", { id: ids.audit }, "Audit log"), auditBody),
+    card(ids.webhook, element("h2", { id: ids.webhook }, "Webhook"), notify.webhookBody),
+    card(ids.audit, element("h2", { id: ids.audit }, "Audit log"), notify.auditExport, auditBody),
     card(ids.certificates, element("h2", { id: ids.certificates }, "Gateway certificate"), certificatesBody),
     dialog,
     announcer,

@@ -1,5 +1,6 @@
 // The parts of the wire contract kept from v1 (docs/v1-history.md) that both halves import.
 
+import type { WebhookStatus } from "./device-events.std.ts";
 import type { CertificateSummary } from "./gateway-identity.std.ts";
 
 export const PAIRING_ERROR_CODES = [
@@ -213,6 +214,8 @@ export interface PairingList {
   gatewayFingerprint?: string;
   /** The TLS certificates the gateway identity vouched for (absent with the fingerprint). */
   certificates?: CertificateSummary;
+  /** Present when the plugin option `webhook` is set: its health (docs/notifications.md). */
+  webhook?: WebhookStatus;
 }
 
 /** Failures and refusals per minute, oldest minute first; the last entry is the current minute. */

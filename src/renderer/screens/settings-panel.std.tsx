@@ -1,5 +1,5 @@
 // Gateway, device and access, and "Forget this device…" behind an in-page confirmation.
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import type { CoreView } from "../../core/core-view.std.ts";
 import type { GatewayItem, RenameResult } from "../../ipc/ipc-contract.std.ts";
 import { RenameGateway } from "./rename-gateway.std.tsx";
@@ -13,9 +13,11 @@ export interface SettingsProps {
   onClose(): void;
   onForget(): void;
   onRename?(name: string): Promise<RenameResult>;
+  /** This computer's own settings (desktop-settings.std.tsx). */
+  desktop?: ReactNode;
 }
 
-export function SettingsPanel({ core, gateway, onClose, onForget, onRename }: SettingsProps) {
+export function SettingsPanel({ core, gateway, onClose, onForget, onRename, desktop }: SettingsProps) {
   const [confirming, setConfirming] = useState(false);
   const askRef = useRef<HTMLButtonElement>(null);
   const paired = core.device !== null;
@@ -79,6 +81,7 @@ export function SettingsPanel({ core, gateway, onClose, onForget, onRename }: Se
           </ul>
         </section>
       )}
+      {desktop}
       {canForget && (
         <section aria-labelledby="settings-forget" className="danger-zone">
           <h2 id="settings-forget">Forget this device</h2>
