@@ -2,6 +2,7 @@
 // Messages never contain a token, a code or a key: they are shown, logged and sent over IPC.
 import { KEY_PARSE_MESSAGES } from "@ocmap/protocol/enrollment-key";
 import { CODE_PARSE_MESSAGES } from "@ocmap/protocol/pairing-code";
+import { reachSentence, type ReachFailure } from "./reach-failure.std.ts";
 
 export const CLIENT_ERROR_MESSAGES = {
   ...CODE_PARSE_MESSAGES,
@@ -30,7 +31,7 @@ export const CLIENT_ERROR_MESSAGES = {
   PAIRING_DISABLED: "Pairing is turned off on this gateway. Ask its operator to turn it on.",
   INVALID_REQUEST: "The gateway rejected the request. Update OCMAP or ask the gateway's operator.",
   PLUGIN_MISSING: "This gateway does not have the ocmap-pairing plugin. Ask its operator to install it.",
-  GATEWAY_UNREACHABLE: "Cannot reach the gateway. Check the address and your network; OCMAP keeps trying.",
+  GATEWAY_UNREACHABLE: "Cannot reach the gateway. Check the address and your network.",
   GATEWAY_STARTING: "The gateway is starting or restarting. OCMAP will reconnect by itself.",
   GATEWAY_TLS_UNTRUSTED:
     "The gateway's certificate is not trusted and it did not prove its identity. Check the address, then try again.",
@@ -85,22 +86,35 @@ export interface ClientErrorInfo {
   message: string;
   retryable: boolean;
   retryAfterMs?: number;
+  /** For GATEWAY_UNREACHABLE and TIMEOUT: where the gateway was tried and why it did not answer. */
+  reach?: ReachFailure;
 }
 
 export class ClientError extends Error {
   readonly code: ClientErrorCode;
   readonly retryable: boolean;
   readonly retryAfterMs?: number;
+  readonly reach?: ReachFailure;
   /** `message` replaces the table's sentence where one code needs a more exact one (never with secrets in it). */
   constructor(
     code: ClientErrorCode,
-    options: { retryable?: boolean; retryAfterMs?: number; cause?: unknown; message?: string } = {},
+    options: {
+      retryable?: boolean;
+      retryAfterMs?: number;
+      cause?: unknown;
+      message?: string;
+      reach?: ReachFailure;
+    } = {},
   ) {
-    super(options.message ?? CLIENT_ERROR_MESSAGES[code], options.cause ? { cause: options.cause } : undefined);
+    super(
+      options.message ?? (options.reach ? reachSentence(options.reach) : CLIENT_ERROR_MESSAGES[code]),
+      options.cause ? { cause: options.cause } : undefined,
+    );
     this.name = "ClientError";
     this.code = code;
     this.retryable = options.retryable ?? false;
     if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+    if (options.reach) this.reach = { ...options.reach };
   }
   info(): ClientErrorInfo {
     return {
@@ -108,6 +122,7 @@ export class ClientError extends Error {
       message: this.message,
       retryable: this.retryable,
       ...(this.retryAfterMs !== undefined ? { retryAfterMs: this.retryAfterMs } : {}),
+      ...(this.reach ? { reach: { ...this.reach } } : {}),
     };
   }
 }

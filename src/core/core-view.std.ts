@@ -2,6 +2,7 @@
 // fields, so nothing secret can reach it even by accident; a test checks every view of a run.
 import { fingerprint } from "@ocmap/protocol/pairing-protocol";
 import type { ClientErrorInfo } from "./client-errors.std.ts";
+import { controlUiUrlOf, type GatewayAccess, type GatewayHealth } from "./gateway-info.std.ts";
 import type { CoreContext, PairingStep, Reason } from "./lifecycle-types.std.ts";
 
 export type CoreState = "UNPAIRED" | "PAIRING_IN_PROGRESS" | "PAIRED_CONNECTED" | "PAIRED_DISCONNECTED" | "REVOKED";
@@ -19,6 +20,13 @@ export interface CoreView {
   gateway: { url: string; host: string; insecure: boolean; fingerprint: string | null; stock?: true } | null;
   device: { id: string; name: string; fingerprint: string } | null;
   scopes: string[];
+  /** The role and scopes the gateway granted at the last connect (before one: what pairing asked for). */
+  access: GatewayAccess | null;
+  /** The gateway's version and health, as its last hello-ok said. */
+  gatewayVersion: string | null;
+  health: GatewayHealth | null;
+  /** Where its Control UI opens in the browser (http(s) on the gateway's own host). */
+  controlUiUrl: string | null;
   pairedAtMs: number | null;
   connectedSince: number | null;
   reconnect: { attempt: number; nextRetryAt: number | null } | null;
@@ -44,6 +52,7 @@ export function coreView(snapshot: Snapshot): CoreView {
               ? (sub as "waiting" | "connecting")
               : "idle";
   const gatewayUrl = context.trust?.gatewayUrl ?? context.pairingGateway;
+  const info = context.trust ? context.gatewayInfo : null;
   return {
     state,
     activity,
@@ -66,6 +75,14 @@ export function coreView(snapshot: Snapshot): CoreView {
         }
       : null,
     scopes: context.trust ? [...context.trust.scopes] : [],
+    access: info?.access
+      ? { role: info.access.role, scopes: [...info.access.scopes] }
+      : context.trust
+        ? { role: "operator", scopes: [...context.trust.scopes] }
+        : null,
+    gatewayVersion: info?.version ?? null,
+    health: info ? { ...info.health } : null,
+    controlUiUrl: context.trust ? controlUiUrlOf(context.trust.gatewayUrl, info?.controlUiUrl ?? null) : null,
     pairedAtMs: context.trust?.pairedAtMs ?? null,
     connectedSince: context.connectedSince,
     reconnect: top === "PAIRED_DISCONNECTED" ? { attempt: context.attempt, nextRetryAt: context.nextRetryAt } : null,
@@ -88,6 +105,10 @@ export function restingView(
     gateway: null,
     device: null,
     scopes: [],
+    access: null,
+    gatewayVersion: null,
+    health: null,
+    controlUiUrl: null,
     pairedAtMs: null,
     connectedSince: null,
     reconnect: null,

@@ -5,6 +5,8 @@ import { ClientError } from "./client-errors.std.ts";
 import { decodeFrame, MAX_FRAME_BYTES } from "./frame-decoder.std.ts";
 import { signConnectProof, type DeviceIdentity } from "./identity.node.ts";
 import { transportError } from "./pairing-http.node.ts";
+import { reachFailure } from "./reach-failure.std.ts";
+import { gatewayInfoOf, type GatewayInfo } from "./gateway-info.std.ts";
 import { connectVerifiedWebSocket, type TlsTrust } from "./pinned-tls.node.ts";
 
 export const CLIENT = { id: "gateway-client", mode: "ui", role: "operator", deviceFamily: "desktop" } as const;
@@ -60,7 +62,7 @@ export async function openSession(options: SessionOptions): Promise<OpenResult> 
     ? (
         await connectVerifiedWebSocket(options.url, options.trust ?? { kind: "ca" }, wsOptions).catch(
           (error: unknown) => {
-            throw transportError(error);
+            throw transportError(error, options.url);
           },
         )
       ).ws
@@ -127,6 +129,8 @@ export class GatewaySession {
   private closeInfo: CloseInfo | undefined;
   private failure: ClientError | undefined;
   tickIntervalMs = DEFAULT_TICK_INTERVAL_MS;
+  /** What hello-ok said about this device's access and the gateway (set once the handshake is done). */
+  info: GatewayInfo | null = null;
 
   constructor(private readonly ws: WebSocket) {
     this.closed = new Promise((resolve) => {
@@ -144,7 +148,7 @@ export class GatewaySession {
       });
     });
     ws.on("error", (err) => {
-      this.failure ??= classifySocketError(err);
+      this.failure ??= classifySocketError(err, ws.url);
     });
     ws.on("message", (data, isBinary) => this.onMessage(data as Buffer, isBinary));
   }
@@ -187,7 +191,9 @@ export class GatewaySession {
 
   nextChallenge(timeoutMs: number): Promise<{ nonce: string; ts: number }> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new ClientError("TIMEOUT", { retryable: true })), timeoutMs);
+      const noAnswer = () =>
+        new ClientError("TIMEOUT", { retryable: true, reach: reachFailure({ name: "TimeoutError" }, this.ws.url) });
+      const timer = setTimeout(() => reject(noAnswer()), timeoutMs);
       this.challengeWaiter = (challenge) => {
         clearTimeout(timer);
         resolve(challenge);
@@ -221,6 +227,7 @@ export class GatewaySession {
   }
 
   started(hello: HelloOk) {
+    this.info = gatewayInfoOf(hello);
     const tick = hello.policy?.tickIntervalMs;
     if (typeof tick === "number" && tick >= 1000 && tick <= 600_000) this.tickIntervalMs = tick;
   }
@@ -257,11 +264,11 @@ export class GatewaySession {
   }
 }
 
-function classifySocketError(err: Error & { code?: string }): ClientError {
+function classifySocketError(err: Error & { code?: string }, url: string): ClientError {
   if (/Unexpected server response: (404|426)/.test(err.message))
     return new ClientError("GATEWAY_REFUSED", { cause: err });
   if (/Max payload size exceeded/i.test(err.message)) return new ClientError("PROTOCOL_ERROR", { cause: err });
-  return new ClientError("GATEWAY_UNREACHABLE", { retryable: true, cause: err });
+  return new ClientError("GATEWAY_UNREACHABLE", { retryable: true, cause: err, reach: reachFailure(err, url) });
 }
 
 export function closeToError(closeInfo: CloseInfo): ClientError {

@@ -46,6 +46,7 @@ export function clockActions(clock: Clock) {
         notice: renewed ? CERT_RENEWED_NOTICE : context.notice,
         trust,
         tickIntervalMs: session.tickIntervalMs,
+        gatewayInfo: session.info ?? null,
         connectedSince: clock.now(),
         attempt: 0,
         fastPollUntil: 0,

@@ -109,6 +109,7 @@ export const lifecycleMachine = setup({
     }),
     clearTrust: assign({
       trust: null,
+      gatewayInfo: null,
       connectedSince: null,
       attempt: 0,
       nextRetryAt: null,
@@ -131,6 +132,7 @@ export const lifecycleMachine = setup({
     pairingStep: null,
     pairingGateway: null,
     notice: null,
+    gatewayInfo: null,
     wiping: false,
   },
   initial: "STARTING",

@@ -1,5 +1,6 @@
 // What the lifecycle says about itself: status sentences, errors as the view shows them, and
 // how a socket close code reads. Error sentences come from the client error table.
+import type { ReachFailure } from "./reach-failure.std.ts";
 import { CLIENT_ERROR_MESSAGES, type ClientErrorCode, type ClientErrorInfo } from "./client-errors.std.ts";
 import type { Reason } from "./lifecycle-types.std.ts";
 
@@ -82,6 +83,7 @@ export function errorOf(error: unknown): ClientErrorInfo {
     name?: unknown;
     retryable?: unknown;
     retryAfterMs?: unknown;
+    reach?: ReachFailure;
   };
   const code =
     typeof fields?.code === "string" && fields.code in CLIENT_ERROR_MESSAGES
@@ -96,6 +98,7 @@ export function errorOf(error: unknown): ClientErrorInfo {
     message: ours ? (fields.message as string) : CLIENT_ERROR_MESSAGES[code],
     retryable: fields?.retryable === true,
     ...(typeof fields?.retryAfterMs === "number" ? { retryAfterMs: fields.retryAfterMs } : {}),
+    ...(ours && fields.reach ? { reach: { ...fields.reach } } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 // The vocabulary the lifecycle machine, its actors and the core view share.
 import type { ClientErrorInfo } from "./client-errors.std.ts";
+import type { GatewayInfo } from "./gateway-info.std.ts";
 
 /**
  * Where a pairing is; the flow reports the wire steps, the core adds "saving" (keychain write). A gateway paired
@@ -24,6 +25,8 @@ export interface TrustSummary {
 /** The live socket as the machine sees it. */
 export interface LiveSession {
   tickIntervalMs: number;
+  /** What its hello-ok said (absent in machine tests' sessions). */
+  info?: GatewayInfo | null;
   onActivity(cb: () => void): () => void;
   closed: Promise<{ code: number; reason: string }>;
   close(): void;
@@ -60,6 +63,8 @@ export interface CoreContext {
   pairingStep: PairingStep | null;
   pairingGateway: string | null;
   notice: Reason | null;
+  /** From the last hello-ok: kept while disconnected (the version, the access), cleared with the trust. */
+  gatewayInfo: GatewayInfo | null;
   /** In REVOKED: the keychain wipe has not finished yet (a process must not exit before it has). */
   wiping: boolean;
 }

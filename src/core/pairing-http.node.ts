@@ -4,6 +4,7 @@ import { PAIRING_ERROR_CODES } from "@ocmap/protocol/pairing-protocol";
 import type { TlsPin } from "@ocmap/protocol/gateway-identity";
 import { ClientError, type ClientErrorCode } from "./client-errors.std.ts";
 import { TlsConnectError, requestJsonOverTls, type TlsTrust } from "./pinned-tls.node.ts";
+import { reachFailure } from "./reach-failure.std.ts";
 
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
@@ -30,7 +31,7 @@ export async function postPairing(url: string, body: unknown, options: PostOptio
     if (!options.trust) throw new ClientError("INTERNAL");
     const response = await withSignal(requestJsonOverTls(url, options.trust, { method: "POST", body }), signal).catch(
       (error: unknown) => {
-        throw transportError(error);
+        throw transportError(error, url);
       },
     );
     return { body: pairingBody(response.status, response.body), tlsPin: response.tlsPin };
@@ -45,7 +46,7 @@ export async function postPairing(url: string, body: unknown, options: PostOptio
       signal,
     });
   } catch (error) {
-    throw transportError(error);
+    throw transportError(error, url);
   }
   const text = await res.text().catch(() => "");
   let json: unknown;
@@ -58,13 +59,16 @@ export async function postPairing(url: string, body: unknown, options: PostOptio
 }
 
 /** Maps the pinned connector's and fetch's failures to what the user can do about them. */
-export function transportError(error: unknown): ClientError {
+export function transportError(error: unknown, url: string): ClientError {
   if (error instanceof ClientError) return error;
+  const reach = reachFailure(error, url);
   if (error instanceof TlsConnectError) {
-    return new ClientError(error.code, { retryable: error.code === "GATEWAY_UNREACHABLE", cause: error });
+    const unreachable = error.code === "GATEWAY_UNREACHABLE";
+    return new ClientError(error.code, { retryable: unreachable, cause: error, ...(unreachable ? { reach } : {}) });
   }
-  if ((error as Error)?.name === "TimeoutError") return new ClientError("TIMEOUT", { retryable: true, cause: error });
-  return new ClientError("GATEWAY_UNREACHABLE", { retryable: true, cause: error });
+  if ((error as Error)?.name === "TimeoutError")
+    return new ClientError("TIMEOUT", { retryable: true, cause: error, reach });
+  return new ClientError("GATEWAY_UNREACHABLE", { retryable: true, cause: error, reach });
 }
 
 function pairingBody(status: number, json: unknown): Record<string, unknown> {

@@ -16,6 +16,18 @@ export function isLoopbackOrPrivateHost(hostname: string): boolean {
   return v4 !== null && isPrivateIpv4(v4);
 }
 
+/** This computer only: localhost, 127.0.0.0/8, ::1 (and ::ffff:127.x.y.z). Same normalized form as above. */
+export function isLoopbackHost(hostname: string): boolean {
+  if (hostname === "localhost") return true;
+  if (hostname.startsWith("[") && hostname.endsWith("]")) {
+    const groups = ipv6Groups(hostname.slice(1, -1));
+    if (!groups) return false;
+    const zeros = (n: number) => groups.slice(0, n).every((x) => x === 0);
+    return (zeros(7) && groups[7] === 1) || (zeros(5) && groups[5] === 0xffff && groups[6]! >> 8 === 127);
+  }
+  return ipv4Octets(hostname)?.[0] === 127;
+}
+
 function isPrivateIpv4([firstOctet, secondOctet]: number[]): boolean {
   return (
     firstOctet === 127 ||

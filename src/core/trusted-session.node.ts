@@ -71,7 +71,7 @@ export async function openTrustedSession(
     if (!(error instanceof ClientError) || !codes.includes(error.code)) throw error;
   }
   const gatewayIdentity = await renewGatewayPin(url.httpBase, current.gatewayIdentity!).catch((error: unknown) => {
-    throw transportError(error);
+    throw transportError(error, url.httpBase);
   });
   const renewed: TrustRecord = { ...current, gatewayIdentity };
   await saveRenewed(renewed);

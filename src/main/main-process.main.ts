@@ -7,7 +7,7 @@ import { APP_INDEX_URL } from "./app-origin.std.ts";
 import { registerAppScheme, serveAppScheme } from "./app-protocol.main.ts";
 import { startBackground, type Background } from "./background.main.ts";
 import { DEFAULT_SETTINGS, type SettingsStore } from "./desktop-settings.std.ts";
-import { DOCS_URL } from "./external-links.std.ts";
+import { controlUiUrlsOf, DOCS_URL } from "./external-links.std.ts";
 import { firstScreenOf } from "./first-screen.std.ts";
 import { appSenderCheck, registerIpcHandlers, sendState } from "./ipc-main.main.ts";
 import { openedAtLogin } from "./login-item.main.ts";
@@ -125,7 +125,9 @@ export function startMainProcess(options: MainProcessOptions): void {
     if (link) controller.openLink(link);
     showWindow();
   });
-  app.on("web-contents-created", (_event, contents) => hardenWebContents(contents));
+  app.on("web-contents-created", (_event, contents) =>
+    hardenWebContents(contents, () => controlUiUrlsOf(controller.view())),
+  );
   // The window closes, the app and its connections stay (in the tray); Quit in the tray menu quits.
   app.on("window-all-closed", () => {
     if (!background) app.quit();

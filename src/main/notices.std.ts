@@ -58,7 +58,8 @@ export function stateNotice(kind: Exclude<NoticeKind, "new-device">, gateway: Ga
 
 interface Seen {
   state: GatewayStatus["state"];
-  identityChanged: boolean;
+  /** Told about an identity change since the gateway was last connected (a retry failing otherwise is no news). */
+  identityTold: boolean;
   disconnectedSince: number | null;
   longNoticeShown: boolean;
 }
@@ -72,7 +73,7 @@ export interface NoticeTracker {
 
 export function createNoticeTracker(longDisconnectMs = LONG_DISCONNECT_MS): NoticeTracker {
   const seen = new Map<string, Seen>();
-  const pending = (entry: Seen) => entry.disconnectedSince !== null && !entry.longNoticeShown && !entry.identityChanged;
+  const pending = (entry: Seen) => entry.disconnectedSince !== null && !entry.longNoticeShown && !entry.identityTold;
   return {
     observe(statuses, nowMs) {
       const notices: Notice[] = [];
@@ -82,14 +83,14 @@ export function createNoticeTracker(longDisconnectMs = LONG_DISCONNECT_MS): Noti
         const disconnected = status.state === "PAIRED_DISCONNECTED";
         const entry: Seen = {
           state: status.state,
-          identityChanged: status.identityChanged,
+          identityTold: status.state !== "PAIRED_CONNECTED" && (before?.identityTold ?? false),
           disconnectedSince: disconnected ? (before?.disconnectedSince ?? nowMs) : null,
           longNoticeShown: disconnected && (before?.longNoticeShown ?? false),
         };
         if (status.state === "REVOKED" && before?.state !== "REVOKED") notices.push(stateNotice("revoked", status));
-        if (status.identityChanged && !before?.identityChanged) {
+        if (status.identityChanged && !entry.identityTold) {
           notices.push(stateNotice("identity-changed", status));
-          entry.longNoticeShown = true; // already told: the same outage needs no second notice
+          entry.identityTold = true; // and the same outage needs no "not connected" notice
         }
         if (pending(entry) && nowMs - entry.disconnectedSince! >= longDisconnectMs) {
           notices.push(stateNotice("long-disconnect", status));

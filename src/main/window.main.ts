@@ -21,6 +21,7 @@ import {
   RENDERER_GONE_MESSAGE,
   type LoadFailure,
 } from "./renderer-recovery.std.ts";
+import { DEFAULT_WINDOW_SIZE, MIN_WINDOW_SIZE } from "./window-size.std.ts";
 
 export interface AppPaths {
   preload: string;
@@ -30,10 +31,9 @@ export interface AppPaths {
 
 export function appWindowOptions(preload: string): BrowserWindowConstructorOptions {
   return {
-    width: 760,
-    height: 680,
-    minWidth: 360,
-    minHeight: 420,
+    ...DEFAULT_WINDOW_SIZE,
+    minWidth: MIN_WINDOW_SIZE.width,
+    minHeight: MIN_WINDOW_SIZE.height,
     show: false,
     title: "OCMAP",
     webPreferences: {
@@ -122,21 +122,21 @@ export function installSessionPolicy(ses: Session): void {
   ses.setPermissionCheckHandler(() => false);
 }
 
-/** For every web contents the app ever creates. */
-export function hardenWebContents(contents: WebContents): void {
+/** For every web contents the app ever creates; `controlUiUrls`: the paired gateways' Control UIs, now. */
+export function hardenWebContents(contents: WebContents, controlUiUrls: () => string[] = () => []): void {
   contents.on("will-navigate", (event) => {
     event.preventDefault();
-    openExternalIfAllowed(event.url);
+    openExternalIfAllowed(event.url, controlUiUrls());
   });
   contents.on("will-redirect", (event) => event.preventDefault());
   contents.on("will-attach-webview", (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    openExternalIfAllowed(url);
+    openExternalIfAllowed(url, controlUiUrls());
     return { action: "deny" };
   });
 }
 
-export function openExternalIfAllowed(url: string): void {
-  const allowed = allowedExternalUrl(url);
+export function openExternalIfAllowed(url: string, controlUiUrls: readonly string[] = []): void {
+  const allowed = allowedExternalUrl(url, controlUiUrls);
   if (allowed) shell.openExternal(allowed).catch(() => undefined);
 }

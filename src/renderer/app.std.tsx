@@ -1,7 +1,7 @@
 // One screen per state of the core, the settings panel, and a polite live region that says what
 // changed. All state comes from AppView; the renderer keeps only the form's text and which panel shows.
 import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
-import type { AppView, OcmapApi } from "../ipc/ipc-contract.std.ts";
+import type { OcmapApi, PendingLink } from "../ipc/ipc-contract.std.ts";
 import { ErrorAlert } from "./parts.std.tsx";
 import { ApprovalWaitScreen } from "./screens/approval-wait.std.tsx";
 import { GatewayList } from "./screens/gateway-list.std.tsx";
@@ -16,36 +16,12 @@ import { SettingsPanel } from "./screens/settings-panel.std.tsx";
 import { DesktopSettingsSection } from "./screens/desktop-settings.std.tsx";
 import { StartingScreen } from "./screens/starting.std.tsx";
 import { useAppView, type AppViewSource } from "./use-app-view.std.ts";
+import { announcement } from "./announcement.std.ts";
 
 /** Where the last gateway address typed is kept (not a secret), so the form is filled next time. */
 export interface GatewayMemory {
   load(): string;
   save(gatewayUrl: string): void;
-}
-
-function announcement(view: AppView): string {
-  const core = view.core;
-  const host = core.gateway?.host ?? "the gateway";
-  if (view.pendingLink && core.activity === "idle")
-    return `A pairing link asks to pair with ${view.pendingLink.host}. Confirm or cancel.`;
-  switch (core.state) {
-    case "PAIRED_CONNECTED":
-      return core.activity === "forgetting" ? "Forgetting this device." : `Connected to ${host}.`;
-    case "PAIRED_DISCONNECTED":
-      return core.activity === "connecting" ? `Connecting to ${host}.` : `Not connected to ${host}.`;
-    case "PAIRING_IN_PROGRESS":
-      return core.pairingStep === "waiting-for-approval"
-        ? `Waiting for ${host}'s operator to approve this device.`
-        : `Pairing with ${host}.`;
-    case "REVOKED":
-      return "This device was revoked.";
-    default:
-      return core.activity === "starting"
-        ? "Starting."
-        : core.activity === "forgetting"
-          ? "Forgetting this device."
-          : "Not paired.";
-  }
 }
 
 export interface AppProps {
@@ -64,6 +40,8 @@ export function App({ api, source, memory }: AppProps) {
   const [gateway, setGateway] = useState("");
   const [restored, setRestored] = useState(false);
   const [code, setCode] = useState("");
+  // A link pasted into the form: asked about like a clicked one, in the renderer (it is the renderer's own text).
+  const [pastedLink, setPastedLink] = useState<PendingLink | null>(null);
   const seenSettingsRequest = useRef<number | null>(null);
   const seenLink = useRef<string | null>(null);
 
@@ -135,6 +113,19 @@ export function App({ api, source, memory }: AppProps) {
   } else if (core.activity === "starting") {
     key = "starting";
     screen = <StartingScreen core={core} />;
+  } else if (pastedLink && core.activity === "idle" && (core.state === "UNPAIRED" || core.state === "REVOKED")) {
+    key = "link";
+    screen = (
+      <LinkConfirmScreen
+        link={pastedLink}
+        onAnswer={(accept) => {
+          setPastedLink(null);
+          setGateway(pastedLink.gatewayUrl);
+          setCode(pastedLink.code);
+          if (accept) submit(pastedLink.gatewayUrl, pastedLink.code);
+        }}
+      />
+    );
   } else if (view.pendingLink && core.activity === "idle" && (core.state === "UNPAIRED" || core.state === "REVOKED")) {
     key = "link";
     screen = <LinkConfirmScreen link={view.pendingLink} onAnswer={(accept) => void api.confirmLink(accept)} />;
@@ -143,7 +134,7 @@ export function App({ api, source, memory }: AppProps) {
     screen = <ApprovalWaitScreen core={core} onCancel={() => void api.cancelPairing()} />;
   } else if (core.state === "PAIRING_IN_PROGRESS") {
     key = "pairing";
-    screen = <PairingProgressScreen core={core} />;
+    screen = <PairingProgressScreen core={core} onCancel={() => void api.cancelPairing()} />;
   } else if (core.state === "PAIRED_CONNECTED") {
     key = "connected";
     screen = <ConnectedScreen core={core} />;
@@ -152,7 +143,13 @@ export function App({ api, source, memory }: AppProps) {
     screen = <IdentityChangedScreen core={core} onRetry={() => void api.retryNow()} />;
   } else if (core.state === "PAIRED_DISCONNECTED") {
     key = "disconnected";
-    screen = <DisconnectedScreen core={core} onRetry={() => void api.retryNow()} />;
+    screen = (
+      <DisconnectedScreen
+        core={core}
+        onRetry={() => void api.retryNow()}
+        onOpenSettings={() => setSettingsOpen(true)}
+      />
+    );
   } else if (core.state === "REVOKED" && !pairAgain) {
     key = "revoked";
     screen = <RevokedScreen core={core} onPairAgain={() => setPairAgain(true)} />;
@@ -168,6 +165,7 @@ export function App({ api, source, memory }: AppProps) {
         onCodeChange={setCode}
         onSubmit={submit}
         onRetryKeychain={() => void api.retryNow()}
+        onPastedLink={setPastedLink}
       />
     );
   }
@@ -179,18 +177,20 @@ export function App({ api, source, memory }: AppProps) {
       status={announcement(view)}
       linkError={view.linkError && key !== "settings" ? view.linkError : null}
       onDismissLinkError={() => void api.confirmLink(false)}
+      aside={
+        view.gateways.length > 0 && key !== "settings" ? (
+          <GatewayList
+            gateways={view.gateways}
+            adding={adding}
+            onSelect={(id) => {
+              setPairAgain(false);
+              void api.selectGateway(id);
+            }}
+            onAdd={() => void api.addGateway(true)}
+          />
+        ) : null
+      }
     >
-      {view.gateways.length > 0 && key !== "settings" && (
-        <GatewayList
-          gateways={view.gateways}
-          adding={adding}
-          onSelect={(id) => {
-            setPairAgain(false);
-            void api.selectGateway(id);
-          }}
-          onAdd={() => void api.addGateway(true)}
-        />
-      )}
       <div key={key} className="screen" data-screen={key}>
         {screen}
       </div>
@@ -205,9 +205,11 @@ interface ShellProps {
   status?: string;
   linkError?: string | null;
   onDismissLinkError?(): void;
+  /** The gateway list: beside the card where the window is wide enough, above it where not. */
+  aside?: ReactNode;
 }
 
-function Shell({ children, settingsOpen, onToggleSettings, status, linkError, onDismissLinkError }: ShellProps) {
+function Shell({ children, settingsOpen, onToggleSettings, status, linkError, onDismissLinkError, aside }: ShellProps) {
   return (
     <div className="app">
       <header className="topbar">
@@ -221,7 +223,8 @@ function Shell({ children, settingsOpen, onToggleSettings, status, linkError, on
           </button>
         )}
       </header>
-      <main className="content">
+      <main className={aside ? "content with-list" : "content"}>
+        {aside}
         <div className="card">
           {linkError && (
             <ErrorAlert>

@@ -51,9 +51,13 @@ describe("the notice tracker", () => {
     expect(notices[0]!.title).toBe("home's identity changed");
     expect(tracker.nextCheckAt()).toBeNull();
     expect(tracker.observe([down("home", { identityChanged: true })], 10 + 10 * MINUTE)).toEqual([]);
+    // A retry that fails otherwise (unreachable), then the other identity again: the same episode, no news.
+    expect(tracker.observe([down("home")], 11 * MINUTE)).toEqual([]);
+    expect(tracker.observe([down("home", { identityChanged: true })], 11 * MINUTE + 1)).toEqual([]);
+    expect(tracker.observe([down("home")], 30 * MINUTE)).toEqual([]);
     // Connected again, then changed again: a new episode.
-    tracker.observe([gw("home")], 11 * MINUTE);
-    expect(kinds(tracker.observe([down("home", { identityChanged: true })], 12 * MINUTE))).toEqual([
+    tracker.observe([gw("home")], 31 * MINUTE);
+    expect(kinds(tracker.observe([down("home", { identityChanged: true })], 32 * MINUTE))).toEqual([
       "identity-changed:id-home",
     ]);
   });

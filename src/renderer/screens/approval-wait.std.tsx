@@ -20,7 +20,7 @@ export function ApprovalWaitScreen({ core, onCancel }: { core: CoreView; onCance
         <code>openclaw devices approve</code>. OCMAP stops waiting when the setup code expires.
       </p>
       <StockGatewayNote host={host} />
-      <div className="actions">
+      <div className="actions main-actions">
         <button type="button" className="secondary" onClick={onCancel}>
           Cancel pairing
         </button>

@@ -16,7 +16,7 @@ export function IdentityChangedScreen({ core, onRetry }: { core: CoreView; onRet
       </ErrorAlert>
       <p>
         Someone on this network may be intercepting the connection. Do not pair again from here. Ask the gateway's
-        operator whether it was reinstalled, and compare the identity below with the one Clawpodz shows.
+        operator whether it was reinstalled, and compare the identity below with the one the gateway shows its operator.
       </p>
       <p>If it was reinstalled, forget this device in Settings and pair again with a new code.</p>
       {core.gateway?.fingerprint && (
@@ -24,7 +24,7 @@ export function IdentityChangedScreen({ core, onRetry }: { core: CoreView; onRet
           <Field label="Paired gateway identity" value={core.gateway.fingerprint} mono />
         </dl>
       )}
-      <div className="actions">
+      <div className="actions main-actions">
         <button type="button" className="primary" onClick={onRetry} disabled={connecting}>
           {connecting ? "Checking…" : "Check again"}
         </button>

@@ -15,7 +15,7 @@ export function LinkConfirmScreen({ link, onAnswer }: { link: PendingLink; onAns
         device does.
       </p>
       {link.insecure && <InsecureWarning host={link.host} />}
-      <div className="actions">
+      <div className="actions main-actions">
         <button type="button" className="primary" onClick={() => onAnswer(true)}>
           Pair
         </button>

@@ -14,7 +14,7 @@ export function RevokedScreen({ core, onPairAgain }: { core: CoreView; onPairAga
         Its credentials were deleted from this computer. To use the gateway again, ask its operator for a new pairing
         code.
       </p>
-      <div className="actions">
+      <div className="actions main-actions">
         <button type="button" className="primary" onClick={onPairAgain}>
           Pair again
         </button>
