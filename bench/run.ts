@@ -7,6 +7,7 @@ import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { gatewayNode, openclawEntry, repoRoot, startGateway } from "../test/harness/gateway.ts";
 import { benchAttack } from "./attack.ts";
+import { benchClawpodzDevices } from "./clawpodz-devices.ts";
 import { benchCost } from "./cost.ts";
 import { benchEnroll } from "./enroll.ts";
 import { benchGuessing } from "./guessing.ts";
@@ -72,6 +73,7 @@ async function main() {
     await step("revoke", () => benchRevoke(gateway));
     await step("cost", () => benchCost(gateway));
     await step("renderer", () => benchRenderer());
+    await step("clawpodz devices", () => benchClawpodzDevices());
     await step("reconnect", () => benchReconnect(gateway));
     await step("guessing", () => benchGuessing(gateway));
     await step("attack", () => benchAttack(gateway));

@@ -15,6 +15,10 @@ export interface PairingConfig {
   allowedAddresses?: string[];
   /** How long an ephemeral device may stay disconnected before the plugin removes it (ephemeral-devices.ts). */
   ephemeralRemoveAfterSeconds: number;
+  /** Devices not seen for this many days are removed (device-expiry.ts); 0 turns expiry off. */
+  expireAfterDays: number;
+  /** For tests: the same in seconds, used instead of expireAfterDays when set. */
+  expireAfterSeconds?: number;
   /** Signed event delivery (webhook-sender.ts); validated beyond the schema by webhook-config.ts. */
   webhook?: { url: string; secret: string; timeoutSeconds?: number };
 }
@@ -28,7 +32,11 @@ const DEFAULTS: PairingConfig = {
   maxFailuresPerAddress: 10,
   addressWindowSeconds: 60,
   ephemeralRemoveAfterSeconds: 600,
+  expireAfterDays: 90,
 };
+
+/** How long a device may go unseen before it is removed; 0 = never. */
+export const expireAfterMs = (cfg: PairingConfig) => (cfg.expireAfterSeconds ?? cfg.expireAfterDays * 86_400) * 1000;
 
 /** The gateway validates against the manifest's closed schema first; this only fills defaults. */
 export function resolveConfig(raw: Record<string, unknown> | undefined): PairingConfig {

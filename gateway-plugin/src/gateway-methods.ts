@@ -13,6 +13,7 @@ import {
   parseRevokeDeviceParams,
 } from "./request-validation.ts";
 import type { CertificateSummary } from "@ocmap/protocol/gateway-identity";
+import { parseRequestIdParams, parseSetAccessParams, type DeviceAccess } from "./device-access.ts";
 import type { RemovalSession } from "./self-remove.ts";
 import type { PairingService } from "./service.ts";
 
@@ -55,6 +56,8 @@ export interface MethodHooks {
   /** The certificates the gateway identity vouched for, and retiring the older ones (gateway-identity.ts). */
   certificates?(): CertificateSummary;
   retireCertificates?(): Promise<{ minSerial: number; retiredPins: number }>;
+  /** Access changes (device-access.ts). */
+  access?: DeviceAccess;
   /** The webhook's health for pairing.list; undefined when no webhook is configured. */
   webhookStatus?(): WebhookStatus | undefined;
   log: { warn(msg: string): void };
@@ -163,6 +166,28 @@ export function registerPairingMethods(api: Api, service: PairingService, hooks:
     }
     return { keyId, revokedAtMs: revoked.revokedAtMs, devicesRevoked, devicesNotRevoked };
   });
+
+  // A lower access rotates the device's token on the operator's own authority (device-access.ts).
+  method("pairing.setAccess", "operator.admin", async ({ params }) => {
+    const { deviceId, access } = parseSetAccessParams(params);
+    return hooks.access!.setAccess(deviceId, access, async (scopes) => {
+      const rotated = await dispatchGatewayMethod("device.token.rotate", { deviceId, role: "operator", scopes });
+      if (!rotated.ok)
+        throw new PairingError("INVALID_REQUEST", `the gateway refused: ${rotated.error?.code ?? "unknown"}`);
+    });
+  });
+  const callerDevice = (handlerArgs: HandlerArgs) => {
+    const deviceId = handlerArgs.client?.connect?.device?.id;
+    if (!deviceId) throw fail("INVALID_REQUEST", "caller is not a device");
+    return deviceId;
+  };
+  method("pairing.deviceAccess", "operator.read", async (handlerArgs) => {
+    parseNoParams(handlerArgs.params);
+    return hooks.access!.own(callerDevice(handlerArgs));
+  });
+  method("pairing.acceptUpgrade", "operator.read", async (handlerArgs) =>
+    hooks.access!.acceptUpgrade(callerDevice(handlerArgs), parseRequestIdParams(handlerArgs.params).requestId),
+  );
 
   // Preflight, answer, remove, record: the answer is sent only once the removal session is open
   // (else FORGET_UNAVAILABLE, nothing changed), and the device is marked revoked only after the

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { resolveRequestClientIp } from "openclaw/plugin-sdk/webhook-ingress";
 import { sendHttpRequestRejection } from "openclaw/plugin-sdk/webhook-request-guards";
-import { V2_PATHS } from "@ocmap/protocol/pairing-v2";
+import { DEVICE_STATUS_PATH, V2_PATHS } from "@ocmap/protocol/pairing-v2";
+import type { DeviceAccess } from "./device-access.ts";
 import { fail, PairingError } from "./errors.ts";
 import { assertPlausibleRequest, readJsonBody } from "./request-guard.ts";
 import { assertRouteAccess, type RouteAccess } from "./route-access.ts";
@@ -26,6 +27,7 @@ export function registerPairingRoutes(
   trustedProxies: () => string[] | undefined,
   identity: () => object,
   access: () => RouteAccess,
+  deviceAccess?: DeviceAccess,
 ) {
   const route = (path: string, run: Run, isPublic = false) =>
     api.registerHttpRoute({
@@ -68,6 +70,8 @@ export function registerPairingRoutes(
   route(V2_PATHS.confirm, (read, address) => service.v2.confirm(read, address));
   route(V2_PATHS.exchange, (read, address) => service.v2.exchange(read, address));
   route(V2_PATHS.abandon, (read, address) => service.v2.abandon(read, address));
+  // A paired device's own question, signed by its key: what became of it (device-access.ts).
+  if (deviceAccess) route(DEVICE_STATUS_PATH, async (read) => deviceAccess.status(await read()));
   // Public and never counted: what the gateway identity key says of the certificate served now.
   route(
     V2_PATHS.identity,

@@ -10,7 +10,9 @@ import { resolveGatewayPort } from "openclaw/plugin-sdk/core";
 import { definePluginEntry } from "openclaw/plugin-sdk/plugin-entry";
 import { getRuntimeConfigSnapshot } from "openclaw/plugin-sdk/runtime-config-snapshot";
 import { resolveStateDir } from "openclaw/plugin-sdk/state-paths";
-import { failureLimits, resolveConfig } from "./config.ts";
+import { expireAfterMs, failureLimits, resolveConfig } from "./config.ts";
+import { hasExpiringDevices, sweepExpiredDevices } from "./device-expiry.ts";
+import { DeviceAccess, type OperatorToken } from "./device-access.ts";
 import { GatewayIdentity, servedCertPath } from "./gateway-identity.ts";
 import { registerPairingMethods } from "./gateway-methods.ts";
 import { registerPairingRoutes } from "./http-routes.ts";
@@ -100,6 +102,20 @@ export default definePluginEntry({
       limiter,
     );
 
+    const deviceAccess = new DeviceAccess(service, {
+      // listDevicePairing holds raw tokens: only this one device's operator token leaves here, to that device.
+      operatorToken: async (deviceId) => {
+        const paired = (await listDevicePairing()).paired as Array<{ deviceId: string; tokens?: unknown }>;
+        const tokens = paired.find((device) => device.deviceId === deviceId)?.tokens as
+          Record<string, OperatorToken> | undefined;
+        return tokens?.operator;
+      },
+      pending: async () => (await listDevicePairing()).pending,
+      approve: async (requestId, scopes) =>
+        (await approveDevicePairing(requestId, { callerScopes: scopes }))?.status === "approved",
+      expireAfterMs: expireAfterMs(cfg),
+    });
+
     registerPairingMethods(safeMethods(api as never, api.logger) as never, service, {
       sawContext: (ctx) => {
         if (typeof ctx?.broadcast === "function") broadcast = ctx.broadcast;
@@ -107,6 +123,7 @@ export default definePluginEntry({
       },
       openRemovalSession: openRemoval,
       certificates: () => identity.certificates(),
+      access: deviceAccess,
       webhookStatus: () => notify.sender.status(),
       retireCertificates: async () => {
         const retired = identity.retireOlder();
@@ -129,6 +146,7 @@ export default definePluginEntry({
       () => gateway.trustedProxies,
       () => identity.inGrant(),
       () => ({ hosts: gatewayHostNames(cfg, currentConfig().gateway), ...(allowList ? { allowList } : {}) }),
+      deviceAccess,
     );
 
     // Clawpodz: a native Control UI tab (no `path`, so no iframe). Its page is the manifest's
@@ -185,14 +203,33 @@ export default definePluginEntry({
       }
     };
 
+    const expiryMs = expireAfterMs(cfg);
+    let expiryRunning = false;
+    const sweepExpiry = async () => {
+      if (expiryRunning || expiryMs <= 0 || !hasExpiringDevices(service)) return;
+      expiryRunning = true;
+      try {
+        const clients = await liveClientSet();
+        await sweepExpiredDevices(service, expiryMs, {
+          isConnected: (deviceId) => clients.hasConnectedClientsForDevice(deviceId),
+          paired: async () => (await listDevicePairing()).paired,
+          remove: (deviceId) => service.core.deps.removeDevice(deviceId),
+          log: api.logger,
+        });
+      } finally {
+        expiryRunning = false;
+      }
+    };
+
     let sweeper: ReturnType<typeof setInterval> | undefined;
     let ephemeralSweeper: ReturnType<typeof setInterval> | undefined;
     const sweep = safely("sweep timer", api.logger, () =>
       service.sweep().catch((e) => api.logger.warn(`ocmap-pairing: sweep failed: ${describeError(e)}`)),
     );
-    const ephemeral = safely("ephemeral sweep timer", api.logger, () =>
-      sweepEphemeral().catch((e) => api.logger.warn(`ocmap-pairing: ephemeral sweep failed: ${describeError(e)}`)),
-    );
+    const ephemeral = safely("ephemeral sweep timer", api.logger, () => {
+      sweepEphemeral().catch((e) => api.logger.warn(`ocmap-pairing: ephemeral sweep failed: ${describeError(e)}`));
+      sweepExpiry().catch((e) => api.logger.warn(`ocmap-pairing: expiry sweep failed: ${describeError(e)}`));
+    });
     api.registerService({
       id: "ocmap-pairing-expiry",
       start: safely("service start", api.logger, (ctx: { gatewayEvents?: unknown }) => {
@@ -205,7 +242,8 @@ export default definePluginEntry({
         sweeper = setInterval(sweep, 5_000);
         sweeper.unref?.();
         clearInterval(ephemeralSweeper);
-        ephemeralSweeper = setInterval(ephemeral, Math.min(5_000, Math.max(1_000, removeAfterMs / 2)));
+        const shortest = Math.min(removeAfterMs, expiryMs || removeAfterMs);
+        ephemeralSweeper = setInterval(ephemeral, Math.min(5_000, Math.max(1_000, shortest / 2)));
         ephemeralSweeper.unref?.();
       }),
       stop: safely("service stop", api.logger, () => {

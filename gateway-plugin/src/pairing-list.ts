@@ -6,6 +6,7 @@ import {
   type PairingList,
   type TrustedClient,
 } from "@ocmap/protocol/pairing-protocol";
+import { gatewayFacts } from "./device-facts.ts";
 import { keySummaries } from "./enrollment-keys.ts";
 import { LISTED, retainEvents } from "./audit-log.ts";
 import type { PairedDeviceInfo } from "./service-deps.ts";
@@ -17,6 +18,7 @@ export function toPairingList(
   isConnected: (deviceId: string) => boolean,
   limits: { pausedUntilMs: number | undefined; attack: AttackSummary },
   now: number,
+  expireAfterMs = 0,
 ): Omit<PairingList, "gatewayFingerprint"> {
   // A key's uses are listed under the key (uses left) and in the audit log, not as codes.
   const codes = state.codes
@@ -34,7 +36,8 @@ export function toPairingList(
       }) => summary,
     );
   const devices = state.devices.map((device): TrustedClient => {
-    const lastSeenAtMs = paired.find((known) => known.deviceId === device.deviceId)?.lastSeenAtMs;
+    const known = paired.find((candidate) => candidate.deviceId === device.deviceId);
+    const lastSeenAtMs = known?.lastSeenAtMs;
     return {
       deviceId: device.deviceId,
       fingerprint: fingerprint(device.deviceId),
@@ -48,6 +51,7 @@ export function toPairingList(
       ...(device.revokedAtMs ? { revokedAtMs: device.revokedAtMs, revokedBy: device.revokedBy } : {}),
       ...(device.keyId ? { keyId: device.keyId } : {}),
       ...(device.ephemeral ? { ephemeral: true as const } : {}),
+      ...gatewayFacts(device, known, expireAfterMs),
     };
   });
   const events = retainEvents(state.events, LISTED);

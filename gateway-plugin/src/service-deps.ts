@@ -18,11 +18,18 @@ export interface PendingRequest {
   scopes?: string[];
 }
 
+/** The gateway's own device record, the fields the plugin reads (never its tokens: see device-access.ts). */
 export interface PairedDeviceInfo {
   deviceId: string;
   publicKey: string;
   displayName?: string;
+  /** Set by `device.pair.rename`; preferred over displayName. */
+  operatorLabel?: string;
   platform?: string;
+  clientId?: string;
+  clientMode?: string;
+  remoteIp?: string;
+  approvedVia?: string;
   lastSeenAtMs?: number;
 }
 

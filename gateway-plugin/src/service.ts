@@ -6,7 +6,7 @@ import { gatewayFingerprint } from "@ocmap/protocol/gateway-identity";
 import { formatCode } from "@ocmap/protocol/pairing-code";
 import { ACCESS_SCOPES, pairingLink, type CreateCodeResult, type PairingList } from "@ocmap/protocol/pairing-protocol";
 import { discriminatorOf } from "@ocmap/protocol/pairing-v2";
-import type { PairingConfig } from "./config.ts";
+import { expireAfterMs, type PairingConfig } from "./config.ts";
 import { hmacHex, seal, unseal } from "./crypto.ts";
 import { fail } from "./errors.ts";
 import type { FailureLimiter } from "./limiter.ts";
@@ -19,11 +19,19 @@ import type { PairedDeviceInfo, ServiceDeps } from "./service-deps.ts";
 import { audit, commitChange, newUniqueCode } from "./state-changes.ts";
 import type { CodeRecord, PairingStore } from "./store.ts";
 
+const REVOKE_AUDIT = {
+  self: "device.forgotten",
+  ephemeral: "device.removed",
+  expired: "device.expired",
+  operator: "device.revoked",
+} as const;
+
 /** The webhook's `detail` for a revocation without a reason of its own. */
 const REVOKED_BY = {
   operator: "revoked by an operator",
   self: "forgotten by the device itself",
   ephemeral: "ephemeral device removed after staying disconnected",
+  expired: "removed after not being seen for too long",
 } as const;
 
 export class PairingService {
@@ -118,7 +126,8 @@ export class PairingService {
     const gateway = await this.deps.listPairing().catch(() => ({ paired: [] as PairedDeviceInfo[] }));
     const now = this.deps.now();
     const limits = { pausedUntilMs: this.core.limiter.pausedUntil(now), attack: this.core.limiter.summary(now) };
-    const list = toPairingList(this.store.read(), gateway.paired, isConnected, limits, now);
+    const expiry = expireAfterMs(this.core.cfg);
+    const list = toPairingList(this.store.read(), gateway.paired, isConnected, limits, now, expiry);
     if (this.store.damage) return list; // the identity key may be what is damaged: no fingerprint then
     return { ...list, gatewayFingerprint: this.gatewayFingerprint() };
   }
@@ -126,7 +135,7 @@ export class PairingService {
   /** Marks a paired device revoked in our list; `remove` takes it out of the gateway. */
   async revokeDevice(
     deviceId: string,
-    by: "operator" | "self" | "ephemeral",
+    by: "operator" | "self" | "ephemeral" | "expired",
     reason: string | undefined,
     remove: () => Promise<void>,
   ) {
@@ -134,7 +143,7 @@ export class PairingService {
     if (!this.store.read().devices.some((device) => device.deviceId === deviceId))
       throw fail("INVALID_REQUEST", "not a device paired through a code");
     await remove(); // only a device the gateway removed is marked revoked
-    const type = by === "self" ? "device.forgotten" : by === "ephemeral" ? "device.removed" : "device.revoked";
+    const type = REVOKE_AUDIT[by];
     const displayName = await commitChange(this.store, this.deps.log, (state) => {
       const device = state.devices.find((candidate) => candidate.deviceId === deviceId)!;
       device.revokedAtMs ??= now;
@@ -144,7 +153,8 @@ export class PairingService {
     });
     this.announceChange(type);
     const detail = reason ?? REVOKED_BY[by];
-    this.core.notifyDevice({ kind: "revoked", deviceId, ...(displayName ? { displayName } : {}), atMs: now }, detail);
+    const kind = by === "expired" ? "expired" : "revoked";
+    this.core.notifyDevice({ kind, deviceId, ...(displayName ? { displayName } : {}), atMs: now }, detail);
     return { deviceId, revokedAtMs: now };
   }
 

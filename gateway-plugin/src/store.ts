@@ -67,7 +67,11 @@ export interface DeviceRecord {
   pairedAtMs: number;
   codeId: string;
   revokedAtMs?: number;
-  revokedBy?: "operator" | "self" | "ephemeral";
+  revokedBy?: "operator" | "self" | "ephemeral" | "expired";
+  /** An upgrade granted by the operator, approved when the device asks for it (device-access.ts). */
+  pendingAccess?: Access;
+  /** Its token was rotated to a lower access: the new one is handed to it once (device-access.ts). */
+  reissuePending?: true;
   /** Enrolled with this key (codeId is then the key's use). */
   keyId?: string;
   /** Removed from the gateway once disconnected for `ephemeralRemoveAfterSeconds` (ephemeral-devices.ts). */

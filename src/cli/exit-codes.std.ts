@@ -47,6 +47,7 @@ export function exitCodeFor(code: ClientErrorCode | string): number {
     case "DEVICE_REVOKED":
     case "TOKEN_REJECTED":
     case "EPHEMERAL_REMOVED":
+    case "DEVICE_EXPIRED":
     case "REVOKED":
       return EXIT.REVOKED;
     case "GATEWAY_UNREACHABLE":

@@ -13,6 +13,7 @@ export const CLIENT_ERROR_MESSAGES = {
   EPHEMERAL_REMOVED:
     "The gateway no longer knows this ephemeral device: it removes ephemeral devices that stay disconnected too " +
     "long (or its operator revoked it). Enroll again with the key.",
+  DEVICE_EXPIRED: "The gateway removed this device because it was not seen for too long. Pair again with a new code.",
   URL_INVALID: "Enter the gateway address, like wss://gateway.example.com.",
   URL_INSECURE: "Unencrypted ws:// is only allowed on this computer or your local network; use wss://.",
   LINK_INVALID: "That pairing link is malformed. Ask for a new one, or type the gateway and code.",

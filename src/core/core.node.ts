@@ -7,6 +7,7 @@ import { ClientError } from "./client-errors.std.ts";
 import { coreView, type CoreView } from "./core-view.std.ts";
 import { createViewStore } from "./view-store.std.ts";
 import type { GatewaySession } from "./gateway-session.node.ts";
+import { askDeviceStatus, refusalError, takeGrantedUpgrade } from "./device-status.node.ts";
 import { forgetOnGateway, deviceUnknown, FORGET_SELF } from "./forget-on-gateway.std.ts";
 import { createIdentity, type DeviceIdentity } from "./identity.node.ts";
 import type { KeychainOps, TrustRecord } from "./keystore.node.ts";
@@ -101,12 +102,15 @@ export function createCore(options: CoreOptions): OcmapCore {
       }
     });
 
-  /** A token the gateway reissued replaces the stored one only if that is still this device's record. */
-  const saveReissuedToken = (trust: TrustRecord, deviceToken: string) =>
+  /**
+   * A token the gateway reissued, or one handed over after an access change (with its scopes), replaces the stored
+   * one only if that is still this device's record.
+   */
+  const saveToken = (trust: TrustRecord, deviceToken: string, scopes?: string[]) =>
     ks.exclusive(async (keychain) => {
       const stored = await keychain.loadTrust();
       if (stored?.deviceId === trust.deviceId && stored.deviceToken === trust.deviceToken)
-        await keychain.saveTrust({ ...stored, deviceToken });
+        await keychain.saveTrust({ ...stored, deviceToken, ...(scopes ? { scopes } : {}) });
     });
 
   /** A renewed or upgraded pin (vouched for by the pinned identity key) replaces the stored one, same rule. */
@@ -229,13 +233,26 @@ export function createCore(options: CoreOptions): OcmapCore {
       }),
 
       connect: fromPromise(async ({ signal }) => {
-        const { trust, result, renewed } = await openStored(timeoutMs, signal);
+        let opened = await openStored(timeoutMs, signal);
+        // A refused token may be a lower access, an expiry or a removal: the plugin says which (device-status).
+        const refused = !opened.result.ok && deviceUnknown(opened.result.error);
+        const status = refused ? await askDeviceStatus(opened.trust, (await ks.loadIdentity())!, timeoutMs) : undefined;
+        if (status?.status === "active" && status.deviceToken) {
+          await saveToken(opened.trust, status.deviceToken, status.scopes);
+          opened = await openStored(timeoutMs, signal);
+        }
+        const { trust, result, renewed } = opened;
         if (!result.ok) {
           if (!deviceUnknown(result.error)) throw connectError(result.error);
-          throw new ClientError(trust.ephemeral ? "EPHEMERAL_REMOVED" : "TOKEN_REJECTED");
+          throw refusalError(trust, status);
         }
         const reissued = result.hello.auth?.deviceToken;
-        if (reissued && reissued !== trust.deviceToken) await saveReissuedToken(trust, reissued);
+        if (reissued && reissued !== trust.deviceToken) await saveToken(trust, reissued);
+        // A granted upgrade is taken in the background; then one reconnect at once (a 4001) brings the access.
+        if (!trust.stockGateway)
+          void takeGrantedUpgrade(result.session, (token, scopes) => saveToken(trust, token, scopes))
+            .then((taken) => taken && result.session.close(4001, "access upgraded"))
+            .catch(() => undefined);
         return { session: result.session as LiveSession, trust: summary(trust), ...(renewed ? { renewed } : {}) };
       }),
 

@@ -63,6 +63,11 @@ interface Member extends FleetMember {
   off(): void;
 }
 
+const settledWithoutTrust = (member: Member) => {
+  const view = member.core.view();
+  return view.activity !== "starting" && (view.state === "REVOKED" || view.state === "UNPAIRED");
+};
+
 const gone = (view: CoreView) =>
   view.state === "UNPAIRED" && view.activity === "idle" && !view.lastError?.code.startsWith("KEYCHAIN_");
 
@@ -203,11 +208,11 @@ export function createGatewayFleet(options: FleetOptions): GatewayFleet {
     member: (id) => members.get(id),
     async pair(gatewayUrl, code, { access, watch } = {}) {
       const url = parseGatewayUrl(gatewayUrl);
-      // A revoked gateway stays listed (its trust already wiped) until dismissed: pairing it again is fine.
+      // A revoked gateway stays listed (its trust already wiped) until dismissed: pairing it again is fine. A
+      // listed gateway whose core has not started (the CLI loads without connecting) is paired: refuse before the
+      // code is spent.
       const same = url.ok
-        ? [...members.values()].find(
-            (member) => member.entry.url === url.url && !member.core.view().state.match(/^(REVOKED|UNPAIRED)$/),
-          )
+        ? [...members.values()].find((member) => member.entry.url === url.url && !settledWithoutTrust(member))
         : undefined;
       if (same)
         return {

@@ -1,5 +1,5 @@
 // The lifecycle machine's named guards (lifecycle-machine.std.ts), each a question about the event.
-import { closeCodeError, errorOf, isRevocation } from "./lifecycle-reasons.std.ts";
+import { errorOf, isRevocation } from "./lifecycle-reasons.std.ts";
 import type { CoreEvent, TrustSummary } from "./lifecycle-types.std.ts";
 
 /** The error carried by an `xstate.error.actor.*` event (named actions see the machine's event union). */
@@ -14,8 +14,5 @@ export const lifecycleGuards = {
   gatewayStarting: ({ event }: GuardArgs) => errorIn(event).code === "GATEWAY_STARTING",
   // An impostor does not go away in a second: no fast polling, trust kept, not REVOKED.
   identityChanged: ({ event }: GuardArgs) => errorIn(event).code === "GATEWAY_IDENTITY_CHANGED",
-  closedAsRevoked: ({ event }: GuardArgs) =>
-    event.type === "SOCKET_CLOSED" && closeCodeError(event.code, event.reason) === "TOKEN_REJECTED",
-  closedByAccessChange: ({ event }: GuardArgs) =>
-    event.type === "SOCKET_CLOSED" && closeCodeError(event.code, event.reason) === "ACCESS_CHANGED",
+  closedByAccessChange: ({ event }: GuardArgs) => event.type === "SOCKET_CLOSED" && event.code === 4001,
 };

@@ -11,7 +11,6 @@ import {
   FORGET_NOTICES,
   type ForgetOutcome,
   retryableError,
-  REVOKED_BY_CLOSE,
   STATUS,
 } from "./lifecycle-reasons.std.ts";
 import type { CoreContext, CoreEvent, LiveSession, PairingStep, Reason, TrustSummary } from "./lifecycle-types.std.ts";
@@ -88,7 +87,6 @@ export const lifecycleMachine = setup({
       return { attempt: 1, lastError, reason: asReason(lastError) };
     }),
     endFastPoll: assign({ fastPollUntil: 0 }),
-    recordRevokedClose: assign({ lastError: REVOKED_BY_CLOSE, reason: STATUS.revoked }),
     countFailure: assign(({ event, context }) => ({
       attempt: context.attempt + 1,
       retryAfterMs: errorIn(event).retryAfterMs ?? null,
@@ -215,9 +213,9 @@ export const lifecycleMachine = setup({
           on: {
             SOCKET_ACTIVITY: { target: "live", reenter: true },
             SOCKET_CLOSED: [
-              { guard: "closedAsRevoked", target: "#core.REVOKED", actions: "recordRevokedClose" },
               {
-                // Not a removal: one reconnect with the stored token, now, tells whether the device is still trusted.
+                // Any 4001, "device removed" included (a token rotated to a lower access closes the same way): one
+                // reconnect with the stored token, now, tells whether the device is still trusted (device-status).
                 guard: "closedByAccessChange",
                 target: "#core.PAIRED_DISCONNECTED.connecting",
                 actions: [{ type: "recordLoss", params: { code: "ACCESS_CHANGED" } }, "startFastPollWindow"],

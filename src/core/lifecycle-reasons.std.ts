@@ -50,9 +50,6 @@ export const retryableError = (code: ClientErrorCode): ClientErrorInfo => ({
   retryable: true,
 });
 
-/** A 4001 "device removed" close: the gateway no longer accepts this device. */
-export const REVOKED_BY_CLOSE: ClientErrorInfo = { code: "TOKEN_REJECTED", message: REVOKED_MESSAGE, retryable: false };
-
 /**
  * The gateway closes with 4001 for more than a removal ("gateway auth changed", "gateway policy changed",
  * "operator role changed", operator access closed): only these reasons say the device itself is gone
@@ -103,4 +100,7 @@ export function errorOf(error: unknown): ClientErrorInfo {
 }
 
 export const isRevocation = (error: ClientErrorInfo) =>
-  error.code === "TOKEN_REJECTED" || error.code === "DEVICE_REVOKED" || error.code === "EPHEMERAL_REMOVED";
+  error.code === "TOKEN_REJECTED" ||
+  error.code === "DEVICE_REVOKED" ||
+  error.code === "EPHEMERAL_REMOVED" ||
+  error.code === "DEVICE_EXPIRED";

@@ -1,7 +1,7 @@
 // Unit tests of the lifecycle machine alone, on XState's SimulatedClock. The actors here are FAKES
 // (named fake*): the real ones are proven end to end against the gateway in test/client/.
 import { describe, expect, it } from "vitest";
-import { harness } from "./lifecycle-harness.ts";
+import { harness, trust } from "./lifecycle-harness.ts";
 
 describe("lifecycle machine (SimulatedClock, fake actors)", () => {
   it("reconnects from stored trust at launch, with no input", async () => {
@@ -155,14 +155,18 @@ describe("lifecycle machine (SimulatedClock, fake actors)", () => {
     expect(rig.calls.wipe).toBe(1);
   });
 
-  it("a 4001 'device removed' close or a rejected token means REVOKED; pairing again is allowed", async () => {
-    const rig = harness({ stored: true, connects: [{ ok: true }, { ok: true }] });
+  it("a 4001 'device removed' close then a rejected token means REVOKED; pairing again is allowed", async () => {
+    const rig = harness({
+      stored: true,
+      connects: [{ ok: true }, { ok: false, code: "TOKEN_REJECTED" }, { ok: true }],
+    });
     await rig.start();
     rig.sessions[0]!.drop(4001, "device removed");
     await rig.settle();
     expect(rig.view()).toMatchObject({ state: "REVOKED", device: null, reconnect: null });
     expect(rig.calls.wipe).toBe(1);
-    expect(rig.calls.connect).toBe(1); // at once: no confirming reconnect for a removal
+    // One confirming reconnect, at once: a token rotated to a lower access closes with the same reason.
+    expect(rig.calls.connect).toBe(2);
     rig.actor.send({ type: "PAIR", gatewayUrl: "wss://gw.example", code: "ABCD-EFGH" });
     await rig.settle();
     expect(rig.view().state).toBe("PAIRED_CONNECTED");
@@ -170,6 +174,16 @@ describe("lifecycle machine (SimulatedClock, fake actors)", () => {
     const h2 = harness({ stored: true, connects: [{ ok: false, code: "TOKEN_REJECTED" }] });
     await h2.start();
     expect(h2.view().state).toBe("REVOKED");
+  });
+
+  it("a 4001 'device removed' close after an access change: one reconnect, connected again, trust kept", async () => {
+    const rig = harness({ stored: true, connects: [{ ok: true }, { ok: true }] });
+    await rig.start();
+    rig.sessions[0]!.drop(4001, "device removed");
+    await rig.settle();
+    expect(rig.calls.connect).toBe(2);
+    expect(rig.calls.wipe).toBe(0);
+    expect(rig.view()).toMatchObject({ state: "PAIRED_CONNECTED", device: { id: trust.deviceId } });
   });
 
   it("a failed pairing returns to UNPAIRED with the structured reason", async () => {

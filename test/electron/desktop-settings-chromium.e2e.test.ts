@@ -121,7 +121,7 @@ it("Settings → This computer: switches saved through the IPC, open at login wr
   await expect
     .poll(() => existsSync(settingsPath) && JSON.parse(readFileSync(settingsPath, "utf8")).notifyNewDevice)
     .toBe(false);
-  expect(await newDevice.isChecked()).toBe(false);
+  await expect.poll(() => newDevice.isChecked()).toBe(false);
 
   const entry = join(dir, "config", "autostart", AUTOSTART_FILE_NAME);
   await atLogin.click();

@@ -9,6 +9,7 @@ import { build as viteBuild } from "vite";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { Keystore } from "../../src/core/keystore.node.ts";
 import { createAppController, type AppController } from "../../src/main/app-controller.node.ts";
+import { trayIcon, trayTooltip } from "../../src/main/tray-status.std.ts";
 import { newKeychainService } from "../harness/cli.ts";
 import { repoRoot, startGateway, type Gateway } from "../harness/gateway.ts";
 import { gatewayKeysFor, wipeAllGateways } from "../harness/gateway-keys.ts";
@@ -96,6 +97,10 @@ it("lists each gateway with its own state; adds, renames, survives a revoke of o
   await list().getByText("Revoked", { exact: true }).waitFor({ timeout: 30_000 });
   const states = Object.fromEntries(controller.view().gateways.map((g) => [g.name, g.state]));
   expect(states).toEqual({ Home: "PAIRED_CONNECTED", [hostOf(work)]: "REVOKED" });
+  // The tray: the worst state wins the icon, the menu names each gateway with its own state.
+  const statuses = controller.gateways.statuses();
+  expect(trayIcon(statuses)).toBe("revoked");
+  expect(trayTooltip(statuses)).toBe(`OCMAP: 1 of 2 gateways connected\nHome: Connected\n${hostOf(work)}: Revoked`);
   await shot("gateway-list-one-revoked");
 
   await page.getByRole("button", { name: "Settings" }).click();

@@ -81,7 +81,7 @@ describe("the screens' behaviour (Chromium, the app's handler, real main-process
     });
     await screens.show(disconnected(Date.now() + 900, 7));
     await heading("Not connected").waitFor();
-    expect(await screens.page.getByText(/Next attempt in/).count(), "no 1 screens countdown racing the button").toBe(0);
+    expect(await screens.page.getByText(/Next attempt in/).count(), "no 1 s countdown racing the button").toBe(0);
     expect(await screens.page.getByText(/attempts? so far/).count(), "no attempt counter").toBe(0);
     await screens.page.getByText("OCMAP tries again by itself").waitFor();
     await screens.show(disconnected(Date.now() + 20_000, 8));

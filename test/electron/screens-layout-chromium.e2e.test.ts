@@ -39,7 +39,7 @@ const SCREENS: Screen[] = [
     async show() {
       await screens.show({});
       await screens.page.getByLabel("Gateway address").fill("192.168.1.10:18789"); // the form's own example
-      await screens.page.getByText("Unencrypted (ws://):").waitFor();
+      await screens.page.getByRole("note").waitFor();
     },
   },
   {

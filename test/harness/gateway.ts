@@ -200,7 +200,10 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
     } catch (error) {
       // On a starved machine the gateway gives its own state lease 5 s and then exits: that is the machine, not
       // the test, so start it again (twice at most).
-      if (attempt < 3 && /state lease heartbeat did not become ready/.test(log.slice(from))) return start(attempt + 1);
+      if (attempt < 3 && /state lease heartbeat did not become ready/.test(log.slice(from))) {
+        await kill(); // a first process still alive would keep the port while signals went to the second
+        return start(attempt + 1);
+      }
       throw error;
     }
   };

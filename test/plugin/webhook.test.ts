@@ -2,12 +2,15 @@
 // this process): delivered and verified with the documented recipe, retried after a receiver failure with the
 // same event id, never holding up a pairing, the failure shown in pairing.list (what Clawpodz's card reads),
 // guessing told once while it lasts, and the audit export. One gateway for the file.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEVICE_EVENT } from "@ocmap/protocol/device-events";
 import { clientPake } from "@ocmap/protocol/pairing-v2";
+import { newKeychainService, runCli } from "../harness/cli.ts";
 import { startGateway, type Gateway } from "../harness/gateway.ts";
+import { gatewayKeys } from "../harness/gateway-keys.ts";
 import { waitFor } from "../harness/wait.ts";
 import { pairNewDevice, post, unusedDiscriminator, type Paired } from "../harness/wire-pairing.ts";
 import { documentedVerifier, startReceiver, type Verify } from "./webhook-receiver.ts";
@@ -111,7 +114,7 @@ describe("device events and the signed webhook", () => {
 
   it("never holds up a pairing: a receiver that holds the request open does not delay it", async () => {
     receiver.setMode({ kind: "hang" });
-    const first = await pairNewDevice(gateway, "read-only");
+    const first = await pairNewDevice(gateway, "standard");
     paired.push(first);
     const hung = await waitFor(() => receiver.held[0], "the receiver to hold the first pairing's delivery");
     expect(deliveredFor("paired", first.device.id)).toEqual([hung.delivery]);
@@ -121,11 +124,46 @@ describe("device events and the signed webhook", () => {
     expect(hung.delivery.closed, "the held request is still open").toBe(false);
     expect(receiver.held.every((held) => !held.delivery.closed)).toBe(true);
     expect(deliveredFor("paired", second.device.id), "the second event waits behind the first").toEqual([]);
+    // A paired desktop with operator access (its own device token) got the live event at once all the same.
+    const seen = await waitFor(
+      () =>
+        first.session.events.find((e) => e.event === DEVICE_EVENT && (e.payload as any).deviceId === second.device.id),
+      "the first device's connection to get the second device's event",
+    );
+    expect(seen.payload).toMatchObject({ kind: "paired", deviceId: second.device.id });
     receiver.setMode({ kind: "ok" });
     receiver.release(204);
     await waitFor(() => deliveredFor("paired", second.device.id).length > 0, "the second pairing delivered");
     const order = receiver.eventsWhere((event) => event.kind === "paired").map((d) => JSON.parse(String(d.body)));
     expect(order.map((event) => event.deviceId).slice(-2)).toEqual([first.device.id, second.device.id]);
+  });
+
+  it("tells the webhook about a device enrolled with a key, under the key's device name", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ocmap-webhook-key-"));
+    try {
+      const created = await gateway.call("pairing.createEnrollmentKey", {
+        uses: 1,
+        ttlSeconds: 600,
+        namePrefix: "kiosk",
+      });
+      const file = join(dir, "key");
+      writeFileSync(file, `${created.key}\n`, { mode: 0o600 });
+      const service = newKeychainService();
+      const result = await runCli(service, ["pair", gateway.url, "--enroll-key-file", file, "--json"]);
+      expect(result.code, result.stdout + result.stderr).toBe(0);
+      const deviceId = (await (await gatewayKeys(service)).loadTrust())!.deviceId;
+      const [delivery] = await waitFor(() => {
+        const found = deliveredFor("enrolled", deviceId);
+        return found.length ? found : undefined;
+      }, "the enrollment's webhook delivery");
+      expect(verify(SECRET, delivery!.headers, delivery!.body)).toMatchObject({
+        kind: "enrolled",
+        deviceId,
+        displayName: `kiosk-${deviceId.slice(0, 8)}`,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("exports the audit log as JSON lines and as CSV that defuses formulas (admin only)", async () => {
@@ -137,7 +175,7 @@ describe("device events and the signed webhook", () => {
       .split("\n")
       .map((line: string) => JSON.parse(line));
     expect(lines.length).toBe(jsonl.count);
-    expect(lines.filter((event: any) => event.type === "code.exchanged").length).toBe(3);
+    expect(lines.filter((event: any) => event.type === "code.exchanged").length).toBe(4);
     const revoked = lines.find((event: any) => event.type === "device.revoked");
     expect(revoked).toMatchObject({
       deviceId: paired[0]!.device.id,

@@ -20,7 +20,7 @@ import { attackView } from "./view-attack.ts";
 import { auditView } from "./view-audit.ts";
 import { certificatesView } from "./view-certificates.ts";
 import { codesView } from "./view-codes.ts";
-import { devicesView } from "./view-devices.ts";
+import { devicesPanel } from "./devices-panel.ts";
 import { keysPanel, keysView } from "./view-keys.ts";
 import { liveCodeView, spelled } from "./view-live-code.ts";
 import { newCodeForm } from "./view-new-code.ts";
@@ -83,6 +83,9 @@ export function mountClawpodz(container: HTMLElement, first: ControlUiViewContex
     page.alertBox.hidden = !text;
     page.alertBox.textContent = text ?? "";
   };
+  const devices = devicesPanel(host, { showError, say, refresh, askRevoke: (d, button) => dialog.ask(d, button) });
+  page.root.append(devices.dialog.element);
+  devices.attach(page.devicesBody, page.devicesCount);
 
   function refresh(): Promise<void> {
     if (inflight) {
@@ -239,9 +242,7 @@ export function mountClawpodz(container: HTMLElement, first: ControlUiViewContex
     if (key === renderedListKey) return;
     renderedListKey = key;
     if (shared.live?.ended) renderLive();
-    const devices = devicesView(state, { askRevoke: (device, button) => dialog.ask(device, button) });
-    page.devicesCount.textContent = devices.countText;
-    replaceKeepingFocus(page.devicesBody, devices.content);
+    devices.render(state);
     replaceKeepingFocus(page.codesBody, codesView(state, { cancel: (codeId) => void cancelCode(codeId) }));
     replaceKeepingFocus(page.keysBody, keysView(state, keys));
     replaceKeepingFocus(page.auditBody, auditView(state));
@@ -293,6 +294,7 @@ export function mountClawpodz(container: HTMLElement, first: ControlUiViewContex
         }
       }
       dialog.close();
+      devices.dialog.close();
       container.replaceChildren();
     },
   };

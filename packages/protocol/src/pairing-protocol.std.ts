@@ -120,8 +120,22 @@ export interface TrustedClient {
   lastSeenAtMs?: number;
   connected: boolean;
   revokedAtMs?: number;
-  /** `ephemeral`: removed by the plugin after staying disconnected (an ephemeral key's device). */
-  revokedBy?: "operator" | "self" | "ephemeral";
+  /** `ephemeral`: removed by the plugin after staying disconnected (an ephemeral key's device); `expired`:
+   * removed after `expireAfterDays` without being seen. */
+  revokedBy?: "operator" | "self" | "ephemeral" | "expired";
+  /** The pairing code (or an enrollment key's use) that approved it. */
+  codeId?: string;
+  /** What the gateway's own device record says (device-facts.ts): its operator label (`device.pair.rename`),
+   * client, the address it last connected from ("loopback": the gateway's own host) and how it was approved. */
+  label?: string;
+  clientId?: string;
+  clientMode?: string;
+  remoteAddress?: string;
+  approvedVia?: string;
+  /** When the plugin removes it unless it is seen before (`expireAfterDays`). */
+  expiresAtMs?: number;
+  /** An upgrade the operator granted, taken at the device's next connection (device-access.ts). */
+  pendingAccess?: Access;
   /** The enrollment key that enrolled it. */
   keyId?: string;
   ephemeral?: true;
@@ -179,7 +193,11 @@ export type AuditType =
   | "key.exhausted"
   | "key.locked"
   /** An ephemeral device removed after staying disconnected. */
-  | "device.removed";
+  | "device.removed"
+  /** Removed after not being seen for `expireAfterDays`. */
+  | "device.expired"
+  /** The operator changed its access level (`reason`: from → to, and when it takes effect). */
+  | "device.access-changed";
 export interface AuditEvent {
   atMs: number;
   type: AuditType;

@@ -173,3 +173,15 @@ export const clientConfirmationValid = (keys: PairingKeys, sessionId: string, co
   tagMatches(clientConfirmation(keys, sessionId), confirm);
 
 export { serverConfirmation };
+
+/** Where a paired device asks what became of it (docs/pairing-protocol.md, "Device status"). */
+export const DEVICE_STATUS_PATH = "/ocmap-pairing/v2/device-status";
+
+/** The bytes a device signs to ask for its status: no nonce, so a copy is only good for ±120 s. */
+export const deviceStatusSignaturePayload = (params: { id: string; publicKey: string; signedAt: number }) =>
+  JSON.stringify(["ocmap-device-status-v1", params.id, params.publicKey, params.signedAt]);
+
+/** What the plugin says of a device that asked (the `deviceToken` only once, after a lowered access). */
+export type DeviceStatus =
+  | { ok: true; status: "active"; access: string; scopes: string[]; deviceToken?: string }
+  | { ok: true; status: "expired" | "revoked" | "unknown"; reason?: string };
