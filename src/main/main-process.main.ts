@@ -13,7 +13,7 @@ import { appSenderCheck, registerIpcHandlers, sendState } from "./ipc-main.main.
 import { openedAtLogin } from "./login-item.main.ts";
 import { buildAppMenu, canForgetFromMenu, FORGET_ITEM_ID } from "./menu.main.ts";
 import { linkFromArgv, PROTOCOL_SCHEME } from "./protocol-link.std.ts";
-import { SMOKE_TEST_FLAG, SMOKE_TEST_TIMEOUT_MS, startSmokeTest } from "./smoke-test.main.ts";
+import { SMOKE_TEST_FLAG, SMOKE_TEST_TIMEOUT_MS, smokeTestBlocked, startSmokeTest } from "./smoke-test.main.ts";
 import {
   createAppWindow,
   hardenWebContents,
@@ -58,11 +58,14 @@ const FORGET_DIALOG: MessageBoxOptions = {
 };
 
 export function startMainProcess(options: MainProcessOptions): void {
+  const smokeRun = process.argv.includes(SMOKE_TEST_FLAG);
   if (!app.requestSingleInstanceLock()) {
-    app.quit(); // the first instance gets our argv (and any link in it) through `second-instance`
+    // A smoke run that only woke the running instance has started nothing: it must not pass.
+    if (smokeRun) smokeTestBlocked();
+    else app.quit(); // the first instance gets our argv (and any link in it) through `second-instance`
     return;
   }
-  const smoke = process.argv.includes(SMOKE_TEST_FLAG)
+  const smoke = smokeRun
     ? startSmokeTest(
         options.loadNativeModules ?? (async () => undefined),
         options.smokeTestTimeoutMs ?? SMOKE_TEST_TIMEOUT_MS,

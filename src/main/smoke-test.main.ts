@@ -16,6 +16,12 @@ export interface SmokeTest {
   fail(why: string): void;
 }
 
+/** Another OCMAP holds the single-instance lock: this run cannot start the app, so it fails. */
+export function smokeTestBlocked(): void {
+  console.error("OCMAP smoke test: failed: another OCMAP is running (quit it, then run the smoke test again)");
+  app.exit(1);
+}
+
 export function startSmokeTest(loadNativeModules: () => Promise<unknown>, timeoutMs: number): SmokeTest {
   let loaded = false;
   let asked = false;

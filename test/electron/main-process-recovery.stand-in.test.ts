@@ -169,6 +169,15 @@ describe("--smoke-test: the packaged app checks that it starts, then exits (elec
     said.mockRestore();
   });
 
+  it("exits 1 when another OCMAP holds the lock: waking the running one is no pass", () => {
+    electron.app.requestSingleInstanceLock.mockReturnValueOnce(false);
+    start({ args: [SMOKE_TEST_FLAG] });
+    expect(electron.app.exit).toHaveBeenCalledWith(1);
+    expect(electron.app.quit).not.toHaveBeenCalled();
+    expect(logged).toHaveBeenCalledWith(expect.stringMatching(/^OCMAP smoke test: failed: another OCMAP is running/));
+    expect(FakeBrowserWindow.all).toHaveLength(0);
+  });
+
   it("exits 1 when the page does not load, without a dialog", async () => {
     start({ args: [SMOKE_TEST_FLAG] });
     const win = await windowOpened();
