@@ -213,6 +213,8 @@ export async function benchRenderer(runs = 10): Promise<Row[]> {
       value: fmt(hydratedStats, "ms"),
       reference,
       ratio: hydratedStats.median / floorStats.median,
+      goal: "≤ 2.5× floor",
+      met: hydratedStats.median / floorStats.median <= 2.5,
       how: hydratedHow,
     },
   ];

@@ -51,8 +51,10 @@ rm -rf "$keytar_cache"
 # 2b. Electron's own binary. Electron 45 downloads it from GitHub on first use (npm start, npm run
 #     dist, the Electron end-to-end test), not at install: fetch it now when the network allows.
 #     Without it everything else works, and that test reports itself skipped; never fatal here.
+#     macOS has no `timeout` (it is GNU coreutils): there the download runs without a time limit.
 electron_log=$(mktemp)
-if timeout 600 node node_modules/electron/install.js >"$electron_log" 2>&1; then
+at_most_10_min() { if command -v timeout >/dev/null; then timeout 600 "$@"; else "$@"; fi; }
+if at_most_10_min node node_modules/electron/install.js >"$electron_log" 2>&1; then
   say "Electron binary present: node_modules/electron/dist/$(cat node_modules/electron/path.txt)"
 else
   why=$(grep -m1 -E 'Error|ENOTFOUND|EAI_AGAIN|fetch failed|ETIMEDOUT' "$electron_log" || echo "timed out or failed")
@@ -66,7 +68,11 @@ rm -f "$electron_log"
 #    is Node's linux-x64 build; elsewhere (macOS, Windows, arm64 Linux) setup skips it and builds the rest.
 if [ "$(uname -s)-$(uname -m)" != "Linux-x86_64" ]; then
   printf '\033[33msetup: skipping the test gateway: it runs on Linux x86_64 only (this is %s).\033[0m\n' "$(uname -sm)"
-  printf '\033[33msetup: npm start, npm run dist and npm run test:unit work; npm test needs Linux x86_64.\033[0m\n'
+  if [ "$(uname -s)" = Linux ]; then
+    printf '\033[33msetup: npm start, npm run dist and npm run test:unit work; npm test needs Linux x86_64.\033[0m\n'
+  else
+    printf '\033[33msetup: npm start and npm run dist work; npm test and npm run test:unit need Linux.\033[0m\n'
+  fi
   say "npm run build"
   npm run build --silent || die "build failed"
   say "done (without the test gateway)"

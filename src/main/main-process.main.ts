@@ -11,8 +11,9 @@ import { controlUiUrlsOf, DOCS_URL } from "./external-links.std.ts";
 import { firstScreenOf } from "./first-screen.std.ts";
 import { appSenderCheck, registerIpcHandlers, sendState } from "./ipc-main.main.ts";
 import { openedAtLogin } from "./login-item.main.ts";
-import { buildAppMenu } from "./menu.main.ts";
+import { buildAppMenu, canForgetFromMenu, FORGET_ITEM_ID } from "./menu.main.ts";
 import { linkFromArgv, PROTOCOL_SCHEME } from "./protocol-link.std.ts";
+import { SMOKE_TEST_FLAG, SMOKE_TEST_TIMEOUT_MS, smokeTestBlocked, startSmokeTest } from "./smoke-test.main.ts";
 import {
   createAppWindow,
   hardenWebContents,
@@ -25,6 +26,9 @@ export interface MainProcessOptions {
   /** The directory of the built main.cjs (dist/main); preload and renderer sit beside it. */
   appDir: string;
   createController(): AppController;
+  /** Loads the native modules (keytar) the way the app does; the smoke test checks they load. */
+  loadNativeModules?: () => Promise<unknown>;
+  smokeTestTimeoutMs?: number;
   /** The desktop settings file (settings-file.node.ts); kept in memory when absent. */
   settings?: SettingsStore;
 }
@@ -54,28 +58,46 @@ const FORGET_DIALOG: MessageBoxOptions = {
 };
 
 export function startMainProcess(options: MainProcessOptions): void {
+  const smokeRun = process.argv.includes(SMOKE_TEST_FLAG);
   if (!app.requestSingleInstanceLock()) {
-    app.quit(); // the first instance gets our argv (and any link in it) through `second-instance`
+    // A smoke run that only woke the running instance has started nothing: it must not pass.
+    if (smokeRun) smokeTestBlocked();
+    else app.quit(); // the first instance gets our argv (and any link in it) through `second-instance`
     return;
   }
-  registerProtocolClient();
+  const smoke = smokeRun
+    ? startSmokeTest(
+        options.loadNativeModules ?? (async () => undefined),
+        options.smokeTestTimeoutMs ?? SMOKE_TEST_TIMEOUT_MS,
+      )
+    : null;
+  if (!smoke) registerProtocolClient();
   registerAppScheme(); // before ready
 
   const controller = options.createController();
   const paths = appPaths(options.appDir);
   const settings = options.settings ?? memorySettings();
   let win: BrowserWindow | null = null;
+  let menu: Menu | null = null;
   let background: Background | null = null;
   let quitting = false;
 
+  // A second launch or a link brings the window back from wherever it is: minimized, hidden, behind others.
   const showWindow = () => {
     if (!app.isReady()) return;
     if (!win) return openWindow();
     if (win.isMinimized()) win.restore();
+    win.show();
     win.focus();
   };
   const openWindow = () => {
-    const newWindow = createAppWindow(paths);
+    const newWindow = createAppWindow(
+      paths,
+      smoke
+        ? (_win, failure) => smoke.fail(`${failure.description} (${failure.code}) loading ${failure.url}`)
+        : undefined,
+    );
+    smoke?.watch(newWindow);
     win = newWindow;
     // The renderer also asks with get-state once it listens; revisions order the two.
     newWindow.webContents.on("did-finish-load", () => sendState(newWindow, controller.view()));
@@ -92,6 +114,7 @@ export function startMainProcess(options: MainProcessOptions): void {
     return response === 0;
   };
   const confirmForget = async () => {
+    if (!canForgetFromMenu(controller.view())) return;
     if (await askForget()) await controller.handlers["ocmap:forget-device"]();
   };
 
@@ -121,29 +144,36 @@ export function startMainProcess(options: MainProcessOptions): void {
 
   const firstLink = linkFromArgv(process.argv);
   if (firstLink) controller.openLink(firstLink);
+  const getState = controller.handlers["ocmap:get-state"];
   registerIpcHandlers(
-    controller.handlers,
+    smoke
+      ? { ...controller.handlers, "ocmap:get-state": () => (smoke.rendererAsked(), getState()) }
+      : controller.handlers,
     appSenderCheck(() => win, APP_INDEX_URL),
   );
-  controller.subscribe((view) => sendState(win, view));
+  controller.subscribe((view) => {
+    sendState(win, view);
+    const forget = menu?.getMenuItemById(FORGET_ITEM_ID);
+    if (forget) forget.enabled = canForgetFromMenu(view);
+  });
 
   void app.whenReady().then(() => {
     installSessionPolicy(session.defaultSession);
     serveAppScheme(session.defaultSession, paths.rendererDir, { firstScreen: firstScreenOf(controller) });
-    Menu.setApplicationMenu(
-      buildAppMenu(
-        {
-          showSettings: () => {
-            controller.requestSettings();
-            showWindow();
-          },
-          forgetDevice: () => void confirmForget(),
-          openDocs: () => openExternalIfAllowed(DOCS_URL),
+    menu = buildAppMenu(
+      {
+        showSettings: () => {
+          controller.requestSettings();
+          showWindow();
         },
-        process.platform,
-        !app.isPackaged,
-      ),
+        forgetDevice: () => void confirmForget(),
+        openDocs: () => openExternalIfAllowed(DOCS_URL),
+      },
+      process.platform,
+      !app.isPackaged,
+      canForgetFromMenu(controller.view()),
     );
+    Menu.setApplicationMenu(menu);
     try {
       background = startBackground({
         controller,
@@ -156,8 +186,8 @@ export function startMainProcess(options: MainProcessOptions): void {
       // Without a tray, closing the window quits as it used to: the app never runs unseen.
       console.error(`OCMAP: no tray icon (${(err as Error).message}); closing the window quits.`);
     }
-    if (!background || !openedAtLogin(process.argv)) openWindow(); // at login: the tray only
-    controller.start(); // with stored trust the core reconnects by itself
+    if (!background || smoke || !openedAtLogin(process.argv)) openWindow(); // at login: the tray only
+    if (!smoke) controller.start(); // with stored trust the core reconnects by itself
   });
 }
 
@@ -165,5 +195,7 @@ function registerProtocolClient(): void {
   // Unpackaged (`electron .`) the OS must start Electron with our app path in front of the link.
   if (process.defaultApp && process.argv[1])
     app.setAsDefaultProtocolClient(PROTOCOL_SCHEME, process.execPath, [resolve(process.argv[1])]);
-  else app.setAsDefaultProtocolClient(PROTOCOL_SCHEME);
+  // Installed on Windows, the installer registers ocmap:// and the uninstaller removes it (assets/installer.nsh):
+  // a registration at each start would leave a key behind for every user of a per-machine install.
+  else if (process.platform !== "win32") app.setAsDefaultProtocolClient(PROTOCOL_SCHEME);
 }

@@ -21,4 +21,5 @@ startMainProcess({
       keystore: new Keystore({ service: keychainService }),
       settings: createSettingsPort(settings, osLoginItem()),
     }),
+  loadNativeModules: () => import("keytar"),
 });

@@ -1,5 +1,14 @@
 // The application menu: Settings, Forget this device… (the caller asks for confirmation), docs.
 import { Menu, type MenuItemConstructorOptions } from "electron";
+import type { AppView } from "../ipc/ipc-contract.std.ts";
+
+export const FORGET_ITEM_ID = "forget-device";
+
+/** Forget acts on the gateway shown: offered only while it is paired (never when no gateway is). */
+export function canForgetFromMenu(view: AppView): boolean {
+  const { state, activity } = view.core;
+  return (state === "PAIRED_CONNECTED" || state === "PAIRED_DISCONNECTED") && activity !== "forgetting";
+}
 
 export interface MenuActions {
   showSettings(): void;
@@ -11,6 +20,7 @@ export function appMenuTemplate(
   actions: MenuActions,
   platform: NodeJS.Platform,
   withDevTools: boolean,
+  canForget = false,
 ): MenuItemConstructorOptions[] {
   const mac = platform === "darwin";
   const settings: MenuItemConstructorOptions = {
@@ -19,8 +29,9 @@ export function appMenuTemplate(
     click: () => actions.showSettings(),
   };
   const forget: MenuItemConstructorOptions = {
-    id: "forget-device",
+    id: FORGET_ITEM_ID,
     label: "Forget this device…",
+    enabled: canForget,
     click: () => actions.forgetDevice(),
   };
   return [
@@ -67,6 +78,11 @@ export function appMenuTemplate(
   ];
 }
 
-export function buildAppMenu(actions: MenuActions, platform: NodeJS.Platform, withDevTools: boolean): Menu {
-  return Menu.buildFromTemplate(appMenuTemplate(actions, platform, withDevTools));
+export function buildAppMenu(
+  actions: MenuActions,
+  platform: NodeJS.Platform,
+  withDevTools: boolean,
+  canForget: boolean,
+): Menu {
+  return Menu.buildFromTemplate(appMenuTemplate(actions, platform, withDevTools, canForget));
 }

@@ -25,3 +25,39 @@ export const PRELOAD_FAILED_MESSAGE = {
   detail: "A part of the app failed to load. Reinstalling OCMAP should fix this. Your pairing is unaffected.",
   buttons: ["Reload", "Quit"],
 } as const;
+
+/** Why the window's page did not load: Chromium's net error (code, name) and the URL. */
+export interface LoadFailure {
+  code: number;
+  description: string;
+  url: string;
+}
+
+/** ERR_ABORTED: a newer navigation or reload replaced the load; that one reports for itself. */
+const ERR_ABORTED = -3;
+
+/** A failed load worth telling the user about: the main frame's, not one a newer load replaced. */
+export function isLoadFailure(code: number, isMainFrame: boolean): boolean {
+  return isMainFrame && code !== ERR_ABORTED;
+}
+
+/** loadURL's rejection (Electron: `code` "ERR_…", `errno` −N) as a LoadFailure. */
+export function loadFailureOf(err: unknown, url: string): LoadFailure {
+  const { code, errno, message } = (err ?? {}) as { code?: unknown; errno?: unknown; message?: unknown };
+  return {
+    code: typeof errno === "number" ? errno : -2,
+    description: typeof code === "string" ? code : typeof message === "string" ? message : "ERR_FAILED",
+    url,
+  };
+}
+
+export function loadFailedMessage(failure: LoadFailure) {
+  return {
+    title: "OCMAP",
+    message: "OCMAP could not load its window.",
+    detail:
+      `${failure.description} (${failure.code}) loading ${failure.url}. ` +
+      "Try again; if it keeps failing, reinstalling OCMAP should fix this. Your pairing is unaffected.",
+    buttons: ["Try again", "Quit"],
+  };
+}

@@ -12,8 +12,16 @@ import {
 import { APP_INDEX_URL } from "./app-origin.std.ts";
 import { CONTENT_SECURITY_POLICY } from "./content-security-policy.std.ts";
 import { allowedExternalUrl } from "./external-links.std.ts";
+import {
+  isLoadFailure,
+  loadFailedMessage,
+  loadFailureOf,
+  onRendererGone,
+  PRELOAD_FAILED_MESSAGE,
+  RENDERER_GONE_MESSAGE,
+  type LoadFailure,
+} from "./renderer-recovery.std.ts";
 import { DEFAULT_WINDOW_SIZE, MIN_WINDOW_SIZE } from "./window-size.std.ts";
-import { onRendererGone, PRELOAD_FAILED_MESSAGE, RENDERER_GONE_MESSAGE } from "./renderer-recovery.std.ts";
 
 export interface AppPaths {
   preload: string;
@@ -43,13 +51,44 @@ export function appWindowOptions(preload: string): BrowserWindowConstructorOptio
   };
 }
 
-export function createAppWindow(paths: AppPaths): BrowserWindow {
+/** What to do when the page does not load; by default the user is asked (try again or quit). */
+export type LoadFailedHandler = (win: BrowserWindow, failure: LoadFailure, retry: () => void) => void;
+
+export function createAppWindow(paths: AppPaths, onLoadFailed: LoadFailedHandler = askToRetry): BrowserWindow {
   const win = new BrowserWindow(appWindowOptions(paths.preload));
   win.once("ready-to-show", () => win.show());
   watchRenderer(win);
-  void win.loadURL(APP_INDEX_URL);
+  // One failure shows up twice (did-fail-load, then loadURL's rejection): reported once per load.
+  let reported = false;
+  const failed = (failure: LoadFailure) => {
+    if (reported || win.isDestroyed()) return;
+    reported = true;
+    console.error(`OCMAP: the window could not load ${failure.url}: ${failure.description} (${failure.code})`);
+    onLoadFailed(win, failure, load);
+  };
+  function load() {
+    reported = false;
+    win.loadURL(APP_INDEX_URL).catch((err: unknown) => {
+      const failure = loadFailureOf(err, APP_INDEX_URL);
+      if (isLoadFailure(failure.code, true)) failed(failure);
+    });
+  }
+  win.webContents.on("did-fail-load", (_event, code, description, url, isMainFrame) => {
+    if (isLoadFailure(code, isMainFrame)) failed({ code, description, url: url || APP_INDEX_URL });
+  });
+  load();
   return win;
 }
+
+/** Never a blank window: it is shown with a native dialog that offers to try again or quit. */
+const askToRetry: LoadFailedHandler = (win, failure, retry) => {
+  win.show();
+  const text = loadFailedMessage(failure);
+  void dialog.showMessageBox(win, { type: "error", ...text }).then(({ response }) => {
+    if (response === 1) app.quit();
+    else if (!win.isDestroyed()) retry();
+  });
+};
 
 /** A crashed renderer is reloaded (a few times), a failed preload is reported: never a blank window. */
 function watchRenderer(win: BrowserWindow): void {

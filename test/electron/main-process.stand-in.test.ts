@@ -137,9 +137,8 @@ describe("main process start-up, ocmap:// links and the menu (electron stand-in)
     await vi.waitFor(() => expect(FakeBrowserWindow.all).toHaveLength(1));
     const win = FakeBrowserWindow.all[0]!;
     win.webContents.mainFrame.url = INDEX_URL;
-    const template = electron.Menu.buildFromTemplate.mock.calls[0]![0] as any[];
-    const item = (label: string) =>
-      template.flatMap((m) => (Array.isArray(m.submenu) ? m.submenu : [])).find((i: any) => i.label === label);
+    const menu = electron.Menu.getApplicationMenu()!;
+    const item = (label: string) => menu.items.flatMap((m) => m.submenu?.items ?? []).find((i) => i.label === label)!;
     return { core, controller, win, item };
   }
 
@@ -232,6 +231,7 @@ describe("main process start-up, ocmap:// links and the menu (electron stand-in)
 
   it("menu: Settings tells the renderer; Forget this device… asks natively first", async () => {
     const { core, controller, win, item } = await start();
+    core.set({ state: "PAIRED_CONNECTED", activity: "connected" });
     item("Settings…").click();
     expect(controller.view().settingsRequest).toBe(1);
     expect(win.webContents.send).toHaveBeenLastCalledWith(STATE_EVENT, controller.view());

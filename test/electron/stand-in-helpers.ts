@@ -16,6 +16,7 @@ export function resetStandIn(): void {
   vi.clearAllMocks();
   electron.ipcHandlers.clear();
   electron.app.removeAllListeners();
+  electron.app.restart();
   FakeBrowserWindow.all.length = 0;
   FakeTray.all.length = 0;
   FakeNotification.shown.length = 0;
