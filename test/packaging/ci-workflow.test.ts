@@ -97,6 +97,13 @@ describe("the hosted workflow's packaged-app job", () => {
     expect(builder.nsis.include).toBe("assets/installer.nsh");
   });
 
+  it("the desktop job runs on Windows, and there runs the check that the test file lists are '/'-separated", () => {
+    const desktop = workflow.jobs.desktop;
+    expect(desktop.strategy.matrix.os).toContain("windows-2022");
+    const runs = (desktop.steps as Step[]).map((step) => step.run ?? "").join("\n");
+    expect(runs).toMatch(/npx vitest run [^\n]*[\s\S]*test\/lint\/test-lists-on-windows\.test\.ts/);
+  });
+
   it("its bash steps parse, and every test file the workflow names exists", () => {
     for (const step of job.steps as Step[]) {
       if (!step.run || step.shell === "pwsh" || step.if === "runner.os == 'Windows'") continue;
