@@ -10,7 +10,7 @@ import { gatewayFacts } from "./device-facts.ts";
 import { keySummaries } from "./enrollment-keys.ts";
 import { LISTED, retainEvents } from "./audit-log.ts";
 import type { PairedDeviceInfo } from "./service-deps.ts";
-import type { PluginState } from "./store.ts";
+import type { DeviceRecord, PluginState } from "./store.ts";
 
 export function toPairingList(
   state: Readonly<PluginState>,
@@ -36,7 +36,9 @@ export function toPairingList(
       }) => summary,
     );
   const devices = state.devices.map((device): TrustedClient => {
-    const known = paired.find((candidate) => candidate.deviceId === device.deviceId);
+    const live = paired.find((candidate) => candidate.deviceId === device.deviceId);
+    const kept = device.revokedAtMs && device.lastGatewayFacts;
+    const known = live ?? (kept ? { ...kept, deviceId: device.deviceId, publicKey: device.publicKey } : undefined);
     const lastSeenAtMs = known?.lastSeenAtMs;
     return {
       deviceId: device.deviceId,
@@ -58,4 +60,12 @@ export function toPairingList(
   const keys = keySummaries(state, now);
   const { pausedUntilMs, attack } = limits;
   return { codes, devices, events, keys, ...(pausedUntilMs ? { pausedUntilMs } : {}), attack };
+}
+
+/** The facts of the gateway's record worth keeping once the device is removed (never a token: none is read). */
+export function lastGatewayFacts(record: PairedDeviceInfo | undefined): DeviceRecord["lastGatewayFacts"] {
+  if (!record) return undefined;
+  const { operatorLabel, clientId, clientMode, remoteIp, approvedVia, lastSeenAtMs } = record;
+  const facts = { operatorLabel, clientId, clientMode, remoteIp, approvedVia, lastSeenAtMs };
+  return Object.fromEntries(Object.entries(facts).filter(([, value]) => value !== undefined));
 }

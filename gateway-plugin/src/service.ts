@@ -12,7 +12,7 @@ import { fail } from "./errors.ts";
 import type { FailureLimiter } from "./limiter.ts";
 import { EnrollmentKeys } from "./enrollment-keys.ts";
 import { PakePairing } from "./pake-service.ts";
-import { toPairingList } from "./pairing-list.ts";
+import { lastGatewayFacts, toPairingList } from "./pairing-list.ts";
 import { PluginCore } from "./plugin-core.ts";
 import type { CreateCodeParams } from "./request-validation.ts";
 import type { PairedDeviceInfo, ServiceDeps } from "./service-deps.ts";
@@ -142,10 +142,14 @@ export class PairingService {
     const now = this.deps.now();
     if (!this.store.read().devices.some((device) => device.deviceId === deviceId))
       throw fail("INVALID_REQUEST", "not a device paired through a code");
+    // The gateway's record goes with the device: what it said (name, last seen, address) is kept for the list.
+    const gateway = await this.deps.listPairing().catch(() => ({ paired: [] as PairedDeviceInfo[] }));
+    const last = lastGatewayFacts(gateway.paired.find((known) => known.deviceId === deviceId));
     await remove(); // only a device the gateway removed is marked revoked
     const type = REVOKE_AUDIT[by];
     const displayName = await commitChange(this.store, this.deps.log, (state) => {
       const device = state.devices.find((candidate) => candidate.deviceId === deviceId)!;
+      if (!device.revokedAtMs && last) device.lastGatewayFacts = last;
       device.revokedAtMs ??= now;
       device.revokedBy ??= by;
       audit(state, { atMs: now, type, deviceId, ...(reason ? { reason } : {}) });

@@ -10,6 +10,7 @@ import type { Access, AuditEvent, CodeStatus } from "@ocmap/protocol/pairing-pro
 import { KEPT, retainEvents } from "./audit-log.ts";
 import { ensureDir, readTextFile, writeFileDurably, writeFileDurablySync } from "./durable-file.ts";
 import { fail } from "./errors.ts";
+import type { PairedDeviceInfo } from "./service-deps.ts";
 
 export interface CodeRecord {
   codeId: string;
@@ -78,6 +79,8 @@ export interface DeviceRecord {
   ephemeral?: true;
   /** Since when an ephemeral device has been seen disconnected: persisted so a restart keeps the deadline. */
   disconnectedSinceMs?: number;
+  /** What the gateway's record said when the device was removed (its record goes with it). */
+  lastGatewayFacts?: Omit<PairedDeviceInfo, "deviceId" | "publicKey">;
 }
 
 export interface PluginState {

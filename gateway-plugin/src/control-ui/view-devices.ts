@@ -59,7 +59,11 @@ export function devicesView(
   const empty = placeholder(state, all.length, "No desktop client has paired through a code yet.");
   if (empty) return { countText, content: [empty] };
   const devices = filterDevices(all, filter, state.nowMs);
-  const rows = devices.slice(0, filter.limit).map((device) => deviceRow(device, state, actions));
+  const labels = new Map<string, string | undefined>([
+    ...(state.list?.codes ?? []).map((code) => [code.codeId, code.label] as const),
+    ...(state.list?.keys ?? []).map((key) => [key.keyId, key.label] as const),
+  ]);
+  const rows = devices.slice(0, filter.limit).map((device) => deviceRow(device, state, labels, actions));
   const shown = element(
     "p",
     { class: "ocmap-cp-muted", "data-testid": "ocmap-devices-shown" },
@@ -81,14 +85,26 @@ const shownText = (matching: number, total: number, drawn: number) => [
   drawn < matching ? ` (the first ${drawn} shown)` : "",
 ];
 
-function deviceRow(device: TrustedClient, state: ViewState, actions: DevicesActions): HTMLTableRowElement {
+/** Which code or enrollment key paired it: its label when it had one, and the start of its id. */
+function pairedWith(device: TrustedClient, labels: Map<string, string | undefined>): string {
+  const [kind, id] = device.keyId ? ["enrollment key", device.keyId] : ["code", device.codeId];
+  if (!id) return `${kind} ?`;
+  const label = labels.get(id);
+  return label ? `${kind} “${label}” (${id.slice(0, 8)})` : `${kind} ${id.slice(0, 8)}`;
+}
+
+function deviceRow(
+  device: TrustedClient,
+  state: ViewState,
+  labels: Map<string, string | undefined>,
+  actions: DevicesActions,
+): HTMLTableRowElement {
   const { nowMs, locale } = state;
   const seen = device.connected
     ? "now"
     : device.lastSeenAtMs
       ? time(device.lastSeenAtMs, locale, relativeTime(device.lastSeenAtMs, nowMs, locale))
       : "never since pairing";
-  const how = device.keyId ? `enrollment key ${device.keyId.slice(0, 8)}` : `code ${device.codeId?.slice(0, 8) ?? "?"}`;
   const client = [device.clientId, device.clientMode].filter(Boolean).join(" · ");
   return element(
     "tr",
@@ -122,7 +138,7 @@ function deviceRow(device: TrustedClient, state: ViewState, actions: DevicesActi
       "td",
       null,
       time(device.pairedAtMs, locale, relativeTime(device.pairedAtMs, nowMs, locale)),
-      element("div", { class: "ocmap-cp-muted" }, `with ${how}`),
+      element("div", { class: "ocmap-cp-muted" }, `with ${pairedWith(device, labels)}`),
     ),
     element(
       "td",
@@ -144,7 +160,7 @@ function expiryNote(device: TrustedClient, nowMs: number): HTMLElement | null {
   if (device.expiresAtMs - nowMs > EXPIRY_WARNING_MS) return null;
   return element(
     "div",
-    { class: "ocmap-cp-badge ocmap-cp-badge--warn", "data-testid": "ocmap-expires" },
+    { class: "ocmap-cp-badge ocmap-cp-badge--warn ocmap-cp-expires", "data-testid": "ocmap-expires" },
     expiresIn(device.expiresAtMs, nowMs),
   );
 }
