@@ -7,7 +7,8 @@
 // Between handshakes the core asks the gateway a cheap question (its unauthenticated startup probe, see
 // gateway-probe.node.ts): every 0.1 s during that window, else every second. While the answer is a plain
 // "no" (nothing listening, or still starting) a due handshake is skipped, and the first "serving" after a
-// "no" starts one at once. Whatever triggers it, no handshake starts within a second of the previous one.
+// "no" (or after a handshake that found it down) starts one at once. Whatever triggers it, no handshake starts
+// within a second of the previous one.
 
 export const BACKOFF_MIN_MS = 500;
 export const BACKOFF_MAX_MS = 30_000;
@@ -16,6 +17,8 @@ export const FAST_POLL_WINDOW_MS = 120_000;
 export const PROBE_FAST_MS = 100;
 export const PROBE_SLOW_MS = 1_000;
 export const HANDSHAKE_GAP_MS = 1_000;
+/** A probe still unanswered after this long (a loaded, starting gateway) no longer holds a handshake back. */
+export const PROBE_STALE_MS = 2_000;
 
 export function reconnectDelay(options: {
   attempt: number;

@@ -3,6 +3,7 @@
 // The token never enters this context: the actors read it from the keychain when they need it.
 import { assign, fromCallback, fromPromise, setup } from "xstate";
 import type { ClientErrorCode } from "./client-errors.std.ts";
+import { PROBE_STALE_MS } from "./backoff.std.ts";
 import { clockActions, SYSTEM_CLOCK } from "./lifecycle-clock.std.ts";
 import { errorIn, lifecycleGuards } from "./lifecycle-guards.std.ts";
 import { FORGETTING, PAIRED_DISCONNECTED } from "./lifecycle-paired-disconnected.std.ts";
@@ -34,6 +35,8 @@ export type {
   TrustSummary,
 } from "./lifecycle-types.std.ts";
 export { clockActions, type Clock } from "./lifecycle-clock.std.ts";
+
+const GATEWAY_DOWN: ReadonlySet<ClientErrorCode> = new Set(["GATEWAY_UNREACHABLE", "GATEWAY_STARTING"]);
 
 const notProvided = (name: string) => () => {
   throw new Error(`actor ${name} not provided`);
@@ -73,6 +76,7 @@ export const lifecycleMachine = setup({
   delays: {
     reconnectDelay: ({ context }) => context.nextDelayMs,
     probeDelay: ({ context }) => context.probeDelayMs,
+    probeStale: PROBE_STALE_MS,
     handshakeDelay: ({ context }) => context.handshakeDelayMs,
     // Ticks come every tickIntervalMs; silence for more than two of them means a dead socket.
     tickTimeout: ({ context }) => 2 * context.tickIntervalMs + 2_000,
@@ -96,6 +100,8 @@ export const lifecycleMachine = setup({
       attempt: context.attempt + 1,
       retryAfterMs: errorIn(event).retryAfterMs ?? null,
       probing: true,
+      // Nothing listening or still starting: the probe's next "serving" is worth a handshake at once.
+      probeSawDown: GATEWAY_DOWN.has(errorIn(event).code),
     })),
     /** A due handshake skipped because the probe said it would fail: the failure it would have been. */
     countProbedFailure: assign(({ context }) => {

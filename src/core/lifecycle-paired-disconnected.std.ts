@@ -22,42 +22,57 @@ export const FORGETTING = {
 
 // `waiting` holds the backoff timer (backoff.std.ts). Once a handshake has failed, it also probes the gateway
 // between handshakes: a plain "not serving" answer skips the handshake that falls due (counted as the failure
-// it would have been), and the first "serving" after such an answer starts one at once.
+// it would have been), and the first "serving" after such an answer, or after a handshake that found the
+// gateway down, starts one at once.
 export const PAIRED_DISCONNECTED = {
   initial: "waiting",
   on: { FORGET: { target: ".forgetting" } },
   states: {
     waiting: {
-      entry: "scheduleRetry",
-      after: {
-        reconnectDelay: [
-          { guard: "probeSaysDown", target: "waiting", reenter: true, actions: "countProbedFailure" },
-          { target: "connecting" },
-        ],
-      },
+      type: "parallel",
       on: { RETRY_NOW: { target: "connecting" } },
-      initial: "resting",
       states: {
-        resting: {
-          entry: "scheduleProbe",
-          after: { probeDelay: { guard: "mayProbe", target: "probing" } },
-        },
-        probing: {
-          // Only a probe that answered counts: while one is in flight (a slow gateway), a due handshake goes ahead.
-          entry: "forgetProbeAnswer",
-          invoke: {
-            src: "probe",
-            onDone: [
-              { guard: "servingAgain", target: "ready", actions: "recordProbe" },
-              { target: "resting", actions: "recordProbe" },
-            ],
-            onError: { target: "resting", actions: "recordProbe" },
+        backoff: {
+          initial: "due",
+          states: {
+            // A skipped handshake restarts only this timer: a probe in flight keeps running.
+            due: {
+              entry: "scheduleRetry",
+              after: {
+                reconnectDelay: [
+                  { guard: "probeSaysDown", target: "due", reenter: true, actions: "countProbedFailure" },
+                  { target: "#core.PAIRED_DISCONNECTED.connecting" },
+                ],
+              },
+            },
           },
         },
-        // Serving again: the handshake starts as soon as one is allowed (at once, unless one started < 1 s ago).
-        ready: {
-          entry: "scheduleHandshake",
-          after: { handshakeDelay: { target: "#core.PAIRED_DISCONNECTED.connecting" } },
+        probe: {
+          initial: "resting",
+          states: {
+            resting: {
+              entry: "scheduleProbe",
+              after: { probeDelay: { guard: "mayProbe", target: "probing" } },
+            },
+            probing: {
+              // The last answer holds while this probe runs, unless it runs long (a slow gateway): then a due
+              // handshake goes ahead.
+              after: { probeStale: { actions: "forgetProbeAnswer" } },
+              invoke: {
+                src: "probe",
+                onDone: [
+                  { guard: "servingAgain", target: "ready", actions: "recordProbe" },
+                  { target: "resting", actions: "recordProbe" },
+                ],
+                onError: { target: "resting", actions: "recordProbe" },
+              },
+            },
+            // Serving again: the handshake starts as soon as one is allowed (at once, unless one started < 1 s ago).
+            ready: {
+              entry: "scheduleHandshake",
+              after: { handshakeDelay: { target: "#core.PAIRED_DISCONNECTED.connecting" } },
+            },
+          },
         },
       },
     },

@@ -74,7 +74,7 @@ export interface CoreContext {
   handshakeDelayMs: number;
   /** What a handshake would meet now, by the latest probe (null: it may work, or the probe cannot tell). */
   probeDown: ClientErrorCode | null;
-  /** The probe said "down" since the last handshake: its next "serving" starts a handshake at once. */
+  /** The probe, or the last handshake, found the gateway down: the probe's next "serving" starts one at once. */
   probeSawDown: boolean;
   connectedSince: number | null;
   pairingStep: PairingStep | null;

@@ -36,7 +36,10 @@ function fakeSession(tickIntervalMs = 30_000) {
   return session;
 }
 
-type Outcome = { ok: true } | { ok: false; code: string; retryAfterMs?: number } | "hold";
+/** `afterMs`: a failure that takes that long (simulated time) to come back. */
+type Outcome = { ok: true } | { ok: false; code: string; retryAfterMs?: number; afterMs?: number } | "hold";
+/** A fake probe's answer; with `afterMs` it comes back that much later; "hang": it never does. */
+type FakeProbe = ProbeAnswer | "hang" | { answer: ProbeAnswer; afterMs: number };
 
 export function harness(
   options: {
@@ -44,11 +47,21 @@ export function harness(
     connects?: Outcome[] | ((now: number) => Outcome);
     pair?: Outcome;
     forget?: ForgetOutcome;
-    /** What the fake probe answers at a time (default: it cannot tell); "hang": it never answers. */
-    probe?: (now: number) => ProbeAnswer | "hang";
+    /** What the fake probe answers at a time (default: it cannot tell). */
+    probe?: (now: number) => FakeProbe;
   } = {},
 ) {
   const clock = new SimulatedClock();
+  const later = <T>(ms: number, value: () => T) =>
+    new Promise<T>((resolve, reject) =>
+      clock.setTimeout(() => {
+        try {
+          resolve(value());
+        } catch (error) {
+          reject(error);
+        }
+      }, ms),
+    );
   const calls = {
     connect: 0,
     connectTimes: [] as number[],
@@ -77,6 +90,10 @@ export function harness(
         calls.connectTimes.push(clock.now());
         const next = nextConnect();
         if (next === "hold") return new Promise<never>(() => undefined); // an attempt that has not settled yet
+        if (!next.ok && next.afterMs)
+          return later(next.afterMs, () => {
+            throw fail(next);
+          });
         if (!next.ok) throw fail(next);
         const session = fakeSession();
         sessions.push(session);
@@ -102,7 +119,8 @@ export function harness(
       probe: fromPromise<ProbeAnswer>(async () => {
         calls.probeTimes.push(clock.now());
         const answer = options.probe?.(clock.now()) ?? "unknown";
-        return answer === "hang" ? new Promise<never>(() => undefined) : answer;
+        if (answer === "hang") return new Promise<never>(() => undefined);
+        return typeof answer === "string" ? answer : later(answer.afterMs, () => answer.answer);
       }),
     },
   });

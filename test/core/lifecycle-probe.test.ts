@@ -48,7 +48,7 @@ describe("reconnect probe (SimulatedClock, fake actors and a fake gateway timeli
     expect(lastHandshake - 19_537).toBeLessThanOrEqual(PROBE_FAST_MS + 10);
     // The skipped handshakes still count as the failures they would have been, in the view.
     expect([...seen]).toEqual(expect.arrayContaining(["CONNECTION_LOST", "GATEWAY_UNREACHABLE", "GATEWAY_STARTING"]));
-    // Probing ran at its fast pace while the gateway was away (a skipped handshake restarts its cycle).
+    // Probing ran at its fast pace while the gateway was away.
     const probes = rig.calls.probeTimes.filter((t) => t > lostAt + 2_000 && t < 19_000);
     expect(probes.length).toBeGreaterThan(60);
     expect(Math.max(...gaps(probes))).toBeLessThanOrEqual(2 * PROBE_FAST_MS + 10);
@@ -106,6 +106,47 @@ describe("reconnect probe (SimulatedClock, fake actors and a fake gateway timeli
     const whileRefused = rig.calls.connectTimes.filter((t) => t > lostAt + 600 && t < hangsFrom);
     expect(whileRefused).toEqual([]);
     expect(Math.min(...gaps(rig.calls.connectTimes.slice(1)))).toBeGreaterThanOrEqual(HANDSHAKE_GAP_MS);
+  });
+
+  it("a probe that answers slowly (but answers) still holds back the handshakes it says would fail", async () => {
+    const lostAt = 10_000;
+    const rig = harness({
+      stored: true,
+      connects: (now) => (now === 0 ? { ok: true } : { ok: false, code: "GATEWAY_UNREACHABLE" }),
+      // Slower than the gap between probes, so a handshake often falls due while one is in flight.
+      probe: () => ({ answer: "refused", afterMs: 3 * PROBE_FAST_MS }),
+    });
+    await rig.start();
+    await rig.advance(lostAt);
+    rig.sessions[0]!.drop(1006);
+    await rig.settle();
+    while (rig.clock.now() < lostAt + 12_000) await rig.advance(10);
+    // The one retry 0.5 s after the loss (no probe has answered yet), then none: each due one is skipped.
+    expect(rig.calls.connectTimes).toEqual([0, lostAt + 500]);
+    expect(rig.view()).toMatchObject({ state: "PAIRED_DISCONNECTED", lastError: { code: "GATEWAY_UNREACHABLE" } });
+  });
+
+  it("a handshake that found the gateway starting: its first 'serving' starts the next (a second after)", async () => {
+    const lostAt = 10_000;
+    const servesAt = 13_000;
+    const rig = harness({
+      stored: true,
+      // Each handshake takes 0.7 s to be told "starting"; the probe cannot tell until the gateway serves.
+      connects: (now) =>
+        now === 0 || now >= servesAt ? { ok: true } : { ok: false, code: "GATEWAY_STARTING", afterMs: 700 },
+      probe: (now) => (now >= servesAt ? "serving" : "unknown"),
+    });
+    await rig.start();
+    await rig.advance(lostAt);
+    rig.sessions[0]!.drop(1012);
+    await rig.settle();
+    while (rig.view().state !== "PAIRED_CONNECTED" && rig.clock.now() < lostAt + 10_000) await rig.advance(10);
+    // 10.5 s (told at 11.2), 12.2 s (told at 12.9); the backoff alone would wait until 13.9 s.
+    expect(rig.calls.connectTimes.slice(0, 3)).toEqual([0, lostAt + 500, lostAt + 2_200]);
+    const last = rig.calls.connectTimes.at(-1)!;
+    expect(rig.calls.connectTimes).toHaveLength(4);
+    expect(last).toBe(lostAt + 2_200 + HANDSHAKE_GAP_MS);
+    expect(rig.view().state).toBe("PAIRED_CONNECTED");
   });
 
   it("a gateway that serves but refuses this device (another identity) is not retried at probe speed", async () => {
