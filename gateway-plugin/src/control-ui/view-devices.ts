@@ -81,7 +81,9 @@ export function devicesView(
 }
 
 const shownText = (matching: number, total: number, drawn: number) => [
-  matching === total ? `${total} devices` : `${matching} of ${total} devices match the filter`,
+  matching === total
+    ? `${total} ${total === 1 ? "device" : "devices"}`
+    : `${matching} of ${total} ${total === 1 ? "device matches" : "devices match"} the filter`,
   drawn < matching ? ` (the first ${drawn} shown)` : "",
 ];
 
