@@ -44,7 +44,8 @@ export async function main(argv: string[]): Promise<number> {
   let spare: OcmapCore | undefined; // a core with nothing stored, when a verb needs a gateway and none is paired
   try {
     await fleet.load();
-    const { error } = fleet.view();
+    const { error, notice } = fleet.view();
+    if (notice?.code === "OLD_PAIRING_DAMAGED") out.info(notice.message, { notice: notice.code });
     const needsGateway = (verb.needs ?? "gateway") === "gateway";
     if (error && !needsGateway) return fail(out, error.code, error.message);
     // The list of gateways cannot be read (keychain locked, store damaged): said as the state it leaves.

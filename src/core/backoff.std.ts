@@ -3,11 +3,19 @@
 // socket, a gateway announcing a restart) it retries after 0.5 s, then once a second: most losses
 // are restarts and blips, and being back within a second of the gateway matters. Otherwise (at
 // launch, and once that window has passed) it backs off exponentially from 0.5 s to 30 s.
+//
+// Between handshakes the core asks the gateway a cheap question (its unauthenticated startup probe, see
+// gateway-probe.node.ts): every 0.1 s during that window, else every second. While the answer is a plain
+// "no" (nothing listening, or still starting) a due handshake is skipped, and the first "serving" after a
+// "no" starts one at once. Whatever triggers it, no handshake starts within a second of the previous one.
 
 export const BACKOFF_MIN_MS = 500;
 export const BACKOFF_MAX_MS = 30_000;
 export const FAST_POLL_MS = 1_000;
 export const FAST_POLL_WINDOW_MS = 120_000;
+export const PROBE_FAST_MS = 100;
+export const PROBE_SLOW_MS = 1_000;
+export const HANDSHAKE_GAP_MS = 1_000;
 
 export function reconnectDelay(options: {
   attempt: number;

@@ -37,7 +37,9 @@ type Snapshot = { value: unknown; context: CoreContext };
 export function coreView(snapshot: Snapshot): CoreView {
   const context = snapshot.context;
   const top = typeof snapshot.value === "string" ? snapshot.value : Object.keys(snapshot.value as object)[0]!;
-  const sub = typeof snapshot.value === "object" ? (Object.values(snapshot.value as object)[0] as string) : null;
+  const inner: unknown = typeof snapshot.value === "object" ? Object.values(snapshot.value as object)[0] : null;
+  // One level down is enough ("waiting" has its own substates, which the view does not show).
+  const sub = typeof inner === "object" && inner !== null ? Object.keys(inner)[0]! : (inner as string | null);
   const state: CoreState = top === "STARTING" || top === "WIPING" ? "UNPAIRED" : (top as CoreState);
   const activity: CoreActivity =
     top === "STARTING"

@@ -14,6 +14,7 @@ import type { KeychainOps, TrustRecord } from "./keystore.node.ts";
 import { clockActions, lifecycleMachine, type LiveSession, type TrustSummary } from "./lifecycle-machine.std.ts";
 import { connectError, pairWithCode } from "./pairing-flow.node.ts";
 import { openTrustedSession } from "./trusted-session.node.ts";
+import { probeStoredGateway } from "./gateway-probe.node.ts";
 import { callLive, forwardEvents } from "./live-calls.node.ts";
 import { detectPairingInput, parseSetupCode } from "./setup-code.std.ts";
 import { canRemoveItself, pairWithSetupCode } from "./stock-pairing.node.ts";
@@ -126,6 +127,7 @@ export function createCore(options: CoreOptions): OcmapCore {
    * renewal (openTrustedSession). One that opens after `signal` aborted (stop, forget) is closed. The
    * keychain is read through the queue here, never from inside an `exclusive` job.
    */
+  let lastTried: TrustRecord | null = null; // the reconnect probe asks its gateway (it runs after a handshake)
   const openStored = async (sessionTimeoutMs: number, signal?: AbortSignal) => {
     const [stored, identity] = [await ks.loadTrust(), await ks.loadIdentity()];
     if (!stored || !identity || identity.deviceId !== stored.deviceId) throw new ClientError("TOKEN_REJECTED");
@@ -134,7 +136,7 @@ export function createCore(options: CoreOptions): OcmapCore {
     const common = { displayName: stored.displayName, version: OCMAP_VERSION, platform, timeoutMs: sessionTimeoutMs };
     const { result, trust, renewed } = await openTrustedSession(stored, identity, common, (renewed) =>
       saveRenewedPin(stored, renewed),
-    );
+    ).finally(() => (lastTried = stored));
     if (signal?.aborted) {
       if (result.ok) result.session.close();
       throw new ClientError("INTERNAL");
@@ -269,6 +271,8 @@ export function createCore(options: CoreOptions): OcmapCore {
       }),
 
       wipe: fromPromise(() => ks.wipe()),
+
+      probe: fromPromise(async ({ signal }) => (lastTried ? probeStoredGateway(lastTried, signal) : "unknown")),
     },
   });
 

@@ -162,7 +162,8 @@ export function createGatewayFleet(options: FleetOptions): GatewayFleet {
       error = null;
       publish();
       try {
-        const index = await loadGatewayIndex(keystore);
+        // A damaged old single record does not hold up the list: it is said once, as the fleet's notice.
+        const index = await loadGatewayIndex(keystore, (said) => (notice = { name: "", ...said }));
         for (const entry of index.gateways) {
           if (members.has(entry.id)) continue;
           const store = new GatewayStore(keystore, entry);

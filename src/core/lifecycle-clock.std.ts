@@ -1,7 +1,7 @@
 // The machine's actions that read the clock or roll dice. They close over a Clock instead of
 // keeping functions in the context; tests provide a SimulatedClock's time through `.provide()`.
 import { assign } from "xstate";
-import { FAST_POLL_WINDOW_MS, reconnectDelay } from "./backoff.std.ts";
+import { FAST_POLL_WINDOW_MS, PROBE_FAST_MS, PROBE_SLOW_MS, HANDSHAKE_GAP_MS, reconnectDelay } from "./backoff.std.ts";
 import { CERT_RENEWED_NOTICE } from "./lifecycle-reasons.std.ts";
 import type { CoreContext, CoreEvent, LiveSession, Reason, TrustSummary } from "./lifecycle-types.std.ts";
 
@@ -22,13 +22,35 @@ export function clockActions(clock: Clock) {
     /** Waits the next backoff delay; `attempt` counts failures, so the first retry waits the minimum. */
     scheduleRetry: assignCore(({ context }) => {
       const now = clock.now();
-      const nextDelayMs = reconnectDelay({
+      const backoff = reconnectDelay({
         attempt: Math.max(0, context.attempt - 1),
         retryAfterMs: context.retryAfterMs,
         fastPoll: now < context.fastPollUntil,
         random: clock.random,
       });
-      return { nextDelayMs, nextRetryAt: now + nextDelayMs, retryAfterMs: null };
+      const nextDelayMs = Math.max(backoff, context.handshakeNotBefore - now);
+      return {
+        nextDelayMs,
+        nextRetryAt: now + nextDelayMs,
+        retryAfterMs: null,
+        // The gateway's retryAfterMs holds for a handshake the probe starts too.
+        handshakeNotBefore: Math.max(context.handshakeNotBefore, now + (context.retryAfterMs ?? 0)),
+      };
+    }),
+    /** The next probe: soon during the fast-poll window, else once a second. */
+    scheduleProbe: assignCore({
+      probeDelayMs: ({ context }) => (clock.now() < context.fastPollUntil ? PROBE_FAST_MS : PROBE_SLOW_MS),
+    }),
+    /** The gateway serves again: a handshake as soon as one is allowed. */
+    scheduleHandshake: assignCore({
+      handshakeDelayMs: ({ context }) => Math.max(0, context.handshakeNotBefore - clock.now()),
+    }),
+    /** A handshake starts: what the probe saw before no longer counts. */
+    markHandshake: assignCore({
+      handshakeNotBefore: () => clock.now() + HANDSHAKE_GAP_MS,
+      nextRetryAt: null,
+      probeDown: null,
+      probeSawDown: false,
     }),
     /** Unless a window is running: a lost session is polled about once a second for a while (backoff.std.ts). */
     startFastPollWindow: assignCore({

@@ -1,10 +1,11 @@
 // The client's lifecycle: UNPAIRED, PAIRING_IN_PROGRESS, PAIRED_CONNECTED, PAIRED_DISCONNECTED,
 // REVOKED. Side effects are actors supplied by the caller (core.node.ts; fakes in unit tests).
 // The token never enters this context: the actors read it from the keychain when they need it.
-import { assign, fromCallback, fromPromise, setup, type AnyActorRef, type AnyMachineSnapshot } from "xstate";
+import { assign, fromCallback, fromPromise, setup } from "xstate";
 import type { ClientErrorCode } from "./client-errors.std.ts";
 import { clockActions, SYSTEM_CLOCK } from "./lifecycle-clock.std.ts";
 import { errorIn, lifecycleGuards } from "./lifecycle-guards.std.ts";
+import { FORGETTING, PAIRED_DISCONNECTED } from "./lifecycle-paired-disconnected.std.ts";
 import {
   asReason,
   closeCodeError,
@@ -13,30 +14,30 @@ import {
   retryableError,
   STATUS,
 } from "./lifecycle-reasons.std.ts";
-import type { CoreContext, CoreEvent, LiveSession, PairingStep, Reason, TrustSummary } from "./lifecycle-types.std.ts";
+import type {
+  CoreContext,
+  CoreEvent,
+  LiveSession,
+  PairingStep,
+  ProbeAnswer,
+  Reason,
+  TrustSummary,
+} from "./lifecycle-types.std.ts";
 
-export type { CoreContext, CoreEvent, LiveSession, PairingStep, Reason, TrustSummary } from "./lifecycle-types.std.ts";
+export type {
+  CoreContext,
+  CoreEvent,
+  LiveSession,
+  PairingStep,
+  ProbeAnswer,
+  Reason,
+  TrustSummary,
+} from "./lifecycle-types.std.ts";
 export { clockActions, type Clock } from "./lifecycle-clock.std.ts";
 
 const notProvided = (name: string) => () => {
   throw new Error(`actor ${name} not provided`);
 };
-
-/** The session the socket actor owns, while PAIRED_CONNECTED has one (its callback snapshot keeps its input). */
-const openSession = (self: AnyActorRef): LiveSession | null =>
-  (self.getSnapshot() as AnyMachineSnapshot).children.socket?.getSnapshot().input.session ?? null;
-
-// One definition for forgetting from either paired state. While connected, the socket actor
-// (invoked on PAIRED_CONNECTED) keeps the session open, so the forget actor can use it; while
-// disconnected there is none and the actor opens its own.
-const FORGETTING = {
-  invoke: {
-    src: "forget",
-    input: ({ self }: { self: AnyActorRef }) => ({ session: openSession(self) }),
-    onDone: { target: "#core.UNPAIRED", actions: ["clearTrust", "reportForgotten"] },
-    onError: { target: "#core.UNPAIRED", actions: ["clearTrust", "recordError"] },
-  },
-} as const;
 
 // `renewed`: the connect accepted a renewed certificate (the view then shows CERT_RENEWED_NOTICE).
 type SessionAndTrust = { session: LiveSession; trust: TrustSummary; renewed?: boolean };
@@ -53,6 +54,8 @@ export const lifecycleMachine = setup({
     connect: fromPromise<SessionAndTrust>(notProvided("connect")),
     forget: fromPromise<{ outcome: ForgetOutcome }, { session: LiveSession | null }>(notProvided("forget")),
     wipe: fromPromise<void>(notProvided("wipe")),
+    /** One cheap "is the gateway serving?" between handshakes (gateway-probe.node.ts); sends no credential. */
+    probe: fromPromise<ProbeAnswer>(notProvided("probe")),
     /** Owns the session's listeners while connected, and closes the session when stopped. */
     socket: fromCallback<CoreEvent, { session: LiveSession }>(({ input, sendBack }) => {
       const stopListening = input.session.onActivity(() => sendBack({ type: "SOCKET_ACTIVITY" }));
@@ -69,6 +72,8 @@ export const lifecycleMachine = setup({
   },
   delays: {
     reconnectDelay: ({ context }) => context.nextDelayMs,
+    probeDelay: ({ context }) => context.probeDelayMs,
+    handshakeDelay: ({ context }) => context.handshakeDelayMs,
     // Ticks come every tickIntervalMs; silence for more than two of them means a dead socket.
     tickTimeout: ({ context }) => 2 * context.tickIntervalMs + 2_000,
   },
@@ -84,13 +89,26 @@ export const lifecycleMachine = setup({
     /** A live session ended without a revocation: retry soon. */
     recordLoss: assign((_, params: { code: ClientErrorCode }) => {
       const lastError = retryableError(params.code);
-      return { attempt: 1, lastError, reason: asReason(lastError) };
+      return { attempt: 1, lastError, reason: asReason(lastError), probing: false };
     }),
     endFastPoll: assign({ fastPollUntil: 0 }),
     countFailure: assign(({ event, context }) => ({
       attempt: context.attempt + 1,
       retryAfterMs: errorIn(event).retryAfterMs ?? null,
+      probing: true,
     })),
+    /** A due handshake skipped because the probe said it would fail: the failure it would have been. */
+    countProbedFailure: assign(({ context }) => {
+      const lastError = retryableError(context.probeDown ?? "GATEWAY_UNREACHABLE");
+      return { attempt: context.attempt + 1, lastError, reason: asReason(lastError) };
+    }),
+    forgetProbeAnswer: assign({ probeDown: null }),
+    recordProbe: assign(({ event, context }) => {
+      const answer = (event as unknown as { output?: ProbeAnswer }).output ?? "unknown";
+      const probeDown =
+        answer === "refused" ? "GATEWAY_UNREACHABLE" : answer === "starting" ? "GATEWAY_STARTING" : null;
+      return { probeDown, probeSawDown: context.probeSawDown || probeDown !== null } as const;
+    }),
     /** A status sentence as the headline; it replaces any error. */
     showStatus: assign((_, params: { reason: Reason }) => ({ reason: params.reason, lastError: null })),
     startPairing: assign(({ event }) => ({
@@ -126,6 +144,12 @@ export const lifecycleMachine = setup({
     nextRetryAt: null,
     fastPollUntil: 0,
     retryAfterMs: null,
+    handshakeNotBefore: 0,
+    probing: false,
+    probeDelayMs: 0,
+    handshakeDelayMs: 0,
+    probeDown: null,
+    probeSawDown: false,
     connectedSince: null,
     pairingStep: null,
     pairingGateway: null,
@@ -234,42 +258,7 @@ export const lifecycleMachine = setup({
         forgetting: FORGETTING,
       },
     },
-    PAIRED_DISCONNECTED: {
-      initial: "waiting",
-      on: { FORGET: { target: ".forgetting" } },
-      states: {
-        waiting: {
-          entry: "scheduleRetry",
-          after: { reconnectDelay: { target: "connecting" } },
-          on: { RETRY_NOW: { target: "connecting" } },
-        },
-        connecting: {
-          entry: assign({ nextRetryAt: null }),
-          invoke: {
-            src: "connect",
-            onDone: {
-              target: "#core.PAIRED_CONNECTED",
-              actions: { type: "markConnected", params: { reason: STATUS.reconnected } },
-            },
-            onError: [
-              {
-                guard: "connectRevoked",
-                target: "#core.REVOKED",
-                actions: { type: "recordError", params: { reason: STATUS.revoked } },
-              },
-              {
-                guard: "gatewayStarting",
-                target: "waiting",
-                actions: ["recordError", "countFailure", "startFastPollWindow"],
-              },
-              { guard: "identityChanged", target: "waiting", actions: ["recordError", "countFailure", "endFastPoll"] },
-              { target: "waiting", actions: ["recordError", "countFailure"] },
-            ],
-          },
-        },
-        forgetting: FORGETTING,
-      },
-    },
+    PAIRED_DISCONNECTED,
     REVOKED: {
       entry: ["clearTrust", assign({ wiping: true })],
       exit: assign({ wiping: false }),

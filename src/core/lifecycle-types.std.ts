@@ -1,5 +1,5 @@
 // The vocabulary the lifecycle machine, its actors and the core view share.
-import type { ClientErrorInfo } from "./client-errors.std.ts";
+import type { ClientErrorCode, ClientErrorInfo } from "./client-errors.std.ts";
 import type { GatewayInfo } from "./gateway-info.std.ts";
 
 /**
@@ -32,6 +32,13 @@ export interface LiveSession {
   close(): void;
 }
 
+/**
+ * The gateway's answer to the cheap probe between handshakes: serving, nothing listening (`refused`), still
+ * starting or draining (`starting`), or anything that proves neither (a proxy's page, a timeout, another
+ * certificate): `unknown` changes nothing.
+ */
+export type ProbeAnswer = "serving" | "refused" | "starting" | "unknown";
+
 export interface Reason {
   code: string;
   message: string;
@@ -59,6 +66,16 @@ export interface CoreContext {
   /** Until when a lost session is retried about once a second (see backoff.std.ts). */
   fastPollUntil: number;
   retryAfterMs: number | null;
+  /** The earliest a handshake may start: HANDSHAKE_GAP_MS after the last one, or the gateway's retryAfterMs. */
+  handshakeNotBefore: number;
+  /** Whether the probe runs while waiting: only once a handshake failed since the launch or the loss. */
+  probing: boolean;
+  probeDelayMs: number;
+  handshakeDelayMs: number;
+  /** What a handshake would meet now, by the latest probe (null: it may work, or the probe cannot tell). */
+  probeDown: ClientErrorCode | null;
+  /** The probe said "down" since the last handshake: its next "serving" starts a handshake at once. */
+  probeSawDown: boolean;
   connectedSince: number | null;
   pairingStep: PairingStep | null;
   pairingGateway: string | null;

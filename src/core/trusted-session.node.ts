@@ -10,6 +10,7 @@ import type { DeviceIdentity } from "./identity.node.ts";
 import type { TrustRecord } from "./keystore.node.ts";
 import { transportError } from "./pairing-http.node.ts";
 import { ClientError } from "./client-errors.std.ts";
+import type { TlsTrust } from "./pinned-tls.node.ts";
 import { pinnedCertificate } from "./trust-record.std.ts";
 import { stockTrust } from "./stock-pairing.node.ts";
 
@@ -18,6 +19,15 @@ export const STOCK_CERTIFICATE_CHANGED =
   "The gateway's certificate changed since pairing, and a gateway without ocmap-pairing has no identity key to " +
   "vouch for a new one, so OCMAP sent nothing. If its operator renewed the certificate, forget this device and " +
   "pair again with a new setup code; if not, someone may be in between: check your network.";
+
+/** How the stored trust checks the gateway's certificate on wss:// (the session's and the probe's rule). */
+export function tlsTrustOf(record: TrustRecord): TlsTrust {
+  if (record.stockGateway) return stockTrust(record.stockGateway);
+  const pinned = record.gatewayIdentity;
+  return pinned?.tlsPin
+    ? { kind: "pinned", tlsPin: pinned.tlsPin, validity: pinnedCertificate(pinned) }
+    : { kind: "ca" };
+}
 
 type Common = Pick<SessionOptions, "displayName" | "version" | "platform" | "timeoutMs">;
 
@@ -31,22 +41,15 @@ export async function openTrustedSession(
   common: Common,
   saveRenewed: (renewed: TrustRecord) => Promise<void>,
 ): Promise<{ result: OpenResult; trust: TrustRecord; renewed: boolean }> {
-  const open = (record: TrustRecord) => {
-    const pinned = record.gatewayIdentity;
-    const certificate = pinnedCertificate(pinned);
-    return openSession({
+  const open = (record: TrustRecord) =>
+    openSession({
       ...common,
       url: record.gatewayUrl,
       identity,
       auth: { deviceToken: record.deviceToken },
       scopes: record.scopes,
-      trust: record.stockGateway
-        ? stockTrust(record.stockGateway)
-        : pinned?.tlsPin
-          ? { kind: "pinned", tlsPin: pinned.tlsPin, validity: certificate }
-          : { kind: "ca" },
+      trust: tlsTrustOf(record),
     });
-  };
   if (trust.stockGateway) {
     const result = await open(trust).catch((error: unknown) => {
       const changed = error instanceof ClientError && error.code === "GATEWAY_IDENTITY_CHANGED";

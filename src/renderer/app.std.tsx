@@ -187,6 +187,7 @@ export function App({ api, source, memory }: AppProps) {
               void api.selectGateway(id);
             }}
             onAdd={() => void api.addGateway(true)}
+            onForget={(id) => void api.forgetGateway(id)}
           />
         ) : null
       }

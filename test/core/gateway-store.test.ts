@@ -117,6 +117,49 @@ describe("migrating the single record of older clients", () => {
   });
 });
 
+describe("a damaged single record of older clients", () => {
+  for (const damaged of ["trust", "identity"] as const) {
+    it(`(its ${damaged} unreadable) is removed and said, the listed gateways kept, nothing else touched`, async () => {
+      const root = newRoot();
+      const store = new GatewayStore(root);
+      const home = createIdentity();
+      const homeTrust = trustFor(home, "wss://home.example.com");
+      await store.exclusive((keychain) => keychain.savePairing(home, homeTrust));
+      await oldRecord(root, "wss://work.example.com");
+      const listed = await index(root);
+      await keytar.setPassword(root.service, damaged, '{"gatewayUrl": "wss://work.example.com", "deviceTok');
+      const said: unknown[] = [];
+      const loaded = await loadGatewayIndex(root, (reason) => said.push(reason));
+      expect(loaded).toEqual(listed);
+      expect(said).toEqual([{ code: "OLD_PAIRING_DAMAGED", message: expect.stringMatching(/damaged.*removed it/) }]);
+      expect(JSON.stringify(said)).not.toContain("deviceTok");
+      expect(await raw(root, "trust")).toBeNull();
+      expect(await raw(root, "identity")).toBeNull();
+      expect(await index(root)).toEqual(listed);
+      expect(await root.forGateway(gatewayIdOf(homeTrust)).loadTrust()).toEqual(homeTrust);
+      expect(await root.forGateway(gatewayIdOf(homeTrust)).loadIdentity()).toEqual(home);
+      expect(await keytar.findCredentials(root.service)).toHaveLength(3); // the index and home's two entries
+      said.length = 0;
+      expect(await loadGatewayIndex(root, (reason) => said.push(reason))).toEqual(listed);
+      expect(said).toEqual([]); // said once: it is gone
+    });
+  }
+
+  it("the fleet loads the others and says what happened, instead of failing as a whole", async () => {
+    const root = newRoot();
+    const store = new GatewayStore(root);
+    const home = createIdentity();
+    await store.exclusive((keychain) => keychain.savePairing(home, trustFor(home, "wss://home.example.com")));
+    await keytar.setPassword(root.service, "trust", "not json at all");
+    const fleet = createGatewayFleet({ keystore: root });
+    await fleet.load();
+    const view = fleet.view();
+    fleet.stop();
+    expect(view).toMatchObject({ status: "ready", error: null, notice: { code: "OLD_PAIRING_DAMAGED" } });
+    expect(view.gateways.map((g) => g.name)).toEqual(["home.example.com"]);
+  });
+});
+
 describe("one store per gateway", () => {
   it("a new pairing takes the gateway's id and its own entries; wiping one leaves the other untouched", async () => {
     const root = newRoot();

@@ -7,6 +7,7 @@ import {
   clockActions,
   lifecycleMachine,
   type LiveSession,
+  type ProbeAnswer,
   type TrustSummary,
 } from "../../src/core/lifecycle-machine.std.ts";
 
@@ -38,12 +39,31 @@ function fakeSession(tickIntervalMs = 30_000) {
 type Outcome = { ok: true } | { ok: false; code: string; retryAfterMs?: number } | "hold";
 
 export function harness(
-  options: { stored?: boolean; connects?: Outcome[]; pair?: Outcome; forget?: ForgetOutcome } = {},
+  options: {
+    stored?: boolean;
+    connects?: Outcome[] | ((now: number) => Outcome);
+    pair?: Outcome;
+    forget?: ForgetOutcome;
+    /** What the fake probe answers at a time (default: it cannot tell); "hang": it never answers. */
+    probe?: (now: number) => ProbeAnswer | "hang";
+  } = {},
 ) {
   const clock = new SimulatedClock();
-  const calls = { connect: 0, wipe: 0, forget: [] as Array<LiveSession | null>, signals: [] as AbortSignal[] };
+  const calls = {
+    connect: 0,
+    connectTimes: [] as number[],
+    probeTimes: [] as number[],
+    wipe: 0,
+    forget: [] as Array<LiveSession | null>,
+    signals: [] as AbortSignal[],
+  };
   const sessions: ReturnType<typeof fakeSession>[] = [];
-  const connects = [...(options.connects ?? [])];
+  const scripted = options.connects;
+  const connects = typeof scripted === "function" ? [] : [...(scripted ?? [])];
+  const nextConnect = (): Outcome =>
+    typeof scripted === "function"
+      ? scripted(clock.now())
+      : (connects.shift() ?? { ok: false, code: "GATEWAY_UNREACHABLE" });
   const fail = (x: Extract<Outcome, { ok: false }>) =>
     Object.assign(new Error(x.code), { code: x.code, message: x.code, retryable: true, retryAfterMs: x.retryAfterMs });
   const machine = lifecycleMachine.provide({
@@ -54,7 +74,8 @@ export function harness(
         calls.signals.push(signal); // what the real actor closes a late session by
         // fake
         calls.connect++;
-        const next = connects.shift() ?? { ok: false, code: "GATEWAY_UNREACHABLE" };
+        calls.connectTimes.push(clock.now());
+        const next = nextConnect();
         if (next === "hold") return new Promise<never>(() => undefined); // an attempt that has not settled yet
         if (!next.ok) throw fail(next);
         const session = fakeSession();
@@ -77,6 +98,12 @@ export function harness(
         return { outcome: options.forget ?? (input.session ? "told" : "offline") };
       }),
       wipe: fromPromise<void>(async () => void calls.wipe++), // fake
+      // fake
+      probe: fromPromise<ProbeAnswer>(async () => {
+        calls.probeTimes.push(clock.now());
+        const answer = options.probe?.(clock.now()) ?? "unknown";
+        return answer === "hang" ? new Promise<never>(() => undefined) : answer;
+      }),
     },
   });
   const actor = createActor(machine, { clock });

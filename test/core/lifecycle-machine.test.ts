@@ -11,7 +11,7 @@ describe("lifecycle machine (SimulatedClock, fake actors)", () => {
     expect(rig.calls.connect).toBe(1);
   });
 
-  it("backs off 0.5 s → 30 s and resets after a success", async () => {
+  it("backs off 1 s → 30 s at launch (never two handshakes within a second) and resets after a success", async () => {
     const rig = harness({
       stored: true,
       connects: Array(12)
@@ -32,8 +32,10 @@ describe("lifecycle machine (SimulatedClock, fake actors)", () => {
       await rig.advance(1);
       expect(rig.calls.connect).toBe(i + 2);
     }
-    expect(delays).toEqual([500, 1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000, 30000, 30000, 30000]);
+    // The first retry would be 0.5 s, but the failed launch handshake started less than a second before.
+    expect(delays).toEqual([1000, 1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000, 30000, 30000, 30000]);
     expect(rig.view().state).toBe("PAIRED_CONNECTED");
+    await rig.advance(10_000); // a session that lived a while: the 0.5 s retry is allowed
     rig.sessions[0]!.drop(1006);
     await rig.settle();
     expect(rig.view().reconnect!.nextRetryAt! - rig.clock.now()).toBe(500);
@@ -59,6 +61,7 @@ describe("lifecycle machine (SimulatedClock, fake actors)", () => {
       connects: [{ ok: true }, ...Array(5).fill({ ok: false, code: "GATEWAY_UNREACHABLE" }), { ok: true }],
     });
     await rig.start();
+    await rig.advance(10_000);
     rig.sessions[0]!.drop(1012);
     await rig.settle();
     const delays: number[] = [];
@@ -74,6 +77,7 @@ describe("lifecycle machine (SimulatedClock, fake actors)", () => {
   it("polls a lost session once a second for two minutes, then backs off to 30 s", async () => {
     const rig = harness({ stored: true, connects: [{ ok: true }] });
     await rig.start();
+    await rig.advance(10_000);
     rig.sessions[0]!.drop(1006); // no close frame: a crash or a network cut
     await rig.settle();
     const lostAt = rig.clock.now();
@@ -96,6 +100,7 @@ describe("lifecycle machine (SimulatedClock, fake actors)", () => {
       connects: [{ ok: true }, ...Array(9).fill({ ok: false, code: "GATEWAY_IDENTITY_CHANGED" })],
     });
     await rig.start();
+    await rig.advance(10_000);
     rig.sessions[0]!.drop(1006);
     await rig.settle();
     const delays: number[] = [];

@@ -1,28 +1,10 @@
 // An OcmapCore that only records what it is asked, for tests of the main process's logic.
 import { vi } from "vitest";
 import type { OcmapCore } from "../../src/core/core.node.ts";
-import type { CoreView } from "../../src/core/core-view.std.ts";
+import { restingView, type CoreView } from "../../src/core/core-view.std.ts";
 
 export function coreViewOf(over: Partial<CoreView> = {}): CoreView {
-  return {
-    state: "UNPAIRED",
-    activity: "idle",
-    reason: { code: "UNPAIRED", message: "Not paired with a gateway yet." },
-    lastError: null,
-    notice: null,
-    pairingStep: null,
-    gateway: null,
-    device: null,
-    scopes: [],
-    access: null,
-    gatewayVersion: null,
-    health: null,
-    controlUiUrl: null,
-    pairedAtMs: null,
-    connectedSince: null,
-    reconnect: null,
-    ...over,
-  };
+  return { ...restingView({ code: "UNPAIRED", message: "Not paired with a gateway yet." }, "idle"), ...over };
 }
 
 export type FakeCore = OcmapCore & {

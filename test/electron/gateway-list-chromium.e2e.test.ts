@@ -1,6 +1,7 @@
 // The desktop app's gateway list in Debian's Chromium, bound to the real main-process handlers, fleet, keychain
 // and two real gateways: pair one, "Add a gateway" pairs the second, rename one locally, revoke the other (only
-// it shows Revoked), forget one. Screenshots go to docs/screenshots/.
+// it shows Revoked), forget one; then each entry's own Forget (with its confirmation). Screenshots go to
+// docs/screenshots/.
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -111,6 +112,54 @@ it("lists each gateway with its own state; adds, renames, survives a revoke of o
   const dom = await page.content();
   const crossings = JSON.stringify(renderer.crossings);
   expect(secrets.size).toBe(4);
+  for (const secret of secrets) {
+    expect(dom.includes(secret), "a secret in the DOM").toBe(false);
+    expect(crossings.includes(secret), "a secret across IPC").toBe(false);
+  }
+}, 240_000);
+
+it("forgets one entry from the list after a confirmation; Cancel keeps it; the other stays connected", async () => {
+  // After the first test: only the revoked entry is left. Pair both gateways again (the revoked one from its entry).
+  const forgetOf = (name: string) =>
+    list().getByRole("listitem").filter({ hasText: name }).getByRole("button", { name: "Forget…" });
+  await list().getByRole("button", { name: "Add a gateway" }).click();
+  await page.locator('[data-screen="form"]').waitFor();
+  await pairThroughForm(home);
+  await list().getByRole("button", { name: "Add a gateway" }).click();
+  await page.locator('[data-screen="form"]').waitFor();
+  const workDevice = await pairThroughForm(work);
+  await expect.poll(() => list().getByText("Connected", { exact: true }).count(), { timeout: 30_000 }).toBe(2);
+  const before = Object.fromEntries(controller.view().gateways.map((g) => [g.name, g.state]));
+  expect(before).toEqual({ [hostOf(home)]: "PAIRED_CONNECTED", [hostOf(work)]: "PAIRED_CONNECTED" });
+  const homeTrust = await (await gatewayKeysFor(service, home.url)).loadTrust();
+  const workKeys = await gatewayKeysFor(service, work.url); // taken now: forgetting drops its index line
+
+  await forgetOf(hostOf(work)).click();
+  const question = list().getByRole("group", { name: `Forget ${hostOf(work)}?` });
+  await question.waitFor();
+  await shot("gateway-list-forget-confirm");
+  await question.getByRole("button", { name: "Cancel" }).click();
+  await question.waitFor({ state: "detached" });
+  expect(controller.view().gateways).toHaveLength(2);
+  expect(await workKeys.loadTrust()).not.toBeNull();
+
+  await forgetOf(hostOf(work)).click();
+  await list()
+    .getByRole("button", { name: `Forget ${hostOf(work)}`, exact: true })
+    .click();
+  await expect.poll(() => controller.view().gateways.map((g) => g.name), { timeout: 30_000 }).toEqual([hostOf(home)]);
+  await entry(hostOf(work)).waitFor({ state: "detached" });
+  expect(controller.view().gateways[0]!.state).toBe("PAIRED_CONNECTED");
+  expect(await workKeys.loadTrust()).toBeNull();
+  expect(await workKeys.loadIdentity()).toBeNull();
+  expect(await (await gatewayKeysFor(service, home.url)).loadTrust()).toEqual(homeTrust);
+  // The gateway was told: the device is gone from its list.
+  const devices = (await work.call("pairing.list", {})).devices as Array<{ deviceId: string; revokedAtMs?: number }>;
+  const gone = devices.find((d) => d.deviceId === workDevice);
+  expect(gone === undefined || gone.revokedAtMs !== undefined).toBe(true);
+
+  const dom = await page.content();
+  const crossings = JSON.stringify(renderer.crossings);
   for (const secret of secrets) {
     expect(dom.includes(secret), "a secret in the DOM").toBe(false);
     expect(crossings.includes(secret), "a secret across IPC").toBe(false);

@@ -1,6 +1,6 @@
 // The gateway crashing (SIGKILL) while an in-process client core is connected, and again while the
 // core is backing off between attempts; and a gateway that hangs (SIGSTOP) during a reconnect.
-// The core must come back by itself, at most one attempt a second, with its trust untouched.
+// The core must come back by itself, at most one handshake a second, with its trust untouched.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createCore } from "../../src/core/core.node.ts";
 import { startGateway, type Gateway } from "../harness/gateway.ts";
@@ -39,11 +39,13 @@ it(
     expect(back.reason.code).toBe("RECONNECTED");
     expect(back.lastError).toBeNull();
 
-    // While it was down: at most one attempt a second, none closer than the 0.5 s minimum.
+    // While it was down: at most one handshake a second, never two within a second. Once the retry after the
+    // loss met the closed port, the startup probe answers in its place (a handshake is skipped while nothing
+    // listens), so there may be only that one before the gateway serves.
     const attempts = attemptTimes(paired, downAt, upAt);
-    expect(attempts.length).toBeGreaterThanOrEqual(2);
+    expect(attempts.length).toBeGreaterThanOrEqual(1);
     expect(attempts.length).toBeLessThanOrEqual((upAt - downAt) / 1000 + 1);
-    for (let i = 1; i < attempts.length; i++) expect(attempts[i]! - attempts[i - 1]!).toBeGreaterThanOrEqual(480);
+    for (let i = 1; i < attempts.length; i++) expect(attempts[i]! - attempts[i - 1]!).toBeGreaterThanOrEqual(990);
 
     await expectTrustKept(paired);
     await expectGatewayTrusts(gateway, paired.trust.deviceId);
