@@ -29,11 +29,24 @@ function describe(view: CoreView): string {
   if (view.gateway?.fingerprint) parts.push(`gateway identity ${view.gateway.fingerprint}`);
   if (view.gateway?.stock) parts.push("paired with the gateway's own setup code (no identity key)");
   if (view.device) parts.push(`device ${view.device.fingerprint}`);
+  if (view.state === "PAIRED_CONNECTED" && view.access) parts.push(`access ${accessWords(view.access.scopes)}`);
   if (view.reconnect?.nextRetryAt)
     parts.push(
       `retry in ${Math.max(0, view.reconnect.nextRetryAt - Date.now())} ms (after ${view.reconnect.attempt} failed)`,
     );
   return parts.length ? ` [${parts.join(", ")}]` : "";
+}
+
+/** The access level the gateway granted at the last connect, by name, with its scopes. */
+function accessWords(scopes: string[]): string {
+  const level = scopes.includes("operator.admin")
+    ? "full"
+    : scopes.includes("operator.write")
+      ? "standard"
+      : scopes.includes("operator.read")
+        ? "read-only"
+        : "none";
+  return `${level} (${scopes.join(" ") || "no scopes"})`;
 }
 
 /** A connect that accepted a renewed certificate is told as an info line (`{"type":"info"}` with --json). */

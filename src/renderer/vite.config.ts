@@ -18,8 +18,5 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
     sourcemap: false,
-    // V8's explicit compile hint: compile every function while the script streams in, off the main thread,
-    // instead of lazily one by one as hydration first calls them.
-    rollupOptions: { output: { postBanner: "//# allFunctionsCalledOnLoad" } },
   },
 });

@@ -211,6 +211,19 @@ describe("Clawpodz: the device list with 20 devices", () => {
       .filter({ hasText: /^8 of 20 devices/ })
       .waitFor();
     await select("access", "all");
+    // Last seen: all of them within a day here (the revoked one keeps the time it was last seen); none quiet.
+    await select("seen", "quiet-30");
+    await page
+      .getByTestId("ocmap-devices-shown")
+      .filter({ hasText: /^0 of 20 devices match the filter$/ })
+      .waitFor();
+    expect(await rowsShown()).toBe(0);
+    await select("seen", "day");
+    await page
+      .getByTestId("ocmap-devices-shown")
+      .filter({ hasText: /^20 devices$/ })
+      .waitFor();
+    await select("seen", "any");
     // Sort: by name, then by last seen (connected ones first, the revoked one last).
     await select("sort", "name");
     const labels = await page

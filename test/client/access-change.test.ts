@@ -77,6 +77,8 @@ describe("the client after an access change", () => {
     expect(JSON.stringify(write.lines.at(-1))).toMatch(/scope/i);
     const read = await runCli(service, ["call", "health", "--json"]);
     expect(read.code, read.stdout + read.stderr).toBe(0);
+    // The client says which access it has now.
+    expect((await runCli(service, ["status"])).stdout).toContain("access read-only (operator.read)");
     await client.stop();
   }, 180_000);
 
@@ -103,6 +105,7 @@ describe("the client after an access change", () => {
     expect(device.pendingAccess).toBeUndefined();
     const write = await runCli(service, ["call", WRITE_METHOD, "--json"]);
     expect(JSON.stringify(write.lines.at(-1)), "no longer refused by scope").not.toMatch(/scope/i);
+    expect((await runCli(service, ["status"])).stdout).toContain("access standard (operator.read operator.write)");
     await next.stop();
   }, 180_000);
 });

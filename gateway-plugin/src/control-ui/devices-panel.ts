@@ -29,7 +29,7 @@ const select = (label: string, key: string, options: Array<[string, string]>, on
 };
 
 export function devicesPanel(host: ControlUiHost, hooks: DevicesPanelHooks) {
-  const filter: DeviceFilter = { state: "all", access: "all", sort: "last-seen", limit: FIRST_ROWS };
+  const filter: DeviceFilter = { state: "all", access: "all", seen: "any", sort: "last-seen", limit: FIRST_ROWS };
   let target: { body: HTMLElement; count: HTMLElement } | undefined;
   let last: ViewState | undefined;
   const rerender = () => last && render(last);
@@ -52,6 +52,17 @@ export function devicesPanel(host: ControlUiHost, hooks: DevicesPanelHooks) {
       "access",
       [["all", "All"], ...(Object.entries(ACCESS_LABEL) as Array<[string, string]>)],
       (v) => ((filter.access = v as DeviceFilter["access"]), rerender()),
+    ),
+    select(
+      "Last seen",
+      "seen",
+      [
+        ["any", "Any time"],
+        ["day", "In the last 24 hours"],
+        ["week", "In the last 7 days"],
+        ["quiet-30", "Not in 30 days"],
+      ],
+      (v) => ((filter.seen = v as DeviceFilter["seen"]), rerender()),
     ),
     select(
       "Sort by",

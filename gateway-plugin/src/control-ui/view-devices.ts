@@ -13,10 +13,13 @@ export interface DevicesActions {
 }
 
 export type StateFilter = "all" | "connected" | "offline" | "revoked";
+/** Last seen within a day or a week, or not for 30 days (quiet devices, on their way to expiry). */
+export type SeenFilter = "any" | "day" | "week" | "quiet-30";
 export type SortKey = "last-seen" | "paired" | "name";
 export interface DeviceFilter {
   state: StateFilter;
   access: Access | "all";
+  seen: SeenFilter;
   sort: SortKey;
   /** Rows drawn at most (the rest behind "Show all"): hundreds of rows would cost a long layout at every refresh. */
   limit: number;
@@ -32,12 +35,23 @@ export const deviceLabel = (device: TrustedClient) => device.label ?? device.dis
 const lastSeenOf = (device: TrustedClient, nowMs: number) => (device.connected ? nowMs : (device.lastSeenAtMs ?? 0));
 const stateOf = (device: TrustedClient): StateFilter =>
   device.revokedAtMs ? "revoked" : device.connected ? "connected" : "offline";
+const DAY_MS = 86_400_000;
+/** Its last sign of life: now when connected, else the last connect the gateway saw, or the pairing itself. */
+const quietFor = (device: TrustedClient, nowMs: number) =>
+  device.connected ? 0 : nowMs - Math.max(device.pairedAtMs, device.lastSeenAtMs ?? 0);
+const SEEN: Record<SeenFilter, (quietMs: number) => boolean> = {
+  any: () => true,
+  day: (quietMs) => quietMs <= DAY_MS,
+  week: (quietMs) => quietMs <= 7 * DAY_MS,
+  "quiet-30": (quietMs) => quietMs > 30 * DAY_MS,
+};
 
 export function filterDevices(devices: readonly TrustedClient[], filter: DeviceFilter, nowMs: number) {
   const kept = devices.filter(
     (device) =>
       (filter.state === "all" || stateOf(device) === filter.state) &&
-      (filter.access === "all" || device.access === filter.access),
+      (filter.access === "all" || device.access === filter.access) &&
+      SEEN[filter.seen](quietFor(device, nowMs)),
   );
   const order: Record<SortKey, (a: TrustedClient, b: TrustedClient) => number> = {
     "last-seen": (a, b) => lastSeenOf(b, nowMs) - lastSeenOf(a, nowMs),
@@ -81,7 +95,9 @@ export function devicesView(
 }
 
 const shownText = (matching: number, total: number, drawn: number) => [
-  matching === total ? `${total} devices` : `${matching} of ${total} devices match the filter`,
+  matching === total
+    ? `${total} ${total === 1 ? "device" : "devices"}`
+    : `${matching} of ${total} ${total === 1 ? "device matches" : "devices match"} the filter`,
   drawn < matching ? ` (the first ${drawn} shown)` : "",
 ];
 
