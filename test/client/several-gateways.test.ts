@@ -1,6 +1,8 @@
 // Several gateways at once, against two real gateways with the plugin and the real keychain: each has its
 // own trust entries and its own lifecycle; a restart or a revocation of one leaves the other connected; an
-// old single-gateway record migrates in place; the CLI's `list`, `--gateway` and `rename`.
+// old single-gateway record migrates in place, a damaged one is removed and said; the CLI's `list`, `--gateway`
+// and `rename`.
+import keytar from "keytar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCore } from "../../src/core/core.node.ts";
 import type { FleetView, GatewayView } from "../../src/core/fleet-view.std.ts";
@@ -134,6 +136,26 @@ describe("two gateways in one client", () => {
     expect((await home.call("pairing.list", {})).devices.length).toBe(devicesBefore);
     const list = await ocmap(service, "list");
     expect(list.lines).toMatchObject([{ type: "gateway", url: home.url, state: "PAIRED_CONNECTED" }]);
+  }, 120_000);
+
+  it("a damaged old record beside a listed gateway: the CLI says it removed it and lists the gateway", async () => {
+    const service = newKeychainService();
+    expect((await ocmap(service, "pair", home.url, (await newCode(home)).code)).code).toBe(0);
+    const homeTrust = await (await gatewayKeysFor(service, home.url)).loadTrust();
+    // What an older client left behind, cut short (a crash mid-write, a hand edit).
+    await keytar.setPassword(service, "trust", '{"gatewayUrl": "wss://work.example.com", "deviceTok');
+
+    const list = await ocmap(service, "list");
+    expect(list.code, list.stdout + list.stderr).toBe(0);
+    expect(list.lines).toMatchObject([
+      { type: "info", notice: "OLD_PAIRING_DAMAGED", message: expect.stringMatching(/damaged.*removed it/) },
+      { type: "gateway", url: home.url, state: "PAIRED_CONNECTED" },
+    ]);
+    expect(list.stdout).not.toContain("deviceTok");
+    expect(await keytar.getPassword(service, "trust")).toBeNull();
+    expect(await (await gatewayKeysFor(service, home.url)).loadTrust()).toEqual(homeTrust);
+    const again = await ocmap(service, "list");
+    expect(again.lines.map((line) => line.type)).toEqual(["gateway"]); // said once: it is gone
   }, 120_000);
 });
 
