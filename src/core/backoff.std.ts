@@ -18,7 +18,7 @@ export const PROBE_FAST_MS = 100;
 export const PROBE_SLOW_MS = 1_000;
 export const HANDSHAKE_GAP_MS = 1_000;
 /** A probe still unanswered after this long (a loaded, starting gateway) no longer holds a handshake back. */
-export const PROBE_STALE_MS = 2_000;
+export const PROBE_STALE_MS = 4_000;
 
 export function reconnectDelay(options: {
   attempt: number;

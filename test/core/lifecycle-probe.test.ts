@@ -3,7 +3,7 @@
 // decides both the probe's answers and the handshakes' outcomes. The real probe is tested against the real
 // gateway in test/client/reconnect-probe.test.ts.
 import { describe, expect, it } from "vitest";
-import { HANDSHAKE_GAP_MS, PROBE_FAST_MS } from "../../src/core/backoff.std.ts";
+import { HANDSHAKE_GAP_MS, PROBE_FAST_MS, PROBE_STALE_MS } from "../../src/core/backoff.std.ts";
 import type { ProbeAnswer } from "../../src/core/lifecycle-machine.std.ts";
 import { harness } from "./lifecycle-harness.ts";
 
@@ -86,10 +86,10 @@ describe("reconnect probe (SimulatedClock, fake actors and a fake gateway timeli
     }
   });
 
-  it("a probe that stops answering (a slow, starting gateway) never holds back the handshakes", async () => {
+  it("a probe that stops answering (a slow, starting gateway) holds back the handshakes only for a while", async () => {
     const lostAt = 10_000;
     const hangsFrom = lostAt + 3_000;
-    const servesFrom = lostAt + 6_000;
+    const servesFrom = hangsFrom + PROBE_STALE_MS + 1_000;
     const rig = harness({
       stored: true,
       connects: (now) => (now === 0 || now >= servesFrom ? { ok: true } : { ok: false, code: "GATEWAY_UNREACHABLE" }),
@@ -100,11 +100,13 @@ describe("reconnect probe (SimulatedClock, fake actors and a fake gateway timeli
     rig.sessions[0]!.drop(1006);
     await rig.settle();
     while (rig.view().state !== "PAIRED_CONNECTED" && rig.clock.now() < lostAt + 30_000) await rig.advance(10);
-    // Skipped while the probe said "refused"; once it hangs the backoff's own handshakes (1 s apart) go ahead.
+    // Skipped while the probe said "refused" and while its last answer still holds; once a probe has hung for
+    // PROBE_STALE_MS the backoff's own handshakes (1 s apart) go ahead.
     expect(rig.view().state).toBe("PAIRED_CONNECTED");
     expect(rig.clock.now()).toBeLessThanOrEqual(servesFrom + 1_000 + 20);
-    const whileRefused = rig.calls.connectTimes.filter((t) => t > lostAt + 600 && t < hangsFrom);
-    expect(whileRefused).toEqual([]);
+    const whileHeld = rig.calls.connectTimes.filter((t) => t > lostAt + 600 && t < hangsFrom + PROBE_STALE_MS);
+    expect(whileHeld).toEqual([]);
+    expect(rig.calls.connectTimes.filter((t) => t > hangsFrom + PROBE_STALE_MS).length).toBeGreaterThan(1);
     expect(Math.min(...gaps(rig.calls.connectTimes.slice(1)))).toBeGreaterThanOrEqual(HANDSHAKE_GAP_MS);
   });
 
