@@ -14,7 +14,7 @@ import { launchChromium } from "../harness/chromium.ts";
 import { CliProcess, newKeychainService, runCli } from "../harness/cli.ts";
 import { repoRoot, startGateway, type Gateway } from "../harness/gateway.ts";
 import { gatewayKeys } from "../harness/gateway-keys.ts";
-import { waitFor } from "../harness/wait.ts";
+import { openClawpodz } from "../harness/control-ui.ts";
 import { wireConnect, type WireSession } from "../harness/wire-client.ts";
 import { pairNewDevice } from "../harness/wire-pairing.ts";
 
@@ -120,21 +120,7 @@ async function openTab(): Promise<Page> {
   context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1 });
   const opened = await context.newPage();
   opened.on("pageerror", (e) => pageErrors.push(e.message));
-  const seen = new Set((await gateway.call("device.pair.list", {})).pending?.map((p: any) => p.requestId) ?? []);
-  await opened.goto(`${gateway.httpUrl}/clawpodz#token=${encodeURIComponent(gateway.token)}`);
-  const req = await waitFor(
-    async () =>
-      ((await gateway.call("device.pair.list", {})).pending ?? []).find(
-        (p: any) => p.clientId === "openclaw-control-ui" && !seen.has(p.requestId),
-      ),
-    "the browser's pending openclaw-control-ui pairing request",
-    30_000,
-    200,
-  );
-  await gateway.call("device.pair.approve", { requestId: req.requestId });
-  await opened.locator(".ocmap-cp").waitFor({ timeout: 60_000 });
-  await opened.getByTestId("ocmap-sync").filter({ hasText: "Live" }).waitFor({ timeout: 30_000 });
-  return opened;
+  return openClawpodz(gateway, opened);
 }
 
 beforeAll(async () => {

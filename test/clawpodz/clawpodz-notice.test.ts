@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fingerprint } from "@ocmap/protocol/pairing-protocol";
 import { launchChromium } from "../harness/chromium.ts";
 import { repoRoot, startGateway, type Gateway } from "../harness/gateway.ts";
-import { waitFor } from "../harness/wait.ts";
+import { openClawpodz } from "../harness/control-ui.ts";
 import { pairNewDevice, type Paired } from "../harness/wire-pairing.ts";
 import { startReceiver } from "../plugin/webhook-receiver.ts";
 
@@ -47,21 +47,7 @@ async function openTab(): Promise<Page> {
   contexts.push(context);
   const page = await context.newPage();
   page.on("pageerror", (e) => pageErrors.push(e.message));
-  const seen = new Set((await gateway.call("device.pair.list", {})).pending?.map((p: any) => p.requestId) ?? []);
-  await page.goto(`${gateway.httpUrl}/clawpodz#token=${encodeURIComponent(gateway.token)}`);
-  const req = await waitFor(
-    async () =>
-      ((await gateway.call("device.pair.list", {})).pending ?? []).find(
-        (p: any) => p.clientId === "openclaw-control-ui" && !seen.has(p.requestId),
-      ),
-    "the browser's pending openclaw-control-ui pairing request",
-    30_000,
-    200,
-  );
-  await gateway.call("device.pair.approve", { requestId: req.requestId });
-  await page.locator(".ocmap-cp").waitFor({ timeout: 60_000 });
-  await page.getByTestId("ocmap-sync").filter({ hasText: "Live" }).waitFor({ timeout: 30_000 });
-  return page;
+  return openClawpodz(gateway, page);
 }
 
 describe("Clawpodz: live notices, the webhook card, the audit export", () => {

@@ -10,6 +10,7 @@ import { launchChromium } from "../harness/chromium.ts";
 import { CliProcess, newKeychainService, runCli } from "../harness/cli.ts";
 import { repoRoot, startGateway, type Gateway } from "../harness/gateway.ts";
 import { gatewayKeys } from "../harness/gateway-keys.ts";
+import { signInToClawpodz } from "../harness/control-ui.ts";
 import { waitFor } from "../harness/wait.ts";
 import { clientPake } from "@ocmap/protocol/pairing-v2";
 import { post, unusedDiscriminator } from "../harness/wire-pairing.ts";
@@ -94,21 +95,7 @@ async function closeContext(context: BrowserContext) {
   await context.close();
 }
 
-/** Open the Control UI at the tab's own address and approve this browser's device, as an admin would. */
-async function login(page: Page) {
-  const seen = new Set((await gateway.call("device.pair.list", {})).pending?.map((p: any) => p.requestId) ?? []);
-  await page.goto(`${gateway.httpUrl}/clawpodz#token=${encodeURIComponent(gateway.token)}`);
-  const req = await waitFor(
-    async () =>
-      ((await gateway.call("device.pair.list", {})).pending ?? []).find(
-        (p: any) => p.clientId === "openclaw-control-ui" && !seen.has(p.requestId),
-      ),
-    "the browser's pending openclaw-control-ui pairing request",
-    30_000,
-    200,
-  );
-  await gateway.call("device.pair.approve", { requestId: req.requestId });
-}
+const login = (page: Page) => signInToClawpodz(gateway, page);
 
 /** Screenshot, plus the live DOM and the page's web storage for the secret scan. */
 async function shot(page: Page, name: string) {

@@ -1,7 +1,6 @@
-// Clawpodz controller: owns the list (refresh with one request in flight, debounced on change events, a slow
-// fallback timer), the actions (create, cancel, revoke) and which view renders where. Secrets: createCode returns no
-// bootstrap token (protocol v2 seals it to the client); this page reads only codeId, code, expiresAtMs, access and
-// pairingLink out of the result.
+// Clawpodz controller: owns the list (one request in flight, debounced on change events, a slow fallback timer),
+// the actions and which view renders where. Secrets: createCode returns no bootstrap token (protocol v2 seals it
+// to the client); this page reads only codeId, code, expiresAtMs, access and pairingLink out of the result.
 import type { ControlUiHost, ControlUiViewContext } from "openclaw/plugin-sdk/control-ui";
 import {
   CHANGED_EVENT,
@@ -26,8 +25,7 @@ import { liveCodeView, spelled } from "./view-live-code.ts";
 import { newCodeForm } from "./view-new-code.ts";
 import { revokeDialog } from "./view-revoke-dialog.ts";
 
-/** Fallback refresh while open (expiry, last seen); change events do the rest. */
-const SLOW_REFRESH_MS = 10_000;
+const SLOW_REFRESH_MS = 10_000; // a fallback refresh while open (expiry, last seen); change events do the rest
 const DEBOUNCE_MS = 150;
 
 export function mountClawpodz(container: HTMLElement, first: ControlUiViewContext, shared: Shared) {
