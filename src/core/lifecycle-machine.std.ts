@@ -25,15 +25,7 @@ import type {
   TrustSummary,
 } from "./lifecycle-types.std.ts";
 
-export type {
-  CoreContext,
-  CoreEvent,
-  LiveSession,
-  PairingStep,
-  ProbeAnswer,
-  Reason,
-  TrustSummary,
-} from "./lifecycle-types.std.ts";
+export type * from "./lifecycle-types.std.ts";
 export { clockActions, type Clock } from "./lifecycle-clock.std.ts";
 
 const GATEWAY_DOWN: ReadonlySet<ClientErrorCode> = new Set(["GATEWAY_UNREACHABLE", "GATEWAY_STARTING"]);

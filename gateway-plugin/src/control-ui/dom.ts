@@ -46,3 +46,11 @@ export function uid(name: string): string {
   seq += 1;
   return `ocmap-cp-${name}-${seq}`;
 }
+
+/** When the dialog closes, focus goes back to where it was opened from (taken once: `take` forgets it). */
+export function returnFocusOnClose(dialog: HTMLDialogElement, take: () => HTMLElement | null | undefined) {
+  dialog.addEventListener("close", () => {
+    const back = take();
+    if (back?.isConnected) back.focus();
+  });
+}

@@ -2,7 +2,7 @@
 // (`pairing.setAccess`): lower takes effect at once, higher at the device's next connection. Native modal
 // dialog; focus goes back to the button that opened it.
 import { ACCESS_SCOPES, type Access, type TrustedClient } from "@ocmap/protocol/pairing-protocol";
-import { element, uid } from "./dom.ts";
+import { element, returnFocusOnClose, uid } from "./dom.ts";
 import { ACCESS_HINT, ACCESS_LABEL } from "./format.ts";
 import { deviceLabel } from "./view-devices.ts";
 
@@ -88,10 +88,10 @@ export function manageDialog(actions: ManageDialogActions) {
       save.disabled = false;
     }
   });
-  dialog.addEventListener("close", () => {
+  returnFocusOnClose(dialog, () => {
     const back = pending?.returnTo;
     pending = undefined;
-    if (back?.isConnected) back.focus();
+    return back;
   });
 
   return {

@@ -1,7 +1,7 @@
 // The revoke confirmation: a native modal dialog (focus trap, Escape to cancel) that hands focus back
 // to the button that opened it, unless the revoke went through (that row is gone then).
 import type { TrustedClient } from "@ocmap/protocol/pairing-protocol";
-import { element, uid } from "./dom.ts";
+import { element, returnFocusOnClose, uid } from "./dom.ts";
 
 export interface RevokeDialogActions {
   /** Revoke the device; reports its own errors. */
@@ -49,10 +49,10 @@ export function revokeDialog(actions: RevokeDialogActions): RevokeDialog {
       await actions.afterRevoke();
     }
   });
-  dialog.addEventListener("close", () => {
+  returnFocusOnClose(dialog, () => {
     const back = pending?.returnTo;
     pending = undefined;
-    if (back?.isConnected) back.focus();
+    return back;
   });
 
   return {
