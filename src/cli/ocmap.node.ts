@@ -40,7 +40,8 @@ export async function main(argv: string[]): Promise<number> {
   if (!store.ok) return usage(`${verb.name}: ${store.message}`);
   const { keystore } = store;
   const out = reporter(parsed.flags.json === true);
-  const fleet = createGatewayFleet({ keystore });
+  const oneShot = !verb.stays;
+  const fleet = createGatewayFleet({ keystore, oneShot });
   let spare: OcmapCore | undefined; // a core with nothing stored, when a verb needs a gateway and none is paired
   try {
     await fleet.load();
@@ -64,7 +65,7 @@ export async function main(argv: string[]): Promise<number> {
       timeoutMs,
       fleet,
       gateway,
-      core: () => gateway?.core ?? (spare ??= createCore({ keystore: new GatewayStore(keystore) })),
+      core: () => gateway?.core ?? (spare ??= createCore({ keystore: new GatewayStore(keystore), oneShot })),
       usage,
     });
   } finally {

@@ -31,6 +31,8 @@ export interface Verb {
    * in `flags`). "fleet": works with the whole list (pair adds to it, list shows it).
    */
   needs?: "gateway" | "fleet";
+  /** Keeps its connection until stopped (connect); every other verb connects for one answer (CoreOptions.oneShot). */
+  stays?: true;
   run(ctx: VerbContext): Promise<number>;
 }
 

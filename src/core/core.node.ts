@@ -15,6 +15,7 @@ import { clockActions, lifecycleMachine, type LiveSession, type TrustSummary } f
 import { connectError, pairWithCode } from "./pairing-flow.node.ts";
 import { openTrustedSession } from "./trusted-session.node.ts";
 import { probeStoredGateway } from "./gateway-probe.node.ts";
+import { keychainWrites } from "./core-keychain-writes.node.ts";
 import { callLive, forwardEvents } from "./live-calls.node.ts";
 import { detectPairingInput, parseSetupCode } from "./setup-code.std.ts";
 import { canRemoveItself, pairWithSetupCode } from "./stock-pairing.node.ts";
@@ -40,6 +41,11 @@ export interface CoreOptions {
   timeoutMs?: number;
   /** While a gateway's operator has not approved a setup-code pairing yet: how often to ask again. */
   approvalPollMs?: number;
+  /**
+   * Connects for one answer and exits (a CLI verb such as `list` or `call`): the gateway treats the connection
+   * as its own CLI's, kept out of its presence list and the broadcasts that list costs on every connect.
+   */
+  oneShot?: boolean;
 }
 
 export interface OcmapCore {
@@ -88,39 +94,7 @@ export function createCore(options: CoreOptions): OcmapCore {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const platform = options.platform ?? process.platform;
 
-  // ---- keychain writes that must not outlive their pairing or cross a newer one ----
-
-  /** Saves a pairing, unless it was cancelled; a cancel during the save undoes it (one keychain job). */
-  const savePairing = (signal: AbortSignal, identity: DeviceIdentity, trust: TrustRecord) =>
-    ks.exclusive(async (keychain) => {
-      if (signal.aborted) throw new ClientError("INTERNAL"); // a newer pairing or a forget owns the keychain
-      try {
-        await keychain.savePairing(identity, trust); // both entries settled (and read back) before a wipe
-        if (signal.aborted) throw new ClientError("INTERNAL");
-      } catch (err) {
-        await keychain.wipe().catch(() => undefined);
-        throw err;
-      }
-    });
-
-  /**
-   * A token the gateway reissued, or one handed over after an access change (with its scopes), replaces the stored
-   * one only if that is still this device's record.
-   */
-  const saveToken = (trust: TrustRecord, deviceToken: string, scopes?: string[]) =>
-    ks.exclusive(async (keychain) => {
-      const stored = await keychain.loadTrust();
-      if (stored?.deviceId === trust.deviceId && stored.deviceToken === trust.deviceToken)
-        await keychain.saveTrust({ ...stored, deviceToken, ...(scopes ? { scopes } : {}) });
-    });
-
-  /** A renewed or upgraded pin (vouched for by the pinned identity key) replaces the stored one, same rule. */
-  const saveRenewedPin = (trust: TrustRecord, renewed: TrustRecord) =>
-    ks.exclusive(async (keychain) => {
-      const stored = await keychain.loadTrust();
-      if (stored?.deviceId === trust.deviceId && stored.deviceToken === trust.deviceToken)
-        await keychain.saveTrust({ ...stored, gatewayIdentity: renewed.gatewayIdentity });
-    });
+  const { savePairing, saveToken, saveRenewedPin } = keychainWrites(ks);
 
   /**
    * The one place a connect with the stored trust is opened (reconnect, status, forget): pinned TLS and
@@ -129,11 +103,17 @@ export function createCore(options: CoreOptions): OcmapCore {
    */
   let lastTried: TrustRecord | null = null; // the reconnect probe asks its gateway (it runs after a handshake)
   const openStored = async (sessionTimeoutMs: number, signal?: AbortSignal) => {
-    const [stored, identity] = [await ks.loadTrust(), await ks.loadIdentity()];
+    const [stored, identity] = await Promise.all([ks.loadTrust(), ks.loadIdentity()]);
     if (!stored || !identity || identity.deviceId !== stored.deviceId) throw new ClientError("TOKEN_REJECTED");
     if (signal?.aborted) throw new ClientError("INTERNAL");
     // The name it paired with (an enrollment key's devices carry the key's prefix).
-    const common = { displayName: stored.displayName, version: OCMAP_VERSION, platform, timeoutMs: sessionTimeoutMs };
+    const common = {
+      displayName: stored.displayName,
+      version: OCMAP_VERSION,
+      platform,
+      mode: options.oneShot ? ("cli" as const) : ("ui" as const),
+      timeoutMs: sessionTimeoutMs,
+    };
     const { result, trust, renewed } = await openTrustedSession(stored, identity, common, (renewed) =>
       saveRenewedPin(stored, renewed),
     ).finally(() => (lastTried = stored));
@@ -162,8 +142,6 @@ export function createCore(options: CoreOptions): OcmapCore {
     }
     return { session: result.session as LiveSession, trust: summary(trust) };
   };
-
-  // ---- end of the keychain-write helpers ----
 
   const machine = lifecycleMachine.provide({
     actions: clockActions({ now: options.now ?? Date.now, random: options.random ?? Math.random }),

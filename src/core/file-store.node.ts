@@ -140,6 +140,7 @@ export function fileStoreBackend(options: FileStoreOptions): SecretBackend {
   return {
     id: `file:${dir}`,
     nullMayMeanLocked: false,
+    readsInParallel: false,
     get: read,
     set: write,
     delete: remove,

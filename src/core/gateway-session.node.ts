@@ -36,6 +36,11 @@ export interface SessionOptions {
   displayName: string;
   version: string;
   platform?: string;
+  /**
+   * "cli" for a connection made for one answer (a CLI verb that exits after it): the gateway keeps it out of
+   * its presence list, as it does for its own CLI. Default "ui", a client that stays.
+   */
+  mode?: "ui" | "cli";
   timeoutMs?: number;
   /** For wss://: how the certificate is checked before any byte (default: ordinary CA verification). */
   trust?: TlsTrust;
@@ -76,7 +81,7 @@ export async function openSession(options: SessionOptions): Promise<OpenResult> 
     const token = "deviceToken" in options.auth ? options.auth.deviceToken : options.auth.bootstrapToken;
     const device = signConnectProof(options.identity, {
       clientId: CLIENT.id,
-      clientMode: CLIENT.mode,
+      clientMode: options.mode ?? CLIENT.mode,
       role: CLIENT.role,
       scopes: [...options.scopes],
       token,
@@ -92,7 +97,7 @@ export async function openSession(options: SessionOptions): Promise<OpenResult> 
         id: CLIENT.id,
         version: options.version,
         platform,
-        mode: CLIENT.mode,
+        mode: options.mode ?? CLIENT.mode,
         deviceFamily: CLIENT.deviceFamily,
         displayName: options.displayName,
       },

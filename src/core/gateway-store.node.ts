@@ -19,8 +19,10 @@ export class GatewayStore implements TrustStore {
   }
 
   probe = (): Promise<void> => this.keystore.probe();
-  loadIdentity = (): Promise<DeviceIdentity | null> => this.exclusive((k) => k.loadIdentity());
-  loadTrust = (): Promise<TrustRecord | null> => this.exclusive((k) => k.loadTrust());
+  loadIdentity = (): Promise<DeviceIdentity | null> =>
+    this.keystore.read(async (k) => (this.entry ? k.scope(this.entry.id).loadIdentity() : null));
+  loadTrust = (): Promise<TrustRecord | null> =>
+    this.keystore.read(async (k) => (this.entry ? k.scope(this.entry.id).loadTrust() : null));
   wipe = (): Promise<void> => this.exclusive((k) => k.wipe());
 
   exclusive<T>(job: (keychain: KeychainOps) => Promise<T>): Promise<T> {

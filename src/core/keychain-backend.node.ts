@@ -8,6 +8,8 @@ export interface SecretBackend {
   readonly id: string;
   /** A keychain answers a read with null when it is locked: the Keystore tells that apart with a write probe. */
   readonly nullMayMeanLocked: boolean;
+  /** Reads may run side by side (the keychain); a backend whose `exclusive` takes a lock says no. */
+  readonly readsInParallel: boolean;
   get(account: string): Promise<string | null>;
   set(account: string, value: string): Promise<void>;
   /** False when there was nothing to delete. */
@@ -47,6 +49,7 @@ export function keychainBackend(service: string): SecretBackend {
   return {
     id: `keychain:${service}`,
     nullMayMeanLocked: true,
+    readsInParallel: true,
     get: async (account) => (await loadKeytar()).getPassword(service, account),
     set: async (account, value) => (await loadKeytar()).setPassword(service, account, value),
     delete: async (account) => (await loadKeytar()).deletePassword(service, account),

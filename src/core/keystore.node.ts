@@ -45,15 +45,30 @@ export interface KeychainOps {
 }
 
 // One queue per keychain service in this process: a wipe that is still running can never delete what
-// a newer pairing saves after it, and a pairing that was cancelled cannot write over a newer one.
-const queues = new Map<string, Promise<unknown>>();
+// a newer pairing saves after it, and a pairing that was cancelled cannot write over a newer one. Jobs that
+// only read run beside each other (where the backend allows it), still after every job asked for before
+// them: several gateways starting at once read their entries side by side.
+interface Queue {
+  all: Promise<unknown>;
+  lastWrite: Promise<unknown>;
+}
+const queues = new Map<string, Queue>();
 
-function serialized<T>(service: string, job: () => Promise<T>): Promise<T> {
-  const run = (queues.get(service) ?? Promise.resolve()).then(job);
-  const tail = run.catch(() => undefined);
-  queues.set(service, tail);
-  void tail.then(() => queues.get(service) === tail && queues.delete(service));
+function queued<T>(service: string, readOnly: boolean, job: () => Promise<T>): Promise<T> {
+  const queue = queues.get(service) ?? { all: Promise.resolve(), lastWrite: Promise.resolve() };
+  const run = (readOnly ? queue.lastWrite : queue.all).then(job);
+  const done = run.catch(() => undefined);
+  const next = readOnly
+    ? { all: Promise.all([queue.all, done]), lastWrite: queue.lastWrite }
+    : { all: done, lastWrite: done };
+  queues.set(service, next);
+  void next.all.then(() => queues.get(service) === next && queues.delete(service));
   return run;
+}
+
+/** What a job given to `Keystore.read` may call. */
+export interface KeychainReads extends Pick<KeychainOps, "loadIdentity" | "loadTrust" | "loadIndex"> {
+  scope(gatewayId: string): KeychainReads;
 }
 
 export interface KeystoreOptions {
@@ -87,13 +102,13 @@ export class Keystore {
     return new Keystore({ service: this.service, backend: this.backend, gatewayId });
   }
 
-  // ---- every operation goes through one queue per service (see `serialized`) ----
+  // ---- every operation goes through one queue per service (see `queued`) ----
 
   /** Resolves only if the keychain can store, return and delete an entry right now. */
   probe = (): Promise<void> => this.exclusive((k) => k.probe());
-  loadIdentity = (): Promise<DeviceIdentity | null> => this.exclusive((k) => k.loadIdentity());
+  loadIdentity = (): Promise<DeviceIdentity | null> => this.read((k) => k.loadIdentity());
   saveIdentity = (identity: DeviceIdentity): Promise<void> => this.exclusive((k) => k.saveIdentity(identity));
-  loadTrust = (): Promise<TrustRecord | null> => this.exclusive((k) => k.loadTrust());
+  loadTrust = (): Promise<TrustRecord | null> => this.read((k) => k.loadTrust());
   /** Resolves only once the record has been written and read back unchanged. */
   saveTrust = (record: TrustRecord): Promise<void> => this.exclusive((k) => k.saveTrust(record));
   /** Deletes the pairing record and the identity; resolves when both are gone (also when they never existed). */
@@ -105,7 +120,13 @@ export class Keystore {
    * (this Keystore's own methods would wait for the job itself).
    */
   exclusive<T>(job: (keychain: KeychainOps) => Promise<T>): Promise<T> {
-    return serialized(this.backend.id, () => this.backend.exclusive(() => job(this.direct)));
+    return queued(this.backend.id, false, () => this.backend.exclusive(() => job(this.direct)));
+  }
+
+  /** Like `exclusive`, for a job that only reads: it may run beside other reads, never beside a write. */
+  read<T>(job: (keychain: KeychainReads) => Promise<T>): Promise<T> {
+    const { readsInParallel } = this.backend;
+    return queued(this.backend.id, readsInParallel, () => this.backend.exclusive(() => job(this.direct)));
   }
 
   private get direct(): KeychainOps {
@@ -128,8 +149,10 @@ export class Keystore {
         const failed = saved.find((result) => result.status === "rejected");
         if (failed) throw failed.reason;
       },
-      hasEntries: async () =>
-        (await this.call((b) => b.get(trust))) !== null || (await this.call((b) => b.get(identity))) !== null,
+      hasEntries: async () => {
+        const found = await Promise.all([this.call((b) => b.get(trust)), this.call((b) => b.get(identity))]);
+        return found.some((text) => text !== null);
+      },
       wipe: async () => {
         const trustDeleted = await this.remove(trust);
         const identityDeleted = await this.remove(identity);

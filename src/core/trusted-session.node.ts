@@ -29,7 +29,7 @@ export function tlsTrustOf(record: TrustRecord): TlsTrust {
     : { kind: "ca" };
 }
 
-type Common = Pick<SessionOptions, "displayName" | "version" | "platform" | "timeoutMs">;
+type Common = Pick<SessionOptions, "displayName" | "version" | "platform" | "mode" | "timeoutMs">;
 
 /**
  * `saveRenewed` stores a renewed or upgraded pin; the core checks there that the record is still this

@@ -144,3 +144,19 @@ describe("Node API: openPairedSession from the built package entry", () => {
     for (const secret of secrets) expect(all.includes(secret)).toBe(false);
   });
 });
+
+describe("how the gateway sees a client", () => {
+  it("a one-shot verb connects as the gateway's CLI does (not in presence); a client that stays is", async () => {
+    const api = await import("ocmap/api");
+    const session = await api.openPairedSession({ store: standard.store, timeoutMs: 60_000 });
+    try {
+      // Asked on the one-shot connection itself: were it tracked, it would list itself as connected now.
+      const result = await ocmap(readOnly.store, ["call", "system-presence", "{}", "--json"]);
+      expect(result.code, result.stdout + result.stderr).toBe(0);
+      const connectedNow = (result.lines.at(-1).result as any[]).filter((entry) => entry.reason === "connect");
+      expect(connectedNow.map((entry) => [entry.deviceId, entry.mode])).toEqual([[standard.trust.deviceId, "ui"]]);
+    } finally {
+      await session.close();
+    }
+  }, 120_000);
+});

@@ -6,6 +6,7 @@ import type { Verb } from "../verb.node.ts";
 
 export const connectVerb: Verb = {
   name: "connect",
+  stays: true,
   usage: [["", "stay connected; one line per state change; exits 4 when revoked"]],
   flags: [JSON_FLAG, STORE_FLAG, GATEWAY_FLAG],
   async run({ usage, positionals, out, core: getCore }) {
