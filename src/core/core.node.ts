@@ -43,7 +43,9 @@ export interface CoreOptions {
   approvalPollMs?: number;
   /**
    * Connects for one answer and exits (a CLI verb such as `list` or `call`): the gateway treats the connection
-   * as its own CLI's, kept out of its presence list and the broadcasts that list costs on every connect.
+   * as its own CLI's, kept out of its presence list and the broadcasts that list costs on every connect. It
+   * starts no granted upgrade either: it would exit halfway through the upgrade's round trips, so the next
+   * client that stays takes it.
    */
   oneShot?: boolean;
 }
@@ -229,7 +231,7 @@ export function createCore(options: CoreOptions): OcmapCore {
         const reissued = result.hello.auth?.deviceToken;
         if (reissued && reissued !== trust.deviceToken) await saveToken(trust, reissued);
         // A granted upgrade is taken in the background; then one reconnect at once (a 4001) brings the access.
-        if (!trust.stockGateway)
+        if (!trust.stockGateway && !options.oneShot)
           void takeGrantedUpgrade(result.session, (token, scopes) => saveToken(trust, token, scopes))
             .then((taken) => taken && result.session.close(4001, "access upgraded"))
             .catch(() => undefined);

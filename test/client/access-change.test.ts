@@ -95,6 +95,9 @@ describe("the client after an access change", () => {
     expect(first.lines.slice(from).some((line) => line.state !== "PAIRED_CONNECTED")).toBe(false);
     expect((await keys.loadTrust())!.scopes).toEqual(READ);
     await first.stop();
+    // A verb that exits after one answer leaves the upgrade to a client that stays: it could not finish it.
+    expect((await runCli(service, ["status"])).stdout).toContain("access read-only (operator.read)");
+    expect(await listed(deviceId)).toMatchObject({ access: "read-only", pendingAccess: "standard" });
 
     const next = connect(service);
     await next.waitForLine(connectedWith(READ_WRITE), "connected again with read and write", 60_000);
