@@ -25,9 +25,9 @@ export async function benchRevoke(gateway: Gateway, runs = 10): Promise<Row[]> {
       // tells them apart with one immediate reconnect, whose refusal and device-status say REVOKED. Never more.
       let attempts = 0;
       let wasConnecting = false;
-      const off = client.subscribe((v) => {
-        if (v.activity === "connecting" && !wasConnecting) attempts++;
-        wasConnecting = v.activity === "connecting";
+      const off = client.subscribe((view) => {
+        if (view.activity === "connecting" && !wasConnecting) attempts++;
+        wasConnecting = view.activity === "connecting";
       });
       const startedAt = performance.now();
       const sent = admin.request("pairing.revokeDevice", { deviceId: paired.device!.id });
