@@ -59,9 +59,19 @@ describe("a 4001 is judged by its reason", () => {
     const before = (await paired.keystore.loadTrust())!;
     const mark = paired.views.length;
     await gateway.updateConfig((c) => (c.gateway.trustedProxies = ["10.9.9.9"]));
-    const lost = await paired.core.waitFor((v) => v.lastError?.code === "ACCESS_CHANGED" || v.state === "REVOKED");
-    expect(lost.state).toBe("PAIRED_DISCONNECTED");
-    const back = await paired.core.waitFor((v) => v.state !== "PAIRED_DISCONNECTED");
+    // The close and the reconnect can both be over before the reload is confirmed: read the views recorded since.
+    const lostAt = await waitFor(
+      () =>
+        paired.views.slice(mark).findIndex((v) => v.lastError?.code === "ACCESS_CHANGED" || v.state === "REVOKED") + 1,
+      "the policy change to close the session",
+      60_000,
+    );
+    expect(paired.views[mark + lostAt - 1]!.state).toBe("PAIRED_DISCONNECTED");
+    const back = await waitFor(
+      () => paired.views.slice(mark + lostAt).find((v) => v.state !== "PAIRED_DISCONNECTED"),
+      "the client to come back",
+      60_000,
+    );
     expect(back.state).toBe("PAIRED_CONNECTED");
     expect(paired.views.slice(mark).some((v) => v.state === "REVOKED")).toBe(false);
     expect(await paired.keystore.loadTrust()).toEqual(before);
