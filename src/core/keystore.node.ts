@@ -50,17 +50,18 @@ export interface KeychainOps {
 // them: several gateways starting at once read their entries side by side.
 interface Queue {
   all: Promise<unknown>;
-  lastWrite: Promise<unknown>;
+  lastAlone: Promise<unknown>;
 }
 const queues = new Map<string, Queue>();
 
-function queued<T>(service: string, readOnly: boolean, job: () => Promise<T>): Promise<T> {
-  const queue = queues.get(service) ?? { all: Promise.resolve(), lastWrite: Promise.resolve() };
-  const run = (readOnly ? queue.lastWrite : queue.all).then(job);
+/** `shared`: the job may run beside other shared jobs (reads, where the backend allows it); otherwise it runs alone. */
+function queued<T>(service: string, shared: boolean, job: () => Promise<T>): Promise<T> {
+  const queue = queues.get(service) ?? { all: Promise.resolve(), lastAlone: Promise.resolve() };
+  const run = (shared ? queue.lastAlone : queue.all).then(job);
   const done = run.catch(() => undefined);
-  const next = readOnly
-    ? { all: Promise.all([queue.all, done]), lastWrite: queue.lastWrite }
-    : { all: done, lastWrite: done };
+  const next = shared
+    ? { all: Promise.all([queue.all, done]), lastAlone: queue.lastAlone }
+    : { all: done, lastAlone: done };
   queues.set(service, next);
   void next.all.then(() => queues.get(service) === next && queues.delete(service));
   return run;
