@@ -270,7 +270,9 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
     },
     async dispose() {
       await kill();
-      rmSync(root, { recursive: true, force: true });
+      // A helper the gateway started can still be writing under its state folder as the gateway dies: rmdir then
+      // fails with ENOTEMPTY, which Node's own retry (for ENOTEMPTY, EBUSY, EPERM) outlasts.
+      rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
   };
   await start();
